@@ -1,0 +1,105 @@
+"""The edit model: pydantic types for every catalogue field, built from the catalogue.
+
+Values are keyed by the update body's names (the model's aliases). Every field is
+optional and may be None because stored data may hold nulls; whether null may be
+*sent* is a rule in `validation`, not a type. The model checks types only: ranges are
+rules too, because a stored out-of-range value must load unchanged.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, StrictBool, StrictInt, StrictStr, create_model
+from pydantic import Field as PydanticField
+from pydantic import ValidationError
+
+from voicedesk.fields import CATALOGUE, FIELDS, Field, Kind
+
+
+class SchemaItem(BaseModel):
+    """One row of the post-call schema."""
+
+    model_config = ConfigDict(strict=True, extra="forbid")
+
+    name: StrictStr
+    type: StrictStr
+    description: StrictStr
+
+
+def _python_type(field: Field) -> Any:
+    if field.kind in (Kind.TEXT, Kind.LONG_TEXT, Kind.CHOICE):
+        return StrictStr
+    if field.kind is Kind.INTEGER:
+        return StrictInt
+    if field.kind is Kind.NUMBER:
+        return float  # strict float still takes ints, as JSON does
+    if field.kind is Kind.BOOLEAN:
+        return StrictBool
+    if field.kind is Kind.KEY_VALUE:
+        return dict[StrictStr, StrictStr]
+    if field.kind is Kind.SCHEMA:
+        return list[SchemaItem]
+    # Lookups: ids for voices and phone numbers, names for the rest.
+    return StrictInt if field.name in ("voice_id", "phone_number_id") else StrictStr
+
+
+def attribute_name(field_name: str) -> str:
+    """A Python identifier for an update name ('end_call_tool.description' has a dot)."""
+    return field_name.replace(".", "__")
+
+
+EditModel: type[BaseModel] = create_model(  # type: ignore[call-overload]
+    "EditModel",
+    __config__=ConfigDict(strict=True, extra="forbid", populate_by_name=False),
+    **{
+        attribute_name(f.name): (_python_type(f) | None, PydanticField(None, alias=f.name))
+        for f in CATALOGUE
+    },
+)
+
+
+class TypeProblem(ValueError):
+    """A value of the wrong type, with one plain message per field."""
+
+    def __init__(self, problems: dict[str, str]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(f"{name}: {message}" for name, message in problems.items()))
+
+
+_EXPECTED = {
+    Kind.TEXT: "text",
+    Kind.LONG_TEXT: "text",
+    Kind.CHOICE: "text",
+    Kind.INTEGER: "a whole number",
+    Kind.NUMBER: "a number",
+    Kind.BOOLEAN: "true or false",
+    Kind.KEY_VALUE: "an object of text values",
+    Kind.SCHEMA: "a list of {name, type, description} objects",
+}
+
+
+def expected_type(field: Field) -> str:
+    if field.kind is Kind.LOOKUP:
+        return "a whole number (an id)" if _python_type(field) is StrictInt else "text"
+    return _EXPECTED[field.kind]
+
+
+def check_types(values: dict[str, Any]) -> dict[str, Any]:
+    """Validate a partial mapping of update names to values; returns the typed values.
+
+    Unknown names and wrong types raise TypeProblem naming every offending field.
+    """
+    unknown = [name for name in values if name not in FIELDS]
+    if unknown:
+        raise TypeProblem({name: "is not a field of the assistant" for name in unknown})
+    try:
+        model = EditModel.model_validate(values)
+    except ValidationError as error:
+        problems: dict[str, str] = {}
+        for detail in error.errors():
+            name = str(detail["loc"][0])
+            problems.setdefault(name, f"expected {expected_type(FIELDS[name])}")
+        raise TypeProblem(problems) from None
+    dumped = model.model_dump(by_alias=True, exclude_unset=True)
+    return {name: dumped[name] for name in values}

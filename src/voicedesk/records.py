@@ -1,0 +1,91 @@
+"""The account's lookup records, as the lookup endpoints return them.
+
+Unknown keys are ignored (the server may add some); missing optional ones get a
+default. Anything else wrong with a record is the server's fault and surfaces as a
+protocol error in `api/`.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict
+
+
+class _Record(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+
+class Voice(_Record):
+    id: int
+    name: str
+    mode: str  # "pipeline" or "multimodal": the engine type it works with
+
+
+class Language(_Record):
+    id: int
+    name: str
+    iso_2: str | None = None
+
+
+class LlmModel(_Record):
+    id: int
+    name: str
+
+
+class PhoneNumber(_Record):
+    id: int
+    phone_number: str
+    country_code: str | None = None
+    type_label: str | None = None  # e.g. "Caller ID"
+    is_available: bool = True
+
+    @property
+    def is_caller_id(self) -> bool:
+        return (self.type_label or "").strip().lower() == "caller id"
+
+
+class Lookups:
+    """The account's lookup lists as far as they are loaded; None means not loaded.
+
+    Validation only checks names and ids against a list that is loaded, so a failed
+    lookup degrades to 'unverified' rather than blocking the editor.
+    """
+
+    def __init__(
+        self,
+        voices: list[Voice] | None = None,
+        languages: list[Language] | None = None,
+        models: list[LlmModel] | None = None,
+        inbound_numbers: list[PhoneNumber] | None = None,
+        outbound_numbers: list[PhoneNumber] | None = None,
+    ) -> None:
+        self.voices = voices
+        self.languages = languages
+        self.models = models
+        self.inbound_numbers = inbound_numbers
+        self.outbound_numbers = outbound_numbers
+
+    def voice(self, voice_id: object) -> Voice | None:
+        return next((v for v in self.voices or () if v.id == voice_id), None)
+
+    def voices_for(self, engine_type: object) -> list[Voice]:
+        return [v for v in self.voices or () if v.mode == engine_type]
+
+    def language_name(self, language_id: object) -> str | None:
+        return next((lang.name for lang in self.languages or () if lang.id == language_id), None)
+
+    def model_name(self, model_id: object) -> str | None:
+        return next((m.name for m in self.models or () if m.id == model_id), None)
+
+    def numbers_for(self, direction: object) -> list[PhoneNumber] | None:
+        """The numbers an assistant of this call direction may take (None: not loaded)."""
+        return self.inbound_numbers if direction == "receive" else self.outbound_numbers
+
+    @property
+    def all_numbers(self) -> list[PhoneNumber]:
+        seen: dict[int, PhoneNumber] = {}
+        for number in (self.outbound_numbers or []) + (self.inbound_numbers or []):
+            seen.setdefault(number.id, number)
+        return list(seen.values())
+
+    def phone_number(self, number_id: object) -> PhoneNumber | None:
+        return next((n for n in self.all_numbers if n.id == number_id), None)

@@ -1,0 +1,185 @@
+"""The edit session: one assistant's baseline, the user's edits, and what to send.
+
+Plain Python, no Textual: the TUI and the CLI are two faces over this object, so a
+change made with `voicedesk set` and with the form produce the same body.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from typing import Any
+
+from voicedesk import validation, wire
+from voicedesk.fields import CATALOGUE, FIELDS, Kind
+from voicedesk.records import Lookups
+
+
+@dataclass(frozen=True)
+class Change:
+    field: str
+    before: Any
+    after: Any
+
+
+@dataclass(frozen=True)
+class Conflict:
+    field: str
+    base: Any  # what this session loaded
+    mine: Any  # what the user set
+    theirs: Any  # what the server holds now
+
+
+@dataclass(frozen=True)
+class Rebase:
+    adopted: list[Change]  # remote changes taken on fields the user did not touch
+    conflicts: list[Conflict]  # fields changed on both sides, differently
+
+
+def _normal(name: str, value: Any) -> Any:
+    """Numbers compare by value (0.85 from a slider equals "0.85" from the server)."""
+    if value is not None and FIELDS[name].kind is Kind.NUMBER and not isinstance(value, bool):
+        return round(float(value), 10)
+    return value
+
+
+def same_value(name: str, a: Any, b: Any) -> bool:
+    return _normal(name, a) == _normal(name, b)
+
+
+class EditSession:
+    def __init__(
+        self, assistant_id: int, record: dict[str, Any], lookups: Lookups | None = None
+    ) -> None:
+        self.assistant_id = assistant_id
+        self.lookups = lookups or Lookups()
+        self._load(record)
+        self.current: dict[str, Any] = copy.deepcopy(self.baseline)
+        self.server_errors: dict[str, str] = {}
+
+    def _load(self, record: dict[str, Any]) -> None:
+        loaded = wire.read_record(record, self.lookups)
+        self.record = record
+        self.baseline: dict[str, Any] = loaded.values
+        self.read_only = loaded.read_only
+        self.read_notes = loaded.notes
+
+    @property
+    def name(self) -> str:
+        return str(self.record.get("name") or "")
+
+    def value(self, name: str) -> Any:
+        return self.current[FIELDS[name].name]
+
+    def set(self, name: str, value: Any) -> None:
+        """Set a field's value; a server error on it is stale once the user edits it."""
+        self.current[FIELDS[name].name] = copy.deepcopy(value)
+        self.server_errors.pop(name, None)
+
+    def is_dirty(self, name: str) -> bool:
+        return not same_value(name, self.current[name], self.baseline[name])
+
+    @property
+    def dirty(self) -> list[str]:
+        """The changed fields, in catalogue order."""
+        return [spec.name for spec in CATALOGUE if self.is_dirty(spec.name)]
+
+    def revert(self, name: str) -> None:
+        self.set(name, self.baseline[name])
+
+    def revert_all(self) -> None:
+        self.current = copy.deepcopy(self.baseline)
+        self.server_errors.clear()
+
+    def changes(self) -> list[Change]:
+        return [Change(name, self.baseline[name], self.current[name]) for name in self.dirty]
+
+    def body(self) -> dict[str, Any]:
+        return wire.to_body({name: self.current[name] for name in self.dirty})
+
+    def validate(self) -> dict[str, str]:
+        """Problems that must be fixed before sending: client rules, then the server's."""
+        found = validation.problems(self.current, self.dirty, self.lookups, self.baseline)
+        for name, message in self.server_errors.items():
+            found.setdefault(name, message)
+        return found
+
+    def flags(self) -> dict[str, str]:
+        """Stored values that break a rule or could not be read: shown, never sent."""
+        untouched = [spec.name for spec in CATALOGUE if not self.is_dirty(spec.name)]
+        found = validation.flags(self.current, untouched, self.lookups)
+        for name, note in self.read_notes.items():
+            if name in untouched:
+                found.setdefault(name, f"{FIELDS[name].label}: {note}.")
+        return found
+
+    def apply_server_errors(self, errors: dict[str, list[str]]) -> dict[str, str]:
+        """Attach a 422's messages to their fields; returns those naming no field."""
+        self.server_errors.clear()
+        unplaced: dict[str, str] = {}
+        for key, messages in errors.items():
+            text = " ".join(messages) if isinstance(messages, list) else str(messages)
+            name = _field_for_error_key(key)
+            if name is None:
+                unplaced[key] = text
+            else:
+                joined = f"{self.server_errors[name]} {text}" if name in self.server_errors else text
+                self.server_errors[name] = joined
+        return unplaced
+
+    def reset(self, record: dict[str, Any]) -> None:
+        """Start over from a fresh read: it becomes the baseline and nothing is dirty."""
+        self._load(record)
+        self.revert_all()
+
+    def accept_sent(self) -> None:
+        """After a save that could not be read back: what was sent is the baseline."""
+        self.baseline = copy.deepcopy(self.current)
+        self.server_errors.clear()
+
+    def set_lookups(self, lookups: Lookups) -> None:
+        """Adopt freshly loaded lookups: names that needed them can now be read."""
+        self.lookups = lookups
+        fresh = wire.read_record(self.record, lookups)
+        for name, value in fresh.values.items():
+            if self.baseline[name] is None and value is not None:
+                if not self.is_dirty(name):
+                    self.current[name] = copy.deepcopy(value)
+                self.baseline[name] = value
+        self.read_notes = fresh.notes
+
+    def rebase(self, record: dict[str, Any]) -> Rebase:
+        """Move the baseline to a fresh read of the same assistant.
+
+        Untouched fields take the remote value. Edited fields keep the user's value;
+        where the remote value also changed (and differs), that is a conflict the
+        caller must resolve (keep mine: nothing to do; take theirs: revert).
+        """
+        old_baseline = self.baseline
+        was_dirty = set(self.dirty)
+        self._load(record)
+        adopted: list[Change] = []
+        conflicts: list[Conflict] = []
+        for spec in CATALOGUE:
+            name = spec.name
+            base, theirs = old_baseline[name], self.baseline[name]
+            if same_value(name, base, theirs):
+                continue
+            if name not in was_dirty:
+                self.current[name] = copy.deepcopy(theirs)
+                adopted.append(Change(name, base, theirs))
+            elif not same_value(name, self.current[name], theirs):
+                conflicts.append(Conflict(name, base, self.current[name], theirs))
+        return Rebase(adopted, conflicts)
+
+
+def _field_for_error_key(key: str) -> str | None:
+    """'post_call_schema.0.name' -> 'post_call_schema'; 'end_call_tool.description' stays."""
+    if key in FIELDS:
+        return key
+    parts = key.split(".")
+    for end in range(len(parts) - 1, 0, -1):
+        prefix = ".".join(parts[:end])
+        if prefix in FIELDS:
+            return prefix
+    return None

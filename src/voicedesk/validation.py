@@ -1,0 +1,196 @@
+"""Client-side validation: the server's rules (api-contract.md), in plain words.
+
+Two uses: `problems()` blocks sending a body the server would reject, and `flags()`
+warns about stored values that already break a rule (shown, never rewritten).
+Every message starts with the field's label and says the rule.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Mapping
+from functools import cache
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import available_timezones
+
+from voicedesk.fields import FIELDS, SCHEMA_NAME_PATTERN, SCHEMA_TYPES, Field, Kind, Lookup
+from voicedesk.records import Lookups
+
+_SCHEMA_NAME = re.compile(SCHEMA_NAME_PATTERN)
+
+
+@cache
+def timezones() -> frozenset[str]:
+    """The IANA names Python knows; the API has no timezone endpoint."""
+    return frozenset(available_timezones())
+
+
+def _number(value: float) -> str:
+    return f"{value:g}"
+
+
+def is_valid_url(text: str) -> bool:
+    parts = urlsplit(text)
+    return parts.scheme in ("http", "https") and bool(parts.hostname) and " " not in text
+
+
+def check_field(field: Field, value: Any, lookups: Lookups | None = None) -> str | None:
+    """The first rule this one value breaks, or None. Cross-field rules are elsewhere."""
+    label = field.label
+    if value is None:
+        return None if field.nullable else f"{label} must be set."
+    if field.max_length is not None and isinstance(value, str) and len(value) > field.max_length:
+        return f"{label} may have at most {field.max_length} characters; it has {len(value)}."
+    if field.ranged and field.is_numeric:
+        if field.kind is Kind.INTEGER and (isinstance(value, bool) or value != int(value)):
+            return f"{label} must be a whole number."
+        if not field.minimum <= value <= field.maximum:  # type: ignore[operator]
+            return (
+                f"{label} must be between {_number(field.minimum)} and "  # type: ignore[arg-type]
+                f"{_number(field.maximum)}{' ' + field.unit if field.unit else ''}; "  # type: ignore[arg-type]
+                f"{_number(value)} is outside."
+            )
+    if field.kind is Kind.CHOICE and value not in {c.value for c in field.choices}:
+        options = ", ".join(c.value for c in field.choices)
+        return f"{label} must be one of {options}; {value!r} is not."
+    if field.name == "assistant_name" and not value.strip():
+        return f"{label} must not be empty."
+    if field.name == "webhook_url" and not is_valid_url(value):
+        return f"{label} must be a full http:// or https:// address; {value!r} is not."
+    if field.kind is Kind.LOOKUP:
+        return _check_lookup(field, value, lookups or Lookups())
+    if field.kind is Kind.KEY_VALUE:
+        empty = [key for key in value if not key.strip()]
+        if empty:
+            return f"{label} may not have an empty name."
+    if field.kind is Kind.SCHEMA:
+        return _check_schema(value)
+    return None
+
+
+def _check_lookup(field: Field, value: Any, lookups: Lookups) -> str | None:
+    label = field.label
+    if field.lookup is Lookup.TIMEZONES:
+        if value not in timezones():
+            return f"{label} must be an IANA time zone name such as Europe/Berlin; {value!r} is not."
+    elif field.lookup is Lookup.VOICES:
+        if lookups.voices is not None and lookups.voice(value) is None:
+            return f"{label} {value} is not one of the account's voices."
+    elif field.lookup is Lookup.LANGUAGES:
+        return _check_name(label, value, lookups.languages)
+    elif field.lookup is Lookup.MODELS:
+        return _check_name(label, value, lookups.models)
+    elif field.lookup is Lookup.PHONE_NUMBERS:
+        if lookups.inbound_numbers is not None or lookups.outbound_numbers is not None:
+            if lookups.phone_number(value) is None:
+                return f"{label} {value} is not one of the account's phone numbers."
+    return None
+
+
+def _check_name(label: str, value: str, records: list[Any] | None) -> str | None:
+    if records is None:
+        return None
+    names = [record.name for record in records]
+    if value in names:
+        return None
+    close = [name for name in names if name.lower() == value.lower()]
+    hint = f" Did you mean {close[0]!r}?" if close else ""
+    return f"{label} {value!r} is not one of the account's names.{hint}"
+
+
+def _check_schema(items: list[Mapping[str, Any]]) -> str | None:
+    label = FIELDS["post_call_schema"].label
+    seen: set[str] = set()
+    for row, item in enumerate(items, start=1):
+        name, kind = item.get("name", ""), item.get("type", "")
+        if not _SCHEMA_NAME.match(name or ""):
+            return f"{label} row {row}: name {name!r} may only use letters, digits and underscores."
+        if name in seen:
+            return f"{label} row {row}: name {name!r} is used twice."
+        seen.add(name)
+        if kind not in SCHEMA_TYPES:
+            return f"{label} row {row}: type must be one of {', '.join(SCHEMA_TYPES)}; {kind!r} is not."
+        if not (item.get("description") or "").strip():
+            return f"{label} row {row}: a description is required."
+    return None
+
+
+def _cross_field(
+    values: Mapping[str, Any], baseline: Mapping[str, Any], lookups: Lookups
+) -> dict[str, tuple[set[str], str]]:
+    """Rules between fields: field -> (the fields the rule involves, message)."""
+    found: dict[str, tuple[set[str], str]] = {}
+    if values.get("is_webhook_active") and not values.get("webhook_url"):
+        found["webhook_url"] = (
+            {"is_webhook_active", "webhook_url"},
+            "Webhook URL is required while the webhook is active.",
+        )
+    voice = lookups.voice(values.get("voice_id"))
+    engine = values.get("engine_type")
+    if voice is not None and engine is not None and voice.mode != engine:
+        found["voice_id"] = (
+            {"voice_id", "engine_type"},
+            f"Voice {voice.name!r} is a {voice.mode} voice; the engine type is {engine}. "
+            f"Pick a {engine} voice.",
+        )
+    number = lookups.phone_number(values.get("phone_number_id"))
+    if number is not None:
+        if values.get("calls_direction") == "receive" and number.is_caller_id:
+            found["phone_number_id"] = (
+                {"phone_number_id", "calls_direction"},
+                f"Phone number {number.phone_number} is a caller ID; inbound assistants "
+                "cannot take it.",
+            )
+        elif not number.is_available and number.id != baseline.get("phone_number_id"):
+            found["phone_number_id"] = (
+                {"phone_number_id"},
+                f"Phone number {number.phone_number} is already assigned to another assistant.",
+            )
+    if values.get("use_min_interrupt_words") and values.get("min_interrupt_words") is None:
+        found["min_interrupt_words"] = (
+            {"use_min_interrupt_words", "min_interrupt_words"},
+            "Minimum interrupt words needs a number (0-10) while it is in use.",
+        )
+    return found
+
+
+def problems(
+    values: Mapping[str, Any],
+    dirty: Collection[str],
+    lookups: Lookups | None = None,
+    baseline: Mapping[str, Any] | None = None,
+) -> dict[str, str]:
+    """What the server would reject in a body of the dirty fields, by field name."""
+    lookups = lookups or Lookups()
+    found: dict[str, str] = {}
+    for name in dirty:
+        field = FIELDS[name]
+        if field.enabled_by and not values.get(field.enabled_by):
+            continue  # not applied by the server while its switch is off
+        message = check_field(field, values.get(name), lookups)
+        if message:
+            found[name] = message
+    for name, (involved, message) in _cross_field(values, baseline or {}, lookups).items():
+        if involved & set(dirty):
+            found.setdefault(name, message)
+    return found
+
+
+def flags(
+    values: Mapping[str, Any], untouched: Collection[str], lookups: Lookups | None = None
+) -> dict[str, str]:
+    """Rules that stored, untouched values already break: shown, never sent."""
+    lookups = lookups or Lookups()
+    found: dict[str, str] = {}
+    for name in untouched:
+        value = values.get(name)
+        if value is None:
+            continue
+        message = check_field(FIELDS[name], value, lookups)
+        if message:
+            found[name] = message
+    for name, (_, message) in _cross_field(values, values, lookups).items():
+        if name in untouched:
+            found.setdefault(name, message)
+    return found

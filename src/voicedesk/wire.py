@@ -1,0 +1,216 @@
+"""Translation between the API's shapes and edit values.
+
+Read: a list record (database names, loose types) -> edit values keyed by update name.
+Write: edit values -> an update body in the seed's names (end_call_tool nested).
+How each field is read is data in the catalogue (`Field.source`, `Field.read`).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from voicedesk.fields import CATALOGUE, FIELDS, Field, Kind, Read
+from voicedesk.records import Lookups
+
+_DIRECTIONS = {"inbound": "receive", "outbound": "make"}
+_WAIT_FOR_CUSTOMER = {False: "AI assistant", True: "Customer"}
+# Old read data names the bool schema type in full; the update accepts only "bool".
+_SCHEMA_TYPE_ALIASES = {"boolean": "bool"}
+
+
+@dataclass
+class Loaded:
+    values: dict[str, Any]  # edit values by update name
+    read_only: dict[str, Any]  # what the record holds that the update cannot change
+    notes: dict[str, str] = field(default_factory=dict)  # read problems, by field
+
+
+class _Unreadable(ValueError):
+    """A stored value that has no edit value; the message says what was stored."""
+
+
+def _as_int(raw: Any) -> int:
+    if isinstance(raw, bool):
+        raise _Unreadable(f"the server stored {raw!r}, not a whole number")
+    if isinstance(raw, int):
+        return raw
+    try:
+        number = float(raw)
+    except (TypeError, ValueError):
+        raise _Unreadable(f"the server stored {raw!r}, not a number") from None
+    if number != int(number):
+        raise _Unreadable(f"the server stored {raw!r}, not a whole number")
+    return int(number)
+
+
+def _as_number(raw: Any) -> int | float:
+    if isinstance(raw, bool):
+        raise _Unreadable(f"the server stored {raw!r}, not a number")
+    if isinstance(raw, (int, float)):
+        return raw
+    try:
+        number = float(raw)
+    except (TypeError, ValueError):
+        raise _Unreadable(f"the server stored {raw!r}, not a number") from None
+    return int(number) if number.is_integer() and "." not in str(raw) else number
+
+
+def _as_bool(raw: Any) -> bool:
+    if isinstance(raw, bool):
+        return raw
+    if raw in (0, 1, "0", "1"):
+        return bool(int(raw))
+    raise _Unreadable(f"the server stored {raw!r}, not true or false")
+
+
+def _end_call_description(tools: Any) -> str | None:
+    for tool in tools or ():
+        if isinstance(tool, dict) and tool.get("type") == "end_call":
+            description = (tool.get("data") or {}).get("description")
+            return description if isinstance(description, str) else None
+    return None  # older records list tool names as strings: no description stored
+
+
+def _variables(raw: Any, notes: list[str]) -> dict[str, str]:
+    if isinstance(raw, list) and not raw:
+        return {}  # PHP encodes an empty map as []
+    if not isinstance(raw, dict):
+        raise _Unreadable(f"the server stored {type(raw).__name__}, not an object")
+    variables: dict[str, str] = {}
+    for key, value in raw.items():
+        if isinstance(value, str):
+            variables[str(key)] = value
+        else:
+            variables[str(key)] = json.dumps(value)
+            notes.append(f"{key!r} was stored as {json.dumps(value)}, shown as text")
+    return variables
+
+
+def _schema(raw: Any) -> list[dict[str, str]]:
+    if not isinstance(raw, list):
+        raise _Unreadable(f"the server stored {type(raw).__name__}, not a list")
+    items = []
+    for item in raw:
+        if not isinstance(item, dict):
+            raise _Unreadable(f"a schema row is {item!r}, not an object")
+        kind = str(item.get("type") or "")
+        items.append(
+            {
+                "name": str(item.get("name") or ""),
+                "type": _SCHEMA_TYPE_ALIASES.get(kind, kind),
+                "description": str(item.get("description") or ""),
+            }
+        )
+    return items
+
+
+def _read_value(spec: Field, record: dict[str, Any], lookups: Lookups, notes: list[str]) -> Any:
+    raw = record.get(spec.source) if spec.source else None
+    rule = spec.read
+    if rule is Read.NOT_NULL:
+        return raw is not None
+    if rule is Read.END_CALL_TOOL:
+        return _end_call_description(raw)
+    if raw is None:
+        return None
+    if rule is Read.DECIMAL:
+        return _as_number(raw)
+    if rule in (Read.INT_BOOL, Read.BOOL):
+        return _as_bool(raw)
+    if rule is Read.DIRECTION:
+        if raw not in _DIRECTIONS:
+            raise _Unreadable(f"the server stored direction {raw!r}")
+        return _DIRECTIONS[raw]
+    if rule is Read.WAIT_FOR_CUSTOMER:
+        return _WAIT_FOR_CUSTOMER[_as_bool(raw)]
+    if rule is Read.LANGUAGE_ID:
+        return _name_for(raw, lookups.languages, lookups.language_name, "language")
+    if rule is Read.MODEL_ID:
+        return _name_for(raw, lookups.models, lookups.model_name, "model")
+    if rule is Read.VARIABLES:
+        return _variables(raw, notes)
+    if rule is Read.SCHEMA:
+        return _schema(raw)
+    if spec.kind is Kind.INTEGER or spec.name in ("voice_id", "phone_number_id"):
+        return _as_int(raw)
+    if spec.kind is Kind.NUMBER:
+        return _as_number(raw)
+    if spec.kind in (Kind.TEXT, Kind.LONG_TEXT, Kind.CHOICE, Kind.LOOKUP):
+        if not isinstance(raw, str):
+            raise _Unreadable(f"the server stored {raw!r}, not text")
+    return raw
+
+
+def _name_for(raw_id: Any, records: list[Any] | None, resolve: Any, what: str) -> str | None:
+    if records is None:
+        raise _Unreadable(f"{what} id {raw_id} (the account's {what}s are not loaded)")
+    name = resolve(raw_id)
+    if name is None:
+        raise _Unreadable(f"{what} id {raw_id} is not among the account's {what}s")
+    return name
+
+
+def read_record(record: dict[str, Any], lookups: Lookups | None = None) -> Loaded:
+    """A list record -> edit values. Unreadable values become None with a note."""
+    lookups = lookups or Lookups()
+    values: dict[str, Any] = {}
+    notes: dict[str, str] = {}
+    for spec in CATALOGUE:
+        field_notes: list[str] = []
+        try:
+            values[spec.name] = _read_value(spec, record, lookups, field_notes)
+        except _Unreadable as problem:
+            values[spec.name] = None
+            field_notes.append(str(problem))
+        if field_notes:
+            notes[spec.name] = "; ".join(field_notes)
+    used = {spec.source for spec in CATALOGUE if spec.source}
+    read_only = {key: value for key, value in record.items() if key not in used}
+    return Loaded(values, read_only, notes)
+
+
+def to_body(values: dict[str, Any]) -> dict[str, Any]:
+    """Edit values (only those to send) -> the update body, nested where the API nests."""
+    body: dict[str, Any] = {}
+    for spec in CATALOGUE:  # catalogue order keeps bodies stable and readable
+        if spec.name not in values:
+            continue
+        target = body
+        *parents, leaf = spec.name.split(".")
+        for parent in parents:
+            target = target.setdefault(parent, {})
+        target[leaf] = values[spec.name]
+    return body
+
+
+class UnknownKey(KeyError):
+    def __init__(self, key: str) -> None:
+        self.key = key
+        super().__init__(key)
+
+    def __str__(self) -> str:
+        return f"{self.key!r} is not a field of the assistant"
+
+
+def from_body(body: dict[str, Any]) -> dict[str, Any]:
+    """An update body (partial allowed) -> edit values by update name.
+
+    Accepts the nested end_call_tool object and its dotted spelling; an unknown key
+    raises UnknownKey naming it (a typo must never be dropped silently).
+    """
+    values: dict[str, Any] = {}
+    for key, value in body.items():
+        if key in FIELDS:
+            values[key] = value
+            continue
+        if isinstance(value, dict) and any(name.startswith(key + ".") for name in FIELDS):
+            for inner_key, inner_value in value.items():
+                dotted = f"{key}.{inner_key}"
+                if dotted not in FIELDS:
+                    raise UnknownKey(dotted)
+                values[dotted] = inner_value
+            continue
+        raise UnknownKey(key)
+    return values

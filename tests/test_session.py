@@ -1,0 +1,142 @@
+"""The edit session: dirty tracking, revert, body, server errors, rebase."""
+
+from __future__ import annotations
+
+from factories import lookups, record
+from hypothesis import given
+from hypothesis import strategies as st
+
+from voicedesk.fields import CATALOGUE, FIELDS, Kind
+from voicedesk.session import EditSession
+from voicedesk.wire import to_body
+
+
+def session(**overrides) -> EditSession:
+    return EditSession(7, record(**overrides), lookups())
+
+
+def test_a_field_edited_back_is_clean() -> None:
+    s = session()
+    s.set("speech_speed", 1.05)
+    assert s.dirty == ["speech_speed"] and s.body() == {"speech_speed": 1.05}
+    s.set("speech_speed", 1.0)
+    assert s.dirty == [] and s.body() == {}
+
+
+def test_numbers_compare_by_value() -> None:
+    s = session()
+    s.set("voice_similarity", 0.7 + 0.05)  # 0.75000000001 from float steps
+    assert not s.is_dirty("voice_similarity")
+
+
+def test_revert_one_and_all() -> None:
+    s = session()
+    s.set("assistant_name", "New")
+    s.set("record_call", False)
+    s.revert("assistant_name")
+    assert s.dirty == ["record_call"]
+    s.revert_all()
+    assert s.dirty == [] and s.body() == {}
+
+
+def test_changes_and_body_name_only_what_changed() -> None:
+    s = session()
+    s.set("end_call_tool.description", "Bye")
+    s.set("phone_number_id", None)
+    assert [(c.field, c.before, c.after) for c in s.changes()] == [
+        ("phone_number_id", 31, None),
+        ("end_call_tool.description", "Hang up when the caller says goodbye.", "Bye"),
+    ]
+    assert s.body() == {"phone_number_id": None, "end_call_tool": {"description": "Bye"}}
+
+
+def test_a_rename_leaves_stored_out_of_range_values_alone() -> None:
+    s = session(max_duration=1800, reengagement_interval=5)
+    s.set("assistant_name", "Renamed")
+    assert s.validate() == {}
+    assert s.body() == {"assistant_name": "Renamed"}
+    assert set(s.flags()) == {"max_call_duration", "re_engagement_interval"}
+
+
+def test_server_errors_land_on_fields_and_clear_when_edited() -> None:
+    s = session()
+    s.set("speech_speed", 1.1)
+    unplaced = s.apply_server_errors({
+        "speech_speed": ["The speech speed must be between 0.7 and 1.2."],
+        "post_call_schema.0.name": ["The name format is invalid."],
+        "end_call_tool.description": ["Too long."],
+        "account": ["Suspended."],
+    })
+    assert unplaced == {"account": "Suspended."}
+    assert s.validate()["post_call_schema"] == "The name format is invalid."
+    assert s.validate()["end_call_tool.description"] == "Too long."
+    s.set("speech_speed", 1.15)
+    assert "speech_speed" not in s.validate()
+
+
+def test_rebase_adopts_remote_changes_and_reports_conflicts() -> None:
+    s = session()
+    s.set("assistant_name", "Mine")
+    s.set("speech_speed", 1.1)
+    s.set("record_call", False)
+    fresh = record(name="Theirs", max_duration=900, speech_speed="1.1", record=True)
+    result = s.rebase(fresh)
+    assert [(c.field, c.before, c.after) for c in result.adopted] == [("max_call_duration", 600, 900)]
+    assert [(c.field, c.base, c.mine, c.theirs) for c in result.conflicts] == [
+        ("assistant_name", "Front desk", "Mine", "Theirs")
+    ]
+    assert s.value("max_call_duration") == 900  # adopted
+    assert s.dirty == ["assistant_name", "record_call"]  # speech_speed: both sides agree
+    s.revert("assistant_name")  # "take theirs"
+    assert s.value("assistant_name") == "Theirs"
+
+
+def test_lookups_loaded_later_fill_in_names() -> None:
+    s = EditSession(7, record(), None)
+    assert s.value("language") is None
+    s.set_lookups(lookups())
+    assert s.value("language") == "German" and s.dirty == []
+
+
+# --- properties ---------------------------------------------------------------------------
+
+def _value_strategy(field):
+    if field.kind is Kind.BOOLEAN:
+        return st.booleans()
+    if field.kind is Kind.INTEGER:
+        return st.integers(-5, 2000)
+    if field.kind is Kind.NUMBER:
+        return st.sampled_from([0, 0.05, 0.5, 0.7, 1, 1.2, 3, 5])
+    if field.kind is Kind.KEY_VALUE:
+        return st.dictionaries(st.text(max_size=5), st.text(max_size=5), max_size=3)
+    if field.kind is Kind.SCHEMA:
+        return st.lists(st.fixed_dictionaries({"name": st.text(max_size=4), "type": st.sampled_from(["string", "bool"]), "description": st.text(max_size=4)}), max_size=2)
+    if field.name in ("voice_id", "phone_number_id"):
+        return st.sampled_from([11, 12, 21, 31, 32, None])
+    return st.text(max_size=8)
+
+
+edits = st.lists(
+    st.one_of([st.tuples(st.just(f.name), _value_strategy(f)) for f in CATALOGUE]), max_size=12
+)
+
+
+@given(edits)
+def test_dirty_iff_value_differs_and_body_keys_are_the_dirty_fields(changes) -> None:
+    s = session()
+    for name, value in changes:
+        s.set(name, value)
+    for spec in CATALOGUE:
+        differs = s.value(spec.name) != s.baseline[spec.name]
+        if spec.kind is Kind.NUMBER and s.value(spec.name) is not None and s.baseline[spec.name] is not None:
+            differs = abs(s.value(spec.name) - s.baseline[spec.name]) > 1e-9
+        assert s.is_dirty(spec.name) == differs
+    assert s.body() == to_body({name: s.value(name) for name in s.dirty})
+    sent = {f"{key}.description" if key == "end_call_tool" else key for key in s.body()}
+    assert sent == set(s.dirty)
+    s.revert_all()
+    assert s.body() == {} and s.dirty == []
+
+
+def test_every_field_is_editable() -> None:
+    assert set(session().baseline) == set(FIELDS)
