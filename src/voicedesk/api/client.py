@@ -1,0 +1,655 @@
+"""The HTTP client of the assistant API (see shared/api-contract.md).
+
+One `httpx.AsyncClient` per `async with ApiClient(...)` session. Every failure comes
+out as an `ApiError` subclass whose message an operator can act on; the API key is
+kept out of every message, repr, log line and traceback.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import json
+import logging
+import math
+import socket
+import ssl
+import time
+from collections.abc import AsyncIterator, Callable
+from contextlib import aclosing
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
+from typing import Any, TypeVar
+
+import httpx
+import pydantic
+
+from voicedesk import __version__
+from voicedesk.records import Language, LlmModel, PhoneNumber, Voice
+
+from .errors import (
+    ApiError,
+    AuthError,
+    NetworkError,
+    NotFoundError,
+    ProtocolError,
+    RateLimitedError,
+    ServerError,
+    ValidationError,
+)
+
+log = logging.getLogger("voicedesk.api")
+
+LIST_PATH = "/api/user/assistants/get"
+UPDATE_PATH = "/api/user/assistant/{id}"
+LOOKUP_PATH = "/api/user/assistants/{name}"
+
+RETRY_STATUSES = frozenset({429, 502, 503})
+# Pages fetched at once; well under the platform's 20 requests per 10 seconds.
+PAGE_CONCURRENCY = 8
+# How long to hold requests when X-RateLimit-Remaining hits 0 and the server gives
+# no reset time; a 429 that still follows is retried with its own Retry-After.
+EXHAUSTED_PAUSE = 1.0
+# Server text quoted in a message is cut to this many characters.
+QUOTE_LIMIT = 300
+# Said when an update went out but its answer is missing or unreadable.
+_MAYBE_SAVED = (
+    "The change may or may not have been saved; reload the assistant before sending it again."
+)
+
+Record = TypeVar("Record", bound=pydantic.BaseModel)
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of the assistant list (a Laravel paginator)."""
+
+    items: list[dict]
+    current_page: int
+    last_page: int
+    total: int
+    per_page: int
+
+
+class _Secret:
+    """Holds the API key so that repr(), vars() and traceback locals show *** instead."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def reveal(self) -> str:
+        return self._value
+
+    def __repr__(self) -> str:
+        return "***"
+
+    __str__ = __repr__
+
+
+class ApiClient:
+    """Talks to one host of the assistant API with one API key."""
+
+    def __init__(
+        self,
+        base_url: str,
+        api_key: str,
+        *,
+        timeout: float = 10.0,
+        connect_timeout: float = 5.0,
+        max_retries: int = 3,
+        backoff: float = 0.25,
+        max_retry_after: float = 30.0,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        self.base_url = base_url.strip().rstrip("/")
+        self._api_key = _Secret(api_key.strip())
+        del api_key  # a traceback that shows locals must not show the key
+        if not _is_sendable_key(self._api_key):
+            raise AuthError(
+                "The API key is empty or holds spaces, line breaks or non-ASCII characters. "
+                "Check --api-key or VOICEDESK_API_KEY (copy the key whole)."
+            )
+        self._url = _parse_base_url(self.base_url)
+        self._timeout = httpx.Timeout(timeout, connect=connect_timeout)
+        self._max_retries = max_retries
+        self._backoff = backoff
+        self._max_retry_after = max_retry_after
+        self._transport = transport
+        self._http: httpx.AsyncClient | None = None
+        # Monotonic time before which no request starts (rate pacing).
+        self._paused_until = 0.0
+
+    def __repr__(self) -> str:
+        return f"ApiClient({self.base_url!r})"
+
+    @property
+    def host(self) -> str:
+        """host[:port] of the base URL, for display."""
+        host = self._url.host
+        if ":" in host:  # IPv6 literal
+            host = f"[{host}]"
+        return f"{host}:{self._url.port}" if self._url.port else host
+
+    async def __aenter__(self) -> ApiClient:
+        if self._http is not None:
+            raise RuntimeError("This ApiClient session is already open.")
+        self._http = httpx.AsyncClient(
+            base_url=self.base_url,
+            headers={
+                "Authorization": f"Bearer {self._api_key.reveal()}",
+                "Accept": "application/json",
+                "Content-Type": "application/json",
+                "User-Agent": f"voicedesk/{__version__} (+httpx)",
+            },
+            timeout=self._timeout,
+            transport=self._transport,
+            # Proxy settings from the environment would also catch the loopback sandbox.
+            trust_env=not _is_loopback(self._url.host),
+        )
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        http, self._http = self._http, None
+        if http is not None:
+            await http.aclose()
+
+    # -- assistants ---------------------------------------------------------------
+
+    async def list_page(self, page: int = 1, per_page: int = 100) -> Page:
+        params = {"per_page": per_page, "page": page}
+        body = await self._get_json(LIST_PATH, params)
+        return self._parse_page(body, page, per_page)
+
+    async def list_all(
+        self, per_page: int = 100, on_page: Callable[[Page], None] | None = None
+    ) -> list[dict]:
+        """Every assistant, ordered by page; `on_page` sees each page as it arrives."""
+        first = await self.list_page(1, per_page)
+        items_by_page = {1: first.items}
+        if on_page:
+            on_page(first)
+        async with aclosing(self._later_pages(first.last_page, per_page)) as later:
+            async for page in later:
+                items_by_page[page.current_page] = page.items
+                if on_page:
+                    on_page(page)
+        return [item for number in sorted(items_by_page) for item in items_by_page[number]]
+
+    async def find_assistant(self, assistant_id: int, per_page: int = 100) -> dict:
+        """The list record of one assistant (the API has no GET for a single one)."""
+        first = await self.list_page(1, per_page)
+        if (found := _find_by_id(first.items, assistant_id)) is not None:
+            return found
+        async with aclosing(self._later_pages(first.last_page, per_page)) as later:
+            async for page in later:
+                if (found := _find_by_id(page.items, assistant_id)) is not None:
+                    return found  # leaving the block cancels the pages still in flight
+        raise NotFoundError(f"Assistant {assistant_id} was not found in this account.")
+
+    async def update(self, assistant_id: int, body: dict) -> dict:
+        """PUT only the given fields; returns the answer's "data" ({} if absent). Never retried."""
+        # Compact and exact: a one-field save sends exactly {"field":value}.
+        content = json.dumps(body, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+        path = UPDATE_PATH.format(id=assistant_id)
+        response = await self._request("PUT", path, content=content.encode())
+        if not response.content:
+            return {}
+        answer = self._json(response, "PUT", path)
+        if not isinstance(answer, dict):
+            raise ProtocolError(
+                f"The server answered PUT {path} with {_describe(answer)} instead of a JSON "
+                f"object. {_MAYBE_SAVED}",
+                status=response.status_code,
+            )
+        data = answer.get("data")
+        return data if isinstance(data, dict) else {}
+
+    # -- lookups ------------------------------------------------------------------
+
+    async def voices(self, mode: str | None = None) -> list[Voice]:
+        return await self._lookup("voices", Voice, {"mode": mode} if mode else None)
+
+    async def languages(self) -> list[Language]:
+        return await self._lookup("languages", Language)
+
+    async def models(self) -> list[LlmModel]:
+        return await self._lookup("models", LlmModel)
+
+    async def phone_numbers(self, type: str | None = None) -> list[PhoneNumber]:
+        return await self._lookup("phone-numbers", PhoneNumber, {"type": type} if type else None)
+
+    async def _lookup(
+        self, name: str, record: type[Record], params: dict[str, str] | None = None
+    ) -> list[Record]:
+        path = LOOKUP_PATH.format(name=name)
+        body = await self._get_json(path, params)
+        # Documented as a bare array; some hosts wrap it as {"data": [...]}.
+        items = body.get("data") if isinstance(body, dict) else body
+        if not isinstance(items, list):
+            raise ProtocolError(
+                f"The server answered GET {path} with {_describe(body)}; expected a JSON array "
+                f'(or an object with a "data" array). {self._base_url_hint()}'
+            )
+        records = []
+        for position, item in enumerate(items, start=1):
+            try:
+                records.append(record.model_validate(item))
+            except pydantic.ValidationError as error:
+                # loc and msg only: str(error) would quote the server's data.
+                first = error.errors()[0]
+                field = ".".join(str(part) for part in first["loc"]) or "record"
+                raise ProtocolError(
+                    f"The server answered GET {path} with a record the client cannot read "
+                    f"(item {position}, {field}: {first['msg']})."
+                ) from None
+        return records
+
+    # -- paging -------------------------------------------------------------------
+
+    async def _later_pages(self, last_page: int, per_page: int) -> AsyncIterator[Page]:
+        """Pages 2..last_page fetched concurrently, yielded in the order they arrive."""
+        slots = asyncio.Semaphore(PAGE_CONCURRENCY)
+
+        async def fetch(number: int) -> Page:
+            async with slots:
+                return await self.list_page(number, per_page)
+
+        tasks = [asyncio.create_task(fetch(number)) for number in range(2, last_page + 1)]
+        try:
+            for arrival in asyncio.as_completed(tasks):
+                yield await arrival
+        finally:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+
+    def _parse_page(self, body: Any, page: int, per_page: int) -> Page:
+        def wrong(expected: str) -> ProtocolError:
+            return ProtocolError(
+                f"The server answered page {page} of the assistant list with JSON of an "
+                f"unexpected shape: expected {expected}. {self._base_url_hint()}"
+            )
+
+        if not isinstance(body, dict):
+            raise wrong(f'an object with a "data" list, got {_describe(body)}')
+        items = body.get("data")
+        if not isinstance(items, list):
+            raise wrong(f'"data" to be a list, got {_describe(items)}')
+        for position, item in enumerate(items, start=1):
+            if not isinstance(item, dict) or not _is_int(item.get("id")):
+                raise wrong(f'every item of "data" to be an object with an integer "id" '
+                            f"(item {position} is not)")
+        for key in ("current_page", "last_page", "total"):
+            if not _is_int(body.get(key)):
+                raise wrong(f'an integer "{key}", got {_describe(body.get(key))}')
+        if body["current_page"] != page:
+            # A server that ignores ?page= would otherwise repeat page 1 silently.
+            raise wrong(f"page {page}, got page {body['current_page']}")
+        return Page(
+            items=items,
+            current_page=page,
+            last_page=body["last_page"],
+            total=body["total"],
+            per_page=body["per_page"] if _is_int(body.get("per_page")) else per_page,
+        )
+
+    # -- HTTP ---------------------------------------------------------------------
+
+    async def _get_json(self, path: str, params: dict[str, Any] | None) -> Any:
+        response = await self._request("GET", path, params=params)
+        return self._json(response, "GET", path)
+
+    async def _request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: dict[str, Any] | None = None,
+        content: bytes | None = None,
+    ) -> httpx.Response:
+        """Send one request (GETs with retries); return a 2xx response or raise."""
+        http = self._session()
+        retries_left = self._max_retries if method == "GET" else 0
+        timeout_retried = False
+        attempts = 0
+        while True:
+            attempts += 1
+            await self._wait_for_rate_limit()
+            request = http.build_request(method, path, params=params, content=content)
+            started = time.perf_counter()
+            try:
+                response = await http.send(request)
+            except httpx.RequestError as failure:
+                self._log(request, type(failure).__name__, started)
+                is_timeout = isinstance(failure, httpx.TimeoutException)
+                if retries_left and _is_retryable(failure) and not (is_timeout and timeout_retried):
+                    retries_left -= 1
+                    timeout_retried |= is_timeout
+                    await asyncio.sleep(self._backoff * 2 ** (attempts - 1))
+                    continue
+                raise self._network_error(failure, method, attempts) from None
+            self._log(request, str(response.status_code), started)
+            self._note_rate_limit(response)
+            if response.is_success:
+                return response
+            if response.status_code in RETRY_STATUSES and retries_left:
+                delay = _retry_after(response)
+                if delay is None:
+                    delay = self._backoff * 2 ** (attempts - 1)
+                if delay <= self._max_retry_after:
+                    retries_left -= 1
+                    await asyncio.sleep(delay)
+                    continue
+            raise self._error_from_response(response, method, path)
+
+    def _session(self) -> httpx.AsyncClient:
+        if self._http is None:
+            raise RuntimeError("Use the ApiClient inside 'async with client:'.")
+        return self._http
+
+    async def _wait_for_rate_limit(self) -> None:
+        delay = self._paused_until - time.monotonic()
+        if delay > 0:
+            await asyncio.sleep(delay)
+
+    def _note_rate_limit(self, response: httpx.Response) -> None:
+        """Hold later requests once the server says none are left, instead of provoking 429s."""
+        is_429 = response.status_code == 429
+        remaining = _int_header(response, "X-RateLimit-Remaining")
+        if not is_429 and (remaining is None or remaining > 0):
+            return
+        pause = _retry_after(response)
+        if pause is None:
+            pause = _reset_in(response)
+        if pause is None and not is_429:  # a bare 429 is backed off in the retry loop
+            pause = EXHAUSTED_PAUSE
+        if pause is not None and pause <= self._max_retry_after:
+            # Longer waits are the operator's decision (RateLimitedError says how long).
+            self._paused_until = max(self._paused_until, time.monotonic() + pause)
+
+    def _log(self, request: httpx.Request, outcome: str, started: float) -> None:
+        if not log.isEnabledFor(logging.DEBUG):
+            return
+        elapsed_ms = (time.perf_counter() - started) * 1000
+        headers = {
+            name: "Bearer ***" if name.lower() == "authorization" else value
+            for name, value in request.headers.items()
+        }
+        log.debug("%s %s -> %s in %.0f ms; headers %s",
+                  request.method, request.url, outcome, elapsed_ms, headers)
+
+    def _json(self, response: httpx.Response, method: str, path: str) -> Any:
+        try:
+            return json.loads(response.content)
+        except ValueError:  # includes bad UTF-8
+            note = f" {_MAYBE_SAVED}" if method != "GET" else ""
+            raise ProtocolError(
+                f"The server answered with something that is not JSON "
+                f"({_content_type(response)}) to {method} {path}. "
+                f"{self._base_url_hint()}{note}",
+                status=response.status_code,
+            ) from None
+
+    def _base_url_hint(self) -> str:
+        return f"Check that {self.base_url} is the base URL of the assistant API."
+
+    # -- error messages -----------------------------------------------------------
+
+    def _error_from_response(self, response: httpx.Response, method: str, path: str) -> ApiError:
+        status = response.status_code
+        body = _json_or_none(response)
+        said = self._server_text(body)
+        quoted = f": {said}" if said else ""
+        if status == 401:
+            return AuthError(
+                f"The server rejected the API key (401{quoted}). "
+                "Check --api-key or VOICEDESK_API_KEY.",
+                status=status,
+            )
+        if status == 403:
+            return AuthError(
+                f"The API key is not allowed to do this (403{quoted}). "
+                "Check the key's permissions in the platform's dashboard.",
+                status=status,
+            )
+        if status == 404:
+            if said:
+                return NotFoundError(f"{said} (404).", status=status)
+            return NotFoundError(
+                f"The server has nothing at {method} {path} (404). {self._base_url_hint()}",
+                status=status,
+            )
+        if status == 422:
+            errors = _field_errors(body, self._redact)
+            details = "; ".join(
+                f"{field}: {_quote(text)}" for field, texts in errors.items() for text in texts
+            )
+            message = f"The server rejected the values sent (422{quoted})."
+            return ValidationError(
+                f"{message} {details}." if details else message,
+                status=status,
+                errors=errors,
+            )
+        if status == 429:
+            retry_after = _retry_after(response)
+            wait = "a minute" if retry_after is None else f"{math.ceil(retry_after)} s"
+            return RateLimitedError(
+                f"The server is limiting how often requests may be sent (429). "
+                f"Wait {wait} and try again.",
+                status=status,
+                retry_after=retry_after,
+            )
+        if status >= 500:
+            if said:
+                return ServerError(
+                    f"The server failed ({status}{quoted}). Try again in a moment.", status=status
+                )
+            if "html" in _content_type(response):
+                return ServerError(
+                    f"The server or a proxy in front of it answered {status} with an HTML error "
+                    "page instead of JSON; the service may be down or restarting. "
+                    "Try again in a moment.",
+                    status=status,
+                )
+            return ServerError(
+                f"The server failed ({status}). Try again in a moment.", status=status
+            )
+        if 300 <= status < 400:
+            location = self._redact(response.headers.get("Location", "another address"))
+            return ApiError(
+                f"The server redirected {method} {path} to {location} ({status}). "
+                "Check the base URL (for example https:// instead of http://).",
+                status=status,
+            )
+        return ApiError(
+            f"The server answered {status} to {method} {path}{quoted}.", status=status
+        )
+
+    def _network_error(
+        self, failure: httpx.RequestError, method: str, attempts: int
+    ) -> NetworkError:
+        host = self.host
+        timeouts = self._timeout
+        if isinstance(failure, httpx.ConnectTimeout):
+            text = f"Could not connect to {host} within {timeouts.connect:g} s (timed out)."
+        elif isinstance(failure, httpx.ReadTimeout):
+            text = f"The server at {host} did not answer within {timeouts.read:g} s (timed out)."
+        elif isinstance(failure, httpx.TimeoutException):
+            text = f"The request to {host} timed out after {timeouts.write:g} s."
+        elif isinstance(failure, httpx.ConnectError):
+            text = f"Could not connect to {host}: {_connect_failure_reason(failure)}."
+        elif isinstance(failure, httpx.RemoteProtocolError):
+            text = f"The server at {host} dropped the connection before its answer was complete."
+        elif isinstance(failure, (httpx.ReadError, httpx.WriteError)):
+            text = f"The connection to {host} was reset or dropped."
+        else:
+            text = f"The request to {host} failed ({type(failure).__name__})."
+        if attempts > 1:
+            text += f" Tried {attempts} times."
+        if isinstance(failure, (httpx.ConnectError, httpx.ConnectTimeout)):
+            text += " Check the base URL, your network, and that the server is up."
+        elif method != "GET":  # the request went out; only the answer is missing
+            text += f" {_MAYBE_SAVED}"
+        return NetworkError(text)
+
+    def _server_text(self, body: Any) -> str:
+        """The JSON body's "message" (or "error"), single-line, short and without the key."""
+        if not isinstance(body, dict):
+            return ""
+        for key in ("message", "error"):
+            value = body.get(key)
+            if isinstance(value, str) and value.strip():
+                return _quote(self._redact(value))
+        return ""
+
+    def _redact(self, text: str) -> str:
+        # Server text is quoted in messages; never let it echo the key back.
+        return text.replace(self._api_key.reveal(), "***")
+
+
+def _is_sendable_key(key: _Secret) -> bool:
+    value = key.reveal()
+    return bool(value) and all(33 <= ord(char) <= 126 for char in value)
+
+
+def _parse_base_url(base_url: str) -> httpx.URL:
+    try:
+        url = httpx.URL(base_url)
+    except httpx.InvalidURL:
+        url = None
+    if url is None or url.scheme not in ("http", "https") or not url.host:
+        raise ApiError(
+            f"The base URL {base_url!r} is not an http(s) address such as https://app.famulor.de."
+        )
+    return url
+
+
+def _is_loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host == "localhost"
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _find_by_id(items: list[dict], assistant_id: int) -> dict | None:
+    return next((item for item in items if item["id"] == assistant_id), None)
+
+
+def _is_retryable(failure: httpx.RequestError) -> bool:
+    return isinstance(
+        failure,
+        (httpx.ConnectError, httpx.ReadError, httpx.WriteError, httpx.RemoteProtocolError,
+         httpx.TimeoutException),
+    )
+
+
+def _connect_failure_reason(failure: httpx.ConnectError) -> str:
+    """A short reason from the OS error under httpx's ConnectError (never its full text)."""
+    cause: BaseException | None = failure
+    while cause is not None:
+        if isinstance(cause, ConnectionRefusedError):
+            return "the connection was refused"
+        if isinstance(cause, socket.gaierror):
+            return "the host name could not be resolved"
+        if isinstance(cause, ssl.SSLError):
+            reason = getattr(cause, "verify_message", None) or cause.reason
+            return f"a secure connection could not be set up ({reason})"
+        if isinstance(cause, OSError) and cause.strerror:
+            return cause.strerror.lower()
+        cause = cause.__cause__ or cause.__context__
+    return "the connection failed"
+
+
+def _retry_after(response: httpx.Response) -> float | None:
+    """Retry-After in seconds (it may be a number or an HTTP date), or None."""
+    value = response.headers.get("Retry-After")
+    if value is None:
+        return None
+    try:
+        seconds = float(value)
+    except ValueError:
+        try:
+            when = parsedate_to_datetime(value)
+        except (TypeError, ValueError):
+            return None
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=timezone.utc)
+        seconds = (when - datetime.now(timezone.utc)).total_seconds()
+    return max(0.0, seconds) if math.isfinite(seconds) else None
+
+
+def _reset_in(response: httpx.Response) -> float | None:
+    """Seconds until X-RateLimit-Reset, which is an epoch time or a delay."""
+    reset = _int_header(response, "X-RateLimit-Reset")
+    if reset is None:
+        return None
+    if reset > 1_000_000_000:  # an epoch timestamp, as Laravel sends it
+        return max(0.0, reset - time.time())
+    return float(reset)
+
+
+def _int_header(response: httpx.Response, name: str) -> int | None:
+    try:
+        return int(response.headers[name])
+    except (KeyError, ValueError):
+        return None
+
+
+def _json_or_none(response: httpx.Response) -> Any:
+    try:
+        return json.loads(response.content)
+    except ValueError:
+        return None
+
+
+def _content_type(response: httpx.Response) -> str:
+    kind = response.headers.get("Content-Type", "").split(";")[0].strip()
+    return f"content type {kind}" if kind else "no content type"
+
+
+def _field_errors(body: Any, redact: Callable[[str], str]) -> dict[str, list[str]]:
+    """The 422 body's "errors" as field -> messages, skipping entries of another shape."""
+    raw = body.get("errors") if isinstance(body, dict) else None
+    if not isinstance(raw, dict):
+        return {}
+    errors: dict[str, list[str]] = {}
+    for field, messages in raw.items():
+        if isinstance(messages, str):
+            messages = [messages]
+        if isinstance(messages, list):
+            texts = [redact(text) for text in messages if isinstance(text, str)]
+            if texts:
+                errors[str(field)] = texts
+    return errors
+
+
+def _quote(text: str) -> str:
+    """Server text as one short line, without a trailing full stop (the caller adds one)."""
+    line = " ".join(text.split())
+    if len(line) > QUOTE_LIMIT:
+        line = line[: QUOTE_LIMIT - 1] + "…"
+    return line.rstrip(".")
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, dict):
+        return "a JSON object"
+    if isinstance(value, list):
+        return "a JSON array"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, bool):
+        return "true/false"
+    if value is None:
+        return "null (or nothing)"
+    return "a number"
