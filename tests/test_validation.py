@@ -67,9 +67,10 @@ def values(**changes):
     return base
 
 
-def test_webhook_url_is_required_while_active() -> None:
-    found = problems(values(webhook_url=None), ["webhook_url"], lookups())
-    assert "required while the webhook is active" in found["webhook_url"]
+def test_turning_the_webhook_on_needs_a_url_but_clearing_the_url_turns_it_off() -> None:
+    found = problems(values(webhook_url=None, is_webhook_active=True), ["is_webhook_active"], lookups())
+    assert "required to turn the webhook on" in found["webhook_url"]
+    assert problems(values(webhook_url=None), ["webhook_url"], lookups()) == {}
     assert problems(values(webhook_url=None, is_webhook_active=False), ["webhook_url", "is_webhook_active"], lookups()) == {}
 
 
@@ -90,10 +91,11 @@ def test_inbound_assistants_cannot_take_caller_ids_or_numbers_in_use() -> None:
     assert problems(values(phone_number_id=31, calls_direction="make"), ["calls_direction"], lookups(), values()) == {}
 
 
-def test_min_interrupt_words_needs_a_number_only_while_in_use() -> None:
+def test_min_interrupt_words_needs_a_number_while_in_use() -> None:
     found = problems(values(use_min_interrupt_words=True), ["use_min_interrupt_words"], lookups())
     assert "needs a number" in found["min_interrupt_words"]
-    assert problems(values(min_interrupt_words=50), ["min_interrupt_words"], lookups()) == {}
+    # Sent values are checked even while the switch is off: the server checks them.
+    assert "between 0 and 10" in problems(values(min_interrupt_words=50), ["min_interrupt_words"], lookups())["min_interrupt_words"]
 
 
 def test_only_dirty_fields_block_and_stored_breaks_are_flags() -> None:

@@ -48,7 +48,7 @@ def check_field(field: Field, value: Any, lookups: Lookups | None = None) -> str
         if not field.minimum <= value <= field.maximum:  # type: ignore[operator]
             return (
                 f"{label} must be between {_number(field.minimum)} and "  # type: ignore[arg-type]
-                f"{_number(field.maximum)}{' ' + field.unit if field.unit else ''}; "  # type: ignore[arg-type]
+                f"{_number(field.maximum)}{' ' + field.unit if field.unit not in ('', 'x') else ''}; "  # type: ignore[arg-type]
                 f"{_number(value)} is outside."
             )
     if field.kind is Kind.CHOICE and value not in {c.value for c in field.choices}:
@@ -122,9 +122,11 @@ def _cross_field(
     """Rules between fields: field -> (the fields the rule involves, message)."""
     found: dict[str, tuple[set[str], str]] = {}
     if values.get("is_webhook_active") and not values.get("webhook_url"):
+        # Only switching the webhook on needs a URL: clearing the URL alone is the
+        # documented way to turn the webhook off.
         found["webhook_url"] = (
-            {"is_webhook_active", "webhook_url"},
-            "Webhook URL is required while the webhook is active.",
+            {"is_webhook_active"},
+            "Webhook URL is required to turn the webhook on.",
         )
     voice = lookups.voice(values.get("voice_id"))
     engine = values.get("engine_type")
@@ -165,10 +167,7 @@ def problems(
     lookups = lookups or Lookups()
     found: dict[str, str] = {}
     for name in dirty:
-        field = FIELDS[name]
-        if field.enabled_by and not values.get(field.enabled_by):
-            continue  # not applied by the server while its switch is off
-        message = check_field(field, values.get(name), lookups)
+        message = check_field(FIELDS[name], values.get(name), lookups)
         if message:
             found[name] = message
     for name, (involved, message) in _cross_field(values, baseline or {}, lookups).items():

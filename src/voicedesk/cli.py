@@ -1,0 +1,377 @@
+"""The command line: the TUI, and list/show/set/diff/apply/fields/sandbox for scripts.
+
+Exit codes follow `terraform plan`: 0 done or nothing to do, 1 (diff only) changes
+found, 2 error. Errors are one readable line on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import sys
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any, NoReturn, TypeVar
+
+import click
+
+from voicedesk import __version__
+from voicedesk.display import format_value, safe_text, shorten, to_json
+from voicedesk.fields import CATALOGUE, FIELDS, GROUPS, fields_in
+from voicedesk.settings import Settings, SettingsError, make_settings
+
+EXIT_OK, EXIT_CHANGES, EXIT_ERROR = 0, 1, 2
+T = TypeVar("T")
+
+
+class Context:
+    """What every command needs: the settings, resolved lazily (some need none)."""
+
+    def __init__(self, base_url: str | None, api_key: str | None, demo: bool) -> None:
+        self._base_url, self._api_key, self.demo = base_url, api_key, demo
+        self._settings: Settings | None = None
+
+    @property
+    def settings(self) -> Settings:
+        if self._settings is None:
+            if self.demo:
+                self._settings = _start_demo_sandbox()
+            else:
+                try:
+                    self._settings = make_settings(self._base_url, self._api_key)
+                except SettingsError as error:
+                    fail(str(error))
+        return self._settings
+
+
+def _start_demo_sandbox() -> Settings:
+    from voicedesk.sandbox import DEMO_API_KEY, Sandbox
+
+    sandbox = Sandbox().start()  # a daemon thread: it ends with the process
+    return make_settings(sandbox.base_url, DEMO_API_KEY)
+
+
+def fail(message: str) -> NoReturn:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(EXIT_ERROR)
+
+
+def run(settings: Settings, work: Callable[[Any], Awaitable[T]]) -> T:
+    """Run `work(client)` with one HTTP client; API errors become one line and exit 2."""
+    from voicedesk.api import ApiClient, ApiError, ValidationError
+
+    async def main() -> T:
+        async with ApiClient(settings.base_url, settings.api_key.reveal()) as client:
+            return await work(client)
+
+    try:
+        return asyncio.run(main())
+    except ValidationError as error:
+        for name, messages in error.errors.items():
+            click.echo(f"error: {name}: {' '.join(messages)}", err=True)
+        fail("the server rejected the change (422); nothing was saved.")
+    except ApiError as error:
+        fail(error.message)
+
+
+@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--base-url", envvar="VOICEDESK_BASE_URL", metavar="URL",
+              help="The API host, e.g. https://app.famulor.de (or VOICEDESK_BASE_URL).")
+@click.option("--api-key", envvar="VOICEDESK_API_KEY", metavar="KEY", show_envvar=True,
+              help="The account's API key (better: VOICEDESK_API_KEY). Never printed.")
+@click.option("--demo", is_flag=True,
+              help="Start the embedded sandbox API and work against it.")
+@click.option("--debug", is_flag=True, help="Log every request to stderr (the key shows as ***).")
+@click.version_option(__version__, prog_name="voicedesk")
+@click.pass_context
+def main(ctx: click.Context, base_url: str | None, api_key: str | None, demo: bool, debug: bool) -> None:
+    """voicedesk: edit the AI phone assistants of your voice-agent account.
+
+    Without a command, opens the assistant picker.
+    """
+    if debug:
+        logging.basicConfig(level=logging.DEBUG, format="%(name)s: %(message)s", stream=sys.stderr)
+        for noisy in ("httpx", "httpcore"):
+            logging.getLogger(noisy).setLevel(logging.WARNING)
+    ctx.obj = Context(base_url, api_key, demo)
+    if ctx.invoked_subcommand is None:
+        ctx.invoke(edit, assistant_id=None)
+
+
+def _assistant_id(value: str) -> int:
+    if not value.isdigit():
+        fail(f"assistant id must be a whole number; got {value!r}.")
+    return int(value)
+
+
+# --- reading ---------------------------------------------------------------------------
+
+
+@main.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@click.pass_obj
+def list_command(obj: Context, as_json: bool) -> None:
+    """List the account's assistants."""
+    from voicedesk.remote import load_lookups
+
+    async def work(client: Any) -> tuple[list[dict], Any]:
+        return await asyncio.gather(client.list_all(), load_lookups(client))
+
+    records, lookup_result = run(obj.settings, work)
+    lookups = lookup_result.lookups
+    rows = [_summary(record, lookups) for record in records]
+    if as_json:
+        click.echo(to_json(rows))
+        return
+    if not rows:
+        click.echo("No assistants in this account.")
+        return
+    headers = ("ID", "NAME", "DIRECTION", "ENGINE", "PHONE", "STATUS")
+    table = [
+        (str(r["id"]), shorten(safe_text(r["name"]), 40), r["direction"], r["engine"],
+         r["phone_number"] or "-", r["status"])
+        for r in rows
+    ]
+    widths = [max(len(h), *(len(row[i]) for row in table)) for i, h in enumerate(headers)]
+    for row in (headers, *table):
+        click.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
+
+
+def _summary(record: dict, lookups: Any) -> dict[str, Any]:
+    number = lookups.phone_number(record.get("phone_number_id"))
+    return {
+        "id": record["id"],
+        "name": str(record.get("name") or ""),
+        "direction": {"inbound": "inbound", "outbound": "outbound"}.get(record.get("type"), str(record.get("type"))),
+        "engine": str(record.get("mode")),
+        "phone_number_id": record.get("phone_number_id"),
+        "phone_number": number.phone_number if number else None,
+        "status": str(record.get("status")),
+    }
+
+
+def _open(obj: Context, assistant_id: int) -> Any:
+    from voicedesk.remote import open_session
+
+    session, lookup_result = run(obj.settings, lambda client: open_session(client, assistant_id))
+    for name, error in lookup_result.failures.items():
+        click.echo(f"warning: could not load {name}: {error.message}", err=True)
+    return session
+
+
+@main.command()
+@click.argument("assistant_id")
+@click.option("--json", "as_json", is_flag=True, help="Print the settings as an update body (input for apply).")
+@click.option("--raw", is_flag=True, help="Print the server's record as it came.")
+@click.pass_obj
+def show(obj: Context, assistant_id: str, as_json: bool, raw: bool) -> None:
+    """Show an assistant's settings, grouped as in the editor."""
+    from voicedesk.wire import to_body
+
+    session = _open(obj, _assistant_id(assistant_id))
+    if raw:
+        click.echo(to_json(session.record))
+        return
+    if as_json:
+        click.echo(to_json(to_body(session.baseline)))
+        return
+    flags = session.flags()
+    click.echo(f"{safe_text(session.name)}  (id {session.assistant_id}, {obj.settings.host})")
+    width = max(len(f.label) for f in CATALOGUE)
+    for group in GROUPS:
+        click.echo(f"\n{group.value}")
+        for field in fields_in(group):
+            value = format_value(field.name, session.baseline[field.name], session.lookups)
+            mark = "  ! " + flags[field.name] if field.name in flags else ""
+            click.echo(f"  {field.label.ljust(width)}  {value}{mark}")
+    click.echo("\nRead-only")
+    for key, value in session.read_only.items():
+        text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+        click.echo(f"  {key.ljust(width)}  {shorten(safe_text(text), 70)}")
+
+
+@main.command("fields")
+def fields_command() -> None:
+    """List every field that set/apply accept, with its type and range."""
+    from voicedesk.model import expected_type
+
+    for group in GROUPS:
+        click.echo(group.value)
+        for field in fields_in(group):
+            rules = [expected_type(field)]
+            if field.ranged:
+                rules.append(field.range_text())
+            if field.choices:
+                rules.append("one of " + ", ".join(c.value for c in field.choices))
+            if field.max_length:
+                rules.append(f"max {field.max_length} chars")
+            if field.nullable:
+                rules.append("null allowed")
+            click.echo(f"  {field.name}: {'; '.join(rules)}")
+            click.echo(f"      {field.help}")
+
+
+# --- changing --------------------------------------------------------------------------
+
+
+def _print_plan(session: Any) -> None:
+    changes = session.changes()
+    if not changes:
+        click.echo("No changes.")
+        return
+    click.echo(f"{len(changes)} change{'s' if len(changes) != 1 else ''} to "
+               f"{safe_text(session.name)} (id {session.assistant_id}):")
+    width = max(len(c.field) for c in changes)
+    for change in changes:
+        before = format_value(change.field, change.before, session.lookups, width=40)
+        after = format_value(change.field, change.after, session.lookups, width=40)
+        click.echo(f"  {change.field.ljust(width)}  {before}  ->  {after}")
+
+
+def _refuse_problems(session: Any) -> None:
+    problems = session.validate()
+    if problems:
+        for name, message in problems.items():
+            click.echo(f"error: {name}: {message}", err=True)
+        fail(f"nothing was sent: fix the {len(problems)} problem{'s' if len(problems) != 1 else ''} above.")
+
+
+def _confirm_and_save(obj: Context, session: Any, dry_run: bool, yes: bool) -> None:
+    from voicedesk.remote import save
+
+    _print_plan(session)
+    _refuse_problems(session)
+    if not session.dirty:
+        return
+    body = session.body()
+    if dry_run:
+        click.echo("Dry run; the body would be:")
+        click.echo(to_json(body))
+        return
+    if not yes:
+        if not sys.stdin.isatty():
+            fail("not sending without confirmation: pass --yes (stdin is not a terminal).")
+        if not click.confirm("Send these changes?", default=False):
+            fail("cancelled; nothing was sent.")
+    result = run(obj.settings, lambda client: save(client, session))
+    click.echo(f"Saved {len(result.changes)} field{'s' if len(result.changes) != 1 else ''}.")
+    if result.reread_error:
+        click.echo(f"warning: saved, but reading it back failed: {result.reread_error.message}", err=True)
+    for change in result.differs:
+        click.echo(
+            f"note: the server holds {format_value(change.field, change.after, session.lookups)} "
+            f"for {change.field}, not the {format_value(change.field, change.before, session.lookups)} sent.",
+            err=True,
+        )
+
+
+def _assign(session: Any, assignments: tuple[str, ...]) -> None:
+    from voicedesk.parsing import ParseError, parse_value, split_assignment
+
+    try:
+        for text in assignments:
+            name, raw = split_assignment(text)
+            session.set(name, parse_value(FIELDS[name], raw, session.lookups))
+    except ParseError as error:
+        fail(f"{error} Nothing was sent.")
+
+
+def _values_from_file(path: str) -> dict[str, Any]:
+    from voicedesk.model import TypeProblem, check_types
+    from voicedesk.wire import UnknownKey, from_body
+
+    try:
+        text = Path(path).read_text(encoding="utf-8") if path != "-" else sys.stdin.read()
+    except OSError as error:
+        fail(f"cannot read {path}: {error.strerror}.")
+    try:
+        body = json.loads(text)
+    except json.JSONDecodeError as error:
+        fail(f"{path} is not JSON: {error.msg} at line {error.lineno}, column {error.colno}.")
+    if not isinstance(body, dict):
+        fail(f"{path} must hold a JSON object of fields (the update body), not {type(body).__name__}.")
+    try:
+        return check_types(from_body(body))
+    except UnknownKey as error:
+        fail(f"{path}: {error}.")
+    except TypeProblem as problem:
+        fail(f"{path}: " + "; ".join(f"{k}: {v}" for k, v in problem.problems.items()) + ".")
+
+
+def _apply_values(session: Any, values: dict[str, Any]) -> None:
+    for name, value in values.items():
+        session.set(name, value)
+
+
+@main.command("set")
+@click.argument("assistant_id")
+@click.argument("assignments", nargs=-1, required=True, metavar="FIELD=VALUE...")
+@click.option("--dry-run", is_flag=True, help="Show the plan and the body; send nothing.")
+@click.option("--yes", "-y", is_flag=True, help="Send without asking.")
+@click.pass_obj
+def set_command(obj: Context, assistant_id: str, assignments: tuple[str, ...], dry_run: bool, yes: bool) -> None:
+    """Change fields: voicedesk set 101 speech_speed=0.9 record_call=on"""
+    session = _open(obj, _assistant_id(assistant_id))
+    _assign(session, assignments)
+    _confirm_and_save(obj, session, dry_run, yes)
+
+
+@main.command()
+@click.argument("assistant_id")
+@click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
+@click.pass_obj
+def diff(obj: Context, assistant_id: str, file: str) -> None:
+    """Compare FILE (an update body, partial allowed) with the assistant. Exit 1 on changes."""
+    values = _values_from_file(file)
+    session = _open(obj, _assistant_id(assistant_id))
+    _apply_values(session, values)
+    _print_plan(session)
+    _refuse_problems(session)
+    sys.exit(EXIT_CHANGES if session.dirty else EXIT_OK)
+
+
+@main.command()
+@click.argument("assistant_id")
+@click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
+@click.option("--dry-run", is_flag=True, help="Show the plan and the body; send nothing.")
+@click.option("--yes", "-y", is_flag=True, help="Send without asking.")
+@click.pass_obj
+def apply(obj: Context, assistant_id: str, file: str, dry_run: bool, yes: bool) -> None:
+    """Send the fields of FILE that differ from the assistant's."""
+    values = _values_from_file(file)
+    session = _open(obj, _assistant_id(assistant_id))
+    _apply_values(session, values)
+    _confirm_and_save(obj, session, dry_run, yes)
+
+
+# --- running ---------------------------------------------------------------------------
+
+
+@main.command()
+@click.option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True,
+              help="Port on 127.0.0.1 (0 picks a free one).")
+def sandbox(port: int) -> None:
+    """Run the embedded sandbox API in the foreground (Ctrl+C stops it)."""
+    from voicedesk.sandbox import DEMO_API_KEY, Sandbox
+
+    def ready(server: Sandbox) -> None:
+        click.echo(f"Sandbox API on {server.base_url}  (API key: {DEMO_API_KEY}, a demo key)")
+        click.echo(f"Try: voicedesk --base-url {server.base_url} --api-key {DEMO_API_KEY} list")
+
+    try:
+        Sandbox(port=port).serve_forever(ready=ready)
+    except OSError as error:
+        fail(f"cannot listen on 127.0.0.1:{port}: {error.strerror}. Try --port 0.")
+
+
+@main.command()
+@click.argument("assistant_id", required=False)
+@click.pass_obj
+def edit(obj: Context, assistant_id: str | None) -> None:
+    """Open the editor (the picker first when no ID is given)."""
+    from voicedesk.tui.app import VoicedeskApp
+
+    app = VoicedeskApp(obj.settings, None if assistant_id is None else _assistant_id(assistant_id))
+    app.run()
+    sys.exit(app.return_code or 0)

@@ -1,0 +1,101 @@
+"""What the CLI and the TUI both do with the server: open an assistant, save it.
+
+Kept here so both faces behave the same: the same requests, the same order, the
+same handling of partial failures.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from typing import Any
+
+from voicedesk.api import ApiClient, ApiError, ValidationError
+from voicedesk.records import Lookups
+from voicedesk.session import Change, EditSession, same_value
+
+
+@dataclass
+class LookupResult:
+    lookups: Lookups
+    failures: dict[str, ApiError] = field(default_factory=dict)  # which list, why
+
+
+async def load_lookups(client: ApiClient) -> LookupResult:
+    """Every lookup list at once; one that fails stays None and is reported."""
+    calls = {
+        "pipeline voices": client.voices("pipeline"),
+        "multimodal voices": client.voices("multimodal"),
+        "languages": client.languages(),
+        "models": client.models(),
+        "inbound numbers": client.phone_numbers("inbound"),
+        "outbound numbers": client.phone_numbers("outbound"),
+    }
+    results = await asyncio.gather(*calls.values(), return_exceptions=True)
+    loaded: dict[str, Any] = {}
+    failures: dict[str, ApiError] = {}
+    for name, result in zip(calls, results):
+        if isinstance(result, ApiError):
+            failures[name] = result
+        elif isinstance(result, BaseException):
+            raise result
+        else:
+            loaded[name] = result
+    voices = None
+    if "pipeline voices" in loaded and "multimodal voices" in loaded:
+        voices = loaded["pipeline voices"] + loaded["multimodal voices"]
+    lookups = Lookups(
+        voices=voices,
+        languages=loaded.get("languages"),
+        models=loaded.get("models"),
+        inbound_numbers=loaded.get("inbound numbers"),
+        outbound_numbers=loaded.get("outbound numbers"),
+    )
+    return LookupResult(lookups, failures)
+
+
+async def open_session(client: ApiClient, assistant_id: int) -> tuple[EditSession, LookupResult]:
+    """Find the assistant and load the lookups in parallel (one round trip, not two)."""
+    record, lookup_result = await asyncio.gather(
+        client.find_assistant(assistant_id), load_lookups(client)
+    )
+    return EditSession(assistant_id, record, lookup_result.lookups), lookup_result
+
+
+@dataclass
+class SaveResult:
+    sent: dict[str, Any]
+    changes: list[Change]
+    # Fields whose value after a fresh read differs from what was sent.
+    differs: list[Change] = field(default_factory=list)
+    reread_error: ApiError | None = None
+
+
+async def save(client: ApiClient, session: EditSession) -> SaveResult:
+    """Send the changed fields, then make a fresh read the new baseline.
+
+    Raises ApiError when the PUT fails (a 422 also lands on the session's fields);
+    the session's edits are untouched in that case.
+    """
+    body = session.body()
+    changes = session.changes()
+    try:
+        await client.update(session.assistant_id, body)
+    except ValidationError as error:
+        session.apply_server_errors(error.errors)
+        raise
+    result = SaveResult(sent=body, changes=changes)
+    try:
+        record = await client.find_assistant(session.assistant_id)
+    except ApiError as error:
+        # Saved, but the new baseline is unknown: take what was sent as the baseline.
+        result.reread_error = error
+        session.accept_sent()
+        return result
+    session.reset(record)
+    result.differs = [
+        Change(change.field, change.after, session.baseline[change.field])
+        for change in changes
+        if not same_value(change.field, change.after, session.baseline[change.field])
+    ]
+    return result
