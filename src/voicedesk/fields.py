@@ -84,6 +84,7 @@ class Field:
     unit: str = ""
     max_length: int | None = None
     nullable: bool = False  # may be sent as null
+    required: bool = False  # may not be sent empty (inferred from the create rules)
     choices: tuple[Choice, ...] = ()
     lookup: Lookup | None = None
     enabled_by: str | None = None  # a boolean field that must be on for this one to apply
@@ -122,7 +123,7 @@ CATALOGUE: tuple[Field, ...] = (
         "assistant_name", Group.CORE, "Name",
         "What operators see in lists; callers never hear it.",
         "The name of the assistant (max 255 characters)",
-        Kind.TEXT, "name", max_length=255,
+        Kind.TEXT, "name", max_length=255, required=True,
     ),
     Field(
         "voice_id", Group.CORE, "Voice",
@@ -176,7 +177,7 @@ CATALOGUE: tuple[Field, ...] = (
         "system_prompt", Group.CORE, "System prompt",
         "The instructions that set the assistant's role, tone and rules.",
         "The system prompt that defines the assistant’s behavior and personality",
-        Kind.LONG_TEXT, "system_prompt",
+        Kind.LONG_TEXT, "system_prompt", required=True,
     ),
     # Optional configuration
     Field(
@@ -276,7 +277,7 @@ CATALOGUE: tuple[Field, ...] = (
         "end_call_tool.description", Group.END_CALL, "End call description",
         "Tells the model when to hang up by itself.",
         "Description for the end call tool functionality (max 500 characters)",
-        Kind.LONG_TEXT, "tools", Read.END_CALL_TOOL, max_length=500,
+        Kind.LONG_TEXT, "tools", Read.END_CALL_TOOL, max_length=500, required=True,
     ),
     # Voice and speech
     Field(

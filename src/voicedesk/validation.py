@@ -54,7 +54,7 @@ def check_field(field: Field, value: Any, lookups: Lookups | None = None) -> str
     if field.kind is Kind.CHOICE and value not in {c.value for c in field.choices}:
         options = ", ".join(c.value for c in field.choices)
         return f"{label} must be one of {options}; {value!r} is not."
-    if field.name == "assistant_name" and not value.strip():
+    if field.required and isinstance(value, str) and not value.strip():
         return f"{label} must not be empty."
     if field.name == "webhook_url" and not is_valid_url(value):
         return f"{label} must be a full http:// or https:// address; {value!r} is not."
@@ -137,8 +137,10 @@ def _cross_field(
             f"Pick a {engine} voice.",
         )
     number = lookups.phone_number(values.get("phone_number_id"))
-    if number is not None:
-        if values.get("calls_direction") == "receive" and number.is_caller_id:
+    # Only inbound assistants are picky: a caller ID cannot receive calls, and a
+    # number answers for one assistant at a time.
+    if number is not None and values.get("calls_direction") == "receive":
+        if number.is_caller_id:
             found["phone_number_id"] = (
                 {"phone_number_id", "calls_direction"},
                 f"Phone number {number.phone_number} is a caller ID; inbound assistants "
@@ -146,7 +148,7 @@ def _cross_field(
             )
         elif not number.is_available and number.id != baseline.get("phone_number_id"):
             found["phone_number_id"] = (
-                {"phone_number_id"},
+                {"phone_number_id", "calls_direction"},
                 f"Phone number {number.phone_number} is already assigned to another assistant.",
             )
     if values.get("use_min_interrupt_words") and values.get("min_interrupt_words") is None:

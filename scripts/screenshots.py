@@ -1,0 +1,108 @@
+"""Render screenshots/*.svg of the main screens, against the sandbox over loopback.
+
+    .venv/bin/python scripts/screenshots.py
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+from textual.pilot import Pilot
+
+from voicedesk.sandbox import DEMO_API_KEY, Fault, Sandbox
+from voicedesk.settings import make_settings
+from voicedesk.tui.app import VoicedeskApp
+from voicedesk.tui.screens.editor import EditorScreen
+from voicedesk.tui.screens.modals import Ask
+from voicedesk.tui.screens.review import ReviewScreen
+
+OUT = Path(__file__).resolve().parent.parent / "screenshots"
+SIZE = (120, 36)
+
+
+async def until(pilot: Pilot, condition: Callable[[], object], timeout: float = 15) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise TimeoutError("the screen did not get there in time")
+        await pilot.pause(0.05)
+
+
+async def focus(pilot: Pilot, name: str) -> EditorScreen:
+    await until(pilot, lambda: isinstance(pilot.app.screen, EditorScreen) and pilot.app.screen.ready)
+    editor = pilot.app.screen
+    await editor.focus_field(name)
+    await until(pilot, lambda: editor.rows[name].control_has_focus)
+    return editor
+
+
+async def picker(pilot: Pilot, sandbox: Sandbox) -> None:
+    await until(pilot, lambda: pilot.app.screen.query_one("#picker-table").row_count > 0)
+    await pilot.pause(0.3)
+
+
+async def editor_core(pilot: Pilot, sandbox: Sandbox) -> None:
+    await focus(pilot, "voice_id")
+
+
+async def editor_voice(pilot: Pilot, sandbox: Sandbox) -> None:
+    await focus(pilot, "speech_speed")
+    await pilot.press("right", "right")
+
+
+async def finder(pilot: Pilot, sandbox: Sandbox) -> None:
+    await focus(pilot, "assistant_name")
+    await pilot.press("ctrl+f", *"webh")
+
+
+async def review(pilot: Pilot, sandbox: Sandbox) -> None:
+    await focus(pilot, "speech_speed")
+    await pilot.press("left", "left")
+    await focus(pilot, "initial_message")
+    await pilot.press("end", *" Press 1 for appointments.")
+    await pilot.press("ctrl+s")
+    await until(pilot, lambda: isinstance(pilot.app.screen, ReviewScreen))
+    await pilot.press("j")
+
+
+async def error(pilot: Pilot, sandbox: Sandbox) -> None:
+    await focus(pilot, "voice_stability")
+    await pilot.press("right")
+    sandbox.fail_next(1, Fault.html(502), path="/api/user/assistant/")
+    await pilot.press("ctrl+s")
+    await until(pilot, lambda: isinstance(pilot.app.screen, ReviewScreen))
+    await pilot.press("ctrl+s")
+    await until(pilot, lambda: isinstance(pilot.app.screen, Ask))
+
+
+Scene = Callable[[Pilot, Sandbox], Awaitable[None]]
+SCENES: list[tuple[str, int | None, Scene]] = [
+    ("picker", None, picker),
+    ("editor-core", 101, editor_core),
+    ("editor-voice", 104, editor_voice),
+    ("finder", 101, finder),
+    ("review", 101, review),
+    ("error", 101, error),
+]
+
+
+async def render(sandbox: Sandbox, name: str, assistant_id: int | None, scene: Scene) -> Path:
+    app = VoicedeskApp(make_settings(sandbox.base_url, DEMO_API_KEY), assistant_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await scene(pilot, sandbox)
+        await pilot.pause(0.2)
+        return Path(app.save_screenshot(f"{name}.svg", path=str(OUT)))
+
+
+def main() -> None:
+    OUT.mkdir(exist_ok=True)
+    for name, assistant_id, scene in SCENES:
+        with Sandbox(rate_limit=None, port=8765) as sandbox:  # fresh data per scene; the default port
+            print(asyncio.run(render(sandbox, name, assistant_id, scene)))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,86 @@
+"""The voicedesk application: one HTTP client, cached lookups, and the screen stack."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterable
+from typing import Any
+
+from textual import events
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from voicedesk.api import ApiClient
+from voicedesk.remote import LookupResult, load_lookups
+from voicedesk.settings import Settings
+
+
+class VoicedeskApp(App[int]):
+    CSS_PATH = "voicedesk.tcss"
+    TITLE = "voicedesk"
+    # Below 100 columns the editor folds its sidebar into a narrow strip.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    BINDINGS = [
+        Binding("f1", "help", "Help", priority=True),
+        Binding("ctrl+q", "quit_app", "Quit", priority=True),
+    ]
+
+    def __init__(self, settings: Settings, assistant_id: int | None = None) -> None:
+        super().__init__()
+        self.settings = settings
+        self.initial_assistant_id = assistant_id
+        self.client = ApiClient(settings.base_url, settings.api_key.reveal())
+        self._lookups: asyncio.Task[LookupResult] | None = None
+
+    async def on_mount(self) -> None:
+        await self.client.__aenter__()
+        from voicedesk.tui.screens.picker import PickerScreen
+
+        if self.initial_assistant_id is None:
+            await self.push_screen(PickerScreen())
+        else:
+            from voicedesk.tui.screens.editor import EditorScreen
+
+            await self.push_screen(EditorScreen(self.initial_assistant_id))
+
+    async def on_unmount(self) -> None:
+        await self.client.aclose()
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        # A steady cursor: over SSH every blink is a repaint sent down the link.
+        if hasattr(event.widget, "cursor_blink"):
+            event.widget.cursor_blink = False
+
+    def lookups(self, *, reload: bool = False) -> asyncio.Task[LookupResult]:
+        """One shared load of the account's lists; screens await the same task."""
+        failed = self._lookups is not None and self._lookups.done() and (
+            self._lookups.cancelled() or self._lookups.exception() or self._lookups.result().failures
+        )
+        if self._lookups is None or reload or failed:
+            self._lookups = asyncio.create_task(load_lookups(self.client))
+        return self._lookups
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        commands = getattr(screen, "palette_commands", None)
+        if commands is not None:
+            yield from commands()
+        yield SystemCommand("Help", "Keys and what every field means (F1)", self.action_help)
+        yield from super().get_system_commands(screen)
+
+    def action_help(self) -> None:
+        from voicedesk.tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    async def action_quit_app(self) -> None:
+        """Quit, but ask first when an editor holds unsaved changes."""
+        from voicedesk.tui.screens.editor import EditorScreen
+
+        editors = [screen for screen in self.screen_stack if isinstance(screen, EditorScreen)]
+        dirty = next((editor for editor in editors if editor.session and editor.session.dirty), None)
+        if dirty is None:
+            self.exit(0)
+            return
+        dirty.ask_before_quit()

@@ -1,0 +1,280 @@
+"""One form row per catalogue field: label, control, range, help, dirty mark, message.
+
+The control is chosen by the field's kind. A row turns its control's events into
+`session.set(...)` and tells the screen with `FieldRow.Edited`; the screen decides
+what else to refresh (cross-field rules, counts).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.widget import Widget
+from textual.widgets import Input, Select, Static, Switch, TextArea
+
+from voicedesk.display import safe_text
+from voicedesk.fields import Field, Kind, Lookup
+from voicedesk.parsing import ParseError, parse_value
+from voicedesk.records import Lookups
+from voicedesk.session import EditSession, same_value
+from voicedesk.tui.widgets import KeyValueEditor, SchemaEditor, SearchSelect, Slider
+from voicedesk.validation import timezones
+
+NO_NUMBER = "No number (unassign)"
+
+
+def lookup_options(field: Field, session: EditSession) -> list[tuple[str, Any]] | None:
+    """The choices of a lookup field right now, or None when its list is not loaded."""
+    lookups: Lookups = session.lookups
+    if field.lookup is Lookup.TIMEZONES:
+        return [(name, name) for name in sorted(timezones())]
+    if field.lookup is Lookup.VOICES:
+        if lookups.voices is None:
+            return None
+        voices = lookups.voices_for(session.value("engine_type"))
+        return [(f"{safe_text(v.name)}  #{v.id}", v.id) for v in sorted(voices, key=lambda v: v.name.lower())]
+    if field.lookup is Lookup.LANGUAGES:
+        if lookups.languages is None:
+            return None
+        return [(f"{safe_text(x.name)}  {x.iso_2 or ''}".rstrip(), x.name) for x in lookups.languages]
+    if field.lookup is Lookup.MODELS:
+        if lookups.models is None:
+            return None
+        return [(safe_text(m.name), m.name) for m in lookups.models]
+    numbers = lookups.numbers_for(session.value("calls_direction"))
+    if numbers is None:
+        return None
+    options = []
+    for number in numbers:
+        notes = [n for n in (number.country_code, number.type_label) if n]
+        if not number.is_available and number.id != session.baseline["phone_number_id"]:
+            notes.append("in use")
+        options.append((f"{number.phone_number}  {' · '.join(notes)}".rstrip(), number.id))
+    return options
+
+
+def _text_of(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+class FieldRow(Vertical):
+    """The form row of one field, bound to the session."""
+
+    class Edited(Message):
+        """The user changed this row's value (already set on the session)."""
+
+        def __init__(self, row: FieldRow) -> None:
+            super().__init__()
+            self.row = row
+
+    def __init__(self, field: Field, session: EditSession) -> None:
+        super().__init__(id=f"row-{field.name.replace('.', '-')}", classes="field-row")
+        self.field = field
+        self.session = session
+        self.control: Widget = self._make_control()
+        self._message = Static("", classes="field-message", markup=False)
+        self._counter = Static("", classes="field-counter", markup=False)
+        self._control_problem: str | None = None  # a problem only the control can see
+
+    # --- building ----------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        field = self.field
+        with Horizontal(classes="field-head"):
+            yield Static("●", classes="dirty-mark", markup=False)
+            yield Static(field.label, classes="field-label", markup=False)
+            yield self._counter
+            yield Static(self._range_text(), classes="field-range", markup=False)
+        yield self.control
+        yield Static(field.help, classes="field-help", markup=False)
+        yield self._message
+
+    def _range_text(self) -> str:
+        field = self.field
+        if field.ranged:
+            return f"{field.range_text()}  step {field.step:g}"
+        if field.kind is Kind.LOOKUP and lookup_options(field, self.session) is None:
+            return "list not loaded: unverified"
+        return field.name
+
+    def _make_control(self) -> Widget:
+        field, value = self.field, self.session.value(self.field.name)
+        control_id = f"control-{field.name.replace('.', '-')}"
+        if field.ranged and field.is_numeric:
+            return Slider(
+                value, field.minimum, field.maximum, field.step,  # type: ignore[arg-type]
+                unit=field.unit, integer=field.kind is Kind.INTEGER, id=control_id,
+            )
+        if field.kind is Kind.BOOLEAN:
+            return Switch(bool(value), id=control_id)
+        if field.kind is Kind.CHOICE:
+            return Select(
+                [(choice.label, choice.value) for choice in field.choices],
+                value=value if value in {c.value for c in field.choices} else Select.NULL,
+                allow_blank=value not in {c.value for c in field.choices},
+                prompt="not set",
+                compact=True,
+                id=control_id,
+            )
+        if field.kind is Kind.LOOKUP:
+            options = lookup_options(field, self.session)
+            if options is None:
+                # The list failed to load: type the id or name; it is checked on save.
+                return Input(_text_of(value), placeholder="id or name (unverified)",
+                             compact=True, id=control_id, classes="-unverified")
+            return SearchSelect(
+                options, value, id=control_id, title=field.label,
+                allow_none=NO_NUMBER if field.nullable else None,
+            )
+        if field.kind is Kind.LONG_TEXT:
+            return TextArea(
+                _text_of(value), soft_wrap=True, compact=True, id=control_id,
+                classes=f"long-text -{field.name.split('.')[0].replace('_', '-')}",
+            )
+        if field.kind is Kind.KEY_VALUE:
+            return KeyValueEditor(value or {}, id=control_id)
+        if field.kind is Kind.SCHEMA:
+            return SchemaEditor(value or [], id=control_id)
+        return Input(
+            _text_of(value), id=control_id, compact=True,
+            placeholder="empty: no webhook" if field.nullable else "",
+        )
+
+    # --- showing state -----------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        self._update_counter()
+
+    def _update_counter(self) -> None:
+        value = self.session.value(self.field.name)
+        if self.field.kind in (Kind.TEXT, Kind.LONG_TEXT):
+            length = len(value or "")
+            limit = self.field.max_length
+            text = f"{length:,}/{limit:,}" if limit else f"{length:,} chars"
+            self._counter.update(text)
+            self._counter.set_class(bool(limit and length > limit), "-over")
+
+    def show_state(self, error: str | None, flag: str | None) -> None:
+        """Dirty mark, and one message: an error (blocks saving) before a flag (a warning)."""
+        self.set_class(self.session.is_dirty(self.field.name), "-dirty")
+        error = error or self._control_problem
+        message = error or flag or ""
+        self._message.update(message)
+        self.set_class(bool(error), "-error")
+        self.set_class(bool(flag) and not error, "-flagged")
+        self._message.display = bool(message)
+        if self.field.enabled_by:
+            self.control.disabled = not self.session.value(self.field.enabled_by)
+
+    @property
+    def control_has_focus(self) -> bool:
+        """True when the control or one of its fields has the focus."""
+        focused = self.screen.focused
+        return focused is not None and (focused is self.control or self.control in focused.ancestors)
+
+    @property
+    def control_problem(self) -> str | None:
+        return self._control_problem
+
+    def reload(self) -> None:
+        """Show the session's value again (after a revert, a rebase or a save)."""
+        value = self.session.value(self.field.name)
+        control = self.control
+        self._control_problem = None
+        with control.prevent(Input.Changed, Switch.Changed, Select.Changed, TextArea.Changed):
+            if isinstance(control, (Slider, SearchSelect)):
+                control.value = value
+            elif isinstance(control, Switch):
+                control.value = bool(value)
+            elif isinstance(control, Select):
+                control.value = value if value in {c.value for c in self.field.choices} else Select.NULL
+            elif isinstance(control, TextArea):
+                if control.text != _text_of(value):
+                    control.load_text(_text_of(value))
+            elif isinstance(control, (KeyValueEditor, SchemaEditor)):
+                control.load(value or ({} if isinstance(control, KeyValueEditor) else []))
+            elif isinstance(control, Input):
+                control.value = _text_of(value)
+        self._update_counter()
+
+    def refresh_options(self) -> None:
+        """Lookup choices depend on other fields (voices on engine, numbers on direction)."""
+        if isinstance(self.control, SearchSelect):
+            options = lookup_options(self.field, self.session)
+            if options is not None:
+                self.control.set_options(options)
+
+    def focus_control(self) -> None:
+        """Focus the control, or its first field when it is a group of fields."""
+        control = self.control
+        target = control if control.focusable else next(
+            (widget for widget in control.query("*") if widget.focusable), control
+        )
+        target.focus()
+        self.scroll_visible()
+
+    # --- editing -----------------------------------------------------------------------
+
+    def _edit(self, value: Any, problem: str | None = None) -> None:
+        self._control_problem = problem
+        if problem is None and not same_value(self.field.name, value, self.session.value(self.field.name)):
+            self.session.set(self.field.name, value)
+        self._update_counter()
+        self.post_message(self.Edited(self))
+
+    def _text_value(self, text: str) -> Any:
+        # Empty text means "not set" where the server had nothing, or null where allowed.
+        if text == "" and (self.field.nullable or self.session.baseline[self.field.name] is None):
+            return None
+        return text
+
+    @on(Slider.Changed)
+    @on(Switch.Changed)
+    @on(SearchSelect.Changed)
+    def _value_changed(self, event: Slider.Changed | Switch.Changed | SearchSelect.Changed) -> None:
+        event.stop()
+        self._edit(event.value)
+
+    @on(Select.Changed)
+    def _choice_changed(self, event: Select.Changed) -> None:
+        event.stop()
+        if event.value is not Select.NULL:
+            self._edit(event.value)
+
+    @on(TextArea.Changed)
+    def _long_text_changed(self, event: TextArea.Changed) -> None:
+        event.stop()
+        self._edit(self._text_value(event.text_area.text))
+
+    @on(Input.Changed)
+    def _text_changed(self, event: Input.Changed) -> None:
+        if event.input is not self.control:
+            return  # an input inside a compound control (slider entry, rows)
+        event.stop()
+        if self.field.kind is Kind.LOOKUP:
+            self._lookup_typed(event.value)
+        else:
+            self._edit(self._text_value(event.value))
+
+    def _lookup_typed(self, text: str) -> None:
+        if not text.strip():
+            self._edit(None, None if self.field.nullable else f"{self.field.label} must be set.")
+            return
+        try:
+            self._edit(parse_value(self.field, text, self.session.lookups))
+        except ParseError as error:
+            self._edit(None, str(error))
+
+    @on(KeyValueEditor.Changed)
+    @on(SchemaEditor.Changed)
+    def _rows_changed(self, event: KeyValueEditor.Changed | SchemaEditor.Changed) -> None:
+        event.stop()
+        problem = "; ".join(event.problems) if event.problems else None
+        self._control_problem = problem
+        if not same_value(self.field.name, event.value, self.session.value(self.field.name)):
+            self.session.set(self.field.name, event.value)
+        self.post_message(self.Edited(self))

@@ -1,0 +1,411 @@
+"""The editor: the catalogue's groups as a sidebar, one form per group, built lazily."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING, Any
+
+from textual import on, work
+from textual.app import ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import ContentSwitcher, Footer, LoadingIndicator, OptionList, Static
+from textual.widgets.option_list import Option
+
+from voicedesk.api import ApiError, ValidationError
+from voicedesk.display import format_value, safe_text
+from voicedesk.fields import FIELDS, GROUPS, Group, fields_in
+from voicedesk.remote import save
+from voicedesk.session import EditSession
+from voicedesk.tui.form import FieldRow
+from voicedesk.tui.screens.modals import Ask
+
+if TYPE_CHECKING:
+    from voicedesk.tui.app import VoicedeskApp
+
+# Rows whose choices depend on another field's value.
+_OPTIONS_DEPEND_ON = {"engine_type": "voice_id", "calls_direction": "phone_number_id"}
+
+
+def _group_id(group: Group) -> str:
+    return "group-" + group.name.lower()
+
+
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+class EditorScreen(Screen[None]):
+    app: VoicedeskApp
+
+    BINDINGS = [
+        Binding("ctrl+s", "review", "Review & save", priority=True),
+        Binding("ctrl+f", "find", "Find field", priority=True),
+        Binding("slash", "find", "Find field", show=False),
+        Binding("ctrl+z", "revert_field", "Revert field", priority=True),
+        Binding("ctrl+r", "revert_all", "Revert all", priority=True),
+        Binding("ctrl+pagedown", "next_group(1)", "Next group", show=False, priority=True),
+        Binding("ctrl+pageup", "next_group(-1)", "Previous group", show=False, priority=True),
+        Binding("escape", "leave", "Assistants"),
+        Binding("r", "retry_load", "Retry", show=False),
+    ]
+
+    def __init__(self, assistant_id: int, record: dict[str, Any] | None = None) -> None:
+        super().__init__()
+        self.assistant_id = assistant_id
+        self._record = record  # from the picker's list, when opened from there
+        self.session: EditSession | None = None
+        self.rows: dict[str, FieldRow] = {}
+        self._shown_state: dict[str, tuple[Any, ...]] = {}
+        self.ready = False  # loaded, first group shown, taking input
+
+    # --- layout ------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Static(f"Assistant #{self.assistant_id}  ·  {self.app.settings.host}", id="editor-title", markup=False)
+        with Horizontal(id="editor-body"):
+            yield OptionList(*[Option(group.value, id=_group_id(group)) for group in GROUPS], id="groups")
+            with ContentSwitcher(id="forms", initial="editor-loading"):
+                with Vertical(id="editor-loading"):
+                    yield LoadingIndicator()
+                    yield Static(f"Loading assistant #{self.assistant_id}…", id="loading-message", markup=False)
+                for group in GROUPS:
+                    yield VerticalScroll(id=_group_id(group), classes="group-form")
+        yield Static("", id="status", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#groups", OptionList).disabled = True
+        self.load()
+
+    # --- loading -----------------------------------------------------------------------
+
+    @work(exclusive=True, group="load")
+    async def load(self) -> None:
+        message = self.query_one("#loading-message", Static)
+        message.update(f"Loading assistant #{self.assistant_id}…")
+        self.query_one(LoadingIndicator).display = True
+        try:
+            if self._record is not None:
+                record, lookup_result = self._record, await self.app.lookups()
+            else:
+                record, lookup_result = await asyncio.gather(
+                    self.app.client.find_assistant(self.assistant_id), self.app.lookups()
+                )
+        except ApiError as error:
+            self.query_one(LoadingIndicator).display = False
+            message.update(f"{error.message}\n\nPress r to retry, Escape for the list of assistants.")
+            message.add_class("-error")
+            return
+        for name, failure in lookup_result.failures.items():
+            self.notify(
+                f"Could not load the {name}: {failure.message} Those fields take a typed id or name "
+                "(unverified) until the lists load.",
+                title="Lists not loaded", severity="warning", markup=False, timeout=8,
+            )
+        self.session = EditSession(self.assistant_id, record, lookup_result.lookups)
+        self._show_title()
+        groups = self.query_one("#groups", OptionList)
+        groups.disabled = False
+        groups.highlighted = 0
+        await self.show_group(GROUPS[0])
+        self.refresh_state()
+        first = next(iter(self.rows.values()))
+        first.focus_control()
+        self.ready = True
+
+    def action_retry_load(self) -> None:
+        if self.session is None:
+            self.query_one("#loading-message", Static).remove_class("-error")
+            self.app.lookups(reload=True)
+            self.load()
+
+    def _show_title(self) -> None:
+        assert self.session is not None
+        title = f"{safe_text(self.session.name)}  ·  #{self.assistant_id}  ·  {self.app.settings.host}"
+        self.query_one("#editor-title", Static).update(title)
+
+    # --- groups ------------------------------------------------------------------------
+
+    async def show_group(self, group: Group) -> None:
+        """Switch to a group's form, building its rows the first time it is shown."""
+        assert self.session is not None
+        form = self.query_one(f"#{_group_id(group)}", VerticalScroll)
+        if not form.children:
+            rows = [FieldRow(field, self.session) for field in fields_in(group)]
+            await form.mount_all(rows)
+            for row in rows:
+                self.rows[row.field.name] = row
+            self.refresh_state()
+        self.query_one("#forms", ContentSwitcher).current = form.id
+        groups = self.query_one("#groups", OptionList)
+        groups.highlighted = GROUPS.index(group)
+
+    @property
+    def current_group(self) -> Group | None:
+        current = self.query_one("#forms", ContentSwitcher).current
+        return next((g for g in GROUPS if _group_id(g) == current), None)
+
+    @on(OptionList.OptionHighlighted, "#groups")
+    async def _group_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        # Follow the user moving through the sidebar; show_group's own highlight
+        # changes arrive here later and must not switch back.
+        if self.session is not None and event.option_list.has_focus:
+            await self.show_group(GROUPS[event.option_index])
+
+    @on(OptionList.OptionSelected, "#groups")
+    async def _group_selected(self, event: OptionList.OptionSelected) -> None:
+        group = GROUPS[event.option_index]
+        await self.focus_field(fields_in(group)[0].name)
+
+    async def action_next_group(self, offset: int) -> None:
+        if self.session is None:
+            return
+        index = GROUPS.index(self.current_group or GROUPS[0])
+        group = GROUPS[(index + offset) % len(GROUPS)]
+        await self.focus_field(fields_in(group)[0].name)
+
+    async def focus_field(self, name: str) -> None:
+        """Show a field's group and put the focus on its control."""
+        await self.show_group(FIELDS[name].group)
+        # After the switch settles: hiding the old form moves the focus by itself.
+        self.call_after_refresh(self.rows[name].focus_control)
+
+    # --- state -------------------------------------------------------------------------
+
+    @on(FieldRow.Edited)
+    def _field_edited(self, event: FieldRow.Edited) -> None:
+        name = event.row.field.name
+        dependent = _OPTIONS_DEPEND_ON.get(name)
+        if dependent in self.rows:
+            self.rows[dependent].refresh_options()
+        self.refresh_state()
+
+    def problems(self) -> dict[str, str]:
+        """Everything that blocks saving: the rules, the server's 422, the controls' own."""
+        assert self.session is not None
+        found = self.session.validate()
+        for name, row in self.rows.items():
+            if row.control_problem:
+                found.setdefault(name, row.control_problem)
+        return found
+
+    def refresh_state(self) -> None:
+        """Bring marks, messages, counts and the status line up to date (cheaply)."""
+        session = self.session
+        if session is None:
+            return
+        problems = self.problems()
+        flags = session.flags()
+        dirty = set(session.dirty)
+        for name, row in self.rows.items():
+            state = (name in dirty, problems.get(name), flags.get(name), row.control.disabled)
+            enabled_by = row.field.enabled_by
+            state += (session.value(enabled_by) if enabled_by else None,)
+            if self._shown_state.get(name) != state:
+                self._shown_state[name] = state
+                row.show_state(problems.get(name), flags.get(name))
+        groups = self.query_one("#groups", OptionList)
+        for index, group in enumerate(GROUPS):
+            names = [f.name for f in fields_in(group)]
+            count = sum(name in dirty for name in names)
+            errors = sum(name in problems for name in names)
+            label = group.value + (f"  ● {count}" if count else "") + ("  ✗" if errors else "")
+            groups.replace_option_prompt_at_index(index, label)
+        status = plural(len(dirty), "unsaved change")
+        if problems:
+            status += f"  ·  {plural(len(problems), 'problem')} to fix"
+        if dirty:
+            status += "  ·  ctrl+s to review"
+        self.query_one("#status", Static).update(status)
+        self.query_one("#status", Static).set_class(bool(dirty), "-dirty")
+
+    def reload_rows(self) -> None:
+        for row in self.rows.values():
+            row.refresh_options()
+            row.reload()
+        self._shown_state.clear()
+        self._show_title()
+        self.refresh_state()
+
+    # --- actions -----------------------------------------------------------------------
+
+    def focused_row(self) -> FieldRow | None:
+        node = self.focused
+        while node is not None and not isinstance(node, FieldRow):
+            node = node.parent  # type: ignore[assignment]
+        return node
+
+    def action_revert_field(self) -> None:
+        row = self.focused_row()
+        if row is None or self.session is None:
+            return
+        if not self.session.is_dirty(row.field.name) and row.control_problem is None:
+            self.notify(f"{row.field.label} is unchanged.", markup=False, timeout=2)
+            return
+        self.session.revert(row.field.name)
+        row.reload()
+        dependent = _OPTIONS_DEPEND_ON.get(row.field.name)
+        if dependent in self.rows:
+            self.rows[dependent].refresh_options()
+        self.refresh_state()
+        self.notify(f"Reverted {row.field.label}.", markup=False, timeout=2)
+
+    @work(exclusive=True, group="ask")
+    async def action_revert_all(self) -> None:
+        if self.session is None or not self.session.dirty:
+            self.notify("Nothing to revert.", timeout=2)
+            return
+        count = len(self.session.dirty)
+        answer = await self.app.push_screen_wait(Ask(
+            "Revert all changes?",
+            f"This drops {plural(count, 'unsaved change')} to {self.session.name}.",
+            [("revert", "Revert all", "error"), ("cancel", "Keep editing", "default")],
+        ))
+        if answer == "revert":
+            self.session.revert_all()
+            self.reload_rows()
+            self.notify(f"Reverted {plural(count, 'change')}.", timeout=3)
+
+    def action_review(self) -> None:
+        if self.session is None:
+            return
+        if not self.session.dirty and not any(row.control_problem for row in self.rows.values()):
+            self.notify("No changes to review.", timeout=2)
+            return
+        from voicedesk.tui.screens.review import ReviewScreen
+
+        self.app.push_screen(ReviewScreen(self))
+
+    def action_find(self) -> None:
+        if self.session is None:
+            return
+        from voicedesk.tui.screens.finder import FinderScreen
+
+        def found(name: str | None) -> None:
+            if name:
+                self.run_worker(self.focus_field(name), group="focus")
+
+        self.app.push_screen(FinderScreen(), found)
+
+    @work(exclusive=True, group="ask")
+    async def action_leave(self) -> None:
+        if self.session is not None and self.session.dirty:
+            answer = await self.app.push_screen_wait(Ask(
+                "Leave with unsaved changes?",
+                f"{plural(len(self.session.dirty), 'unsaved change')} to {self.session.name} "
+                "will be lost.",
+                [("stay", "Keep editing", "primary"), ("discard", "Discard and leave", "error")],
+            ))
+            if answer != "discard":
+                return
+        from voicedesk.tui.screens.picker import PickerScreen
+
+        if len(self.app.screen_stack) > 2 and isinstance(self.app.screen_stack[-2], PickerScreen):
+            self.app.pop_screen()
+        else:
+            self.app.switch_screen(PickerScreen())
+
+    @work(exclusive=True, group="ask")
+    async def ask_before_quit(self) -> None:
+        assert self.session is not None
+        answer = await self.app.push_screen_wait(Ask(
+            "Quit with unsaved changes?",
+            f"{plural(len(self.session.dirty), 'unsaved change')} to {self.session.name}.",
+            [("save", "Save and quit", "primary"), ("discard", "Discard and quit", "error"),
+             ("cancel", "Cancel", "default")],
+        ))
+        if answer == "discard":
+            self.app.exit(0)
+        elif answer == "save":
+            if self.problems():
+                self.notify("Fix the marked problems first; nothing was sent.", severity="error", timeout=5)
+                self.action_review()
+            elif await self.save_changes():
+                self.app.exit(0)
+
+    # --- saving ------------------------------------------------------------------------
+
+    async def save_changes(self) -> bool:
+        """Send the changed fields; on failure the edits stay and the user may retry."""
+        session = self.session
+        assert session is not None
+        while True:
+            try:
+                result = await save(self.app.client, session)
+            except ValidationError as error:
+                self.refresh_state()
+                self.notify(
+                    f"The server rejected {plural(len(error.errors), 'field')}; the messages are on "
+                    "the fields. Your edits are kept.",
+                    title="Not saved", severity="error", markup=False, timeout=8,
+                )
+                return False
+            except ApiError as error:
+                answer = await self.app.push_screen_wait(Ask(
+                    "Could not save",
+                    f"{error.message}\n\nYour edits are kept.",
+                    [("retry", "Retry", "primary"), ("cancel", "Back to editing", "default")],
+                    error=True,
+                ))
+                if answer == "retry":
+                    continue
+                return False
+            break
+        self.reload_rows()
+        self.notify(f"Saved {plural(len(result.changes), 'field')} to {session.name}.",
+                    title="Saved", markup=False, timeout=4)
+        if result.differs:
+            lines = [
+                f"{FIELDS[c.field].label}: sent {format_value(c.field, c.before, session.lookups)}, "
+                f"server holds {format_value(c.field, c.after, session.lookups)}"
+                for c in result.differs
+            ]
+            self.notify("\n".join(lines), title="The server changed what was sent",
+                        severity="warning", markup=False, timeout=12)
+        if result.reread_error:
+            self.notify(f"Saved, but reading it back failed: {result.reread_error.message}",
+                        severity="warning", markup=False, timeout=8)
+        return True
+
+    # --- palette -----------------------------------------------------------------------
+
+    def palette_commands(self) -> list[SystemCommand]:
+        return [
+            SystemCommand("Review and save", "See every change and the body to send (ctrl+s)", self.action_review),
+            SystemCommand("Find field", "Jump to any field by label or name (ctrl+f, /)", self.action_find),
+            SystemCommand("Revert field", "Undo all edits of the focused field (ctrl+z)", self.action_revert_field),
+            SystemCommand("Revert all", "Drop every unsaved change, after asking (ctrl+r)", self.action_revert_all),
+            SystemCommand("Reload lists", "Load voices, languages, models and numbers again", self.action_reload_lists),
+            SystemCommand("Back to assistants", "Leave the editor (Escape)", self.action_leave),
+        ] + [
+            SystemCommand(f"Go to {group.value}", f"Show the {group.value} group", self._goto(group))
+            for group in GROUPS
+        ]
+
+    def _goto(self, group: Group):  # noqa: ANN202 - a palette callback
+        async def go() -> None:
+            await self.show_group(group)
+
+        return go
+
+    @work(exclusive=True, group="lists")
+    async def action_reload_lists(self) -> None:
+        if self.session is None:
+            return
+        result = await self.app.lookups(reload=True)
+        self.session.set_lookups(result.lookups)
+        for name, failure in result.failures.items():
+            self.notify(f"Could not load the {name}: {failure.message}", severity="warning", markup=False)
+        if not result.failures:
+            self.notify("Lists reloaded.", timeout=2)
+        # Rows built with a typed-id fallback need their real control now.
+        for group in GROUPS:
+            form = self.query_one(f"#{_group_id(group)}", VerticalScroll)
+            if form.children:
+                for child in list(form.children):
+                    await child.remove()
+                self.rows = {n: r for n, r in self.rows.items() if FIELDS[n].group is not group}
+        self._shown_state.clear()
+        await self.show_group(self.current_group or GROUPS[0])

@@ -1,0 +1,179 @@
+"""The review: every change before and after, the exact body to send, and what blocks it."""
+
+from __future__ import annotations
+
+import difflib
+import json
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Button, Footer, OptionList, Static
+from textual.widgets.option_list import Option
+
+from voicedesk.display import format_value, safe_text
+from voicedesk.fields import FIELDS, Kind
+from voicedesk.session import Change
+
+if TYPE_CHECKING:
+    from voicedesk.tui.screens.editor import EditorScreen
+
+# Above this many characters a text change is shown as a unified diff.
+_DIFF_FROM = 60
+
+
+def change_text(change: Change, editor: EditorScreen) -> Text:
+    """One change as styled text; server text is appended as plain text, never markup."""
+    field = FIELDS[change.field]
+    lookups = editor.session.lookups  # type: ignore[union-attr]
+    text = Text()
+    text.append(field.label, style="bold")
+    text.append(f"  {field.name}\n", style="dim")
+    long = isinstance(change.before, str) or isinstance(change.after, str)
+    if long and (field.kind is Kind.LONG_TEXT or max(len(change.before or ""), len(change.after or "")) > _DIFF_FROM):
+        before = safe_text(change.before or "", keep_newlines=True).splitlines()
+        after = safe_text(change.after or "", keep_newlines=True).splitlines()
+        for line in difflib.unified_diff(before, after, "before", "after", n=1, lineterm=""):
+            style = "green" if line.startswith("+") else "red" if line.startswith("-") else "cyan" if line.startswith("@") else ""
+            text.append(f"  {line}\n", style=style)
+        return text
+    if field.kind in (Kind.KEY_VALUE, Kind.SCHEMA):
+        before = json.dumps(change.before, ensure_ascii=False, indent=1).splitlines()
+        after = json.dumps(change.after, ensure_ascii=False, indent=1).splitlines()
+        for line in difflib.unified_diff(before, after, "before", "after", n=1, lineterm=""):
+            style = "green" if line.startswith("+") else "red" if line.startswith("-") else ""
+            text.append(f"  {safe_text(line)}\n", style=style)
+        return text
+    text.append("  ")
+    text.append(format_value(change.field, change.before, lookups), style="red")
+    text.append("  →  ")
+    text.append(format_value(change.field, change.after, lookups), style="green")
+    text.append("\n")
+    return text
+
+
+class ReviewScreen(Screen[None]):
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Send", priority=True),
+        Binding("escape", "back", "Back to editing"),
+        Binding("j", "toggle_body", "Body JSON"),
+    ]
+
+    def __init__(self, editor: EditorScreen) -> None:
+        super().__init__()
+        self.editor = editor
+        self.saving = False
+
+    def compose(self) -> ComposeResult:
+        session = self.editor.session
+        assert session is not None
+        yield Static("", id="review-title", markup=False)
+        with VerticalScroll(id="review-body"):
+            yield Static("", id="review-problems-heading", markup=False)
+            yield OptionList(id="review-problems")
+            yield Static(id="review-changes", markup=False)
+            yield Static("", id="review-json", markup=False)
+        with Horizontal(id="review-buttons"):
+            yield Button("Send changes", id="review-save", variant="primary")
+            yield Button("Back to editing", id="review-back")
+            yield Button("Show body JSON", id="review-toggle-json")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#review-json").display = False
+        self.show()
+
+    def show(self) -> None:
+        """(Re)draw from the session: after a 422, the problems change in place."""
+        session = self.editor.session
+        assert session is not None
+        changes = session.changes()
+        problems = self.editor.problems()
+        self.query_one("#review-title", Static).update(
+            f"Review: {len(changes)} change{'s' if len(changes) != 1 else ''} to "
+            f"{safe_text(session.name)}  ·  #{session.assistant_id}  ·  {self.app.settings.host}"  # type: ignore[attr-defined]
+        )
+        heading = self.query_one("#review-problems-heading", Static)
+        options = self.query_one("#review-problems", OptionList)
+        options.clear_options()
+        if problems:
+            heading.update(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} to fix before sending "
+                           "(Enter goes to the field):")
+            options.add_options([
+                Option(Text(f"✗ {FIELDS[name].label}: {message}"), id=name)
+                for name, message in problems.items()
+            ])
+        heading.display = options.display = bool(problems)
+        body = Text()
+        for change in changes:
+            body.append_text(change_text(change, self.editor))
+            body.append("\n")
+        self.query_one("#review-changes", Static).update(body)
+        self.query_one("#review-json", Static).update(
+            "PUT /api/user/assistant/{}\n{}".format(
+                session.assistant_id, json.dumps(session.body(), ensure_ascii=False, indent=2)
+            )
+        )
+        save = self.query_one("#review-save", Button)
+        save.disabled = bool(problems) or not changes or self.saving
+        if problems:
+            options.focus()
+        elif not save.disabled:
+            save.focus()
+
+    def action_toggle_body(self) -> None:
+        body = self.query_one("#review-json")
+        body.display = not body.display
+        self.query_one("#review-toggle-json", Button).label = "Hide body JSON" if body.display else "Show body JSON"
+        if body.display:
+            body.scroll_visible()
+
+    def action_back(self) -> None:
+        if not self.saving:
+            self.dismiss()
+
+    @on(Button.Pressed, "#review-back")
+    def _back(self) -> None:
+        self.action_back()
+
+    @on(Button.Pressed, "#review-toggle-json")
+    def _toggle(self) -> None:
+        self.action_toggle_body()
+
+    @on(Button.Pressed, "#review-save")
+    def _save_pressed(self) -> None:
+        self.action_save()
+
+    @on(OptionList.OptionSelected, "#review-problems")
+    def _go_to_problem(self, event: OptionList.OptionSelected) -> None:
+        name = event.option.id
+        self.dismiss()
+        if name:
+            self.editor.run_worker(self.editor.focus_field(name), group="focus")
+
+    @work(exclusive=True, group="save")
+    async def action_save(self) -> None:
+        session = self.editor.session
+        if self.saving or session is None:
+            return
+        if self.editor.problems():
+            self.notify("Fix the problems listed first; nothing was sent.", severity="error", timeout=4)
+            return
+        if not session.dirty:
+            self.notify("No changes to send.", timeout=2)
+            return
+        self.saving = True
+        self.query_one("#review-save", Button).disabled = True
+        self.query_one("#review-title", Static).update("Sending…")
+        try:
+            saved = await self.editor.save_changes()
+        finally:
+            self.saving = False
+        if saved:
+            self.dismiss()
+        else:
+            self.show()

@@ -1,0 +1,127 @@
+"""Snapshot tests of the main screens, against the sandbox over loopback.
+
+The sandbox listens on a fixed port here because the host is part of every screen.
+After an intended change of a screen: look at the report, then --snapshot-update.
+"""
+
+from __future__ import annotations
+
+import pytest
+from tui_helpers import make_app, wait_until
+
+from voicedesk.fields import GROUPS, fields_in
+from voicedesk.sandbox import Fault, Sandbox
+from voicedesk.tui.screens.editor import EditorScreen
+from voicedesk.tui.screens.modals import Ask
+from voicedesk.tui.screens.review import ReviewScreen
+
+SNAPSHOT_PORT = 47613
+WIDE = (120, 36)
+
+
+@pytest.fixture(scope="module")
+def sandbox():
+    with Sandbox(rate_limit=None, port=SNAPSHOT_PORT) as server:
+        yield server
+
+
+async def editor_ready(pilot) -> EditorScreen:
+    await wait_until(pilot, lambda: isinstance(pilot.app.screen, EditorScreen) and pilot.app.screen.ready)
+    return pilot.app.screen
+
+
+async def focus(pilot, name: str) -> None:
+    screen = await editor_ready(pilot)
+    await screen.focus_field(name)
+    await wait_until(pilot, lambda: screen.rows[name].control_has_focus)
+
+
+def test_picker(snap_compare, sandbox) -> None:
+    async def loaded(pilot) -> None:
+        await wait_until(pilot, lambda: pilot.app.screen.query_one("#picker-table").row_count == 14)
+
+    assert snap_compare(make_app(sandbox), terminal_size=WIDE, run_before=loaded)
+
+
+def test_picker_filtered(snap_compare, sandbox) -> None:
+    async def filtered(pilot) -> None:
+        await wait_until(pilot, lambda: pilot.app.screen.query_one("#picker-table").row_count == 14)
+        await pilot.press(*"hotline")
+
+    assert snap_compare(make_app(sandbox), terminal_size=WIDE, run_before=filtered)
+
+
+@pytest.mark.parametrize("group", GROUPS, ids=lambda g: g.name.lower())
+def test_editor_group(snap_compare, sandbox, group) -> None:
+    async def show(pilot) -> None:
+        await focus(pilot, fields_in(group)[0].name)
+
+    assert snap_compare(make_app(sandbox, 104), terminal_size=WIDE, run_before=show)
+
+
+def test_editor_with_edits_and_flags(snap_compare, sandbox) -> None:
+    """The out-of-range assistant: stored values flagged, one edit marked dirty."""
+
+    async def edit(pilot) -> None:
+        await focus(pilot, "re_engagement_interval")
+        await pilot.press("right")
+
+    assert snap_compare(make_app(sandbox, 106), terminal_size=WIDE, run_before=edit)
+
+
+def test_editor_at_80x24(snap_compare, sandbox) -> None:
+    async def ready(pilot) -> None:
+        await focus(pilot, "speech_speed")
+
+    assert snap_compare(make_app(sandbox, 107), terminal_size=(80, 24), run_before=ready)
+
+
+def test_review(snap_compare, sandbox) -> None:
+    async def review(pilot) -> None:
+        await focus(pilot, "speech_speed")
+        await pilot.press("left", "left")
+        await focus(pilot, "initial_message")
+        await pilot.press("end", *" Press 1 for bookings.")
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, ReviewScreen))
+        await pilot.press("j")
+
+    assert snap_compare(make_app(sandbox, 101), terminal_size=WIDE, run_before=review)
+
+
+def test_finder(snap_compare, sandbox) -> None:
+    async def find(pilot) -> None:
+        await editor_ready(pilot)
+        await pilot.press("ctrl+f", *"dur")
+
+    assert snap_compare(make_app(sandbox, 101), terminal_size=WIDE, run_before=find)
+
+
+def test_error_modal(snap_compare, sandbox) -> None:
+    async def fail_to_save(pilot) -> None:
+        await focus(pilot, "voice_stability")
+        await pilot.press("right")
+        sandbox.fail_next(1, Fault.status(500, {"message": "Assistant update failed"}), path="/api/user/assistant/")
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, ReviewScreen))
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, Ask))
+
+    assert snap_compare(make_app(sandbox, 101), terminal_size=WIDE, run_before=fail_to_save)
+
+
+def test_quit_modal(snap_compare, sandbox) -> None:
+    async def quit_with_edits(pilot) -> None:
+        await focus(pilot, "record_call")
+        await pilot.press("enter", "ctrl+q")
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, Ask))
+
+    assert snap_compare(make_app(sandbox, 101), terminal_size=WIDE, run_before=quit_with_edits)
+
+
+def test_help(snap_compare, sandbox) -> None:
+    async def help_screen(pilot) -> None:
+        await editor_ready(pilot)
+        await pilot.press("f1")
+
+    assert snap_compare(make_app(sandbox, 101), terminal_size=WIDE, run_before=help_screen)

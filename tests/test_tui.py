@@ -1,0 +1,314 @@
+"""The TUI driven with Pilot against the sandbox over loopback; the sandbox's request log
+and state are the evidence."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets import DataTable, Input, OptionList, Select, Static, Switch
+from tui_helpers import make_app, puts, wait_until
+
+from voicedesk.sandbox import Fault, Sandbox
+from voicedesk.tui.form import FieldRow
+from voicedesk.tui.screens.editor import EditorScreen
+from voicedesk.tui.screens.finder import FinderScreen
+from voicedesk.tui.screens.modals import Ask
+from voicedesk.tui.screens.picker import PickerScreen
+from voicedesk.tui.screens.review import ReviewScreen
+from voicedesk.tui.widgets import SearchSelect, Slider
+
+
+@pytest.fixture
+def sandbox():
+    with Sandbox(rate_limit=None) as server:
+        yield server
+
+
+def editor(app) -> EditorScreen:
+    screen = next(s for s in reversed(app.screen_stack) if isinstance(s, EditorScreen))
+    return screen
+
+
+async def open_editor(pilot, group: str | None = None) -> EditorScreen:
+    await wait_until(pilot, lambda: isinstance(pilot.app.screen, EditorScreen) and pilot.app.screen.ready)
+    screen = pilot.app.screen
+    if group:
+        await focus_field(pilot, group)
+    return screen
+
+
+async def focus_field(pilot, name: str) -> FieldRow:
+    screen = editor(pilot.app)
+    await screen.focus_field(name)
+    await wait_until(pilot, lambda: screen.rows[name].control_has_focus)
+    return screen.rows[name]
+
+
+async def review_and_send(pilot) -> None:
+    await pilot.press("ctrl+s")
+    await wait_until(pilot, lambda: isinstance(pilot.app.screen, ReviewScreen))
+    await pilot.press("ctrl+s")
+    await wait_until(pilot, lambda: not isinstance(pilot.app.screen, ReviewScreen))
+
+
+async def test_a_slider_step_reviewed_and_saved_sends_that_field_alone(sandbox) -> None:
+    app = make_app(sandbox, 101)
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await open_editor(pilot)
+        row = await focus_field(pilot, "speech_speed")
+        assert isinstance(row.control, Slider) and app.focused is row.control
+        await pilot.press("right")
+        assert screen.session.value("speech_speed") == 1.05
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: isinstance(app.screen, ReviewScreen))
+        review_text = str(app.screen.query_one("#review-changes", Static).render())
+        assert "Speech speed" in review_text and "1.05" in review_text
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: not screen.session.dirty and isinstance(app.screen, EditorScreen))
+    [put] = puts(sandbox)
+    assert put.path == "/api/user/assistant/101" and put.body == {"speech_speed": 1.05}
+    assert float(sandbox.assistant(101)["speech_speed"]) == 1.05
+
+
+async def test_editing_a_field_back_leaves_nothing_dirty(sandbox) -> None:
+    app = make_app(sandbox, 101)
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await open_editor(pilot)
+        row = await focus_field(pilot, "max_silence_duration")
+        await pilot.press("right", "right", "left", "left")
+        assert screen.session.dirty == []
+        assert not row.has_class("-dirty")
+        assert "0 unsaved changes" in str(screen.query_one("#status", Static).render())
+
+
+async def test_ctrl_z_reverts_the_focused_field(sandbox) -> None:
+    app = make_app(sandbox, 101)
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await open_editor(pilot)
+        row = await focus_field(pilot, "assistant_name")
+        await pilot.press("end", *"X2")
+        assert screen.session.value("assistant_name").endswith("X2") and row.has_class("-dirty")
+        await pilot.press("ctrl+z")
+        assert screen.session.dirty == []
+        assert row.control.value == "Bright Smile Dental – Reception"
+        assert not row.has_class("-dirty")
+
+
+async def test_revert_all_asks_then_reverts_everything(sandbox) -> None:
+    app = make_app(sandbox, 101)
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await open_editor(pilot)
+        await focus_field(pilot, "llm_temperature")
+        await pilot.press("right")
+        await focus_field(pilot, "record_call")
+        await pilot.press("enter")
+        assert len(screen.session.dirty) == 2
+        await pilot.press("ctrl+r")
+        await wait_until(pilot, lambda: isinstance(app.screen, Ask))
+        await pilot.click("#choice-revert")
+        await wait_until(pilot, lambda: not screen.session.dirty)
+        assert screen.rows["record_call"].control.value is True
+
+
+async def test_a_422_lands_on_its_field_and_the_edits_stay(sandbox) -> None:
+    sandbox.fail_next(1, Fault.status(422, {
+        "message": "The given data was invalid.",
+        "errors": {"voice_stability": ["The voice stability field is out of stock."]},
+    }), path="/api/user/assistant/")
+    app = make_app(sandbox, 101)
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await open_editor(pilot)
+        row = await focus_field(pilot, "voice_stability")
+        await pilot.press("left")
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: isinstance(app.screen, ReviewScreen))
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: app.screen.query_one("#review-problems", OptionList).option_count == 1)
+        problems = app.screen.query_one("#review-problems", OptionList)
+        assert "out of stock" in str(problems.get_option_at_index(0).prompt)
+        assert screen.session.dirty == ["voice_stability"]
+        await pilot.press("escape")
+        assert row.has_class("-error")
+        assert "out of stock" in str(row.query_one(".field-message", Static).render())
+    assert len(puts(sandbox)) == 1
+
+
+async def test_a_server_failure_offers_retry_and_keeps_the_edits(sandbox) -> None:
+    sandbox.fail_next(1, Fault.html(502), path="/api/user/assistant/")
+    app = make_app(sandbox, 101)
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await open_editor(pilot)
+        await focus_field(pilot, "voice_similarity")
+        await pilot.press("right")
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: isinstance(app.screen, ReviewScreen))
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: isinstance(app.screen, Ask))
+        message = str(app.screen.query_one("#ask-message", Static).render())
+        assert "502" in message and "edits are kept" in message
+        assert screen.session.dirty == ["voice_similarity"]
+        await pilot.click("#choice-retry")
+        await wait_until(pilot, lambda: not screen.session.dirty)
+    assert [put.status for put in puts(sandbox)] == [502, 200]
+    assert float(sandbox.assistant(101)["voice_similarity"]) == 0.8
+
+
+async def test_stored_out_of_range_values_survive_a_rename(sandbox) -> None:
+    before = dict(sandbox.assistant(106))
+    app = make_app(sandbox, 106)
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await open_editor(pilot)
+        await focus_field(pilot, "max_call_duration")
+        duration = screen.rows["max_call_duration"]
+        assert duration.control.value == 1800 and duration.has_class("-flagged")
+        row = await focus_field(pilot, "assistant_name")
+        row.control.value = "Legacy line"
+        await pilot.pause()
+        await review_and_send(pilot)
+        await wait_until(pilot, lambda: not screen.session.dirty)
+    [put] = puts(sandbox)
+    assert put.body == {"assistant_name": "Legacy line"}
+    after = sandbox.assistant(106)
+    for key in ("max_duration", "reengagement_interval", "speech_speed", "max_silence_duration"):
+        assert after[key] == before[key]
+
+
+async def test_the_voice_list_follows_the_engine(sandbox) -> None:
+    app = make_app(sandbox, 101)
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await open_editor(pilot)
+        voice = screen.rows["voice_id"]
+        modes = {v.id: v.mode for v in screen.session.lookups.voices}
+        assert {modes[value] for _, value in voice.control.options} == {"pipeline"}
+        engine = await focus_field(pilot, "engine_type")
+        engine.control.value = "multimodal"
+        await pilot.pause()
+        assert {modes[value] for _, value in voice.control.options} == {"multimodal"}
+        assert voice.has_class("-error") and "pipeline voice" in str(voice.query_one(".field-message", Static).render())
+        assert "not in the list" in voice.control.label
+        voice.control.value = voice.control.options[0][1]
+        voice.control.post_message(SearchSelect.Changed(voice.control, voice.control.value))
+        await pilot.pause()
+        assert not voice.has_class("-error")
+
+
+async def test_a_name_full_of_markup_renders_literally(sandbox) -> None:
+    name = sandbox.assistant(107)["name"]
+    app = make_app(sandbox)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_until(pilot, lambda: app.screen.query_one("#picker-table", DataTable).row_count == 14)
+        table = app.screen.query_one("#picker-table", DataTable)
+        assert name in [str(cell) for cell in table.get_row("107")]
+        table.focus()
+        table.move_cursor(row=table.get_row_index("107"))
+        await pilot.press("enter")
+        await open_editor(pilot)
+        assert name in str(app.screen.query_one("#editor-title", Static).render())
+        assert app.screen.rows["assistant_name"].control.value == name
+        assert app.is_running  # [@click=app.quit] was not run
+
+
+async def test_the_picker_filters_and_opens(sandbox) -> None:
+    app = make_app(sandbox)
+    async with app.run_test(size=(120, 36)) as pilot:
+        picker = app.screen
+        assert isinstance(picker, PickerScreen)
+        table = picker.query_one("#picker-table", DataTable)
+        await wait_until(pilot, lambda: table.row_count == 14)
+        await pilot.press(*"dental")
+        assert table.row_count == 1 and str(table.get_row_at(0)[0]) == "101"
+        await pilot.press("enter")
+        screen = await open_editor(pilot)
+        assert screen.assistant_id == 101
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: isinstance(app.screen, PickerScreen))
+
+
+async def test_the_finder_jumps_to_a_field_in_another_group(sandbox) -> None:
+    app = make_app(sandbox, 101)
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await open_editor(pilot)
+        await pilot.press("ctrl+f")
+        assert isinstance(app.screen, FinderScreen)
+        await pilot.press(*"max_sil", "enter")
+        await wait_until(pilot, lambda: app.focused is screen.rows.get("max_silence_duration", FieldRow).control)
+        assert screen.current_group.value == "Call behaviour"
+
+
+async def test_leaving_and_quitting_ask_when_there_are_edits(sandbox) -> None:
+    app = make_app(sandbox, 101)
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await open_editor(pilot)
+        await focus_field(pilot, "record_call")
+        await pilot.press("enter")
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: isinstance(app.screen, Ask))
+        await pilot.press("escape")  # cancel: stay
+        await wait_until(pilot, lambda: app.screen is screen)
+        await pilot.press("ctrl+q")
+        await wait_until(pilot, lambda: isinstance(app.screen, Ask))
+        labels = [str(button.label) for button in app.screen.query("Button")]
+        assert labels == ["Save and quit", "Discard and quit", "Cancel"]
+        await pilot.click("#choice-save")
+        await wait_until(pilot, lambda: not app.is_running)
+    [put] = puts(sandbox)
+    assert put.body == {"record_call": False}
+
+
+async def test_minimum_interrupt_words_is_disabled_until_switched_on(sandbox) -> None:
+    app = make_app(sandbox, 102)  # min_interrupt_words is null: not in use
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await open_editor(pilot)
+        switch = await focus_field(pilot, "use_min_interrupt_words")
+        words = screen.rows["min_interrupt_words"]
+        assert words.control.disabled
+        await pilot.press("enter")
+        assert switch.control.value is True and not words.control.disabled
+        assert words.has_class("-error")  # needs a number while in use
+        await focus_field(pilot, "min_interrupt_words")
+        await pilot.press("right")
+        chosen = words.control.value
+        assert chosen in range(0, 11)
+        assert screen.session.body() == {"use_min_interrupt_words": True, "min_interrupt_words": chosen}
+        assert not words.has_class("-error")
+
+
+async def test_clearing_the_webhook_url_sends_null_and_turns_the_webhook_off(sandbox) -> None:
+    app = make_app(sandbox, 101)
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await open_editor(pilot)
+        url = await focus_field(pilot, "webhook_url")
+        assert isinstance(url.control, Input)
+        url.control.value = ""
+        await pilot.pause()
+        assert screen.session.body() == {"webhook_url": None}
+        await review_and_send(pilot)
+        await wait_until(pilot, lambda: not screen.session.dirty)
+        # The fresh read after the save is the new baseline: the switch follows.
+        assert screen.rows["is_webhook_active"].control.value is False
+    record = sandbox.assistant(101)
+    assert record["webhook_url"] is None and record["is_webhook_active"] is False
+
+
+async def test_turning_the_webhook_on_without_a_url_is_refused_before_sending(sandbox) -> None:
+    app = make_app(sandbox, 109)  # no webhook
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await open_editor(pilot)
+        await focus_field(pilot, "is_webhook_active")
+        await pilot.press("enter")
+        url = screen.rows["webhook_url"]
+        assert url.has_class("-error") and "required" in str(url.query_one(".field-message", Static).render())
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: isinstance(app.screen, ReviewScreen))
+        assert app.screen.query_one("#review-save").disabled
+    assert puts(sandbox) == []
+
+
+async def test_choices_are_selects_and_booleans_are_switches(sandbox) -> None:
+    app = make_app(sandbox, 101)
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await open_editor(pilot)
+        for group_field in ("endpoint_type", "who_speaks_first", "calls_direction"):
+            await focus_field(pilot, group_field)
+            assert isinstance(screen.rows[group_field].control, Select)
+        await focus_field(pilot, "noise_cancellation")
+        assert isinstance(screen.rows["noise_cancellation"].control, Switch)

@@ -1,0 +1,766 @@
+"""The reusable form controls, driven through small apps that load the real stylesheet."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from textual.app import App, ComposeResult
+from textual.message import Message
+from textual.widgets import Input, Select, Static
+
+import voicedesk.tui.widgets as widgets_package
+from voicedesk.tui.widgets import KeyValueEditor, SchemaEditor, SearchSelect, SearchSelectScreen, Slider
+from voicedesk.tui.widgets.search_select import MAX_SHOWN_MATCHES
+
+STYLESHEET = Path(widgets_package.__file__).parent.parent / "voicedesk.tcss"
+MARKUP = "[b]x[/b] [@click=app.quit]"
+
+
+class WidgetApp(App[None]):
+    """Hosts the widgets under test and records every message they send out."""
+
+    CSS_PATH = STYLESHEET
+
+    def __init__(self, *widgets) -> None:
+        super().__init__()
+        self._widgets = widgets
+        self.changes: list[Message] = []
+        self.leaked: list[Message] = []  # inner widgets' messages that escaped
+
+    def compose(self) -> ComposeResult:
+        yield from self._widgets
+
+    def on_slider_changed(self, message: Slider.Changed) -> None:
+        self.changes.append(message)
+
+    def on_search_select_changed(self, message: SearchSelect.Changed) -> None:
+        self.changes.append(message)
+
+    def on_key_value_editor_changed(self, message: KeyValueEditor.Changed) -> None:
+        self.changes.append(message)
+
+    def on_schema_editor_changed(self, message: SchemaEditor.Changed) -> None:
+        self.changes.append(message)
+
+    def on_input_changed(self, message: Input.Changed) -> None:
+        if not isinstance(self.screen, SearchSelectScreen):
+            self.leaked.append(message)
+
+    def on_select_changed(self, message: Select.Changed) -> None:
+        self.leaked.append(message)
+
+    def values(self) -> list[object]:
+        return [change.value for change in self.changes]
+
+
+def no_blink(app: App) -> None:
+    """Keep snapshots stable: a blinking cursor may be caught either way."""
+    for input_ in app.screen.query(Input):
+        input_.cursor_blink = False
+
+
+async def no_blink_before(pilot) -> None:
+    await pilot.pause()
+    no_blink(pilot.app)
+
+
+# -- Slider ---------------------------------------------------------------------
+
+
+def text_of(slider: Slider) -> str:
+    return slider.render().plain
+
+
+async def test_slider_steps_are_exact_on_a_float_grid() -> None:
+    slider = Slider(0.7, 0.7, 1.2, 0.05, unit="x")
+    app = WidgetApp(slider)
+    async with app.run_test() as pilot:
+        slider.focus()
+        await pilot.press(*["right"] * 11)
+        expected = [round(0.7 + 0.05 * k, 2) for k in range(1, 11)]
+        assert app.values() == expected  # 0.75 exactly, and nothing past 1.2
+        assert slider.value == 1.2
+        assert "1.20 x" in text_of(slider)
+        await pilot.press("left")
+        assert slider.value == 1.15
+        assert app.changes[-1].control is slider
+
+
+async def test_slider_ten_steps_and_range_ends() -> None:
+    slider = Slider(2.5, 0, 5, 0.1)
+    app = WidgetApp(slider)
+    async with app.run_test() as pilot:
+        slider.focus()
+        await pilot.press("shift+right")
+        assert slider.value == 3.5
+        await pilot.press("pageup")
+        assert slider.value == 4.5
+        await pilot.press("shift+left", "pagedown")
+        assert slider.value == 2.5
+        await pilot.press("end")
+        assert slider.value == 5
+        await pilot.press("home")
+        assert slider.value == 0
+        assert app.values() == [3.5, 4.5, 3.5, 2.5, 5, 0]
+
+
+async def test_integer_slider_produces_ints() -> None:
+    slider = Slider(30, 7, 600, 1, unit="s", integer=True)
+    app = WidgetApp(slider)
+    async with app.run_test() as pilot:
+        slider.focus()
+        await pilot.press("right")
+        assert slider.value == 31 and type(slider.value) is int
+        assert "31 s" in text_of(slider)
+
+
+async def test_off_grid_value_moves_to_the_next_grid_line() -> None:
+    slider = Slider(0.73, 0.7, 1.2, 0.05)
+    app = WidgetApp(slider)
+    async with app.run_test() as pilot:
+        assert "0.73" in text_of(slider)
+        slider.focus()
+        await pilot.press("right")
+        assert slider.value == 0.75
+        slider.value = 0.73
+        await pilot.press("left")
+        assert slider.value == 0.7
+
+
+@pytest.mark.parametrize(("key", "expected"), [("left", 1190), ("right", 1200)])
+async def test_out_of_range_value_is_shown_unclamped_until_moved(key: str, expected: int) -> None:
+    slider = Slider(1800, 20, 1200, 10, unit="s", integer=True)
+    app = WidgetApp(slider)
+    async with app.run_test() as pilot:
+        assert slider.value == 1800
+        assert slider.has_class("-out-of-range") and slider.out_of_range
+        assert "1800 s" in text_of(slider)
+        assert "out of range" in text_of(slider)
+        slider.focus()
+        await pilot.press(key)
+        assert slider.value == expected
+        assert not slider.has_class("-out-of-range")
+        assert "out of range" not in text_of(slider)
+
+
+async def test_value_below_the_minimum_moves_from_the_minimum() -> None:
+    slider = Slider(5, 20, 1200, 10, integer=True)
+    app = WidgetApp(slider)
+    async with app.run_test() as pilot:
+        slider.focus()
+        await pilot.press("right")
+        assert slider.value == 30
+
+
+async def test_unset_slider_starts_from_the_minimum() -> None:
+    slider = Slider(None, 0, 1, 0.05)
+    app = WidgetApp(slider)
+    async with app.run_test() as pilot:
+        assert "not set" in text_of(slider)
+        assert slider.has_class("-unset")
+        slider.focus()
+        await pilot.press("right")
+        assert slider.value == 0.05
+        assert not slider.has_class("-unset")
+        slider.value = None
+        await pilot.press("left")
+        assert slider.value == 0
+
+
+async def test_slider_posts_only_real_changes() -> None:
+    slider = Slider(1.2, 0.7, 1.2, 0.05)
+    app = WidgetApp(slider)
+    async with app.run_test() as pilot:
+        slider.focus()
+        await pilot.press("right", "end", "pageup")
+        assert app.changes == []
+        slider.value = 0.9  # programmatic: shown, not announced
+        await pilot.pause()
+        assert "0.90" in text_of(slider)
+        assert app.changes == []
+
+
+async def test_click_and_drag_on_the_track() -> None:
+    slider = Slider(0.5, 0, 1, 0.05)
+    app = WidgetApp(slider)
+    async with app.run_test(size=(60, 5)) as pilot:
+        track_width = text_of(slider).index(" ")
+        padding = slider.styles.padding.left
+        await pilot.click(slider, offset=(padding, 0))
+        assert slider.value == 0
+        assert slider.has_focus
+        await pilot.click(slider, offset=(padding + track_width - 1, 0))
+        assert slider.value == 1
+        # Drag from the start to the middle and then past the end of the widget.
+        await pilot.mouse_down(slider, offset=(padding, 0))
+        assert slider.value == 0
+        await pilot.hover(slider, offset=(padding + (track_width - 1) // 2, 0))
+        assert 0.4 <= slider.value <= 0.6
+        assert round(slider.value / 0.05, 6).is_integer()  # snapped to the step
+        await pilot.hover(slider, offset=(padding + track_width + 5, 0))
+        assert slider.value == 1
+        await pilot.mouse_up(slider, offset=(padding + track_width + 5, 0))
+        assert app.mouse_captured is None
+        assert app.values()[-1] == 1
+
+
+async def test_typed_value_commits_any_number() -> None:
+    slider = Slider(0.85, 0.7, 1.2, 0.05, unit="x")
+    app = WidgetApp(slider)
+    async with app.run_test() as pilot:
+        slider.focus()
+        await pilot.press("enter")
+        entry = slider.query_one(Input)
+        assert entry.has_focus and entry.value == "0.85"
+        await pilot.press("ctrl+u", *"1.5", "enter")  # out of range: the caller judges
+        assert slider.value == 1.5
+        assert slider.out_of_range
+        assert not slider.query(Input)
+        assert slider.has_focus
+        assert app.values() == [1.5]
+
+
+async def test_typing_a_digit_opens_the_entry_seeded_with_it() -> None:
+    slider = Slider(300, 20, 1200, 10, unit="s", integer=True)
+    app = WidgetApp(slider)
+    async with app.run_test() as pilot:
+        slider.focus()
+        await pilot.press("7", "0")
+        assert slider.query_one(Input).value == "70"
+        await pilot.press("enter")
+        assert slider.value == 70 and type(slider.value) is int
+
+
+async def test_escape_cancels_the_typed_value() -> None:
+    slider = Slider(0.85, 0.7, 1.2, 0.05)
+    app = WidgetApp(slider)
+    async with app.run_test() as pilot:
+        slider.focus()
+        await pilot.press("9", "escape")
+        assert not slider.editing
+        assert slider.value == 0.85
+        assert slider.has_focus
+        assert app.changes == []
+
+
+async def test_leaving_the_entry_abandons_it() -> None:
+    slider = Slider(0.85, 0.7, 1.2, 0.05)
+    other = Input(id="other")
+    app = WidgetApp(slider, other)
+    async with app.run_test() as pilot:
+        slider.focus()
+        await pilot.press("1", "tab")
+        assert other.has_focus
+        assert not slider.editing and not slider.query(Input)
+        assert slider.value == 0.85
+
+
+async def test_invalid_typed_values_are_refused_on_the_entry() -> None:
+    slider = Slider(300, 20, 1200, 10, integer=True)
+    app = WidgetApp(slider)
+    async with app.run_test() as pilot:
+        slider.focus()
+        await pilot.press(*"5.5", "enter")
+        entry = slider.query_one(Input)
+        assert slider.editing and entry.has_class("-invalid")
+        assert "whole numbers only" in str(slider.query_one(".slider-entry-hint", Static).render())
+        await pilot.press("ctrl+u", *"abc", "enter")
+        assert "not a number" in str(slider.query_one(".slider-entry-hint", Static).render())
+        assert slider.value == 300
+        assert app.changes == [] and app.leaked == []
+
+
+async def test_disabled_slider_ignores_keys_and_mouse() -> None:
+    slider = Slider(0.5, 0, 1, 0.05, disabled=True)
+    app = WidgetApp(slider)
+    async with app.run_test() as pilot:
+        slider.focus()
+        await pilot.press("right", "end", "enter", "5")
+        await pilot.click(slider, offset=(1, 0))
+        assert slider.value == 0.5
+        assert not slider.editing
+        assert app.changes == []
+
+
+async def test_slider_shows_its_unit_literally() -> None:
+    slider = Slider(1, 0, 2, 1, unit=MARKUP, integer=True)
+    app = WidgetApp(slider)
+    async with app.run_test():
+        assert f"1 {MARKUP}" in text_of(slider)
+
+
+# -- SearchSelect ----------------------------------------------------------------
+
+LANGUAGES = [
+    ("English", "en"),
+    ("French", "fr"),
+    ("German", "de"),
+    ("Greek", "el"),
+    ("Romanian", "ro"),
+    ("Spanish", "es"),
+]
+
+
+async def open_picker(pilot, select: SearchSelect) -> SearchSelectScreen:
+    select.focus()
+    await pilot.press("enter")
+    screen = pilot.app.screen
+    assert isinstance(screen, SearchSelectScreen)
+    return screen
+
+
+async def test_typing_filters_fuzzily() -> None:
+    select = SearchSelect(LANGUAGES, "en")
+    app = WidgetApp(select)
+    async with app.run_test() as pilot:
+        picker = await open_picker(pilot, select)
+        assert picker.shown_labels == [label for label, _ in LANGUAGES]
+        await pilot.press(*"grmn")
+        assert picker.shown_labels[0] == "German"
+        assert "English" not in picker.shown_labels
+        count = str(picker.query_one("#search-select-count", Static).render())
+        assert count == f"{len(picker.shown_labels)} of {len(LANGUAGES)}"
+        assert picker.query_one("#search-select-query", Input).has_focus
+
+
+async def test_enter_picks_the_highlighted_option() -> None:
+    select = SearchSelect(LANGUAGES, "en")
+    app = WidgetApp(select)
+    async with app.run_test() as pilot:
+        await open_picker(pilot, select)
+        await pilot.press(*"grmn", "enter")
+        assert app.screen is not None and not isinstance(app.screen, SearchSelectScreen)
+        assert select.value == "de"
+        assert select.label == "German"
+        assert app.values() == ["de"]
+        assert app.changes[0].control is select
+        assert select.has_focus
+
+
+async def test_escape_closes_without_change() -> None:
+    select = SearchSelect(LANGUAGES, "en")
+    app = WidgetApp(select)
+    async with app.run_test() as pilot:
+        await open_picker(pilot, select)
+        await pilot.press(*"grmn", "escape")
+        assert not isinstance(app.screen, SearchSelectScreen)
+        assert select.value == "en"
+        assert app.changes == []
+
+
+async def test_picking_the_current_value_posts_nothing() -> None:
+    select = SearchSelect(LANGUAGES, "fr")
+    app = WidgetApp(select)
+    async with app.run_test() as pilot:
+        picker = await open_picker(pilot, select)
+        assert picker.option_list.highlighted == 1  # the current value
+        await pilot.press("enter")
+        assert select.value == "fr"
+        assert app.changes == []
+
+
+async def test_arrows_move_in_the_list_while_typing_continues() -> None:
+    select = SearchSelect(LANGUAGES, "en")
+    app = WidgetApp(select)
+    async with app.run_test() as pilot:
+        picker = await open_picker(pilot, select)
+        await pilot.press("down", "down")
+        assert picker.option_list.highlighted == 2
+        assert picker.query_one("#search-select-query", Input).has_focus
+        await pilot.press("up", "enter")
+        assert select.value == "fr"
+
+
+async def test_allow_none_entry_picks_none() -> None:
+    numbers = [("+49 30 1234", 11), ("+1 555 0100", 12)]
+    select = SearchSelect(numbers, 12, allow_none="No number (unassign)")
+    app = WidgetApp(select)
+    async with app.run_test() as pilot:
+        picker = await open_picker(pilot, select)
+        assert picker.shown_labels[0] == "No number (unassign)"
+        await pilot.press(*"unassign", "enter")
+        assert select.value is None
+        assert app.values() == [None]
+        assert select.label == "No number (unassign)"
+        assert not select.has_class("-unknown")
+
+
+async def test_unknown_value_is_shown_and_flagged() -> None:
+    select = SearchSelect(LANGUAGES, "xx")
+    app = WidgetApp(select)
+    async with app.run_test():
+        assert select.label == "xx (not in the list)"
+        assert "xx (not in the list)" in select.render().plain
+        assert select.has_class("-unknown") and select.unknown
+        select.set_options([*LANGUAGES, ("Klingon", "xx")])
+        assert select.label == "Klingon" and not select.has_class("-unknown")
+        select.set_options(LANGUAGES[:2])
+        select.value = "de"  # the current value may drop out of a narrower list
+        assert select.label == "de (not in the list)"
+        assert app.changes == []
+
+
+async def test_unset_value_shows_the_placeholder() -> None:
+    select = SearchSelect(LANGUAGES, None, placeholder="Pick a language")
+    app = WidgetApp(select)
+    async with app.run_test():
+        assert select.label == "Pick a language"
+        assert select.has_class("-empty") and not select.has_class("-unknown")
+
+
+async def test_typing_a_letter_opens_the_picker_filtered() -> None:
+    select = SearchSelect(LANGUAGES, "en")
+    app = WidgetApp(select)
+    async with app.run_test() as pilot:
+        select.focus()
+        await pilot.press("s")
+        picker = app.screen
+        assert isinstance(picker, SearchSelectScreen)
+        assert picker.query_one("#search-select-query", Input).value == "s"
+        assert picker.shown_labels[0] == "Spanish"
+
+
+async def test_click_opens_the_picker_and_clicking_an_option_picks_it() -> None:
+    select = SearchSelect(LANGUAGES, "en")
+    app = WidgetApp(select)
+    async with app.run_test() as pilot:
+        await pilot.click(select)
+        picker = app.screen
+        assert isinstance(picker, SearchSelectScreen)
+        await pilot.click(picker.option_list, offset=(2, 3))
+        assert select.value == "el"
+
+
+async def test_clicking_outside_the_picker_closes_it() -> None:
+    select = SearchSelect(LANGUAGES, "en")
+    app = WidgetApp(select)
+    async with app.run_test(size=(80, 30)) as pilot:
+        await open_picker(pilot, select)
+        await pilot.click(offset=(40, 28))
+        assert not isinstance(app.screen, SearchSelectScreen)
+        assert select.value == "en" and app.changes == []
+
+
+async def test_disabled_search_select_does_not_open() -> None:
+    select = SearchSelect(LANGUAGES, "en", disabled=True)
+    app = WidgetApp(select)
+    async with app.run_test() as pilot:
+        await pilot.click(select)
+        select.focus()
+        await pilot.press("enter", "g")
+        assert not isinstance(app.screen, SearchSelectScreen)
+
+
+async def test_labels_are_shown_literally() -> None:
+    select = SearchSelect([(MARKUP, 1), ("plain", 2)], 1)
+    app = WidgetApp(select)
+    async with app.run_test() as pilot:
+        assert MARKUP in select.render().plain
+        picker = await open_picker(pilot, select)
+        assert picker.option_list.get_option_at_index(0).prompt.plain == MARKUP
+        await pilot.press(*"click")
+        assert picker.option_list.get_option_at_index(0).prompt.plain == MARKUP
+        assert app.is_running
+
+
+async def test_five_thousand_options_open_and_filter() -> None:
+    voices = [(f"Voice {number:04} ({'German' if number % 7 else 'French'})", number) for number in range(5000)]
+    select = SearchSelect(voices, 4321)
+    app = WidgetApp(select)
+    async with app.run_test() as pilot:
+        started = time.perf_counter()
+        picker = await open_picker(pilot, select)
+        assert picker.option_list.option_count == 5000
+        assert picker.shown_labels[picker.option_list.highlighted] == voices[4321][0]
+        await pilot.press(*"frnch")
+        assert picker.option_list.option_count == MAX_SHOWN_MATCHES
+        assert "type more to narrow" in str(picker.query_one("#search-select-count", Static).render())
+        await pilot.press(*" 4319")  # words match in any order
+        assert picker.shown_labels[0] == "Voice 4319 (French)"
+        await pilot.press("enter")
+        assert select.value == 4319
+        # Generous: catches per-option widgets or quadratic work, not a slow machine.
+        assert time.perf_counter() - started < 10
+
+
+# -- KeyValueEditor ----------------------------------------------------------------
+
+
+def rows_of(editor) -> list:
+    return list(editor.query(".editor-row"))
+
+
+async def test_key_value_load_posts_nothing() -> None:
+    editor = KeyValueEditor({"city": "Berlin", "tone": "warm"})
+    app = WidgetApp(editor)
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        assert editor.value == {"city": "Berlin", "tone": "warm"}
+        assert editor.problems == []
+        editor.load({"a": "1"})
+        await pilot.pause()
+        assert len(rows_of(editor)) == 1
+        assert editor.value == {"a": "1"}
+        assert app.changes == [] and app.leaked == []
+
+
+async def test_key_value_edit_posts_the_new_value() -> None:
+    editor = KeyValueEditor({"city": "Berlin"})
+    app = WidgetApp(editor)
+    async with app.run_test() as pilot:
+        editor.query(".kv-value").first(Input).focus()
+        await pilot.press("end", *"er")
+        assert app.changes[-1].value == {"city": "Berliner"}
+        assert app.changes[-1].problems == []
+        assert app.changes[-1].control is editor
+        assert app.leaked == []
+
+
+async def test_key_value_add_with_ctrl_n_and_the_button() -> None:
+    editor = KeyValueEditor({"city": "Berlin"})
+    app = WidgetApp(editor)
+    async with app.run_test() as pilot:
+        editor.query(Input).first().focus()
+        await pilot.press("ctrl+n")
+        new_key = rows_of(editor)[-1].query_one(".kv-key", Input)
+        assert new_key.has_focus
+        await pilot.press(*"tone", "tab", *"warm")
+        assert app.changes[-1].value == {"city": "Berlin", "tone": "warm"}
+        await pilot.click(".editor-add")
+        assert len(rows_of(editor)) == 3
+        assert rows_of(editor)[-1].query_one(".kv-key", Input).has_focus
+        assert editor.value == {"city": "Berlin", "tone": "warm"}  # a blank row adds nothing
+
+
+async def test_key_value_delete_with_ctrl_d_and_the_button() -> None:
+    editor = KeyValueEditor({"a": "1", "b": "2", "c": "3"})
+    app = WidgetApp(editor)
+    async with app.run_test() as pilot:
+        rows_of(editor)[1].query_one(".kv-value", Input).focus()
+        await pilot.press("ctrl+d")
+        assert editor.value == {"a": "1", "c": "3"}
+        # Focus stays in the same column, now on the row that moved up.
+        assert rows_of(editor)[1].query_one(".kv-value", Input).has_focus
+        await pilot.click(rows_of(editor)[0].query_one(".row-delete"))
+        assert editor.value == {"c": "3"}
+        assert app.values() == [{"a": "1", "c": "3"}, {"c": "3"}]
+
+
+async def test_ctrl_d_outside_a_row_is_left_to_others() -> None:
+    editor = KeyValueEditor({"a": "1"})
+    app = WidgetApp(editor)
+    async with app.run_test() as pilot:
+        editor.query_one(".editor-add").focus()
+        await pilot.press("ctrl+d")
+        assert editor.value == {"a": "1"}
+
+
+async def test_key_value_flags_duplicates_and_empty_keys() -> None:
+    editor = KeyValueEditor({"city": "Berlin"})
+    app = WidgetApp(editor)
+    async with app.run_test() as pilot:
+        editor.query(Input).first().focus()
+        await pilot.press("ctrl+n", *"city", "tab", *"Paris")
+        await pilot.press("ctrl+n", "tab", *"orphan")
+        await pilot.press("ctrl+n")  # a blank row is not a problem
+        rows = rows_of(editor)
+        assert editor.problems == ['Duplicate key "city"', "Row 3 has an empty key"]
+        assert editor.value == {"city": "Berlin"}  # the first occurrence wins
+        assert [row.has_class("-invalid") for row in rows] == [True, True, True, False]
+        assert rows[1].query_one(".kv-key", Input).has_class("-invalid")
+        message = str(rows[1].query_one(".row-message", Static).render())
+        assert "Duplicate key" in message and "row 1" in message
+        assert app.changes[-1].problems == editor.problems
+        # Fixing the key clears the flags.
+        rows[1].query_one(".kv-key", Input).focus()
+        await pilot.press("end", "2")
+        assert editor.problems == ["Row 3 has an empty key"]
+        assert editor.value == {"city": "Berlin", "city2": "Paris"}
+
+
+async def test_fifty_variables_load() -> None:
+    value = {f"var_{number}": f"value {number}" for number in range(50)}
+    editor = KeyValueEditor(value)
+    app = WidgetApp(editor)
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        assert len(rows_of(editor)) == 50
+        assert editor.value == value
+        assert app.changes == []
+
+
+async def test_keys_and_values_are_shown_literally() -> None:
+    editor = KeyValueEditor({MARKUP: MARKUP})
+    app = WidgetApp(editor)
+    async with app.run_test(size=(100, 10)):
+        screenshot = app.export_screenshot()
+        assert "[b]x[/b]" in screenshot and "[@click=app.quit]" in screenshot
+        assert editor.value == {MARKUP: MARKUP}
+
+
+# -- SchemaEditor -------------------------------------------------------------------
+
+SCHEMA = [
+    {"name": "city", "type": "string", "description": "The caller's city"},
+    {"name": "callback", "type": "bool", "description": "Wants a call back"},
+]
+
+
+async def test_schema_load_posts_nothing() -> None:
+    editor = SchemaEditor(SCHEMA)
+    app = WidgetApp(editor)
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        assert editor.value == SCHEMA
+        assert editor.problems == []
+        editor.load(SCHEMA[:1])
+        await pilot.pause()
+        assert editor.value == SCHEMA[:1]
+        assert len(rows_of(editor)) == 1
+        assert app.changes == [] and app.leaked == []
+
+
+async def test_schema_unknown_type_is_shown_and_flagged() -> None:
+    editor = SchemaEditor([SCHEMA[0], {"name": "ok", "type": "boolean", "description": "Fine"}])
+    app = WidgetApp(editor)
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        row = rows_of(editor)[1]
+        assert "boolean" in app.export_screenshot()
+        assert row.query_one(Select).value == "boolean"
+        assert row.query_one(Select).has_class("-invalid")
+        assert editor.value[1]["type"] == "boolean"
+        assert editor.problems == ['Row 2: unknown type "boolean": choose string, number or bool']
+        # Choosing a real type clears the flag.
+        row.query_one(Select).focus()
+        await pilot.press("enter", "home", "enter")
+        assert editor.value[1]["type"] == "string"
+        assert editor.problems == []
+        assert app.changes[-1].value[1]["type"] == "string"
+
+
+async def test_schema_flags_names_descriptions_and_duplicates() -> None:
+    editor = SchemaEditor(
+        [
+            {"name": "city", "type": "string", "description": "A"},
+            {"name": "bad name", "type": "number", "description": ""},
+            {"name": "city", "type": "string", "description": "B"},
+        ]
+    )
+    app = WidgetApp(editor)
+    async with app.run_test():
+        assert editor.problems == [
+            'Row 1: name "city" is also used in row 3',
+            "Row 2: name may only contain letters, digits and underscores",
+            "Row 2: description is empty",
+            'Row 3: name "city" is also used in row 1',
+        ]
+        rows = rows_of(editor)
+        assert all(row.has_class("-invalid") for row in rows)
+        assert rows[1].query_one(".schema-description", Input).has_class("-invalid")
+        assert not rows[0].query_one(".schema-description", Input).has_class("-invalid")
+
+
+async def test_schema_add_field() -> None:
+    editor = SchemaEditor(SCHEMA)
+    app = WidgetApp(editor)
+    async with app.run_test() as pilot:
+        editor.query(Input).first().focus()
+        await pilot.press("ctrl+n")
+        new_row = rows_of(editor)[-1]
+        assert new_row.query_one(".schema-name", Input).has_focus
+        assert editor.problems == []  # a blank row waits to be filled in
+        await pilot.press(*"order_id")
+        assert editor.problems == ["Row 3: description is empty"]
+        await pilot.press("tab", "tab", *"The order")
+        assert app.changes[-1].value[-1] == {"name": "order_id", "type": "string", "description": "The order"}
+        assert app.changes[-1].problems == []
+        assert app.leaked == []
+
+
+async def test_schema_reorder_with_keys_and_buttons() -> None:
+    editor = SchemaEditor(SCHEMA)
+    app = WidgetApp(editor)
+    async with app.run_test() as pilot:
+        name = rows_of(editor)[1].query_one(".schema-name", Input)
+        name.focus()
+        await pilot.press("ctrl+up")
+        assert [field["name"] for field in editor.value] == ["callback", "city"]
+        assert name.has_focus  # the focus travels with the row
+        await pilot.press("ctrl+up")  # already first: nothing happens
+        await pilot.press("alt+down")
+        assert [field["name"] for field in editor.value] == ["city", "callback"]
+        await pilot.click(rows_of(editor)[0].query_one(".row-down"))
+        assert [field["name"] for field in editor.value] == ["callback", "city"]
+        assert len(app.changes) == 3
+
+
+async def test_schema_delete_row() -> None:
+    editor = SchemaEditor(SCHEMA)
+    app = WidgetApp(editor)
+    async with app.run_test() as pilot:
+        rows_of(editor)[0].query_one(".schema-description", Input).focus()
+        await pilot.press("ctrl+d")
+        assert editor.value == SCHEMA[1:]
+        assert rows_of(editor)[0].query_one(".schema-description", Input).has_focus
+        await pilot.press("ctrl+d")
+        assert editor.value == []
+        assert editor.has_class("-empty")
+        assert editor.query_one(".editor-add").has_focus
+
+
+async def test_schema_messages_show_names_literally() -> None:
+    editor = SchemaEditor([{"name": MARKUP, "type": MARKUP, "description": "x"}])
+    app = WidgetApp(editor)
+    async with app.run_test(size=(120, 10)):
+        message = rows_of(editor)[0].query_one(".row-message", Static)
+        assert MARKUP in str(message.render())
+        assert "[b]x[/b]" in app.export_screenshot()
+        assert app.is_running
+
+
+# -- Snapshots --------------------------------------------------------------------
+
+
+class SliderDemo(WidgetApp):
+    def __init__(self) -> None:
+        super().__init__(
+            Static("Speech speed"),
+            Slider(0.85, 0.7, 1.2, 0.05, unit="x", id="speed"),
+            Static("Maximum call duration"),
+            Slider(1800, 20, 1200, 10, unit="s", integer=True),
+            Static("Temperature"),
+            Slider(None, 0, 1, 0.05),
+            Slider(0.5, 0, 1, 0.05, disabled=True),
+        )
+
+
+def test_slider_snapshot(snap_compare) -> None:
+    async def focus(pilot) -> None:
+        pilot.app.query_one("#speed").focus()
+
+    assert snap_compare(SliderDemo(), press=["_"], run_before=focus, terminal_size=(60, 12))
+
+
+def test_search_select_snapshot(snap_compare) -> None:
+    app = WidgetApp(SearchSelect([*LANGUAGES, (MARKUP, "m")], "en", title="Language"))
+
+    async def search(pilot) -> None:
+        await pilot.press("enter", *"grmn")
+        no_blink(pilot.app)
+
+    assert snap_compare(app, run_before=search, terminal_size=(60, 12))
+
+
+def test_key_value_snapshot(snap_compare) -> None:
+    app = WidgetApp(KeyValueEditor({"city": "Berlin", "": "orphan", "tone": "warm", MARKUP: "x"}))
+    assert snap_compare(app, run_before=no_blink_before, terminal_size=(60, 12))
+
+
+def test_schema_snapshot(snap_compare) -> None:
+    app = WidgetApp(
+        SchemaEditor([*SCHEMA, {"name": "bad name", "type": "boolean", "description": "Legacy flag"}])
+    )
+    assert snap_compare(app, run_before=no_blink_before, terminal_size=(60, 12))

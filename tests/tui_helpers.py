@@ -1,0 +1,29 @@
+"""Driving the TUI against a real sandbox over loopback."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from textual.pilot import Pilot
+
+from voicedesk.sandbox import DEMO_API_KEY, Sandbox
+from voicedesk.settings import make_settings
+from voicedesk.tui.app import VoicedeskApp
+
+
+def make_app(sandbox: Sandbox, assistant_id: int | None = None) -> VoicedeskApp:
+    return VoicedeskApp(make_settings(sandbox.base_url, DEMO_API_KEY), assistant_id)
+
+
+async def wait_until(pilot: Pilot, condition: Callable[[], object], timeout: float = 10.0) -> None:
+    """Let the app work (HTTP happens in the background) until `condition` holds."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {condition}")
+        await pilot.pause(0.02)
+
+
+def puts(sandbox: Sandbox) -> list:
+    return [r for r in sandbox.requests if r.method == "PUT"]
