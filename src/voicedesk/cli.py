@@ -237,8 +237,8 @@ def _refuse_problems(session: Any) -> None:
         fail(f"nothing was sent: fix the {len(problems)} problem{'s' if len(problems) != 1 else ''} above.")
 
 
-def _confirm_and_save(obj: Context, session: Any, dry_run: bool, yes: bool) -> None:
-    from voicedesk.remote import save
+def _confirm_and_save(obj: Context, session: Any, dry_run: bool, yes: bool, force: bool) -> None:
+    from voicedesk.remote import SaveConflict, SaveRefused, save
 
     _print_plan(session)
     _refuse_problems(session)
@@ -254,14 +254,49 @@ def _confirm_and_save(obj: Context, session: Any, dry_run: bool, yes: bool) -> N
             fail("not sending without confirmation: pass --yes (stdin is not a terminal).")
         if not click.confirm("Send these changes?", default=False):
             fail("cancelled; nothing was sent.")
-    result = run(obj.settings, lambda client: save(client, session))
+    try:
+        result = run(obj.settings, lambda client: save(client, session, force=force))
+    except SaveConflict as conflict:
+        for item in conflict.conflicts:
+            click.echo(
+                f"conflict: {item.field}: loaded {_shown(session, item.field, item.base)}, "
+                f"yours {_shown(session, item.field, item.mine)}, "
+                f"on the server now {_shown(session, item.field, item.theirs)}",
+                err=True,
+            )
+        names = ", ".join(item.field for item in conflict.conflicts)
+        fail(f"{names} changed on the server meanwhile; nothing was sent. "
+             "Look again, or pass --force to overwrite with your values.")
+    except SaveRefused as refused:
+        _report_adopted(session, refused.adopted)
+        for name, message in refused.problems.items():
+            click.echo(f"error: {name}: {message}", err=True)
+        fail("after taking the server's newer values, the change breaks a rule; nothing was sent.")
+    _report_adopted(session, result.adopted)
+    if not result.sent:
+        click.echo("Nothing to send: the server already holds these values.")
+        return
     click.echo(f"Saved {len(result.changes)} field{'s' if len(result.changes) != 1 else ''}.")
     if result.reread_error:
         click.echo(f"warning: saved, but reading it back failed: {result.reread_error.message}", err=True)
     for change in result.differs:
         click.echo(
-            f"note: the server holds {format_value(change.field, change.after, session.lookups)} "
-            f"for {change.field}, not the {format_value(change.field, change.before, session.lookups)} sent.",
+            f"note: the server holds {_shown(session, change.field, change.after)} "
+            f"for {change.field}, not the {_shown(session, change.field, change.before)} sent.",
+            err=True,
+        )
+
+
+def _shown(session: Any, name: str, value: Any) -> str:
+    return format_value(name, value, session.lookups, width=40)
+
+
+def _report_adopted(session: Any, adopted: list[Any]) -> None:
+    for change in adopted:
+        click.echo(
+            f"note: {change.field} changed on the server meanwhile "
+            f"({_shown(session, change.field, change.before)} -> {_shown(session, change.field, change.after)}); "
+            "kept, as you did not change it.",
             err=True,
         )
 
@@ -309,12 +344,15 @@ def _apply_values(session: Any, values: dict[str, Any]) -> None:
 @click.argument("assignments", nargs=-1, required=True, metavar="FIELD=VALUE...")
 @click.option("--dry-run", is_flag=True, help="Show the plan and the body; send nothing.")
 @click.option("--yes", "-y", is_flag=True, help="Send without asking.")
+@click.option("--force", is_flag=True, help="Overwrite fields someone else changed since loading.")
 @click.pass_obj
-def set_command(obj: Context, assistant_id: str, assignments: tuple[str, ...], dry_run: bool, yes: bool) -> None:
+def set_command(
+    obj: Context, assistant_id: str, assignments: tuple[str, ...], dry_run: bool, yes: bool, force: bool
+) -> None:
     """Change fields: voicedesk set 101 speech_speed=0.9 record_call=on"""
     session = _open(obj, _assistant_id(assistant_id))
     _assign(session, assignments)
-    _confirm_and_save(obj, session, dry_run, yes)
+    _confirm_and_save(obj, session, dry_run, yes, force)
 
 
 @main.command()
@@ -336,13 +374,14 @@ def diff(obj: Context, assistant_id: str, file: str) -> None:
 @click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
 @click.option("--dry-run", is_flag=True, help="Show the plan and the body; send nothing.")
 @click.option("--yes", "-y", is_flag=True, help="Send without asking.")
+@click.option("--force", is_flag=True, help="Overwrite fields someone else changed since loading.")
 @click.pass_obj
-def apply(obj: Context, assistant_id: str, file: str, dry_run: bool, yes: bool) -> None:
+def apply(obj: Context, assistant_id: str, file: str, dry_run: bool, yes: bool, force: bool) -> None:
     """Send the fields of FILE that differ from the assistant's."""
     values = _values_from_file(file)
     session = _open(obj, _assistant_id(assistant_id))
     _apply_values(session, values)
-    _confirm_and_save(obj, session, dry_run, yes)
+    _confirm_and_save(obj, session, dry_run, yes, force)
 
 
 # --- running ---------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from typing import Any
 
 from voicedesk.api import ApiClient, ApiError, ValidationError
 from voicedesk.records import Lookups
-from voicedesk.session import Change, EditSession, same_value
+from voicedesk.session import Change, Conflict, EditSession, same_value
 
 
 @dataclass
@@ -66,25 +66,61 @@ async def open_session(client: ApiClient, assistant_id: int) -> tuple[EditSessio
 class SaveResult:
     sent: dict[str, Any]
     changes: list[Change]
+    # Remote changes to fields the user had not touched, taken before sending.
+    adopted: list[Change] = field(default_factory=list)
     # Fields whose value after a fresh read differs from what was sent.
     differs: list[Change] = field(default_factory=list)
     reread_error: ApiError | None = None
 
 
-async def save(client: ApiClient, session: EditSession) -> SaveResult:
-    """Send the changed fields, then make a fresh read the new baseline.
+class SaveConflict(Exception):
+    """Fields changed on the server since loading, and differently by the user.
 
-    Raises ApiError when the PUT fails (a 422 also lands on the session's fields);
-    the session's edits are untouched in that case.
+    Nothing was sent. The session's baseline is now the server's; the user's values
+    stand, so sending again keeps them ("keep mine") and `session.revert(field)`
+    takes the server's ("take theirs").
     """
+
+    def __init__(self, conflicts: list[Conflict], adopted: list[Change]) -> None:
+        self.conflicts = conflicts
+        self.adopted = adopted
+        names = ", ".join(conflict.field for conflict in conflicts)
+        super().__init__(f"changed on the server since it was loaded: {names}")
+
+
+class SaveRefused(Exception):
+    """The edits break a rule after remote changes were adopted; nothing was sent."""
+
+    def __init__(self, problems: dict[str, str], adopted: list[Change]) -> None:
+        self.problems = problems
+        self.adopted = adopted
+        super().__init__("; ".join(problems.values()))
+
+
+async def save(client: ApiClient, session: EditSession, *, force: bool = False) -> SaveResult:
+    """Send the changed fields, never overwriting someone else's change unasked.
+
+    First a fresh read: remote changes to untouched fields are adopted, and a field
+    changed on both sides raises SaveConflict unless `force` (keep mine). Then the
+    PUT, then another read that becomes the new baseline. Raises ApiError when a
+    request fails (a 422 also lands on the session's fields); edits stay in place.
+    """
+    rebase = session.rebase(await client.find_assistant(session.assistant_id))
+    if rebase.conflicts and not force:
+        raise SaveConflict(rebase.conflicts, rebase.adopted)
+    problems = session.validate()
+    if problems:
+        raise SaveRefused(problems, rebase.adopted)
     body = session.body()
     changes = session.changes()
+    result = SaveResult(sent=body, changes=changes, adopted=rebase.adopted)
+    if not body:
+        return result  # the server already holds every edit
     try:
         await client.update(session.assistant_id, body)
     except ValidationError as error:
         session.apply_server_errors(error.errors)
         raise
-    result = SaveResult(sent=body, changes=changes)
     try:
         record = await client.find_assistant(session.assistant_id)
     except ApiError as error:

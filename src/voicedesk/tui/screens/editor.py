@@ -16,9 +16,10 @@ from textual.widgets.option_list import Option
 from voicedesk.api import ApiError, ValidationError
 from voicedesk.display import format_value, safe_text
 from voicedesk.fields import FIELDS, GROUPS, Group, fields_in
-from voicedesk.remote import save
-from voicedesk.session import EditSession
+from voicedesk.remote import SaveConflict, SaveRefused, save
+from voicedesk.session import Change, EditSession
 from voicedesk.tui.form import FieldRow
+from voicedesk.tui.screens.conflicts import THEIRS, ConflictScreen
 from voicedesk.tui.screens.modals import Ask
 
 if TYPE_CHECKING:
@@ -260,7 +261,7 @@ class EditorScreen(Screen[None]):
         count = len(self.session.dirty)
         answer = await self.app.push_screen_wait(Ask(
             "Revert all changes?",
-            f"This drops {plural(count, 'unsaved change')} to {self.session.name}.",
+            f"This drops {plural(count, 'unsaved change')} to {safe_text(self.session.name)}.",
             [("revert", "Revert all", "error"), ("cancel", "Keep editing", "default")],
         ))
         if answer == "revert":
@@ -294,7 +295,7 @@ class EditorScreen(Screen[None]):
         if self.session is not None and self.session.dirty:
             answer = await self.app.push_screen_wait(Ask(
                 "Leave with unsaved changes?",
-                f"{plural(len(self.session.dirty), 'unsaved change')} to {self.session.name} "
+                f"{plural(len(self.session.dirty), 'unsaved change')} to {safe_text(self.session.name)} "
                 "will be lost.",
                 [("stay", "Keep editing", "primary"), ("discard", "Discard and leave", "error")],
             ))
@@ -312,7 +313,7 @@ class EditorScreen(Screen[None]):
         assert self.session is not None
         answer = await self.app.push_screen_wait(Ask(
             "Quit with unsaved changes?",
-            f"{plural(len(self.session.dirty), 'unsaved change')} to {self.session.name}.",
+            f"{plural(len(self.session.dirty), 'unsaved change')} to {safe_text(self.session.name)}.",
             [("save", "Save and quit", "primary"), ("discard", "Discard and quit", "error"),
              ("cancel", "Cancel", "default")],
         ))
@@ -334,6 +335,24 @@ class EditorScreen(Screen[None]):
         while True:
             try:
                 result = await save(self.app.client, session)
+            except SaveConflict as conflict:
+                self._after_rebase(conflict.adopted)
+                choices = await self.app.push_screen_wait(ConflictScreen(conflict.conflicts, session.lookups))
+                if choices is None:
+                    return False
+                for name, choice in choices.items():
+                    if choice == THEIRS:
+                        session.revert(name)
+                self.reload_rows()
+                continue  # read again: someone may have changed more meanwhile
+            except SaveRefused as refused:
+                self._after_rebase(refused.adopted)
+                self.notify(
+                    "With the server's newer values adopted, your changes break a rule; the "
+                    "fields are marked. Nothing was sent.",
+                    title="Not saved", severity="error", markup=False, timeout=8,
+                )
+                return False
             except ValidationError as error:
                 self.refresh_state()
                 self.notify(
@@ -354,7 +373,11 @@ class EditorScreen(Screen[None]):
                 return False
             break
         self.reload_rows()
-        self.notify(f"Saved {plural(len(result.changes), 'field')} to {session.name}.",
+        self._after_rebase(result.adopted)
+        if not result.sent:
+            self.notify("Nothing to send: the server already holds your values.", timeout=4)
+            return True
+        self.notify(f"Saved {plural(len(result.changes), 'field')} to {safe_text(session.name)}.",
                     title="Saved", markup=False, timeout=4)
         if result.differs:
             lines = [
@@ -368,6 +391,14 @@ class EditorScreen(Screen[None]):
             self.notify(f"Saved, but reading it back failed: {result.reread_error.message}",
                         severity="warning", markup=False, timeout=8)
         return True
+
+    def _after_rebase(self, adopted: list[Change]) -> None:
+        """Show what a fresh read brought in on fields the user had not touched."""
+        self.reload_rows()
+        if adopted:
+            names = ", ".join(FIELDS[change.field].label for change in adopted)
+            self.notify(f"Changed on the server meanwhile and taken over (you had not touched "
+                        f"them): {names}.", title="Updated from the server", markup=False, timeout=8)
 
     # --- palette -----------------------------------------------------------------------
 

@@ -1,0 +1,77 @@
+"""The conflict view: fields changed on the server and by the user, picked one by one."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, RadioButton, RadioSet, Static
+
+from voicedesk.display import format_value
+from voicedesk.fields import FIELDS
+from voicedesk.records import Lookups
+from voicedesk.session import Conflict
+
+MINE, THEIRS = "mine", "theirs"
+
+
+class ConflictScreen(ModalScreen[dict[str, str] | None]):
+    """Dismisses with {field: "mine" | "theirs"}, or None to go back to editing."""
+
+    BINDINGS = [Binding("escape", "dismiss(None)", "Back to editing")]
+
+    def __init__(self, conflicts: list[Conflict], lookups: Lookups) -> None:
+        super().__init__()
+        self.conflicts = conflicts
+        self.lookups = lookups
+
+    def compose(self) -> ComposeResult:
+        count = len(self.conflicts)
+        with Vertical(id="conflict-dialog"):
+            yield Static(
+                f"{count} field{'s' if count != 1 else ''} changed on the server while you edited",
+                id="conflict-title",
+            )
+            yield Static(
+                "Nothing was sent. For each field, keep your value or take the server's.",
+                id="conflict-hint",
+            )
+            with VerticalScroll(id="conflict-list"):
+                for conflict in self.conflicts:
+                    yield from self._conflict_row(conflict)
+            with Horizontal(id="conflict-buttons"):
+                yield Button("Send with these choices", id="conflict-send", variant="primary")
+                yield Button("Back to editing", id="conflict-cancel")
+
+    def _conflict_row(self, conflict: Conflict) -> ComposeResult:
+        name = conflict.field
+
+        def shown(value: object) -> str:
+            return format_value(name, value, self.lookups, width=50)
+
+        yield Static(f"{FIELDS[name].label}  ({name})", classes="conflict-field", markup=False)
+        yield Static(
+            f"loaded {shown(conflict.base)}   ·   yours {shown(conflict.mine)}   ·   "
+            f"server {shown(conflict.theirs)}",
+            classes="conflict-values", markup=False,
+        )
+        with RadioSet(id=f"choice-{name.replace('.', '-')}", classes="conflict-choice"):
+            yield RadioButton(f"Keep mine: {shown(conflict.mine)}", value=True)
+            yield RadioButton(f"Take theirs: {shown(conflict.theirs)}")
+
+    def choices(self) -> dict[str, str]:
+        picked = {}
+        for conflict in self.conflicts:
+            radio = self.query_one(f"#choice-{conflict.field.replace('.', '-')}", RadioSet)
+            picked[conflict.field] = MINE if radio.pressed_index == 0 else THEIRS
+        return picked
+
+    @on(Button.Pressed, "#conflict-send")
+    def _send(self) -> None:
+        self.dismiss(self.choices())
+
+    @on(Button.Pressed, "#conflict-cancel")
+    def _cancel(self) -> None:
+        self.dismiss(None)
