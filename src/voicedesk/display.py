@@ -12,26 +12,18 @@ from typing import Any
 
 from voicedesk.fields import FIELDS, Kind, Lookup
 from voicedesk.records import Lookups
+from voicedesk.text import reveal_controls
 
-# C0 and C1 controls, DEL, and bidi overrides/isolates that can reorder a line.
-_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-
-
-def _visible(match: re.Match[str]) -> str:
-    code = ord(match.group())
-    if code < 0x20:
-        return chr(0x2400 + code)  # the Unicode control pictures: ␛ for ESC
-    if code == 0x7F:
-        return "␡"
-    return f"<U+{code:04X}>"
+# Bidi overrides and isolates can reorder a line of a table: shown as code points.
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 
 def safe_text(text: str, *, keep_newlines: bool = False) -> str:
     """Text that shows what it holds and cannot drive the terminal."""
-    text = _UNSAFE.sub(_visible, text)
     if not keep_newlines:
         text = text.replace("\n", "⏎").replace("\t", " ")
-    return text
+    text = reveal_controls(text, keep="\n\t")
+    return _BIDI.sub(lambda match: f"<U+{ord(match.group()):04X}>", text)
 
 
 def shorten(text: str, width: int) -> str:
@@ -70,4 +62,10 @@ def format_value(name: str, value: Any, lookups: Lookups | None = None, *, width
 
 
 def to_json(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, indent=2)
+    """Readable JSON whose strings cannot carry DEL or C1 controls to the terminal
+    (json escapes C0 itself; C1 can only occur inside strings, so escaping is valid)."""
+    text = json.dumps(value, ensure_ascii=False, indent=2)
+    return _C1.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
+
+
+_C1 = re.compile("[\x7f-\x9f]")

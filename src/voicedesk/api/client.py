@@ -27,6 +27,7 @@ import pydantic
 
 from voicedesk import __version__
 from voicedesk.records import Language, LlmModel, PhoneNumber, Voice
+from voicedesk.text import reveal_controls
 
 from .errors import (
     ApiError,
@@ -627,15 +628,16 @@ def _field_errors(body: Any, redact: Callable[[str], str]) -> dict[str, list[str
         if isinstance(messages, str):
             messages = [messages]
         if isinstance(messages, list):
-            texts = [redact(text) for text in messages if isinstance(text, str)]
+            texts = [reveal_controls(redact(text)) for text in messages if isinstance(text, str)]
             if texts:
                 errors[str(field)] = texts
     return errors
 
 
 def _quote(text: str) -> str:
-    """Server text as one short line, without a trailing full stop (the caller adds one)."""
-    line = " ".join(text.split())
+    """Server text as one short line, without a trailing full stop (the caller adds one),
+    its control characters made visible so it cannot drive a terminal."""
+    line = reveal_controls(" ".join(text.split()))
     if len(line) > QUOTE_LIMIT:
         line = line[: QUOTE_LIMIT - 1] + "…"
     return line.rstrip(".")

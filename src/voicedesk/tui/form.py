@@ -21,6 +21,7 @@ from voicedesk.fields import Field, Kind, Lookup
 from voicedesk.parsing import ParseError, parse_value
 from voicedesk.records import Lookups
 from voicedesk.session import EditSession, same_value
+from voicedesk.text import restore_controls, reveal_controls
 from voicedesk.tui.widgets import KeyValueEditor, SchemaEditor, SearchSelect, Slider
 from voicedesk.validation import timezones
 
@@ -53,12 +54,26 @@ def lookup_options(field: Field, session: EditSession) -> list[tuple[str, Any]] 
         notes = [n for n in (number.country_code, number.type_label) if n]
         if not number.is_available and number.id != session.baseline["phone_number_id"]:
             notes.append("in use")
-        options.append((f"{number.phone_number}  {' · '.join(notes)}".rstrip(), number.id))
+        options.append((safe_text(f"{number.phone_number}  {' · '.join(notes)}".rstrip()), number.id))
     return options
 
 
-def _text_of(value: Any) -> str:
-    return "" if value is None else str(value)
+def _text_of(value: Any, *, keep: str = "") -> str:
+    """A value as editable text, control characters shown (see voicedesk.text)."""
+    return "" if value is None else reveal_controls(str(value), keep=keep)
+
+
+def _rows_shown(value: Any) -> Any:
+    """Variables or schema rows with their texts' control characters shown."""
+    if isinstance(value, dict):
+        return {reveal_controls(k): reveal_controls(v) for k, v in value.items()}
+    return [{key: reveal_controls(text) for key, text in row.items()} for row in value or []]
+
+
+def _rows_restored(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {restore_controls(k): restore_controls(v) for k, v in value.items()}
+    return [{key: restore_controls(text) for key, text in row.items()} for row in value]
 
 
 class FieldRow(Vertical):
@@ -132,13 +147,13 @@ class FieldRow(Vertical):
             )
         if field.kind is Kind.LONG_TEXT:
             return TextArea(
-                _text_of(value), soft_wrap=True, compact=True, id=control_id,
+                _text_of(value, keep="\n\t"), soft_wrap=True, compact=True, id=control_id,
                 classes=f"long-text -{field.name.split('.')[0].replace('_', '-')}",
             )
         if field.kind is Kind.KEY_VALUE:
-            return KeyValueEditor(value or {}, id=control_id)
+            return KeyValueEditor(_rows_shown(value or {}), id=control_id)
         if field.kind is Kind.SCHEMA:
-            return SchemaEditor(value or [], id=control_id)
+            return SchemaEditor(_rows_shown(value or []), id=control_id)
         return Input(
             _text_of(value), id=control_id, compact=True,
             placeholder="empty: no webhook" if field.nullable else "",
@@ -193,10 +208,10 @@ class FieldRow(Vertical):
             elif isinstance(control, Select):
                 control.value = value if value in {c.value for c in self.field.choices} else Select.NULL
             elif isinstance(control, TextArea):
-                if control.text != _text_of(value):
-                    control.load_text(_text_of(value))
+                if control.text != _text_of(value, keep="\n\t"):
+                    control.load_text(_text_of(value, keep="\n\t"))
             elif isinstance(control, (KeyValueEditor, SchemaEditor)):
-                control.load(value or ({} if isinstance(control, KeyValueEditor) else []))
+                control.load(_rows_shown(value or ({} if isinstance(control, KeyValueEditor) else [])))
             elif isinstance(control, Input):
                 control.value = _text_of(value)
         self._update_counter()
@@ -230,7 +245,7 @@ class FieldRow(Vertical):
         # Empty text means "not set" where the server had nothing, or null where allowed.
         if text == "" and (self.field.nullable or self.session.baseline[self.field.name] is None):
             return None
-        return text
+        return restore_controls(text)
 
     @on(Slider.Changed)
     @on(Switch.Changed)
@@ -265,7 +280,7 @@ class FieldRow(Vertical):
             self._edit(None, None if self.field.nullable else f"{self.field.label} must be set.")
             return
         try:
-            self._edit(parse_value(self.field, text, self.session.lookups))
+            self._edit(parse_value(self.field, restore_controls(text), self.session.lookups))
         except ParseError as error:
             self._edit(None, str(error))
 
@@ -275,6 +290,7 @@ class FieldRow(Vertical):
         event.stop()
         problem = "; ".join(event.problems) if event.problems else None
         self._control_problem = problem
-        if not same_value(self.field.name, event.value, self.session.value(self.field.name)):
-            self.session.set(self.field.name, event.value)
+        value = _rows_restored(event.value)
+        if not same_value(self.field.name, value, self.session.value(self.field.name)):
+            self.session.set(self.field.name, value)
         self.post_message(self.Edited(self))

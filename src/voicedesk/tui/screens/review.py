@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import difflib
-import json
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -15,7 +14,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
-from voicedesk.display import format_value, safe_text
+from voicedesk.display import format_value, safe_text, to_json
 from voicedesk.fields import FIELDS, Kind
 from voicedesk.session import Change
 
@@ -42,8 +41,8 @@ def change_text(change: Change, editor: EditorScreen) -> Text:
             text.append(f"  {line}\n", style=style)
         return text
     if field.kind in (Kind.KEY_VALUE, Kind.SCHEMA):
-        before = json.dumps(change.before, ensure_ascii=False, indent=1).splitlines()
-        after = json.dumps(change.after, ensure_ascii=False, indent=1).splitlines()
+        before = to_json(change.before).splitlines()
+        after = to_json(change.after).splitlines()
         for line in difflib.unified_diff(before, after, "before", "after", n=1, lineterm=""):
             style = "green" if line.startswith("+") else "red" if line.startswith("-") else ""
             text.append(f"  {safe_text(line)}\n", style=style)
@@ -115,7 +114,7 @@ class ReviewScreen(Screen[None]):
         self.query_one("#review-changes", Static).update(body)
         self.query_one("#review-json", Static).update(
             "PUT /api/user/assistant/{}\n{}".format(
-                session.assistant_id, json.dumps(session.body(), ensure_ascii=False, indent=2)
+                session.assistant_id, to_json(session.body())
             )
         )
         save = self.query_one("#review-save", Button)
