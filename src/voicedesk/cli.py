@@ -19,7 +19,15 @@ import click
 from voicedesk import __version__
 from voicedesk.display import format_value, safe_text, shorten, to_json
 from voicedesk.fields import CATALOGUE, FIELDS, GROUPS, fields_in
-from voicedesk.settings import Settings, SettingsError, make_settings
+from voicedesk.settings import (
+    Settings,
+    SettingsError,
+    StoredConfig,
+    make_settings,
+    read_config,
+    read_key_file,
+    write_config,
+)
 
 EXIT_OK, EXIT_CHANGES, EXIT_ERROR = 0, 1, 2
 T = TypeVar("T")
@@ -28,21 +36,34 @@ T = TypeVar("T")
 class Context:
     """What every command needs: the settings, resolved lazily (some need none)."""
 
-    def __init__(self, base_url: str | None, api_key: str | None, demo: bool) -> None:
-        self._base_url, self._api_key, self.demo = base_url, api_key, demo
+    def __init__(
+        self, base_url: str | None, api_key: str | None, api_key_file: str | None, demo: bool, insecure: bool
+    ) -> None:
+        self.base_url, self.api_key, self.api_key_file = base_url, api_key, api_key_file
+        self.demo, self.insecure = demo, insecure
         self._settings: Settings | None = None
 
     @property
     def settings(self) -> Settings:
         if self._settings is None:
-            if self.demo:
-                self._settings = _start_demo_sandbox()
-            else:
-                try:
-                    self._settings = make_settings(self._base_url, self._api_key)
-                except SettingsError as error:
-                    fail(str(error))
+            self._settings = _start_demo_sandbox() if self.demo else self._resolve()
         return self._settings
+
+    def _resolve(self) -> Settings:
+        try:
+            key = self.api_key
+            if not key and self.api_key_file:
+                key, warning = read_key_file(self.api_key_file)
+                if warning:
+                    click.echo(f"warning: {warning}", err=True)
+            stored = read_config() if not (key and self.base_url) else None
+            return make_settings(
+                self.base_url or (stored and stored.base_url),
+                key or (stored and stored.api_key),
+                insecure=self.insecure,
+            )
+        except SettingsError as error:
+            fail(str(error))
 
 
 def _start_demo_sandbox() -> Settings:
@@ -80,12 +101,18 @@ def run(settings: Settings, work: Callable[[Any], Awaitable[T]]) -> T:
               help="The API host, e.g. https://app.famulor.de (or VOICEDESK_BASE_URL).")
 @click.option("--api-key", envvar="VOICEDESK_API_KEY", metavar="KEY", show_envvar=True,
               help="The account's API key (better: VOICEDESK_API_KEY). Never printed.")
+@click.option("--api-key-file", metavar="PATH", type=click.Path(dir_okay=False),
+              help="Read the API key from this file (mode 600).")
 @click.option("--demo", is_flag=True,
               help="Start the embedded sandbox API and work against it.")
+@click.option("--insecure", is_flag=True, help="Allow a plain http:// base URL to a non-loopback host.")
 @click.option("--debug", is_flag=True, help="Log every request to stderr (the key shows as ***).")
 @click.version_option(__version__, prog_name="voicedesk")
 @click.pass_context
-def main(ctx: click.Context, base_url: str | None, api_key: str | None, demo: bool, debug: bool) -> None:
+def main(
+    ctx: click.Context, base_url: str | None, api_key: str | None, api_key_file: str | None,
+    demo: bool, insecure: bool, debug: bool,
+) -> None:
     """voicedesk: edit the AI phone assistants of your voice-agent account.
 
     Without a command, opens the assistant picker.
@@ -94,7 +121,7 @@ def main(ctx: click.Context, base_url: str | None, api_key: str | None, demo: bo
         logging.basicConfig(level=logging.DEBUG, format="%(name)s: %(message)s", stream=sys.stderr)
         for noisy in ("httpx", "httpcore"):
             logging.getLogger(noisy).setLevel(logging.WARNING)
-    ctx.obj = Context(base_url, api_key, demo)
+    ctx.obj = Context(base_url, api_key, api_key_file, demo, insecure)
     if ctx.invoked_subcommand is None:
         ctx.invoke(edit, assistant_id=None)
 
@@ -238,6 +265,7 @@ def _refuse_problems(session: Any) -> None:
 
 
 def _confirm_and_save(obj: Context, session: Any, dry_run: bool, yes: bool, force: bool) -> None:
+    from voicedesk.history import History
     from voicedesk.remote import SaveConflict, SaveRefused, save
 
     _print_plan(session)
@@ -255,7 +283,7 @@ def _confirm_and_save(obj: Context, session: Any, dry_run: bool, yes: bool, forc
         if not click.confirm("Send these changes?", default=False):
             fail("cancelled; nothing was sent.")
     try:
-        result = run(obj.settings, lambda client: save(client, session, force=force))
+        result = run(obj.settings, lambda client: save(client, session, force=force, history=History()))
     except SaveConflict as conflict:
         for item in conflict.conflicts:
             click.echo(
@@ -279,6 +307,8 @@ def _confirm_and_save(obj: Context, session: Any, dry_run: bool, yes: bool, forc
     click.echo(f"Saved {len(result.changes)} field{'s' if len(result.changes) != 1 else ''}.")
     if result.reread_error:
         click.echo(f"warning: saved, but reading it back failed: {result.reread_error.message}", err=True)
+    if result.history_error:
+        click.echo(f"warning: {result.history_error}", err=True)
     for change in result.differs:
         click.echo(
             f"note: the server holds {_shown(session, change.field, change.after)} "
@@ -384,7 +414,65 @@ def apply(obj: Context, assistant_id: str, file: str, dry_run: bool, yes: bool, 
     _confirm_and_save(obj, session, dry_run, yes, force)
 
 
+@main.command("history")
+@click.argument("assistant_id", required=False)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON lines as recorded.")
+def history_command(assistant_id: str | None, as_json: bool) -> None:
+    """What this machine's voicedesk saved, oldest first (all assistants, or one)."""
+    from voicedesk.history import History
+
+    history = History()
+    entries = history.entries(None if assistant_id is None else _assistant_id(assistant_id))
+    if history.skipped:
+        click.echo(f"warning: skipped {history.skipped} unreadable line(s) in {history.path}.", err=True)
+    if as_json:
+        for entry in entries:
+            click.echo(json.dumps({
+                "time": entry.time.isoformat(), "host": entry.host, "assistant_id": entry.assistant_id,
+                "assistant_name": entry.assistant_name,
+                "changes": [{"field": c.field, "before": c.before, "after": c.after} for c in entry.changes],
+            }, ensure_ascii=True))
+        return
+    if not entries:
+        click.echo("No saves recorded yet.")
+        return
+    for entry in entries:
+        click.echo(f"{entry.time:%Y-%m-%d %H:%M:%S} UTC  {entry.host}  #{entry.assistant_id} "
+                   f"{safe_text(entry.assistant_name)}")
+        for change in entry.changes:
+            before = format_value(change.field, change.before, width=40)
+            after = format_value(change.field, change.after, width=40)
+            click.echo(f"    {change.field}: {before} -> {after}")
+
+
 # --- running ---------------------------------------------------------------------------
+
+
+@main.command()
+@click.pass_obj
+def configure(obj: Context) -> None:
+    """Store the host (--base-url) and the API key in the config file (mode 600).
+
+    The key comes from VOICEDESK_API_KEY, --api-key-file, or a hidden prompt.
+    """
+    from voicedesk.settings import config_path
+
+    host = obj.base_url or click.prompt("API host (e.g. https://app.famulor.de)")
+    key = obj.api_key
+    try:
+        if not key and obj.api_key_file:
+            key, _ = read_key_file(obj.api_key_file)
+        if not key:
+            if not sys.stdin.isatty():
+                fail("give the key with VOICEDESK_API_KEY or --api-key-file (stdin is not a terminal).")
+            key = click.prompt("API key (not shown)", hide_input=True)
+        make_settings(host, key, insecure=obj.insecure)
+        path = write_config(StoredConfig(host.rstrip("/"), key.strip()), config_path())
+    except SettingsError as error:
+        fail(str(error))
+    except OSError as error:
+        fail(f"cannot write the config file: {error.strerror}.")
+    click.echo(f"Saved the host and the key to {path} (readable by you only).")
 
 
 @main.command()

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from voicedesk.api import ApiClient, ApiError, ValidationError
+from voicedesk.history import History
 from voicedesk.records import Lookups
 from voicedesk.session import Change, Conflict, EditSession, same_value
 
@@ -71,6 +72,7 @@ class SaveResult:
     # Fields whose value after a fresh read differs from what was sent.
     differs: list[Change] = field(default_factory=list)
     reread_error: ApiError | None = None
+    history_error: str | None = None
 
 
 class SaveConflict(Exception):
@@ -97,13 +99,16 @@ class SaveRefused(Exception):
         super().__init__("; ".join(problems.values()))
 
 
-async def save(client: ApiClient, session: EditSession, *, force: bool = False) -> SaveResult:
+async def save(
+    client: ApiClient, session: EditSession, *, force: bool = False, history: History | None = None
+) -> SaveResult:
     """Send the changed fields, never overwriting someone else's change unasked.
 
     First a fresh read: remote changes to untouched fields are adopted, and a field
     changed on both sides raises SaveConflict unless `force` (keep mine). Then the
-    PUT, then another read that becomes the new baseline. Raises ApiError when a
-    request fails (a 422 also lands on the session's fields); edits stay in place.
+    PUT, then another read that becomes the new baseline. A save is recorded in
+    `history`. Raises ApiError when a request fails (a 422 also lands on the
+    session's fields); edits stay in place.
     """
     rebase = session.rebase(await client.find_assistant(session.assistant_id))
     if rebase.conflicts and not force:
@@ -121,6 +126,11 @@ async def save(client: ApiClient, session: EditSession, *, force: bool = False) 
     except ValidationError as error:
         session.apply_server_errors(error.errors)
         raise
+    if history is not None:
+        try:
+            history.append(client.host, session.assistant_id, session.name, changes)
+        except OSError as error:
+            result.history_error = f"the change was saved but not recorded in {history.path}: {error.strerror}"
     try:
         record = await client.find_assistant(session.assistant_id)
     except ApiError as error:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import signal
 from collections.abc import Iterable
 from typing import Any
 
@@ -34,6 +35,7 @@ class VoicedeskApp(App[int]):
         self._lookups: asyncio.Task[LookupResult] | None = None
 
     async def on_mount(self) -> None:
+        self._on_hangup_save_drafts()
         await self.client.__aenter__()
         from voicedesk.tui.screens.picker import PickerScreen
 
@@ -44,7 +46,31 @@ class VoicedeskApp(App[int]):
 
             await self.push_screen(EditorScreen(self.initial_assistant_id))
 
+    def _on_hangup_save_drafts(self) -> None:
+        """A dropped SSH link sends SIGHUP; a shutdown SIGTERM: write drafts, exit cleanly."""
+        loop = asyncio.get_running_loop()
+        for hangup in (signal.SIGHUP, signal.SIGTERM):
+            try:
+                loop.add_signal_handler(hangup, self._save_drafts_and_exit)
+            except (NotImplementedError, RuntimeError, ValueError):
+                return  # not the main thread, or no signals here: nothing to install
+
+    def _save_drafts_and_exit(self) -> None:
+        from voicedesk.drafts import DraftError
+        from voicedesk.tui.screens.editor import EditorScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, EditorScreen):
+                try:
+                    screen.write_draft_now()
+                except DraftError:
+                    pass  # exiting anyway; the debounced copy on disk is at most a second old
+        self.exit(0)
+
     async def on_unmount(self) -> None:
+        loop = asyncio.get_running_loop()
+        for hangup in (signal.SIGHUP, signal.SIGTERM):
+            loop.remove_signal_handler(hangup)
         await self.client.aclose()
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from typing import TYPE_CHECKING, Any
 
 from textual import on, work
@@ -15,9 +16,11 @@ from textual.widgets.option_list import Option
 
 from voicedesk.api import ApiError, ValidationError
 from voicedesk.display import format_value, safe_text
+from voicedesk.drafts import Draft, DraftError, DraftStore, DraftWriter
 from voicedesk.fields import FIELDS, GROUPS, Group, fields_in
+from voicedesk.history import History
 from voicedesk.remote import SaveConflict, SaveRefused, save
-from voicedesk.session import Change, EditSession
+from voicedesk.session import Change, EditSession, same_value
 from voicedesk.tui.form import FieldRow
 from voicedesk.tui.screens.conflicts import THEIRS, ConflictScreen
 from voicedesk.tui.screens.modals import Ask
@@ -60,6 +63,8 @@ class EditorScreen(Screen[None]):
         self.rows: dict[str, FieldRow] = {}
         self._shown_state: dict[str, tuple[Any, ...]] = {}
         self.ready = False  # loaded, first group shown, taking input
+        self.drafts = DraftStore()
+        self._draft_writer = DraftWriter(self.drafts, debounce=1.0)
 
     # --- layout ------------------------------------------------------------------------
 
@@ -115,6 +120,8 @@ class EditorScreen(Screen[None]):
         first = next(iter(self.rows.values()))
         first.focus_control()
         self.ready = True
+        await self._offer_draft()
+        self.set_interval(0.25, self._write_draft_if_due)
 
     def action_retry_load(self) -> None:
         if self.session is None:
@@ -126,6 +133,68 @@ class EditorScreen(Screen[None]):
         assert self.session is not None
         title = f"{safe_text(self.session.name)}  ·  #{self.assistant_id}  ·  {self.app.settings.host}"
         self.query_one("#editor-title", Static).update(title)
+
+    # --- drafts ------------------------------------------------------------------------
+
+    async def _offer_draft(self) -> None:
+        """A draft left by an earlier session: show its changes against the server now."""
+        session = self.session
+        assert session is not None
+        host = self.app.settings.host
+        try:
+            draft = self.drafts.load(host, self.assistant_id)
+        except DraftError as problem:
+            self.notify(str(problem), title="Draft not restored", severity="warning", markup=False, timeout=12)
+            return
+        if draft is None:
+            return
+        lines = []
+        for name, edit in draft.fields.items():
+            line = (f"{FIELDS[name].label}: {format_value(name, edit.value, session.lookups, width=40)}"
+                    f"  (server: {format_value(name, session.baseline[name], session.lookups, width=40)}")
+            moved = not same_value(name, session.baseline[name], edit.base)
+            lines.append(line + (", changed since the draft)" if moved else ")"))
+        saved = f" from {draft.saved_at:%Y-%m-%d %H:%M} UTC" if draft.saved_at else ""
+        answer = await self.app.push_screen_wait(Ask(
+            "Restore unsaved changes?",
+            f"A draft{saved} holds {plural(len(draft.fields), 'change')} that were never sent:\n\n"
+            + "\n".join(lines),
+            [("restore", "Restore", "primary"), ("discard", "Discard the draft", "error")],
+        ))
+        if answer == "discard":
+            self.drafts.discard(host, self.assistant_id)
+            self.notify("Draft discarded.", timeout=3)
+            return
+        moved = draft.apply_to(session)  # Escape restores too: nothing is lost by accident
+        self.reload_rows()
+        note = (f" Changed on the server since: {', '.join(FIELDS[n].label for n in moved)}."
+                if moved else "")
+        self.notify(f"Restored {plural(len(draft.fields), 'change')}.{note}",
+                    title="Draft restored", markup=False, timeout=8)
+
+    def _note_edit(self) -> None:
+        """Every edit reaches the draft file within about a second."""
+        if self.session is not None:
+            session, host = self.session, self.app.settings.host
+            self._draft_writer.schedule(lambda: Draft.from_session(session, host), time.monotonic())
+
+    def _write_draft_if_due(self) -> None:
+        try:
+            self._draft_writer.flush_if_due(time.monotonic())
+        except DraftError as problem:
+            self.notify(str(problem), title="Draft not saved", severity="error", markup=False, timeout=8)
+
+    def write_draft_now(self) -> None:
+        """On a hang-up or kill signal: whatever is pending goes to disk at once."""
+        self._draft_writer.flush()
+
+    def forget_draft(self) -> None:
+        """The edits were sent or deliberately dropped: no draft should outlive them."""
+        self._draft_writer.cancel()
+        try:
+            self.drafts.discard(self.app.settings.host, self.assistant_id)
+        except DraftError as problem:
+            self.notify(str(problem), severity="warning", markup=False, timeout=8)
 
     # --- groups ------------------------------------------------------------------------
 
@@ -177,6 +246,7 @@ class EditorScreen(Screen[None]):
 
     @on(FieldRow.Edited)
     def _field_edited(self, event: FieldRow.Edited) -> None:
+        self._note_edit()
         name = event.row.field.name
         dependent = _OPTIONS_DEPEND_ON.get(name)
         if dependent in self.rows:
@@ -246,6 +316,7 @@ class EditorScreen(Screen[None]):
             self.notify(f"{row.field.label} is unchanged.", markup=False, timeout=2)
             return
         self.session.revert(row.field.name)
+        self._note_edit()
         row.reload()
         dependent = _OPTIONS_DEPEND_ON.get(row.field.name)
         if dependent in self.rows:
@@ -266,6 +337,7 @@ class EditorScreen(Screen[None]):
         ))
         if answer == "revert":
             self.session.revert_all()
+            self._note_edit()
             self.reload_rows()
             self.notify(f"Reverted {plural(count, 'change')}.", timeout=3)
 
@@ -301,6 +373,7 @@ class EditorScreen(Screen[None]):
             ))
             if answer != "discard":
                 return
+            self.forget_draft()
         from voicedesk.tui.screens.picker import PickerScreen
 
         if len(self.app.screen_stack) > 2 and isinstance(self.app.screen_stack[-2], PickerScreen):
@@ -318,6 +391,7 @@ class EditorScreen(Screen[None]):
              ("cancel", "Cancel", "default")],
         ))
         if answer == "discard":
+            self.forget_draft()
             self.app.exit(0)
         elif answer == "save":
             if self.problems():
@@ -334,7 +408,7 @@ class EditorScreen(Screen[None]):
         assert session is not None
         while True:
             try:
-                result = await save(self.app.client, session)
+                result = await save(self.app.client, session, history=History())
             except SaveConflict as conflict:
                 self._after_rebase(conflict.adopted)
                 choices = await self.app.push_screen_wait(ConflictScreen(conflict.conflicts, session.lookups))
@@ -372,6 +446,7 @@ class EditorScreen(Screen[None]):
                     continue
                 return False
             break
+        self.forget_draft()
         self.reload_rows()
         self._after_rebase(result.adopted)
         if not result.sent:
@@ -390,6 +465,8 @@ class EditorScreen(Screen[None]):
         if result.reread_error:
             self.notify(f"Saved, but reading it back failed: {result.reread_error.message}",
                         severity="warning", markup=False, timeout=8)
+        if result.history_error:
+            self.notify(result.history_error, severity="warning", markup=False, timeout=8)
         return True
 
     def _after_rebase(self, adopted: list[Change]) -> None:
@@ -409,11 +486,21 @@ class EditorScreen(Screen[None]):
             SystemCommand("Revert field", "Undo all edits of the focused field (ctrl+z)", self.action_revert_field),
             SystemCommand("Revert all", "Drop every unsaved change, after asking (ctrl+r)", self.action_revert_all),
             SystemCommand("Reload lists", "Load voices, languages, models and numbers again", self.action_reload_lists),
+            SystemCommand("Show history", "What voicedesk saved to this assistant from here", self.action_history),
             SystemCommand("Back to assistants", "Leave the editor (Escape)", self.action_leave),
         ] + [
             SystemCommand(f"Go to {group.value}", f"Show the {group.value} group", self._goto(group))
             for group in GROUPS
         ]
+
+    def action_history(self) -> None:
+        if self.session is None:
+            return
+        from voicedesk.tui.screens.history import HistoryScreen
+
+        self.app.push_screen(HistoryScreen(
+            self.assistant_id, self.session.name, self.app.settings.host, self.session.lookups
+        ))
 
     def _goto(self, group: Group):  # noqa: ANN202 - a palette callback
         async def go() -> None:

@@ -1,0 +1,50 @@
+"""An assistant's recorded saves (voicedesk.history), newest first."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from voicedesk.display import format_value, safe_text
+from voicedesk.fields import FIELDS
+from voicedesk.history import History, HistoryEntry
+from voicedesk.records import Lookups
+
+
+def history_text(entries: list[HistoryEntry], lookups: Lookups) -> Text:
+    text = Text()
+    if not entries:
+        text.append("No saves of this assistant are recorded on this machine yet.", style="italic")
+    for entry in reversed(entries):
+        text.append(f"{entry.time:%Y-%m-%d %H:%M:%S} UTC", style="bold")
+        text.append(f"  {entry.host}\n", style="dim")
+        for change in entry.changes:
+            text.append(f"  {FIELDS[change.field].label}: " if change.field in FIELDS else f"  {change.field}: ")
+            text.append(format_value(change.field, change.before, lookups, width=50), style="red")
+            text.append("  →  ")
+            text.append(format_value(change.field, change.after, lookups, width=50), style="green")
+            text.append("\n")
+        text.append("\n")
+    return text
+
+
+class HistoryScreen(Screen[None]):
+    BINDINGS = [Binding("escape,q", "dismiss", "Back")]
+
+    def __init__(self, assistant_id: int, assistant_name: str, host: str, lookups: Lookups) -> None:
+        super().__init__()
+        self.assistant_id, self.assistant_name, self.host, self.lookups = assistant_id, assistant_name, host, lookups
+
+    def compose(self) -> ComposeResult:
+        history = History()
+        entries = history.entries(self.assistant_id, self.host)
+        note = f"  ·  {history.skipped} unreadable line(s) skipped" if history.skipped else ""
+        yield Static(f"History: {safe_text(self.assistant_name)}  ·  #{self.assistant_id}  ·  "
+                     f"{len(entries)} saves{note}", id="history-title", markup=False)
+        with VerticalScroll(id="history-body"):
+            yield Static(history_text(entries, self.lookups), markup=False)
+        yield Footer()
