@@ -1,9 +1,22 @@
-"""Where to connect and with which key. The key is kept out of every repr."""
+"""Where to connect and with which key. The key is kept out of every repr.
+
+The key comes from, first to last: --api-key or VOICEDESK_API_KEY, --api-key-file, the
+config file (`voicedesk configure` writes it, mode 0600). The host likewise from
+--base-url or VOICEDESK_BASE_URL, then the config file. Plain http is for loopback
+hosts only (the sandbox), unless --insecure says otherwise.
+"""
 
 from __future__ import annotations
 
+import ipaddress
+import os
+import stat
+import tomllib
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import urlsplit
+
+from voicedesk.paths import config_dir, ensure_private_dir
 
 
 class Secret:
@@ -40,15 +53,97 @@ class Settings:
         return urlsplit(self.base_url).netloc
 
 
-def make_settings(base_url: str | None, api_key: str | None) -> Settings:
+def config_path() -> Path:
+    return config_dir() / "config.toml"
+
+
+@dataclass(frozen=True)
+class StoredConfig:
+    base_url: str | None = None
+    api_key: str | None = None
+
+
+def read_config(path: Path | None = None) -> StoredConfig:
+    path = path or config_path()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return StoredConfig()
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        raise SettingsError(f"Cannot read the config file {path}: {error}. Fix or remove it.") from None
+    base_url, api_key = data.get("base_url"), data.get("api_key")
+    if not isinstance(base_url, (str, type(None))) or not isinstance(api_key, (str, type(None))):
+        raise SettingsError(f"The config file {path} must hold base_url and api_key as strings.")
+    return StoredConfig(base_url, api_key)
+
+
+def _toml_string(value: str) -> str:
+    escaped = value.replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{escaped}"'
+
+
+def write_config(config: StoredConfig, path: Path | None = None) -> Path:
+    """Write the config atomically, readable by its owner only (it may hold the key)."""
+    path = path or config_path()
+    ensure_private_dir(path.parent)
+    lines = ["# Written by `voicedesk configure`; holds an API key: keep it private."]
+    if config.base_url:
+        lines.append(f"base_url = {_toml_string(config.base_url)}")
+    if config.api_key:
+        lines.append(f"api_key = {_toml_string(config.api_key)}")
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            handle.write("\n".join(lines) + "\n")
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    return path
+
+
+def read_key_file(path: str) -> tuple[str, str | None]:
+    """The key in a file (surrounding whitespace dropped), and a warning if others can read it."""
+    try:
+        text = Path(path).expanduser().read_text(encoding="utf-8").strip()
+        mode = os.stat(Path(path).expanduser()).st_mode
+    except OSError as error:
+        raise SettingsError(f"Cannot read the API key file {path}: {error.strerror}.") from None
+    if not text:
+        raise SettingsError(f"The API key file {path} is empty.")
+    warning = None
+    if mode & (stat.S_IRWXG | stat.S_IRWXO):
+        warning = f"the API key file {path} can be read by other users; chmod 600 it."
+    return text, warning
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def make_settings(base_url: str | None, api_key: str | None, *, insecure: bool = False) -> Settings:
     if not base_url:
         raise SettingsError(
-            "No API host: pass --base-url (e.g. https://app.famulor.de) or set "
-            "VOICEDESK_BASE_URL. To try voicedesk without an account, add --demo."
+            "No API host: pass --base-url (e.g. https://app.famulor.de), set "
+            "VOICEDESK_BASE_URL, or run `voicedesk configure`. To try voicedesk without an "
+            "account, add --demo."
         )
     parts = urlsplit(base_url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
+    if parts.scheme not in ("http", "https") or not parts.hostname:
         raise SettingsError(f"--base-url must be an http(s) address such as https://app.famulor.de; got {base_url!r}.")
+    if parts.scheme == "http" and not is_loopback(parts.hostname) and not insecure:
+        raise SettingsError(
+            f"Refusing to send the API key over plain http to {parts.hostname}: use https://, "
+            "or pass --insecure if you really mean it."
+        )
     if not api_key:
-        raise SettingsError("No API key: pass --api-key or set VOICEDESK_API_KEY.")
+        raise SettingsError(
+            "No API key: set VOICEDESK_API_KEY, pass --api-key-file, or run `voicedesk configure`."
+        )
     return Settings(base_url.rstrip("/"), Secret(api_key))
