@@ -16,7 +16,7 @@ def make_app(sandbox: Sandbox, assistant_id: int | None = None) -> VoicedeskApp:
     return VoicedeskApp(make_settings(sandbox.base_url, DEMO_API_KEY), assistant_id)
 
 
-async def wait_until(pilot: Pilot, condition: Callable[[], object], timeout: float = 10.0) -> None:
+async def wait_until(pilot: Pilot, condition: Callable[[], object], timeout: float = 30.0) -> None:
     """Let the app work (HTTP happens in the background) until `condition` holds."""
     deadline = time.monotonic() + timeout
     while not condition():
