@@ -3,6 +3,7 @@ the sandbox cannot say it, e.g. sub-second rate-limit hints)."""
 
 from __future__ import annotations
 
+import asyncio
 import io
 import logging
 import socket
@@ -513,3 +514,14 @@ async def test_traceback_with_locals_keeps_the_key_secret(client, sandbox, fault
     )
     assert "_request" in rendered.getvalue()  # the frames were rendered
     assert DEMO_API_KEY not in rendered.getvalue()
+
+
+async def test_a_burst_is_paced_inside_the_rate_windows() -> None:
+    """Twelve requests at once through a gate of 4 per 0.5 s: never more in any window."""
+    with Sandbox(rate_limit=None) as sandbox:
+        async with ApiClient(sandbox.base_url, DEMO_API_KEY, rate_limits=((4, 0.5),)) as client:
+            await asyncio.gather(*(client.languages() for _ in range(12)))
+        arrivals = sorted(request.time for request in sandbox.requests)
+    assert len(arrivals) == 12
+    for index in range(len(arrivals) - 4):
+        assert arrivals[index + 4] - arrivals[index] >= 0.5

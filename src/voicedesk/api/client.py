@@ -39,6 +39,7 @@ from .errors import (
     ServerError,
     ValidationError,
 )
+from .rate import API_RATE_LIMITS, RateGate
 
 log = logging.getLogger("voicedesk.api")
 
@@ -47,8 +48,8 @@ UPDATE_PATH = "/api/user/assistant/{id}"
 LOOKUP_PATH = "/api/user/assistants/{name}"
 
 RETRY_STATUSES = frozenset({429, 502, 503})
-# Pages fetched at once; well under the platform's 20 requests per 10 seconds.
-PAGE_CONCURRENCY = 8
+# Pages fetched at once; the rate gate keeps the burst inside the API's limits.
+PAGE_CONCURRENCY = 20
 # How long to hold requests when X-RateLimit-Remaining hits 0 and the server gives
 # no reset time; a 429 that still follows is retried with its own Retry-After.
 EXHAUSTED_PAUSE = 1.0
@@ -103,6 +104,7 @@ class ApiClient:
         max_retries: int = 3,
         backoff: float = 0.25,
         max_retry_after: float = 30.0,
+        rate_limits: tuple[tuple[int, float], ...] = API_RATE_LIMITS,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         self.base_url = base_url.strip().rstrip("/")
@@ -120,8 +122,9 @@ class ApiClient:
         self._max_retry_after = max_retry_after
         self._transport = transport
         self._http: httpx.AsyncClient | None = None
-        # Monotonic time before which no request starts (rate pacing).
+        # Monotonic time before which no request starts (the server said to wait).
         self._paused_until = 0.0
+        self._gate = RateGate(rate_limits)
 
     def __repr__(self) -> str:
         return f"ApiClient({self.base_url!r})"
@@ -355,6 +358,7 @@ class ApiClient:
         return self._http
 
     async def _wait_for_rate_limit(self) -> None:
+        await self._gate.acquire()
         delay = self._paused_until - time.monotonic()
         if delay > 0:
             await asyncio.sleep(delay)

@@ -68,7 +68,6 @@ class PickerScreen(Screen[None]):
     def on_mount(self) -> None:
         self.query_one("#picker-filter", Input).focus()
         self.load()
-        self.load_lookups()
 
     @work(exclusive=True, group="list")
     async def load(self) -> None:
@@ -94,6 +93,8 @@ class PickerScreen(Screen[None]):
             status.add_class("-error")
             return
         self.show_count()
+        # Only now: the pages take the rate limit's first window, the numbers can wait.
+        self.load_lookups()
 
     @work(group="lookups")
     async def load_lookups(self) -> None:
