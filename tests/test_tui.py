@@ -312,3 +312,29 @@ async def test_choices_are_selects_and_booleans_are_switches(sandbox) -> None:
             assert isinstance(screen.rows[group_field].control, Select)
         await focus_field(pilot, "noise_cancellation")
         assert isinstance(screen.rows["noise_cancellation"].control, Switch)
+
+
+async def test_the_system_prompt_is_edited_in_a_screen_of_its_own(sandbox) -> None:
+    from textual.widgets import TextArea
+
+    from voicedesk.tui.screens.prompt import PromptEditorScreen
+
+    app = make_app(sandbox, 108)  # the 60 KB prompt
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await open_editor(pilot)
+        original = screen.session.value("system_prompt")
+        await focus_field(pilot, "system_prompt")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, PromptEditorScreen))
+        text_area = app.screen.query_one(TextArea)
+        assert text_area.text == original
+        text_area.move_cursor(text_area.document.end)
+        await pilot.press(*" Always be kind.")
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: app.screen is screen)
+        assert screen.session.value("system_prompt") == original + " Always be kind."
+        assert screen.rows["system_prompt"].has_class("-dirty")
+        await review_and_send(pilot)
+        await wait_until(pilot, lambda: not screen.session.dirty)
+    [put] = puts(sandbox)
+    assert put.body == {"system_prompt": original + " Always be kind."}

@@ -85,6 +85,7 @@ class Field:
     max_length: int | None = None
     nullable: bool = False  # may be sent as null
     required: bool = False  # may not be sent empty (inferred from the create rules)
+    full_screen: bool = False  # long text edited in a screen of its own (prompts are huge)
     choices: tuple[Choice, ...] = ()
     lookup: Lookup | None = None
     enabled_by: str | None = None  # a boolean field that must be on for this one to apply
@@ -177,7 +178,7 @@ CATALOGUE: tuple[Field, ...] = (
         "system_prompt", Group.CORE, "System prompt",
         "The instructions that set the assistant's role, tone and rules.",
         "The system prompt that defines the assistant’s behavior and personality",
-        Kind.LONG_TEXT, "system_prompt", required=True,
+        Kind.LONG_TEXT, "system_prompt", required=True, full_screen=True,
     ),
     # Optional configuration
     Field(

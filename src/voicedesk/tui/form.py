@@ -11,12 +11,13 @@ from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Input, Select, Static, Switch, TextArea
 
-from voicedesk.display import safe_text
+from voicedesk.display import safe_text, shorten
 from voicedesk.fields import Field, Kind, Lookup
 from voicedesk.parsing import ParseError, parse_value
 from voicedesk.records import Lookups
@@ -74,6 +75,29 @@ def _rows_restored(value: Any) -> Any:
     if isinstance(value, dict):
         return {restore_controls(k): restore_controls(v) for k, v in value.items()}
     return [{key: restore_controls(text) for key, text in row.items()} for row in value]
+
+
+class TextPreview(Static, can_focus=True):
+    """The first lines of a long text; Enter opens it in a screen of its own."""
+
+    BINDINGS = [Binding("enter", "open", "Edit in full screen")]
+    PREVIEW_LINES = 4
+
+    class OpenRequested(Message):
+        pass
+
+    def show(self, value: str | None) -> None:
+        text = value or ""
+        lines = text.splitlines()[: self.PREVIEW_LINES]
+        shown = "\n".join(shorten(safe_text(line), 200) for line in lines) or "(empty)"
+        more = len(text.splitlines()) > self.PREVIEW_LINES
+        self.update(f"{shown}{chr(10) + '…' if more else ''}")
+
+    def action_open(self) -> None:
+        self.post_message(self.OpenRequested())
+
+    def on_click(self) -> None:
+        self.action_open()
 
 
 class FieldRow(Vertical):
@@ -145,6 +169,10 @@ class FieldRow(Vertical):
                 options, value, id=control_id, title=field.label,
                 allow_none=NO_NUMBER if field.nullable else None,
             )
+        if field.full_screen:
+            preview = TextPreview("", id=control_id, classes="text-preview", markup=False)
+            preview.show(value)
+            return preview
         if field.kind is Kind.LONG_TEXT:
             return TextArea(
                 _text_of(value, keep="\n\t"), soft_wrap=True, compact=True, id=control_id,
@@ -207,6 +235,8 @@ class FieldRow(Vertical):
                 control.value = bool(value)
             elif isinstance(control, Select):
                 control.value = value if value in {c.value for c in self.field.choices} else Select.NULL
+            elif isinstance(control, TextPreview):
+                control.show(value)
             elif isinstance(control, TextArea):
                 if control.text != _text_of(value, keep="\n\t"):
                     control.load_text(_text_of(value, keep="\n\t"))
@@ -259,6 +289,19 @@ class FieldRow(Vertical):
         event.stop()
         if event.value is not Select.NULL:
             self._edit(event.value)
+
+    @on(TextPreview.OpenRequested)
+    def _open_full_screen(self, event: TextPreview.OpenRequested) -> None:
+        event.stop()
+        from voicedesk.tui.screens.prompt import PromptEditorScreen
+
+        self.app.push_screen(PromptEditorScreen(self))
+
+    def take_text(self, text: str) -> None:
+        """Text edited in the full-screen editor."""
+        self._edit(self._text_value(text))
+        if isinstance(self.control, TextPreview):
+            self.control.show(self.session.value(self.field.name))
 
     @on(TextArea.Changed)
     def _long_text_changed(self, event: TextArea.Changed) -> None:

@@ -61,7 +61,10 @@ class EditorScreen(Screen[None]):
         self._record = record  # from the picker's list, when opened from there
         self.session: EditSession | None = None
         self.rows: dict[str, FieldRow] = {}
+        # What the screen shows now, so a keystroke redraws only what changed.
         self._shown_state: dict[str, tuple[Any, ...]] = {}
+        self._shown_labels: dict[int, str] = {}
+        self._shown_status = ""
         self.ready = False  # loaded, first group shown, taking input
         self.drafts = DraftStore()
         self._draft_writer = DraftWriter(self.drafts, debounce=1.0)
@@ -283,14 +286,19 @@ class EditorScreen(Screen[None]):
             count = sum(name in dirty for name in names)
             errors = sum(name in problems for name in names)
             label = group.value + (f"  ● {count}" if count else "") + ("  ✗" if errors else "")
-            groups.replace_option_prompt_at_index(index, label)
+            if self._shown_labels.get(index) != label:  # each replacement redraws the list
+                self._shown_labels[index] = label
+                groups.replace_option_prompt_at_index(index, label)
         status = plural(len(dirty), "unsaved change")
         if problems:
             status += f"  ·  {plural(len(problems), 'problem')} to fix"
         if dirty:
             status += "  ·  ctrl+s to review"
-        self.query_one("#status", Static).update(status)
-        self.query_one("#status", Static).set_class(bool(dirty), "-dirty")
+        if status != self._shown_status:
+            self._shown_status = status
+            line = self.query_one("#status", Static)
+            line.update(status)
+            line.set_class(bool(dirty), "-dirty")
 
     def reload_rows(self) -> None:
         for row in self.rows.values():

@@ -23,6 +23,7 @@ KEYS = [
     ("home / end", "On a slider: minimum / maximum"),
     ("enter or a digit", "On a slider: type an exact value"),
     ("enter, space", "On a list field: open the searchable list"),
+    ("enter", "On the system prompt: edit it in a screen of its own (Escape returns)"),
     ("escape", "Back: review -> editor -> assistants"),
     ("ctrl+p", "Command palette: every action by name"),
     ("ctrl+q", "Quit (asks Save / Discard / Cancel with unsaved changes)"),
