@@ -146,11 +146,13 @@ async def test_list_all_reports_each_page_and_keeps_page_order(big_client: ApiCl
 
 
 async def test_list_all_fetches_later_pages_concurrently(big_client, big_sandbox):
-    big_sandbox.latency = 0.1
-    started = time.perf_counter()
-    items = await big_client.list_all(per_page=25)  # 10 pages: 1 s one after another
+    big_sandbox.latency = 0.5
+    items = await big_client.list_all(per_page=25)  # 10 pages
     assert len(items) == 250
-    assert time.perf_counter() - started < 0.9
+    later = [r.time for r in big_sandbox.requests if r.query.get("page") not in (None, "1")]
+    assert len(later) == 9
+    # All nine were sent before the first of them could have been answered.
+    assert max(later) - min(later) < big_sandbox.latency
 
 
 async def test_find_assistant_on_first_and_last_page(big_client: ApiClient):
@@ -343,7 +345,8 @@ async def test_404_on_update(client: ApiClient, assistant_id: int):
         await client.update(assistant_id, {"assistant_name": "X"})
     assert caught.value.status == 404
     assert str(caught.value) == (
-        "Assistant not found or does not belong to the authenticated user (404)."
+        "Assistant not found or does not belong to the authenticated user (404). "
+        "It may have been deleted, or belong to another account."
     )
 
 
@@ -419,15 +422,13 @@ async def test_refused_on_an_unused_port():
 async def test_timeout_is_retried_once_then_fails_clearly(sandbox: Sandbox):
     sandbox.fail_next(5, Fault.delay(2))
     async with make_client(sandbox, timeout=0.2) as client:
-        started = time.perf_counter()
         with pytest.raises(NetworkError) as caught:
             await client.list_page()
-        elapsed = time.perf_counter() - started
     assert str(caught.value) == (
         f"The server at 127.0.0.1:{sandbox.port} did not answer within 0.2 s (timed out). "
-        "Tried 2 times."
+        "Tried 2 times. The link or the server may be slow or unstable; try again in a moment."
     )
-    assert elapsed < 0.8  # two waits of 0.2 s, not four
+    assert len(sandbox.requests) == 2  # one retry, not four
     assert_keeps_key_secret(caught.value)
 
 

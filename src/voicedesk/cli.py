@@ -147,6 +147,8 @@ def list_command(obj: Context, as_json: bool) -> None:
 
     records, lookup_result = run(obj.settings, work)
     lookups = lookup_result.lookups
+    for name, error in lookup_result.failures.items():
+        click.echo(f"warning: could not load {name}: {error.message}", err=True)
     rows = [_summary(record, lookups) for record in records]
     if as_json:
         click.echo(to_json(rows))
@@ -157,12 +159,19 @@ def list_command(obj: Context, as_json: bool) -> None:
     headers = ("ID", "NAME", "DIRECTION", "ENGINE", "PHONE", "STATUS")
     table = [
         (str(r["id"]), shorten(safe_text(r["name"]), 40), r["direction"], r["engine"],
-         r["phone_number"] or "-", r["status"])
+         _phone_cell(r), r["status"])
         for r in rows
     ]
     widths = [max(len(h), *(len(row[i]) for row in table)) for i, h in enumerate(headers)]
     for row in (headers, *table):
         click.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
+
+
+def _phone_cell(row: dict[str, Any]) -> str:
+    if row["phone_number"]:
+        return row["phone_number"]
+    # "-" only when there is no number; an id the lists could not name stays visible.
+    return "-" if row["phone_number_id"] is None else f"#{row['phone_number_id']}"
 
 
 def _summary(record: dict, lookups: Any) -> dict[str, Any]:

@@ -57,7 +57,8 @@ EXHAUSTED_PAUSE = 1.0
 QUOTE_LIMIT = 300
 # Said when an update went out but its answer is missing or unreadable.
 _MAYBE_SAVED = (
-    "The change may or may not have been saved; reload the assistant before sending it again."
+    "The change may or may not have been saved; voicedesk reloads the assistant before "
+    "sending again, so nothing is overwritten blindly."
 )
 
 Record = TypeVar("Record", bound=pydantic.BaseModel)
@@ -211,8 +212,15 @@ class ApiClient:
                 f"object. {_MAYBE_SAVED}",
                 status=response.status_code,
             )
-        data = answer.get("data")
-        return data if isinstance(data, dict) else {}
+        data = answer.get("data", {})
+        if not isinstance(data, dict) or not ("message" in answer or "data" in answer):
+            # Not the documented {"message", "data": {...}}: success cannot be assumed.
+            raise ProtocolError(
+                f"The server answered PUT {path} with a JSON object of an unexpected shape. "
+                f"{_MAYBE_SAVED}",
+                status=response.status_code,
+            )
+        return data
 
     # -- lookups ------------------------------------------------------------------
 
@@ -324,13 +332,15 @@ class ApiClient:
         attempts = 0
         while True:
             attempts += 1
-            await self._wait_for_rate_limit()
+            sent = await self._wait_for_rate_limit()
             request = http.build_request(method, path, params=params, content=content)
             started = time.perf_counter()
             try:
                 response = await http.send(request)
             except httpx.RequestError as failure:
                 self._log(request, type(failure).__name__, started)
+                if isinstance(failure, httpx.ConnectError):
+                    self._gate.release(sent)  # it never reached the server
                 is_timeout = isinstance(failure, httpx.TimeoutException)
                 if retries_left and _is_retryable(failure) and not (is_timeout and timeout_retried):
                     retries_left -= 1
@@ -357,11 +367,12 @@ class ApiClient:
             raise RuntimeError("Use the ApiClient inside 'async with client:'.")
         return self._http
 
-    async def _wait_for_rate_limit(self) -> None:
-        await self._gate.acquire()
+    async def _wait_for_rate_limit(self) -> float:
+        sent = await self._gate.acquire()
         delay = self._paused_until - time.monotonic()
         if delay > 0:
             await asyncio.sleep(delay)
+        return sent
 
     def _note_rate_limit(self, response: httpx.Response) -> None:
         """Hold later requests once the server says none are left, instead of provoking 429s."""
@@ -424,8 +435,14 @@ class ApiClient:
                 status=status,
             )
         if status == 404:
+            if said and method == "GET":
+                # The list and lookups always exist: a 404 there means a wrong host or path.
+                return NotFoundError(f"{said} (404). {self._base_url_hint()}", status=status)
             if said:
-                return NotFoundError(f"{said} (404).", status=status)
+                return NotFoundError(
+                    f"{said} (404). It may have been deleted, or belong to another account.",
+                    status=status,
+                )
             return NotFoundError(
                 f"The server has nothing at {method} {path} (404). {self._base_url_hint()}",
                 status=status,
@@ -501,6 +518,8 @@ class ApiClient:
             text += " Check the base URL, your network, and that the server is up."
         elif method != "GET":  # the request went out; only the answer is missing
             text += f" {_MAYBE_SAVED}"
+        else:
+            text += " The link or the server may be slow or unstable; try again in a moment."
         return NetworkError(text)
 
     def _server_text(self, body: Any) -> str:

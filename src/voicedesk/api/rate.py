@@ -35,9 +35,21 @@ class RateGate:
                 wait = max(wait, oldest_that_must_expire + span + _ARRIVAL_MARGIN - now)
         return wait
 
-    async def acquire(self) -> None:
-        """Wait until one more request fits every window, then count it as sent."""
+    async def acquire(self) -> float:
+        """Wait until one more request fits every window, then count it as sent.
+
+        Returns the send time, which `release` takes back for a request that never
+        reached the server (a refused connection), so failures do not eat the budget.
+        """
         async with self._lock:
             while (wait := self._wait_needed(time.monotonic())) > 0:
                 await asyncio.sleep(wait)
-            self._sent.append(time.monotonic())
+            sent = time.monotonic()
+            self._sent.append(sent)
+            return sent
+
+    def release(self, sent: float) -> None:
+        try:
+            self._sent.remove(sent)
+        except ValueError:
+            pass  # already aged out of every window

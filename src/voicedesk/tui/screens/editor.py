@@ -110,7 +110,7 @@ class EditorScreen(Screen[None]):
         for name, failure in lookup_result.failures.items():
             self.notify(
                 f"Could not load the {name}: {failure.message} Those fields take a typed id or name "
-                "(unverified) until the lists load.",
+                "(unverified); 'Reload lists' in the palette (ctrl+p) tries again.",
                 title="Lists not loaded", severity="warning", markup=False, timeout=8,
             )
         self.session = EditSession(self.assistant_id, record, lookup_result.lookups)
@@ -523,7 +523,8 @@ class EditorScreen(Screen[None]):
         result = await self.app.lookups(reload=True)
         self.session.set_lookups(result.lookups)
         for name, failure in result.failures.items():
-            self.notify(f"Could not load the {name}: {failure.message}", severity="warning", markup=False)
+            self.notify(f"Could not load the {name}: {failure.message} Those fields still take a typed "
+                        "id or name (unverified).", severity="warning", markup=False)
         if not result.failures:
             self.notify("Lists reloaded.", timeout=2)
         # Rows built with a typed-id fallback need their real control now.

@@ -15,6 +15,7 @@ class Ask(ModalScreen[str]):
     Escape answers `cancel`. The message is shown literally: it may quote the server.
     """
 
+    AUTO_FOCUS = "#ask-buttons Button"
     BINDINGS = [
         Binding("escape", "choose('cancel')", "Cancel"),
         Binding("left", "app.focus_previous", show=False),
@@ -42,9 +43,6 @@ class Ask(ModalScreen[str]):
             with Horizontal(id="ask-buttons"):
                 for choice_id, label, variant in self.choices:
                     yield Button(label, id=f"choice-{choice_id}", variant=variant)  # type: ignore[arg-type]
-
-    def on_mount(self) -> None:
-        self.query(Button).first().focus()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
