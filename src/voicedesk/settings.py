@@ -17,26 +17,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from voicedesk.paths import config_dir, ensure_private_dir
-
-
-class Secret:
-    """A string that never shows itself in a repr, a log line or a traceback."""
-
-    __slots__ = ("_value",)
-
-    def __init__(self, value: str) -> None:
-        self._value = value
-
-    def reveal(self) -> str:
-        return self._value
-
-    def __repr__(self) -> str:
-        return "Secret('***')"
-
-    __str__ = __repr__
-
-    def __bool__(self) -> bool:
-        return bool(self._value)
+from voicedesk.secret import Secret
 
 
 class SettingsError(ValueError):

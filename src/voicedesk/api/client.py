@@ -27,6 +27,7 @@ import pydantic
 
 from voicedesk import __version__
 from voicedesk.records import Language, LlmModel, PhoneNumber, Voice
+from voicedesk.secret import Secret
 from voicedesk.text import reveal_controls
 
 from .errors import (
@@ -75,23 +76,6 @@ class Page:
     per_page: int
 
 
-class _Secret:
-    """Holds the API key so that repr(), vars() and traceback locals show *** instead."""
-
-    __slots__ = ("_value",)
-
-    def __init__(self, value: str) -> None:
-        self._value = value
-
-    def reveal(self) -> str:
-        return self._value
-
-    def __repr__(self) -> str:
-        return "***"
-
-    __str__ = __repr__
-
-
 class ApiClient:
     """Talks to one host of the assistant API with one API key."""
 
@@ -109,7 +93,7 @@ class ApiClient:
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         self.base_url = base_url.strip().rstrip("/")
-        self._api_key = _Secret(api_key.strip())
+        self._api_key = Secret(api_key.strip())
         del api_key  # a traceback that shows locals must not show the key
         if not _is_sendable_key(self._api_key):
             raise AuthError(
@@ -537,7 +521,7 @@ class ApiClient:
         return text.replace(self._api_key.reveal(), "***")
 
 
-def _is_sendable_key(key: _Secret) -> bool:
+def _is_sendable_key(key: Secret) -> bool:
     value = key.reveal()
     return bool(value) and all(33 <= ord(char) <= 126 for char in value)
 
