@@ -7,6 +7,8 @@ protocol error in `api/`.
 
 from __future__ import annotations
 
+from functools import cached_property
+
 from pydantic import BaseModel, ConfigDict
 
 
@@ -47,7 +49,8 @@ class Lookups:
     """The account's lookup lists as far as they are loaded; None means not loaded.
 
     Validation only checks names and ids against a list that is loaded, so a failed
-    lookup degrades to 'unverified' rather than blocking the editor.
+    lookup degrades to 'unverified' rather than blocking the editor. The lists are not
+    changed after construction (the indexes by id rely on it): reloading makes a new one.
     """
 
     def __init__(
@@ -65,7 +68,12 @@ class Lookups:
         self.outbound_numbers = outbound_numbers
 
     def voice(self, voice_id: object) -> Voice | None:
-        return next((v for v in self.voices or () if v.id == voice_id), None)
+        return self._voices_by_id.get(voice_id)  # type: ignore[arg-type]
+
+    @cached_property
+    def _voices_by_id(self) -> dict[int, Voice]:
+        # Looked up on every keystroke's validation; accounts have thousands of voices.
+        return {voice.id: voice for voice in self.voices or ()}
 
     def voices_for(self, engine_type: object) -> list[Voice]:
         return [v for v in self.voices or () if v.mode == engine_type]
@@ -80,12 +88,16 @@ class Lookups:
         """The numbers an assistant of this call direction may take (None: not loaded)."""
         return self.inbound_numbers if direction == "receive" else self.outbound_numbers
 
-    @property
-    def all_numbers(self) -> list[PhoneNumber]:
+    @cached_property
+    def _numbers_by_id(self) -> dict[int, PhoneNumber]:
         seen: dict[int, PhoneNumber] = {}
         for number in (self.outbound_numbers or []) + (self.inbound_numbers or []):
             seen.setdefault(number.id, number)
-        return list(seen.values())
+        return seen
+
+    @property
+    def all_numbers(self) -> list[PhoneNumber]:
+        return list(self._numbers_by_id.values())
 
     def phone_number(self, number_id: object) -> PhoneNumber | None:
-        return next((n for n in self.all_numbers if n.id == number_id), None)
+        return self._numbers_by_id.get(number_id)  # type: ignore[arg-type]
