@@ -4,7 +4,7 @@ and state are the evidence."""
 from __future__ import annotations
 
 import pytest
-from textual.widgets import DataTable, Input, OptionList, Select, Static, Switch
+from textual.widgets import Input, OptionList, Select, Static, Switch
 from tui_helpers import make_app, puts, wait_until
 
 from voicedesk.sandbox import Fault, Sandbox
@@ -14,7 +14,7 @@ from voicedesk.tui.screens.finder import FinderScreen
 from voicedesk.tui.screens.modals import Ask
 from voicedesk.tui.screens.picker import PickerScreen
 from voicedesk.tui.screens.review import ReviewScreen
-from voicedesk.tui.widgets import SearchSelect, Slider
+from voicedesk.tui.widgets import AssistantTable, SearchSelect, Slider
 
 
 @pytest.fixture
@@ -195,11 +195,14 @@ async def test_a_name_full_of_markup_renders_literally(sandbox) -> None:
     name = sandbox.assistant(107)["name"]
     app = make_app(sandbox)
     async with app.run_test(size=(120, 36)) as pilot:
-        await wait_until(pilot, lambda: app.screen.query_one("#picker-table", DataTable).row_count == 14)
-        table = app.screen.query_one("#picker-table", DataTable)
-        assert name in [str(cell) for cell in table.get_row("107")]
+        await wait_until(pilot, lambda: app.screen.query_one("#picker-table", AssistantTable).row_count == 14)
+        table = app.screen.query_one("#picker-table", AssistantTable)
+        assert table.get_row(107)[1] == name
         table.focus()
-        table.move_cursor(row=table.get_row_index("107"))
+        assert table.move_to(107)
+        await pilot.pause()
+        line = table.render_line(table.cursor_row - table.scroll_offset.y + 1)  # +1: the header
+        assert name in line.text  # drawn as it is, not as markup
         await pilot.press("enter")
         await open_editor(pilot)
         assert name in str(app.screen.query_one("#editor-title", Static).render())
@@ -212,15 +215,33 @@ async def test_the_picker_filters_and_opens(sandbox) -> None:
     async with app.run_test(size=(120, 36)) as pilot:
         picker = app.screen
         assert isinstance(picker, PickerScreen)
-        table = picker.query_one("#picker-table", DataTable)
+        table = picker.query_one("#picker-table", AssistantTable)
         await wait_until(pilot, lambda: table.row_count == 14)
         await pilot.press(*"dental")
-        assert table.row_count == 1 and str(table.get_row_at(0)[0]) == "101"
+        assert table.row_count == 1 and table.shown_ids == [101]
         await pilot.press("enter")
         screen = await open_editor(pilot)
         assert screen.assistant_id == 101
         await pilot.press("escape")
         await wait_until(pilot, lambda: isinstance(app.screen, PickerScreen))
+
+
+async def test_the_picker_keeps_the_cursor_on_its_assistant_while_filtering(sandbox) -> None:
+    app = make_app(sandbox)
+    async with app.run_test(size=(120, 36)) as pilot:
+        picker = app.screen
+        table = picker.query_one("#picker-table", AssistantTable)
+        await wait_until(pilot, lambda: table.row_count == 14)
+        await pilot.press("down")  # from the filter into the list
+        assert app.focused is table
+        await pilot.press("down", "down")
+        assert table.cursor_id == 103
+        await pilot.press("slash", *"10")
+        assert table.shown_ids == list(range(101, 111)) and table.cursor_id == 103
+        assert "10 of 14 assistants match" in str(picker.query_one("#picker-status", Static).render())
+        await pilot.press("enter")  # in the filter: opens the row under the cursor
+        screen = await open_editor(pilot)
+        assert screen.assistant_id == 103
 
 
 async def test_the_finder_jumps_to_a_field_in_another_group(sandbox) -> None:

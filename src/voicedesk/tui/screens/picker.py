@@ -4,41 +4,48 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import Footer, Input, Static
 
 from voicedesk.api import ApiError, Page
 from voicedesk.display import safe_text
 from voicedesk.records import Lookups
+from voicedesk.tui.widgets import AssistantTable
+from voicedesk.tui.widgets.assistant_table import Row
 
 if TYPE_CHECKING:
     from voicedesk.tui.app import VoicedeskApp
 
-COLUMNS = ("ID", "Name", "Direction", "Engine", "Phone number", "Status")
+
+def shown(value: object) -> str:
+    """Server text as the table shows it (safe_text; printable text is already safe)."""
+    text = str(value or "")
+    return text if text.isprintable() else safe_text(text)
 
 
-def row_cells(record: dict[str, Any], lookups: Lookups | None) -> tuple[Text, ...]:
-    """Display cells; names are Text so they are never parsed as markup."""
+def row_cells(record: dict[str, Any], lookups: Lookups | None) -> Row:
+    """The table's row of a record: display text, never parsed as markup."""
     number_id = record.get("phone_number_id")
     number = lookups.phone_number(number_id) if lookups else None
-    phone = number.phone_number if number else ("-" if number_id is None else f"#{number_id}")
+    phone = shown(number.phone_number) if number else ("-" if number_id is None else f"#{number_id}")
     return (
-        Text(str(record.get("id")), justify="right"),
-        Text(safe_text(str(record.get("name") or ""))),
-        Text(str(record.get("type") or "")),
-        Text(str(record.get("mode") or "")),
-        Text(phone),
-        Text(str(record.get("status") or "")),
+        record["id"],
+        shown(record.get("name")),
+        shown(record.get("type")),
+        shown(record.get("mode")),
+        phone,
+        shown(record.get("status")),
     )
 
 
 def matches(record: dict[str, Any], query: str) -> bool:
+    """Whether the table shows this record for `query` (its id or its shown name)."""
     query = query.strip().lower()
-    return not query or query in str(record.get("id")) or query in str(record.get("name") or "").lower()
+    return (not query or query in str(record.get("id"))
+            or query in shown(record.get("name")).lower())
 
 
 class PickerScreen(Screen[None]):
@@ -55,18 +62,21 @@ class PickerScreen(Screen[None]):
         super().__init__()
         self.records: list[dict[str, Any]] = []
         self.lookups: Lookups | None = None
+        self.rows: dict[int, Row] = {}  # by id: a page's rows are built once
 
     def compose(self) -> ComposeResult:
         yield Static(f"Assistants  ·  {self.app.settings.host}", id="picker-title", markup=False)
         yield Input(placeholder="Filter by name or id (Down for the list, Enter to open)", id="picker-filter")
-        table: DataTable[Text] = DataTable(id="picker-table", cursor_type="row", zebra_stripes=True)
-        table.add_columns(*COLUMNS)
-        yield table
+        yield AssistantTable(id="picker-table")
         yield Static("Loading…", id="picker-status", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#picker-filter", Input).focus()
+        box = self.query_one("#picker-filter", Input)
+        # Watched, not on Input.Changed: the list is refiltered while the key is handled,
+        # so the new text, the list and the count reach the screen in the same frame.
+        self.watch(box, "value", self._filter_changed, init=False)
+        box.focus()
         self.load()
 
     @work(exclusive=True, group="list")
@@ -74,7 +84,8 @@ class PickerScreen(Screen[None]):
         status = self.query_one("#picker-status", Static)
         status.remove_class("-error")
         self.records = []
-        self.refill()
+        self.rows = {}
+        self.rows_changed()
         status.update("Loading page 1…")
         loaded_pages: set[int] = set()
 
@@ -82,7 +93,8 @@ class PickerScreen(Screen[None]):
             loaded_pages.add(page.current_page)
             self.records.extend(page.items)
             self.records.sort(key=lambda record: record.get("id") or 0)
-            self.refill()
+            self.rows.update((record["id"], row_cells(record, self.lookups)) for record in page.items)
+            self.rows_changed()
             status.update(f"Loading: {len(loaded_pages)} of {page.last_page} pages, "
                           f"{len(self.records)} of {page.total} assistants…")
 
@@ -100,29 +112,25 @@ class PickerScreen(Screen[None]):
     async def load_lookups(self) -> None:
         result = await self.app.lookups()
         self.lookups = result.lookups
-        self.refill()
+        self.rows = {record["id"]: row_cells(record, self.lookups) for record in self.records}
+        self.rows_changed()
 
     def show_count(self) -> None:
-        shown = self.query_one("#picker-table", DataTable).row_count
-        total = len(self.records)
-        text = f"{total} assistants" if shown == total else f"{shown} of {total} assistants match"
-        self.query_one("#picker-status", Static).update(text + "  ·  Enter opens the editor")
+        table = self.query_one("#picker-table", AssistantTable)
+        matching, total = table.row_count, table.total_count
+        text = f"{total} assistants" if matching == total else f"{matching} of {total} assistants match"
+        # One line whatever it says: a repaint, no layout.
+        self.query_one("#picker-status", Static).update(text + "  ·  Enter opens the editor", layout=False)
+
+    def rows_changed(self) -> None:
+        """Hand the table every record's row (it keeps its filter and the cursor's id)."""
+        self.query_one("#picker-table", AssistantTable).set_rows([self.rows[r["id"]] for r in self.records])
 
     def refill(self) -> None:
         """Show the records that match the filter, keeping the cursor on the same id."""
-        table = self.query_one("#picker-table", DataTable)
         query = self.query_one("#picker-filter", Input).value
-        selected = None
-        if table.row_count and table.cursor_row >= 0:
-            selected = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        table.clear()
-        for record in self.records:
-            if matches(record, query):
-                table.add_row(*row_cells(record, self.lookups), key=str(record["id"]))
-        if selected is not None and selected in table.rows:
-            table.move_cursor(row=table.get_row_index(selected))
+        self.query_one("#picker-table", AssistantTable).filter(query)
 
-    @on(Input.Changed, "#picker-filter")
     def _filter_changed(self) -> None:
         self.refill()
         if self.records:
@@ -130,27 +138,25 @@ class PickerScreen(Screen[None]):
 
     @on(Input.Submitted, "#picker-filter")
     def _filter_submitted(self) -> None:
-        table = self.query_one("#picker-table", DataTable)
-        if table.row_count:
-            self.open_row(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+        self.open_row(self.query_one("#picker-table", AssistantTable).cursor_id)
 
     def on_key(self, event: Any) -> None:
         # Down from the filter moves into the list, so Enter-to-open works from both.
         if event.key == "down" and isinstance(self.focused, Input):
-            self.query_one("#picker-table", DataTable).focus()
+            self.query_one("#picker-table", AssistantTable).focus()
             event.stop()
 
-    @on(DataTable.RowSelected, "#picker-table")
-    def _row_selected(self, event: DataTable.RowSelected) -> None:
-        self.open_row(event.row_key.value)
+    @on(AssistantTable.Opened, "#picker-table")
+    def _row_opened(self, event: AssistantTable.Opened) -> None:
+        self.open_row(event.assistant_id)
 
-    def open_row(self, key: str | None) -> None:
-        if key is None:
+    def open_row(self, assistant_id: int | None) -> None:
+        if assistant_id is None:
             return
         from voicedesk.tui.screens.editor import EditorScreen
 
-        record = next(r for r in self.records if str(r["id"]) == key)
-        self.app.push_screen(EditorScreen(int(key), record))
+        record = next(r for r in self.records if r["id"] == assistant_id)
+        self.app.push_screen(EditorScreen(assistant_id, record))
 
     def action_focus_filter(self) -> None:
         self.query_one("#picker-filter", Input).focus()

@@ -1,0 +1,395 @@
+"""A virtual table of assistants, drawn with Textual's Line API.
+
+The rows are a plain list of tuples; the widget draws only the lines on screen
+(`render_line`), so replacing or narrowing 2,000 rows costs one pass over a Python list
+and a screenful of lines, not a widget or a cell per row. Filtering is a substring test
+against lowercase keys computed once per `set_rows`.
+
+Cell text is shown literally: each cell is a `Content` built from the plain string (no
+markup is parsed). The caller passes display text (`voicedesk.display.safe_text`
+already applied to server strings); it is not re-interpreted here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import zip_longest
+
+from rich.cells import cell_len
+from rich.segment import Segment
+from rich.style import Style as RichStyle
+from textual import events
+from textual.binding import Binding
+from textual.cache import LRUCache
+from textual.content import Content
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+Row = tuple[int, str, str, str, str, str]
+"""ID, name, direction, engine, phone number, status."""
+
+COLUMNS = ("ID", "Name", "Direction", "Engine", "Phone number", "Status")
+
+_NAME = 1  # the column that absorbs spare width and is cut first
+_NAME_CAP = 48  # the name column's width from content is capped here...
+_NAME_MIN = 8  # ...and it shrinks to this on a narrow screen before the others are cut
+_OTHER_CAP = 20  # direction, engine, phone and status are short; server text is capped
+_LEFT = 1  # blank cells before the first column
+_GAP = 2  # blank cells between columns
+_MEASURE_LIMIT = 256  # longer strings are not measured: they are wider than any cap
+_TEXT_LIMIT = 1024  # at most this much of a cell is laid out (a name may be 1 MB)
+# Each cell's segment carries its column: equal neighbours stay separate segments.
+_COLUMN_META = tuple(RichStyle.from_meta({"column": column}) for column in range(len(COLUMNS)))
+
+
+def _width(text: str, cap: int) -> int:
+    return cap if len(text) > _MEASURE_LIMIT else min(cap, cell_len(text))
+
+
+class AssistantTable(ScrollView, can_focus=True):
+    """A read-only table of assistants with a row cursor.
+
+    Keys: up/down, pageup/pagedown, home/end move the cursor; enter opens the row under
+    it (`Opened`). A click moves the cursor; a click on the cursor row, or a double
+    click, opens. The cursor follows its assistant when rows are replaced or filtered.
+    """
+
+    ALLOW_SELECT = False  # a double click opens; it does not select text
+
+    BINDINGS = [
+        Binding("up", "cursor_up", "Up", show=False),
+        Binding("down", "cursor_down", "Down", show=False),
+        Binding("pageup", "cursor_page_up", "Page up", show=False),
+        Binding("pagedown", "cursor_page_down", "Page down", show=False),
+        Binding("home", "cursor_first", "First", show=False),
+        Binding("end", "cursor_last", "Last", show=False),
+        Binding("enter", "open", "Open", show=False),
+    ]
+
+    COMPONENT_CLASSES = {
+        "assistant-table--header",
+        "assistant-table--cursor",
+        "assistant-table--zebra",
+    }
+    """
+    | Class | Description |
+    | :- | :- |
+    | `assistant-table--header` | The header line (column names). |
+    | `assistant-table--cursor` | The row under the cursor (also shown while blurred). |
+    | `assistant-table--zebra` | Every other row. |
+    """
+
+    class Opened(Message):
+        """The user asked to open the assistant of a row (enter, or a click on it)."""
+
+        def __init__(self, table: AssistantTable, assistant_id: int) -> None:
+            super().__init__()
+            self.table = table
+            self.assistant_id = assistant_id
+
+        @property
+        def control(self) -> AssistantTable:
+            return self.table
+
+    def __init__(
+        self, *, name: str | None = None, id: str | None = None, classes: str | None = None,
+        disabled: bool = False,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes, disabled=disabled)
+        self._rows: list[Row] = []
+        self._keys: list[tuple[str, str]] = []  # (id, lowercase name) per row
+        self._shown: list[Row] = []
+        self._query = ""
+        self._cursor = -1  # index into _shown; -1 when nothing is shown
+        self._parked: int | None = None  # the cursor's id while no row is shown
+        self._natural: tuple[int, ...] = tuple(cell_len(h) for h in COLUMNS)
+        self._layout: tuple[tuple[int, tuple[int, ...]], tuple[int, ...]] | None = None
+        self._current_frame: _Frame | None = None
+        self._lines: LRUCache[tuple[object, ...], tuple[str, ...]] = LRUCache(1024)
+
+    # --- the data ------------------------------------------------------------------------
+
+    def set_rows(self, rows: Sequence[Row]) -> None:
+        """Replace every row (the current filter still applies, the cursor stays on its
+        assistant if it is still shown)."""
+        keep = self.cursor_id
+        self._rows = list(rows)
+        self._keys = [(str(row[0]), row[1].lower()) for row in self._rows]
+        natural = [cell_len(h) for h in COLUMNS]
+        if self._rows:
+            columns = list(zip(*self._rows))
+            natural[0] = max(natural[0], max(len(str(i)) for i in columns[0]))
+            for column in range(1, len(COLUMNS)):
+                cap = _NAME_CAP if column == _NAME else _OTHER_CAP
+                natural[column] = max(natural[column], max(_width(text, cap) for text in columns[column]))
+        self._natural = tuple(natural)
+        self._reshow(keep, repaint_all=True)
+
+    def filter(self, query: str) -> None:
+        """Show the rows whose name or id holds `query` (case-insensitive; blank: all)."""
+        query = query.strip().lower()
+        if query == self._query:
+            return
+        self._query = query
+        self._reshow(self.cursor_id, repaint_all=False)
+
+    def _on_screen(self) -> list[tuple[Row, bool]]:
+        """The rows in view (and which holds the cursor), to tell which lines changed."""
+        top = self.scroll_offset.y
+        return [(row, top + line == self._cursor)
+                for line, row in enumerate(self._shown[top:top + self._page])]
+
+    def _reshow(self, keep: int | None, *, repaint_all: bool) -> None:
+        """Apply the filter to the rows; repaint what changed."""
+        before = None if repaint_all else self._on_screen()
+        top = self.scroll_offset.y
+        query = self._query
+        if query:
+            self._shown = [row for row, (id_key, name_key) in zip(self._rows, self._keys)
+                           if query in id_key or query in name_key]
+        else:
+            self._shown = self._rows
+        if keep is None:
+            keep = self._parked  # the filter had hidden every row: back where it was
+        self._parked = None if self._shown else keep
+        self._cursor = 0 if self._shown else -1
+        if keep is not None and self._shown:
+            found = self._index_of(keep)
+            if found is not None:
+                self._cursor = found
+        virtual_size = Size(0, len(self._shown) + 1)  # the header is line 0
+        if virtual_size != self.virtual_size:
+            if self.styles.height is None or self.styles.height.is_auto:
+                self.virtual_size = virtual_size  # our height follows: a layout
+            else:
+                # A fixed height: only the scrollbar may change, and showing or hiding it
+                # asks for a layout itself. A keystroke in a filter stays a repaint.
+                self.set_reactive(AssistantTable.virtual_size, virtual_size)
+            self._scroll_update(virtual_size)
+        self._scroll_to_cursor()
+        if before is None or self.scroll_offset.y != top:
+            self.refresh()
+            return
+        # Only the lines whose row or cursor changed: a keystroke that keeps what is in
+        # view (typing "line" into a list of "... line N") repaints nothing here.
+        after = self._on_screen()
+        for line, (old, new) in enumerate(zip_longest(before, after), start=1):
+            if old != new:
+                self.refresh_line(top + line)
+
+    def _index_of(self, assistant_id: int) -> int | None:
+        for index, row in enumerate(self._shown):
+            if row[0] == assistant_id:
+                return index
+        return None
+
+    @property
+    def row_count(self) -> int:
+        """How many rows are shown (match the filter)."""
+        return len(self._shown)
+
+    @property
+    def total_count(self) -> int:
+        """How many rows there are, shown or not."""
+        return len(self._rows)
+
+    @property
+    def shown_ids(self) -> list[int]:
+        """The ids of the shown rows, in order."""
+        return [row[0] for row in self._shown]
+
+    @property
+    def cursor_id(self) -> int | None:
+        """The id of the assistant under the cursor (None when no row is shown)."""
+        return self._shown[self._cursor][0] if self._cursor >= 0 else None
+
+    @property
+    def cursor_row(self) -> int:
+        """The cursor's index among the shown rows (-1 when none is shown)."""
+        return self._cursor
+
+    def get_row(self, assistant_id: int) -> Row | None:
+        """The row of this assistant, shown or not (None if there is none)."""
+        return next((row for row in self._rows if row[0] == assistant_id), None)
+
+    def move_to(self, assistant_id: int) -> bool:
+        """Put the cursor on this assistant; False if it is not shown."""
+        index = self._index_of(assistant_id)
+        if index is None:
+            return False
+        self._move_cursor(index)
+        return True
+
+    # --- the cursor ----------------------------------------------------------------------
+
+    @property
+    def _page(self) -> int:
+        """Rows that fit under the header."""
+        return max(1, self.scrollable_content_region.height - 1)
+
+    def _move_cursor(self, index: int) -> None:
+        if not self._shown:
+            return
+        index = max(0, min(index, len(self._shown) - 1))
+        if index == self._cursor:
+            return
+        old, self._cursor = self._cursor, index
+        if old >= 0:
+            self.refresh_line(old + 1)
+        self.refresh_line(index + 1)
+        self._scroll_to_cursor()
+
+    def _scroll_to_cursor(self) -> None:
+        if self._cursor < 0:
+            if self.scroll_y:
+                self.scroll_to(y=0, animate=False, force=True)
+            return
+        top = self.scroll_offset.y
+        if self._cursor < top:
+            self.scroll_to(y=self._cursor, animate=False, force=True)
+        elif self._cursor >= top + self._page:
+            self.scroll_to(y=self._cursor - self._page + 1, animate=False, force=True)
+
+    def action_cursor_up(self) -> None:
+        self._move_cursor(self._cursor - 1)
+
+    def action_cursor_down(self) -> None:
+        self._move_cursor(self._cursor + 1)
+
+    def action_cursor_page_up(self) -> None:
+        self._move_cursor(self._cursor - self._page)
+
+    def action_cursor_page_down(self) -> None:
+        self._move_cursor(self._cursor + self._page)
+
+    def action_cursor_first(self) -> None:
+        self._move_cursor(0)
+
+    def action_cursor_last(self) -> None:
+        self._move_cursor(len(self._shown) - 1)
+
+    def action_open(self) -> None:
+        assistant_id = self.cursor_id
+        if assistant_id is not None:
+            self.post_message(self.Opened(self, assistant_id))
+
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None or offset.y < 1:  # outside, or the header
+            return
+        index = self.scroll_offset.y + offset.y - 1
+        if not 0 <= index < len(self._shown):
+            return
+        event.stop()
+        if index == self._cursor or event.chain > 1:
+            self.action_open()
+        else:
+            self._move_cursor(index)
+
+    # --- drawing -------------------------------------------------------------------------
+
+    def _size_updated(self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True) -> bool:
+        # The compositor offers the viewport as the virtual size; ours is set by _reshow.
+        # Compared with it, every layout of the screen (each keystroke in an Input asks
+        # for one) would count as a change and repaint the scrollbar.
+        return super()._size_updated(size, self.virtual_size, container_size, layout)
+
+    def get_content_width(self, container: Size, viewport: Size) -> int:
+        return _LEFT + sum(self._natural) + _GAP * (len(self._natural) - 1) + 1
+
+    def column_widths(self, width: int) -> tuple[int, ...]:
+        """Column widths for a table `width` cells wide: the others at their content's
+        width, the name column taking what is left (at least _NAME_MIN)."""
+        key = (width, self._natural)
+        if self._layout is not None and self._layout[0] == key:
+            return self._layout[1]
+        natural = self._natural
+        others = _LEFT + sum(natural) - natural[_NAME] + _GAP * (len(natural) - 1) + 1
+        widths = natural[:_NAME] + (max(_NAME_MIN, width - others),) + natural[_NAME + 1:]
+        self._layout = (key, widths)
+        return widths
+
+    def _cell_texts(self, cells: tuple[object, ...], widths: tuple[int, ...], width: int) -> tuple[str, ...]:
+        """A line's text, one string per column (the margin and gaps included), laid out
+        once per row and width whatever its style."""
+        key = (cells, widths, width)
+        if (texts := self._lines.get(key)) is not None:
+            return texts
+        texts: list[str] = []
+        last = len(widths) - 1
+        for column, (cell, cell_width) in enumerate(zip(cells, widths)):
+            content = Content(str(cell)[:_TEXT_LIMIT])  # literal: never parsed as markup
+            if content.cell_length > cell_width:
+                content = content.truncate(cell_width, ellipsis=True)
+            padding = " " * (cell_width - content.cell_length)
+            gap = " " * _GAP if column < last else ""
+            if column == 0:  # the id, right-aligned after the margin
+                texts.append(" " * _LEFT + padding + content.plain + gap)
+            else:
+                texts.append(content.plain + padding + gap)
+        length = _LEFT + sum(widths) + _GAP * last
+        if length < width:
+            texts[last] += " " * (width - length)
+        self._lines[key] = result = tuple(texts)
+        return result
+
+    def _frame(self) -> _Frame:
+        """What every line of one frame shares (looked up once, not once a line)."""
+        width = self.scrollable_content_region.width
+
+        def columns(*component_classes: str) -> tuple[RichStyle, ...]:
+            # A style per cell, its column in the meta: each cell is its own segment and
+            # starts where its column does in any renderer (an SVG merges equal styles).
+            rich_style = self.get_visual_style(*component_classes).rich_style
+            return tuple(rich_style + meta for meta in _COLUMN_META)
+
+        return _Frame(
+            width=width,
+            widths=self.column_widths(width),
+            top=self.scroll_offset.y,
+            header=columns("assistant-table--header"),
+            plain=columns(),
+            zebra=columns("assistant-table--zebra"),
+            cursor=columns("assistant-table--cursor"),
+        )
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._current_frame = self._frame()
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._current_frame = None
+
+    def render_line(self, y: int) -> Strip:
+        frame = self._current_frame or self._frame()
+        if y == 0:
+            cells: tuple[object, ...] = COLUMNS
+            styles = frame.header
+        else:
+            index = frame.top + y - 1
+            if not 0 <= index < len(self._shown):
+                return Strip.blank(frame.width, frame.plain[0])
+            cells = self._shown[index]
+            if index == self._cursor:
+                styles = frame.cursor
+            elif index % 2:
+                styles = frame.zebra
+            else:
+                styles = frame.plain
+        texts = self._cell_texts(cells, frame.widths, frame.width)
+        strip = Strip([Segment(text, style) for text, style in zip(texts, styles)])
+        return strip.crop(0, frame.width) if strip.cell_length > frame.width else strip
+
+
+@dataclass(frozen=True)
+class _Frame:
+    width: int
+    widths: tuple[int, ...]
+    top: int  # the shown row at the top of the view
+    header: tuple[RichStyle, ...]
+    plain: tuple[RichStyle, ...]
+    zebra: tuple[RichStyle, ...]
+    cursor: tuple[RichStyle, ...]
