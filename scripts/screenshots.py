@@ -6,6 +6,8 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import tempfile
 import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -100,7 +102,10 @@ async def render(sandbox: Sandbox, name: str, assistant_id: int | None, scene: S
 def main() -> None:
     OUT.mkdir(exist_ok=True)
     for name, assistant_id, scene in SCENES:
-        with Sandbox(rate_limit=None, port=8765) as sandbox:  # fresh data per scene; the default port
+        # Fresh data and empty draft/history folders per scene: one scene's unsent edits
+        # must not be offered back in the next, nor land among the user's own drafts.
+        os.environ["VOICEDESK_STATE_DIR"] = tempfile.mkdtemp(prefix="voicedesk-shots-")
+        with Sandbox(rate_limit=None, port=8765) as sandbox:  # the sandbox command's default port
             print(asyncio.run(render(sandbox, name, assistant_id, scene)))
 
 
