@@ -11,8 +11,14 @@ from textual.strip import Strip
 
 import voicedesk.tui.widgets as widgets_package
 from voicedesk.sandbox import generated_data
-from voicedesk.tui.screens.picker import matches, row_cells
+from voicedesk.tui.screens.picker import row_cells, shown
 from voicedesk.tui.widgets import AssistantTable
+
+
+def matches(record: dict, query: str) -> bool:
+    """The oracle: the table shows a record for `query` by its id or its shown name."""
+    query = query.strip().lower()
+    return not query or query in str(record.get("id")) or query in shown(record.get("name")).lower()
 
 STYLESHEET = Path(widgets_package.__file__).parent.parent / "voicedesk.tcss"
 MARKUP = "[b]x[/b] [@click=app.quit] [link=https://evil.example]y[/link] [red]z"

@@ -455,7 +455,6 @@ class EditorScreen(Screen[None]):
                 return False
             break
         self.forget_draft()
-        self.reload_rows()
         self._after_rebase(result.adopted)
         if not result.sent:
             self.notify("Nothing to send: the server already holds your values.", timeout=4)

@@ -41,13 +41,6 @@ def row_cells(record: dict[str, Any], lookups: Lookups | None) -> Row:
     )
 
 
-def matches(record: dict[str, Any], query: str) -> bool:
-    """Whether the table shows this record for `query` (its id or its shown name)."""
-    query = query.strip().lower()
-    return (not query or query in str(record.get("id"))
-            or query in shown(record.get("name")).lower())
-
-
 class PickerScreen(Screen[None]):
     app: VoicedeskApp
 
