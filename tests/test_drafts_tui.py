@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from textual.widgets import Static
-from tui_helpers import make_app, puts, wait_until
+from tui_helpers import choose, make_app, puts, wait_until
 
 from voicedesk.drafts import DraftStore
 from voicedesk.sandbox import DEMO_API_KEY, Sandbox
@@ -79,7 +79,7 @@ async def test_reopening_offers_restore_showing_the_server_value(sandbox) -> Non
         await wait_until(pilot, lambda: isinstance(app.screen, Ask))
         message = str(app.screen.query_one("#ask-message", Static).render())
         assert "Reception v2" in message and "server: Bright Smile Dental – Reception" in message
-        await pilot.click("#choice-restore")
+        await choose(pilot, "restore")
         editor = await ready_editor(pilot)
         await wait_until(pilot, lambda: editor.session.dirty == ["assistant_name"])
         assert editor.rows["assistant_name"].control.value.endswith(" v2")
@@ -100,7 +100,7 @@ async def test_discarding_the_draft_removes_it(sandbox) -> None:
     app = make_app(sandbox, 101)
     async with app.run_test(size=(120, 36)) as pilot:
         await wait_until(pilot, lambda: isinstance(app.screen, Ask))
-        await pilot.click("#choice-discard")
+        await choose(pilot, "discard")
         editor = await ready_editor(pilot)
         await pilot.pause()
         assert editor.session.dirty == [] and draft_files() == []

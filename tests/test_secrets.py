@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from tui_helpers import wait_until
+from tui_helpers import choose, wait_until
 
 from voicedesk.cli import main
 from voicedesk.sandbox import Fault, Sandbox
@@ -115,7 +115,7 @@ async def test_the_key_appears_on_no_output_path(sandbox, tmp_path) -> None:
         await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: isinstance(app.screen, Ask))
         outputs.append(app.export_screenshot())
-        await pilot.click("#choice-retry")
+        await choose(pilot, "retry")
         await wait_until(pilot, lambda: not editor.session.dirty)
         outputs += [str(notification.message) for notification in app._notifications]
         outputs.append(repr(app.client) + repr(app.settings))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from textual.widgets import Input, OptionList, Select, Static, Switch
-from tui_helpers import make_app, puts, wait_until
+from tui_helpers import choose, make_app, puts, wait_until
 
 from voicedesk.sandbox import Fault, Sandbox
 from voicedesk.tui.form import FieldRow
@@ -104,7 +104,7 @@ async def test_revert_all_asks_then_reverts_everything(sandbox) -> None:
         assert len(screen.session.dirty) == 2
         await pilot.press("ctrl+r")
         await wait_until(pilot, lambda: isinstance(app.screen, Ask))
-        await pilot.click("#choice-revert")
+        await choose(pilot, "revert")
         await wait_until(pilot, lambda: not screen.session.dirty)
         assert screen.rows["record_call"].control.value is True
 
@@ -146,7 +146,7 @@ async def test_a_server_failure_offers_retry_and_keeps_the_edits(sandbox) -> Non
         message = str(app.screen.query_one("#ask-message", Static).render())
         assert "502" in message and "edits are kept" in message
         assert screen.session.dirty == ["voice_similarity"]
-        await pilot.click("#choice-retry")
+        await choose(pilot, "retry")
         await wait_until(pilot, lambda: not screen.session.dirty)
     assert [put.status for put in puts(sandbox)] == [502, 200]
     assert float(sandbox.assistant(101)["voice_similarity"]) == 0.8
@@ -269,7 +269,7 @@ async def test_leaving_and_quitting_ask_when_there_are_edits(sandbox) -> None:
         await wait_until(pilot, lambda: isinstance(app.screen, Ask))
         labels = [str(button.label) for button in app.screen.query("Button")]
         assert labels == ["Save and quit", "Discard and quit", "Cancel"]
-        await pilot.click("#choice-save")
+        await choose(pilot, "save")
         await wait_until(pilot, lambda: not app.is_running)
     [put] = puts(sandbox)
     assert put.body == {"record_call": False}

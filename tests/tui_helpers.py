@@ -25,5 +25,18 @@ async def wait_until(pilot: Pilot, condition: Callable[[], object], timeout: flo
         await pilot.pause(0.02)
 
 
+async def choose(pilot: Pilot, choice: str) -> None:
+    """Click a dialog's button once the dialog is drawn, as a person would: a click
+    posted before the screen's first layout lands nowhere."""
+    from voicedesk.tui.screens.modals import Ask
+
+    def drawn() -> bool:
+        screen = pilot.app.screen
+        return isinstance(screen, Ask) and any(b.id == f"choice-{choice}" and b.region for b in screen.query("Button"))
+
+    await wait_until(pilot, drawn)
+    assert await pilot.click(f"#choice-{choice}")
+
+
 def puts(sandbox: Sandbox) -> list:
     return [r for r in sandbox.requests if r.method == "PUT"]

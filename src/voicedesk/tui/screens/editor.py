@@ -11,7 +11,7 @@ from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import ContentSwitcher, Footer, LoadingIndicator, OptionList, Static
+from textual.widgets import ContentSwitcher, LoadingIndicator, OptionList, Static
 from textual.widgets.option_list import Option
 
 from voicedesk.api import ApiError, ValidationError
@@ -24,6 +24,7 @@ from voicedesk.session import Change, EditSession, same_value
 from voicedesk.tui.form import FieldRow
 from voicedesk.tui.screens.conflicts import THEIRS, ConflictScreen
 from voicedesk.tui.screens.modals import Ask
+from voicedesk.tui.widgets import KeyBar
 
 if TYPE_CHECKING:
     from voicedesk.tui.app import VoicedeskApp
@@ -82,7 +83,7 @@ class EditorScreen(Screen[None]):
                 for group in GROUPS:
                     yield VerticalScroll(id=_group_id(group), classes="group-form")
         yield Static("", id="status", markup=False)
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#groups", OptionList).disabled = True

@@ -7,9 +7,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from voicedesk.fields import GROUPS, fields_in
+from voicedesk.tui.widgets import KeyBar
 
 KEYS = [
     ("ctrl+s", "Review the changes; in the review, send them"),
@@ -58,4 +59,4 @@ class HelpScreen(Screen[None]):
         yield Static("voicedesk help", id="help-title")
         with VerticalScroll(id="help-body"):
             yield Static(help_text(), markup=False)
-        yield Footer()
+        yield KeyBar()

@@ -7,12 +7,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from voicedesk.display import format_value, safe_text
 from voicedesk.fields import FIELDS
 from voicedesk.history import History, HistoryEntry
 from voicedesk.records import Lookups
+from voicedesk.tui.widgets import KeyBar
 
 
 def history_text(entries: list[HistoryEntry], lookups: Lookups) -> Text:
@@ -47,4 +48,4 @@ class HistoryScreen(Screen[None]):
                      f"{len(entries)} saves{note}", id="history-title", markup=False)
         with VerticalScroll(id="history-body"):
             yield Static(history_text(entries, self.lookups), markup=False)
-        yield Footer()
+        yield KeyBar()

@@ -8,12 +8,12 @@ from textual import on, work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from voicedesk.api import ApiError, Page
 from voicedesk.display import safe_text
 from voicedesk.records import Lookups
-from voicedesk.tui.widgets import AssistantTable
+from voicedesk.tui.widgets import AssistantTable, KeyBar
 from voicedesk.tui.widgets.assistant_table import Row
 
 if TYPE_CHECKING:
@@ -62,7 +62,7 @@ class PickerScreen(Screen[None]):
         yield Input(placeholder="Filter by name or id (Down for the list, Enter to open)", id="picker-filter")
         yield AssistantTable(id="picker-table")
         yield Static("Loading…", id="picker-status", markup=False)
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         box = self.query_one("#picker-filter", Input)

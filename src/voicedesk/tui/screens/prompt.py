@@ -14,9 +14,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Static, TextArea
+from textual.widgets import Static, TextArea
 
 from voicedesk.text import reveal_controls
+from voicedesk.tui.widgets import KeyBar
 
 if TYPE_CHECKING:
     from voicedesk.tui.form import FieldRow
@@ -42,7 +43,7 @@ class PromptEditorScreen(Screen[None]):
         value = self.row.session.value(field.name) or ""
         yield Static("", id="prompt-title", markup=False)
         yield TextArea(reveal_controls(value, keep="\n\t"), soft_wrap=True, id="prompt-text")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self._show_title()

@@ -11,12 +11,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Footer, OptionList, Static
+from textual.widgets import Button, OptionList, Static
 from textual.widgets.option_list import Option
 
 from voicedesk.display import format_value, safe_text, to_json
 from voicedesk.fields import FIELDS, Kind
 from voicedesk.session import Change
+from voicedesk.tui.widgets import KeyBar
 
 if TYPE_CHECKING:
     from voicedesk.tui.screens.editor import EditorScreen
@@ -80,7 +81,7 @@ class ReviewScreen(Screen[None]):
             yield Button("Send changes", id="review-save", variant="primary")
             yield Button("Back to editing", id="review-back")
             yield Button("Show body JSON", id="review-toggle-json")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#review-json").display = False

@@ -3,13 +3,16 @@
 They know nothing about assistants or edit sessions: each takes plain values, posts a
 `Changed` message when the user edits, and can be set back programmatically without
 posting (a `value` assignment or `load`). `AssistantTable` takes plain row tuples and
-posts `Opened` when a row is chosen.
+posts `Opened` when a row is chosen. `KeyBar` is the screens' footer of keys.
 """
 
 from .assistant_table import AssistantTable
+from .key_bar import KeyBar
 from .key_value import KeyValueEditor
 from .schema_table import SchemaEditor
 from .search_select import SearchSelect, SearchSelectScreen
 from .slider import Slider
 
-__all__ = ["AssistantTable", "KeyValueEditor", "SchemaEditor", "SearchSelect", "SearchSelectScreen", "Slider"]
+__all__ = [
+    "AssistantTable", "KeyBar", "KeyValueEditor", "SchemaEditor", "SearchSelect", "SearchSelectScreen", "Slider",
+]

@@ -1,0 +1,122 @@
+"""A screen's keys in one line: what Textual's Footer shows, drawn by a single widget.
+
+Footer mounts a widget per key and mounts them all again whenever the focused
+widget's bindings change; in the editor every group switch changes them (a switch,
+a slider, a text box), and that rebuild cost more than the switch itself. This bar
+works out the same keys (shown bindings, one per action, disabled ones dimmed, the
+command palette key on the right) and repaints only when the text changes.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from rich.text import Text
+from textual import events
+from textual.screen import Screen
+from textual.widget import Widget
+
+
+class ShownKey(NamedTuple):
+    key: str  # what pressing it simulates
+    display: str  # how it is written, e.g. "^s"
+    description: str
+    enabled: bool
+
+
+class KeyBar(Widget, can_focus=False):
+    """The focused screen's key bindings; click a key to press it."""
+
+    ALLOW_SELECT = False
+    COMPONENT_CLASSES = {"key-bar--key", "key-bar--description", "key-bar--hover", "key-bar--palette"}
+
+    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 - Textual's name
+        super().__init__(id=id)
+        self._keys: tuple[ShownKey, ...] = ()
+        self._palette: ShownKey | None = None
+        self._spans: list[tuple[int, int, ShownKey]] = []  # x range of each key, as drawn
+        self._hover: ShownKey | None = None
+
+    def on_mount(self) -> None:
+        self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
+        self._bindings_changed(self.screen)
+
+    def on_unmount(self) -> None:
+        self.screen.bindings_updated_signal.unsubscribe(self)
+
+    def _bindings_changed(self, screen: Screen) -> None:
+        keys, palette = self._shown_keys(screen)
+        if (keys, palette) != (self._keys, self._palette):
+            self._keys, self._palette = keys, palette
+            self.refresh()
+
+    def _shown_keys(self, screen: Screen) -> tuple[tuple[ShownKey, ...], ShownKey | None]:
+        app = self.app
+        active = screen.active_bindings
+        shown: dict[str, ShownKey] = {}  # by action: the first key bound to it is shown
+        for _node, binding, enabled, _tooltip in active.values():
+            if binding.show and binding.action not in shown:
+                shown[binding.action] = ShownKey(binding.key, app.get_key_display(binding),
+                                                 binding.description, enabled)
+        palette = None
+        if app.ENABLE_COMMAND_PALETTE and app.COMMAND_PALETTE_BINDING in active:
+            _node, binding, enabled, _tooltip = active[app.COMMAND_PALETTE_BINDING]
+            palette = ShownKey(binding.key, app.get_key_display(binding), binding.description, enabled)
+        return tuple(shown.values()), palette
+
+    @property
+    def shown(self) -> tuple[ShownKey, ...]:
+        """The keys drawn now, left to right (the palette key last)."""
+        return self._keys + ((self._palette,) if self._palette else ())
+
+    def render(self) -> Text:
+        key_style = self.get_component_rich_style("key-bar--key")
+        description_style = self.get_component_rich_style("key-bar--description")
+        hover_style = self.get_component_rich_style("key-bar--hover")
+        line = Text(no_wrap=True, overflow="crop", end="")
+        spans: list[tuple[int, int, ShownKey]] = []
+
+        def add(item: ShownKey) -> None:
+            extra = hover_style if item == self._hover else None
+            start = len(line)
+            line.append(f" {item.display} ", key_style + extra if extra else key_style)
+            line.append(f"{item.description} ", description_style + extra if extra else description_style)
+            if not item.enabled:
+                line.stylize("dim", start)
+            spans.append((start, len(line), item))
+
+        for item in self._keys:
+            add(item)
+        if self._palette is not None:
+            width = self.size.width
+            palette_width = len(self._palette.display) + len(self._palette.description) + 4
+            gap = width - len(line) - palette_width
+            if gap >= 1:  # drawn only where it fits, as the dock on the right would be
+                line.append(" " * gap)
+                line.append("▏", self.get_component_rich_style("key-bar--palette"))
+                add(self._palette)
+        self._spans = spans
+        return line
+
+    def _key_at(self, x: int) -> ShownKey | None:
+        return next((item for start, end, item in self._spans if start <= x < end), None)
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        hover = self._key_at(event.x)
+        if hover != self._hover:
+            self._hover = hover
+            self.refresh()
+
+    def on_leave(self) -> None:
+        if self._hover is not None:
+            self._hover = None
+            self.refresh()
+
+    def on_click(self, event: events.Click) -> None:
+        item = self._key_at(event.x)
+        if item is None:
+            return
+        if item.enabled:
+            self.app.simulate_key(item.key)
+        else:
+            self.app.bell()
