@@ -1,12 +1,13 @@
 """One form row per catalogue field: label, control, range, help, dirty mark, message.
 
-The control is chosen by the field's kind. A row turns its control's events into
-`session.set(...)` and tells the screen with `FieldRow.Edited`; the screen decides
-what else to refresh (cross-field rules, counts).
+The control is chosen by the field's kind. A row turns its control's edits into
+`session.set(...)` and calls the screen back (`on_edit`); the screen decides what else
+to refresh (cross-field rules, counts).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from textual import on
@@ -101,30 +102,32 @@ class TextPreview(Static, can_focus=True):
 
 
 class FieldRow(Vertical):
-    """The form row of one field, bound to the session."""
+    """The form row of one field, bound to the session.
 
-    class Edited(Message):
-        """The user changed this row's value (already set on the session)."""
+    `on_edit(row)` is called, synchronously, after each edit the user makes (the value
+    is already set on the session): what the screen redraws then lands in the frame
+    that shows the control's own change, where a message would come a frame later.
+    """
 
-        def __init__(self, row: FieldRow) -> None:
-            super().__init__()
-            self.row = row
-
-    def __init__(self, field: Field, session: EditSession) -> None:
+    def __init__(self, field: Field, session: EditSession, on_edit: Callable[[FieldRow], None]) -> None:
         super().__init__(id=f"row-{field.name.replace('.', '-')}", classes="field-row")
         self.field = field
         self.session = session
+        self._on_edit = on_edit
+        self._reloading = False  # the control is being set from the session, not by the user
         self.control: Widget = self._make_control()
         self._message = Static("", classes="field-message", markup=False)
         self._counter = Static("", classes="field-counter", markup=False)
+        self._mark = Static("", classes="dirty-mark", markup=False)
         self._control_problem: str | None = None  # a problem only the control can see
+        self._shown_message = ""
 
     # --- building ----------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
         field = self.field
         with Horizontal(classes="field-head"):
-            yield Static("●", classes="dirty-mark", markup=False)
+            yield self._mark
             yield Static(field.label, classes="field-label", markup=False)
             yield self._counter
             yield Static(self._range_text(), classes="field-range", markup=False)
@@ -191,6 +194,10 @@ class FieldRow(Vertical):
 
     def on_mount(self) -> None:
         self._update_counter()
+        if isinstance(self.control, (Slider, Switch, SearchSelect, Select, Input)):
+            # A watcher runs while the control handles the key, before it repaints; its
+            # Changed message would only arrive after that repaint.
+            self.watch(self.control, "value", self._control_value_changed, init=False)
 
     def _update_counter(self) -> None:
         value = self.session.value(self.field.name)
@@ -198,18 +205,24 @@ class FieldRow(Vertical):
             length = len(value or "")
             limit = self.field.max_length
             text = f"{length:,}/{limit:,}" if limit else f"{length:,} chars"
-            self._counter.update(text)
+            self._counter.update(text, layout=False)  # its width is fixed by the row
             self._counter.set_class(bool(limit and length > limit), "-over")
 
     def show_state(self, error: str | None, flag: str | None) -> None:
         """Dirty mark, and one message: an error (blocks saving) before a flag (a warning)."""
-        self.set_class(self.session.is_dirty(self.field.name), "-dirty")
+        dirty = self.session.is_dirty(self.field.name)
+        self.set_class(dirty, "-dirty")
+        # Text swaps of a fixed size, never a layout: toggling `visibility` or updating a
+        # Static with its default layout pass would re-lay out the whole screen.
+        self._mark.update("●" if dirty else "", layout=False)
         error = error or self._control_problem
         message = error or flag or ""
-        self._message.update(message)
+        if message != self._shown_message:  # a changed message may change the row's height
+            self._shown_message = message
+            self._message.update(message)
+            self._message.display = bool(message)
         self.set_class(bool(error), "-error")
         self.set_class(bool(flag) and not error, "-flagged")
-        self._message.display = bool(message)
         if self.field.enabled_by:
             self.control.disabled = not self.session.value(self.field.enabled_by)
 
@@ -228,6 +241,7 @@ class FieldRow(Vertical):
         value = self.session.value(self.field.name)
         control = self.control
         self._control_problem = None
+        self._reloading = True
         with control.prevent(Input.Changed, Switch.Changed, Select.Changed, TextArea.Changed):
             if isinstance(control, (Slider, SearchSelect)):
                 control.value = value
@@ -244,6 +258,7 @@ class FieldRow(Vertical):
                 control.load(_rows_shown(value or ({} if isinstance(control, KeyValueEditor) else [])))
             elif isinstance(control, Input):
                 control.value = _text_of(value)
+        self._reloading = False
         self._update_counter()
 
     def refresh_options(self) -> None:
@@ -259,8 +274,10 @@ class FieldRow(Vertical):
         target = control if control.focusable else next(
             (widget for widget in control.query("*") if widget.focusable), control
         )
-        target.focus()
-        self.scroll_visible()
+        # At once rather than `focus()`'s next turn of the loop: the focus styles then
+        # land in the frame that shows the row, not in a frame of their own.
+        self.screen.set_focus(target)
+        self.scroll_visible(animate=False)
 
     # --- editing -----------------------------------------------------------------------
 
@@ -269,7 +286,7 @@ class FieldRow(Vertical):
         if problem is None and not same_value(self.field.name, value, self.session.value(self.field.name)):
             self.session.set(self.field.name, value)
         self._update_counter()
-        self.post_message(self.Edited(self))
+        self._on_edit(self)
 
     def _text_value(self, text: str) -> Any:
         # Empty text means "not set" where the server had nothing, or null where allowed.
@@ -277,18 +294,19 @@ class FieldRow(Vertical):
             return None
         return restore_controls(text)
 
-    @on(Slider.Changed)
-    @on(Switch.Changed)
-    @on(SearchSelect.Changed)
-    def _value_changed(self, event: Slider.Changed | Switch.Changed | SearchSelect.Changed) -> None:
-        event.stop()
-        self._edit(event.value)
-
-    @on(Select.Changed)
-    def _choice_changed(self, event: Select.Changed) -> None:
-        event.stop()
-        if event.value is not Select.NULL:
-            self._edit(event.value)
+    def _control_value_changed(self, value: Any) -> None:
+        if self._reloading:
+            return
+        if isinstance(self.control, Select):
+            if value is not Select.NULL:
+                self._edit(value)
+        elif isinstance(self.control, Input):
+            if self.field.kind is Kind.LOOKUP:
+                self._lookup_typed(value)
+            else:
+                self._edit(self._text_value(value))
+        else:
+            self._edit(value)
 
     @on(TextPreview.OpenRequested)
     def _open_full_screen(self, event: TextPreview.OpenRequested) -> None:
@@ -308,16 +326,6 @@ class FieldRow(Vertical):
         event.stop()
         self._edit(self._text_value(event.text_area.text))
 
-    @on(Input.Changed)
-    def _text_changed(self, event: Input.Changed) -> None:
-        if event.input is not self.control:
-            return  # an input inside a compound control (slider entry, rows)
-        event.stop()
-        if self.field.kind is Kind.LOOKUP:
-            self._lookup_typed(event.value)
-        else:
-            self._edit(self._text_value(event.value))
-
     def _lookup_typed(self, text: str) -> None:
         if not text.strip():
             self._edit(None, None if self.field.nullable else f"{self.field.label} must be set.")
@@ -336,4 +344,4 @@ class FieldRow(Vertical):
         value = _rows_restored(event.value)
         if not same_value(self.field.name, value, self.session.value(self.field.name)):
             self.session.set(self.field.name, value)
-        self.post_message(self.Edited(self))
+        self._on_edit(self)

@@ -207,7 +207,7 @@ class EditorScreen(Screen[None]):
         assert self.session is not None
         form = self.query_one(f"#{_group_id(group)}", VerticalScroll)
         if not form.children:
-            rows = [FieldRow(field, self.session) for field in fields_in(group)]
+            rows = [FieldRow(field, self.session, self._row_edited) for field in fields_in(group)]
             await form.mount_all(rows)
             for row in rows:
                 self.rows[row.field.name] = row
@@ -243,15 +243,15 @@ class EditorScreen(Screen[None]):
     async def focus_field(self, name: str) -> None:
         """Show a field's group and put the focus on its control."""
         await self.show_group(FIELDS[name].group)
-        # After the switch settles: hiding the old form moves the focus by itself.
-        self.call_after_refresh(self.rows[name].focus_control)
+        # At once, before the next layout hides the old form: a focused widget that is
+        # hidden hands the focus on by itself, which restyles the screen once more.
+        self.rows[name].focus_control()
 
     # --- state -------------------------------------------------------------------------
 
-    @on(FieldRow.Edited)
-    def _field_edited(self, event: FieldRow.Edited) -> None:
+    def _row_edited(self, row: FieldRow) -> None:
         self._note_edit()
-        name = event.row.field.name
+        name = row.field.name
         dependent = _OPTIONS_DEPEND_ON.get(name)
         if dependent in self.rows:
             self.rows[dependent].refresh_options()
@@ -298,7 +298,7 @@ class EditorScreen(Screen[None]):
         if status != self._shown_status:
             self._shown_status = status
             line = self.query_one("#status", Static)
-            line.update(status)
+            line.update(status, layout=False)  # one line, always: no layout pass
             line.set_class(bool(dirty), "-dirty")
 
     def reload_rows(self) -> None:

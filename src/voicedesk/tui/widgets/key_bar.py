@@ -38,8 +38,11 @@ class KeyBar(Widget, can_focus=False):
         self._hover: ShownKey | None = None
 
     def on_mount(self) -> None:
-        self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
-        self._bindings_changed(self.screen)
+        screen = self.screen
+        screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
+        # The screen announces new bindings a frame after a focus change; following the
+        # focus itself puts the keys into the frame that shows the newly focused widget.
+        self.watch(screen, "focused", lambda: self._bindings_changed(screen))
 
     def on_unmount(self) -> None:
         self.screen.bindings_updated_signal.unsubscribe(self)
