@@ -11,9 +11,11 @@ from collections.abc import Callable
 from typing import Any
 
 from textual import on
+from rich.cells import cell_len, set_cell_size
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Input, Select, Static, Switch, TextArea
@@ -101,6 +103,53 @@ class TextPreview(Static, can_focus=True):
         self.action_open()
 
 
+class RowHead(Widget):
+    """A row's first line: dirty mark and label, then its counter and range at the right.
+
+    One widget drawing one line, where four Statics in a Horizontal cost a layout and
+    five widgets per row on every form that is built and shown.
+    """
+
+    COMPONENT_CLASSES = {"row-head--mark", "row-head--label", "row-head--counter", "row-head--over",
+                         "row-head--range"}
+
+    def __init__(self, label: str, range_text: str) -> None:
+        super().__init__(classes="field-head")
+        self.label = label
+        self.range_text = range_text
+        self._dirty = False
+        self._counter = ""
+        self._over = False
+
+    def show(self, *, dirty: bool | None = None, counter: str | None = None, over: bool | None = None) -> None:
+        shown = (self._dirty, self._counter, self._over)
+        self._dirty = shown[0] if dirty is None else dirty
+        self._counter = shown[1] if counter is None else counter
+        self._over = shown[2] if over is None else over
+        if (self._dirty, self._counter, self._over) != shown:
+            self.refresh()
+
+    def render(self) -> Text:
+        style = self.get_component_rich_style
+        right = Text(no_wrap=True)
+        if self._counter:
+            right.append(self._counter, style("row-head--over" if self._over else "row-head--counter"))
+            right.append("  ")
+        right.append(self.range_text, style("row-head--range"))
+        # The label gives way (with an ellipsis) so that the counter and range stay whole.
+        room = self.size.width - 2 - right.cell_len - 1
+        label = self.label if cell_len(self.label) <= room else set_cell_size(self.label, max(room - 1, 0)) + "…"
+        gap = max(1, self.size.width - 2 - cell_len(label) - right.cell_len)
+        return Text.assemble(
+            ("● " if self._dirty else "  ", style("row-head--mark")),
+            (label, style("row-head--label")),
+            " " * gap,
+            right,
+            no_wrap=True,
+            end="",
+        )
+
+
 class FieldRow(Vertical):
     """The form row of one field, bound to the session.
 
@@ -117,8 +166,7 @@ class FieldRow(Vertical):
         self._reloading = False  # the control is being set from the session, not by the user
         self.control: Widget = self._make_control()
         self._message = Static("", classes="field-message", markup=False)
-        self._counter = Static("", classes="field-counter", markup=False)
-        self._mark = Static("", classes="dirty-mark", markup=False)
+        self._head = RowHead(field.label, self._range_text())
         self._control_problem: str | None = None  # a problem only the control can see
         self._shown_message = ""
 
@@ -126,11 +174,7 @@ class FieldRow(Vertical):
 
     def compose(self) -> ComposeResult:
         field = self.field
-        with Horizontal(classes="field-head"):
-            yield self._mark
-            yield Static(field.label, classes="field-label", markup=False)
-            yield self._counter
-            yield Static(self._range_text(), classes="field-range", markup=False)
+        yield self._head
         yield self.control
         yield Static(field.help, classes="field-help", markup=False)
         yield self._message
@@ -205,16 +249,13 @@ class FieldRow(Vertical):
             length = len(value or "")
             limit = self.field.max_length
             text = f"{length:,}/{limit:,}" if limit else f"{length:,} chars"
-            self._counter.update(text, layout=False)  # its width is fixed by the row
-            self._counter.set_class(bool(limit and length > limit), "-over")
+            self._head.show(counter=text, over=bool(limit and length > limit))
 
     def show_state(self, error: str | None, flag: str | None) -> None:
         """Dirty mark, and one message: an error (blocks saving) before a flag (a warning)."""
         dirty = self.session.is_dirty(self.field.name)
         self.set_class(dirty, "-dirty")
-        # Text swaps of a fixed size, never a layout: toggling `visibility` or updating a
-        # Static with its default layout pass would re-lay out the whole screen.
-        self._mark.update("●" if dirty else "", layout=False)
+        self._head.show(dirty=dirty)
         error = error or self._control_problem
         message = error or flag or ""
         if message != self._shown_message:  # a changed message may change the row's height
