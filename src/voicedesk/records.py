@@ -8,32 +8,38 @@ protocol error in `api/`.
 from __future__ import annotations
 
 from functools import cached_property
+from typing import Any, TypeVar
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import ConfigDict, TypeAdapter
+from pydantic.dataclasses import dataclass
+
+# Pydantic dataclasses with slots: validated like models, but an account's thousands of
+# voices take a quarter of the memory that BaseModel instances (a __dict__ each) would.
+_record = dataclass(config=ConfigDict(extra="ignore"), frozen=True, slots=True)
 
 
-class _Record(BaseModel):
-    model_config = ConfigDict(extra="ignore", frozen=True)
-
-
-class Voice(_Record):
+@_record
+class Voice:
     id: int
     name: str
     mode: str  # "pipeline" or "multimodal": the engine type it works with
 
 
-class Language(_Record):
+@_record
+class Language:
     id: int
     name: str
     iso_2: str | None = None
 
 
-class LlmModel(_Record):
+@_record
+class LlmModel:
     id: int
     name: str
 
 
-class PhoneNumber(_Record):
+@_record
+class PhoneNumber:
     id: int
     phone_number: str
     country_code: str | None = None
@@ -43,6 +49,27 @@ class PhoneNumber(_Record):
     @property
     def is_caller_id(self) -> bool:
         return (self.type_label or "").strip().lower() == "caller id"
+
+
+Record = TypeVar("Record", Voice, Language, LlmModel, PhoneNumber)
+_adapters: dict[type, TypeAdapter[Any]] = {}
+
+
+def _adapter(of: Any) -> TypeAdapter[Any]:
+    if of not in _adapters:
+        _adapters[of] = TypeAdapter(of)
+    return _adapters[of]
+
+
+def read_record(record: type[Record], item: object) -> Record:
+    """One record from the server's parsed JSON; raises pydantic.ValidationError."""
+    return _adapter(record).validate_python(item)
+
+
+def read_records(record: type[Record], raw: bytes) -> list[Record]:
+    """A JSON array of records, parsed and checked in one pass, with no dict per item
+    in between (accounts have thousands of voices); raises pydantic.ValidationError."""
+    return _adapter(list[record]).validate_json(raw)  # type: ignore[valid-type]
 
 
 class Lookups:

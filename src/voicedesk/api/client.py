@@ -20,13 +20,13 @@ from contextlib import aclosing
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
-from typing import Any, TypeVar
+from typing import Any
 
 import httpx
 import pydantic
 
 from voicedesk import __version__
-from voicedesk.records import Language, LlmModel, PhoneNumber, Voice
+from voicedesk.records import Language, LlmModel, PhoneNumber, Record, Voice, read_record, read_records
 from voicedesk.secret import Secret
 from voicedesk.text import reveal_controls
 
@@ -62,7 +62,6 @@ _MAYBE_SAVED = (
     "sending again, so nothing is overwritten blindly."
 )
 
-Record = TypeVar("Record", bound=pydantic.BaseModel)
 
 
 @dataclass(frozen=True)
@@ -224,7 +223,12 @@ class ApiClient:
         self, name: str, record: type[Record], params: dict[str, str] | None = None
     ) -> list[Record]:
         path = LOOKUP_PATH.format(name=name)
-        body = await self._get_json(path, params)
+        response = await self._request("GET", path, params=params)
+        try:
+            return read_records(record, response.content)  # the documented bare array
+        except pydantic.ValidationError:
+            pass  # wrapped in {"data": ...}, not JSON, or a bad record: read on to say which
+        body = self._json(response, "GET", path)
         # Documented as a bare array; some hosts wrap it as {"data": [...]}.
         items = body.get("data") if isinstance(body, dict) else body
         if not isinstance(items, list):
@@ -235,7 +239,7 @@ class ApiClient:
         records = []
         for position, item in enumerate(items, start=1):
             try:
-                records.append(record.model_validate(item))
+                records.append(read_record(record, item))
             except pydantic.ValidationError as error:
                 # loc and msg only: str(error) would quote the server's data.
                 first = error.errors()[0]
