@@ -18,7 +18,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
 from textual.widget import Widget
-from textual.widgets import Input, Select, Static, Switch, TextArea
+from textual.widgets import Input, Static, Switch, TextArea
 
 from voicedesk.display import safe_text, shorten
 from voicedesk.fields import Field, Kind, Lookup
@@ -104,19 +104,21 @@ class TextPreview(Static, can_focus=True):
 
 
 class RowHead(Widget):
-    """A row's first line: dirty mark and label, then its counter and range at the right.
+    """A row's two lines above its control: the dirty mark and label, with its counter and
+    range at the right; below them the field's help.
 
-    One widget drawing one line, where four Statics in a Horizontal cost a layout and
-    five widgets per row on every form that is built and shown.
+    One widget, where a Static per part (and a Horizontal for the first line) cost six
+    widgets per row, each with its own task, styles and layout, on every form built.
     """
 
     COMPONENT_CLASSES = {"row-head--mark", "row-head--label", "row-head--counter", "row-head--over",
-                         "row-head--range"}
+                         "row-head--range", "row-head--help"}
 
-    def __init__(self, label: str, range_text: str) -> None:
+    def __init__(self, label: str, range_text: str, help_text: str) -> None:
         super().__init__(classes="field-head")
         self.label = label
         self.range_text = range_text
+        self.help_text = help_text
         self._dirty = False
         self._counter = ""
         self._over = False
@@ -140,11 +142,16 @@ class RowHead(Widget):
         room = self.size.width - 2 - right.cell_len - 1
         label = self.label if cell_len(self.label) <= room else set_cell_size(self.label, max(room - 1, 0)) + "…"
         gap = max(1, self.size.width - 2 - cell_len(label) - right.cell_len)
+        width = max(self.size.width - 2, 1)
+        help_text = self.help_text if cell_len(self.help_text) <= width else (
+            set_cell_size(self.help_text, width - 1) + "…")
         return Text.assemble(
             ("● " if self._dirty else "  ", style("row-head--mark")),
             (label, style("row-head--label")),
             " " * gap,
             right,
+            "\n  ",
+            (help_text, style("row-head--help")),
             no_wrap=True,
             end="",
         )
@@ -165,8 +172,8 @@ class FieldRow(Vertical):
         self._on_edit = on_edit
         self._reloading = False  # the control is being set from the session, not by the user
         self.control: Widget = self._make_control()
-        self._message = Static("", classes="field-message", markup=False)
-        self._head = RowHead(field.label, self._range_text())
+        self._message: Static | None = None  # mounted with the row's first message
+        self._head = RowHead(field.label, self._range_text(), field.help)
         self._control_problem: str | None = None  # a problem only the control can see
         self._shown_message = ""
 
@@ -176,8 +183,6 @@ class FieldRow(Vertical):
         field = self.field
         yield self._head
         yield self.control
-        yield Static(field.help, classes="field-help", markup=False)
-        yield self._message
 
     def _range_text(self) -> str:
         field = self.field
@@ -198,13 +203,11 @@ class FieldRow(Vertical):
         if field.kind is Kind.BOOLEAN:
             return Switch(bool(value), id=control_id)
         if field.kind is Kind.CHOICE:
-            return Select(
-                [(choice.label, choice.value) for choice in field.choices],
-                value=value if value in {c.value for c in field.choices} else Select.NULL,
-                allow_blank=value not in {c.value for c in field.choices},
-                prompt="not set",
-                compact=True,
-                id=control_id,
+            # The same control as the lookups: one widget (a Select is six, with its
+            # overlay), and typing a letter opens it filtered.
+            return SearchSelect(
+                [(choice.label, choice.value) for choice in field.choices], value,
+                id=control_id, title=field.label, placeholder="not set",
             )
         if field.kind is Kind.LOOKUP:
             options = lookup_options(field, self.session)
@@ -238,7 +241,7 @@ class FieldRow(Vertical):
 
     def on_mount(self) -> None:
         self._update_counter()
-        if isinstance(self.control, (Slider, Switch, SearchSelect, Select, Input)):
+        if isinstance(self.control, (Slider, Switch, SearchSelect, Input)):
             # A watcher runs while the control handles the key, before it repaints; its
             # Changed message would only arrive after that repaint.
             self.watch(self.control, "value", self._control_value_changed, init=False)
@@ -260,8 +263,12 @@ class FieldRow(Vertical):
         message = error or flag or ""
         if message != self._shown_message:  # a changed message may change the row's height
             self._shown_message = message
-            self._message.update(message)
-            self._message.display = bool(message)
+            if self._message is not None:
+                self._message.update(message)
+                self._message.display = bool(message)
+            elif message:
+                self._message = Static(message, classes="field-message", markup=False)
+                self.mount(self._message)
         self.set_class(bool(error), "-error")
         self.set_class(bool(flag) and not error, "-flagged")
         if self.field.enabled_by:
@@ -283,13 +290,11 @@ class FieldRow(Vertical):
         control = self.control
         self._control_problem = None
         self._reloading = True
-        with control.prevent(Input.Changed, Switch.Changed, Select.Changed, TextArea.Changed):
+        with control.prevent(Input.Changed, Switch.Changed, TextArea.Changed):
             if isinstance(control, (Slider, SearchSelect)):
                 control.value = value
             elif isinstance(control, Switch):
                 control.value = bool(value)
-            elif isinstance(control, Select):
-                control.value = value if value in {c.value for c in self.field.choices} else Select.NULL
             elif isinstance(control, TextPreview):
                 control.show(value)
             elif isinstance(control, TextArea):
@@ -338,10 +343,7 @@ class FieldRow(Vertical):
     def _control_value_changed(self, value: Any) -> None:
         if self._reloading:
             return
-        if isinstance(self.control, Select):
-            if value is not Select.NULL:
-                self._edit(value)
-        elif isinstance(self.control, Input):
+        if isinstance(self.control, Input):
             if self.field.kind is Kind.LOOKUP:
                 self._lookup_typed(value)
             else:

@@ -29,6 +29,11 @@ from voicedesk.tui.widgets import KeyBar
 if TYPE_CHECKING:
     from voicedesk.tui.app import VoicedeskApp
 
+# After the editor is ready, the other groups' forms are built one by one while the
+# user reads the first, so that a first visit costs what a revisit does.
+BUILD_AHEAD_DELAY = 0.3  # seconds after ready
+BUILD_AHEAD_GAP = 0.02  # between two groups: the keyboard is served in between
+
 # Rows whose choices depend on another field's value.
 _OPTIONS_DEPEND_ON = {"engine_type": "voice_id", "calls_direction": "phone_number_id"}
 
@@ -67,6 +72,7 @@ class EditorScreen(Screen[None]):
         self._shown_labels: dict[int, str] = {}
         self._shown_status = ""
         self.ready = False  # loaded, first group shown, taking input
+        self._builds: dict[Group, asyncio.Task[None]] = {}  # forms built or being built
         self.drafts = DraftStore()
         self._draft_writer = DraftWriter(self.drafts, debounce=1.0)
 
@@ -124,6 +130,7 @@ class EditorScreen(Screen[None]):
         first = next(iter(self.rows.values()))
         first.focus_control()
         self.ready = True
+        self.set_timer(BUILD_AHEAD_DELAY, self._build_ahead)
         await self._offer_draft()
         self.set_interval(0.25, self._write_draft_if_due)
 
@@ -202,16 +209,33 @@ class EditorScreen(Screen[None]):
 
     # --- groups ------------------------------------------------------------------------
 
-    async def show_group(self, group: Group) -> None:
-        """Switch to a group's form, building its rows the first time it is shown."""
+    def _build(self, group: Group) -> asyncio.Task[None]:
+        """The build of a group's rows: started once, awaited by whoever needs the form."""
+        if group not in self._builds:
+            self._builds[group] = asyncio.create_task(self._build_rows(group))
+        return self._builds[group]
+
+    async def _build_rows(self, group: Group) -> None:
         assert self.session is not None
         form = self.query_one(f"#{_group_id(group)}", VerticalScroll)
-        if not form.children:
-            rows = [FieldRow(field, self.session, self._row_edited) for field in fields_in(group)]
-            await form.mount_all(rows)
-            for row in rows:
-                self.rows[row.field.name] = row
-            self.refresh_state()
+        if not form.is_attached:
+            return  # the editor was closed before a build ahead got to this group
+        rows = [FieldRow(field, self.session, self._row_edited) for field in fields_in(group)]
+        await form.mount_all(rows)
+        for row in rows:
+            self.rows[row.field.name] = row
+        self.refresh_state()
+
+    async def _build_ahead(self) -> None:
+        group = next((g for g in GROUPS if g not in self._builds), None)
+        if group is not None and self.is_attached:
+            await self._build(group)
+            self.set_timer(BUILD_AHEAD_GAP, self._build_ahead)
+
+    async def show_group(self, group: Group) -> None:
+        """Switch to a group's form, building its rows if that has not happened yet."""
+        await self._build(group)
+        form = self.query_one(f"#{_group_id(group)}", VerticalScroll)
         self.query_one("#forms", ContentSwitcher).current = form.id
         groups = self.query_one("#groups", OptionList)
         groups.highlighted = GROUPS.index(group)
@@ -528,11 +552,12 @@ class EditorScreen(Screen[None]):
         if not result.failures:
             self.notify("Lists reloaded.", timeout=2)
         # Rows built with a typed-id fallback need their real control now.
-        for group in GROUPS:
-            form = self.query_one(f"#{_group_id(group)}", VerticalScroll)
-            if form.children:
-                for child in list(form.children):
-                    await child.remove()
-                self.rows = {n: r for n, r in self.rows.items() if FIELDS[n].group is not group}
+        # (A build started meanwhile by the build-ahead already uses the new lists.)
+        for group, build in list(self._builds.items()):
+            await build
+            await self.query_one(f"#{_group_id(group)}", VerticalScroll).remove_children()
+            self.rows = {n: r for n, r in self.rows.items() if FIELDS[n].group is not group}
+            del self._builds[group]
         self._shown_state.clear()
         await self.show_group(self.current_group or GROUPS[0])
+        self.set_timer(BUILD_AHEAD_DELAY, self._build_ahead)
