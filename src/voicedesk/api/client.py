@@ -16,6 +16,7 @@ import socket
 import ssl
 import time
 from collections.abc import AsyncIterator, Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import aclosing
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -63,6 +64,15 @@ _MAYBE_SAVED = (
 )
 
 
+def _tls_context_in_background(trust_env: bool) -> Future[ssl.SSLContext]:
+    """Start loading the CA bundle (50-60 ms, mostly in OpenSSL with the GIL released)
+    on a thread of its own, so it overlaps whatever the process does before its first
+    request; the TUI's start-up takes longer than that."""
+    loader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="voicedesk-tls")
+    context = loader.submit(httpx.create_ssl_context, trust_env=trust_env)
+    loader.shutdown(wait=False)
+    return context
+
 
 @dataclass(frozen=True)
 class Page:
@@ -105,6 +115,9 @@ class ApiClient:
         self._backoff = backoff
         self._max_retry_after = max_retry_after
         self._transport = transport
+        # Proxy and certificate settings from the environment would also catch the sandbox.
+        self._trust_env = not _is_loopback(self._url.host)
+        self._tls_context = None if transport else _tls_context_in_background(self._trust_env)
         self._http: httpx.AsyncClient | None = None
         # Monotonic time before which no request starts (the server said to wait).
         self._paused_until = 0.0
@@ -134,8 +147,8 @@ class ApiClient:
             },
             timeout=self._timeout,
             transport=self._transport,
-            # Proxy settings from the environment would also catch the loopback sandbox.
-            trust_env=not _is_loopback(self._url.host),
+            verify=self._tls_context.result() if self._tls_context else True,
+            trust_env=self._trust_env,
         )
         return self
 

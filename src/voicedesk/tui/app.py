@@ -44,6 +44,7 @@ class VoicedeskApp(App[int]):
         else:
             from voicedesk.tui.screens.editor import EditorScreen
 
+            self.lookups()  # in flight while the editor is built; it awaits the same task
             await self.push_screen(EditorScreen(self.initial_assistant_id))
 
     def _on_hangup_save_drafts(self) -> None:
