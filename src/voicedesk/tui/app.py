@@ -44,8 +44,8 @@ class VoicedeskApp(App[int]):
         else:
             from voicedesk.tui.screens.editor import EditorScreen
 
-            self.lookups()  # in flight while the editor is built; it awaits the same task
-            await self.push_screen(EditorScreen(self.initial_assistant_id))
+            # The lists are in flight while the editor is built.
+            await self.push_screen(EditorScreen(self.initial_assistant_id, lookups=self.lookups()))
 
     def _on_hangup_save_drafts(self) -> None:
         """A dropped SSH link sends SIGHUP; a shutdown SIGTERM: write drafts, exit cleanly."""

@@ -11,20 +11,19 @@ from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import ContentSwitcher, LoadingIndicator, OptionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets import ContentSwitcher, LoadingIndicator, Static
 
 from voicedesk.api import ApiError, ValidationError
 from voicedesk.display import format_value, safe_text
 from voicedesk.drafts import Draft, DraftError, DraftStore, DraftWriter
 from voicedesk.fields import FIELDS, GROUPS, Group, fields_in
 from voicedesk.history import History
-from voicedesk.remote import SaveConflict, SaveRefused, save
+from voicedesk.remote import LookupResult, SaveConflict, SaveRefused, save
 from voicedesk.session import Change, EditSession, same_value
 from voicedesk.tui.form import FieldRow
 from voicedesk.tui.screens.conflicts import THEIRS, ConflictScreen
 from voicedesk.tui.screens.modals import Ask
-from voicedesk.tui.widgets import KeyBar
+from voicedesk.tui.widgets import GroupList, KeyBar
 
 if TYPE_CHECKING:
     from voicedesk.tui.app import VoicedeskApp
@@ -61,15 +60,22 @@ class EditorScreen(Screen[None]):
         Binding("r", "retry_load", "Retry", show=False),
     ]
 
-    def __init__(self, assistant_id: int, record: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        assistant_id: int,
+        record: dict[str, Any] | None = None,
+        lookups: asyncio.Task[LookupResult] | None = None,
+    ) -> None:
         super().__init__()
         self.assistant_id = assistant_id
         self._record = record  # from the picker's list, when opened from there
+        # Lists requested before this screen was built: its first load takes them as they
+        # come, failed or not (app.lookups() would start again after a failure).
+        self._early_lookups = lookups
         self.session: EditSession | None = None
         self.rows: dict[str, FieldRow] = {}
         # What the screen shows now, so a keystroke redraws only what changed.
         self._shown_state: dict[str, tuple[Any, ...]] = {}
-        self._shown_labels: dict[int, str] = {}
         self._shown_status = ""
         self.ready = False  # loaded, first group shown, taking input
         self._builds: dict[Group, asyncio.Task[None]] = {}  # forms built or being built
@@ -81,7 +87,7 @@ class EditorScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static(f"Assistant #{self.assistant_id}  ·  {self.app.settings.host}", id="editor-title", markup=False)
         with Horizontal(id="editor-body"):
-            yield OptionList(*[Option(group.value, id=_group_id(group)) for group in GROUPS], id="groups")
+            yield GroupList([group.value for group in GROUPS], id="groups")
             with ContentSwitcher(id="forms", initial="editor-loading"):
                 with Vertical(id="editor-loading"):
                     yield LoadingIndicator()
@@ -92,7 +98,7 @@ class EditorScreen(Screen[None]):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self.query_one("#groups", OptionList).disabled = True
+        self.query_one("#groups", GroupList).disabled = True
         self.load()
 
     # --- loading -----------------------------------------------------------------------
@@ -102,12 +108,13 @@ class EditorScreen(Screen[None]):
         message = self.query_one("#loading-message", Static)
         message.update(f"Loading assistant #{self.assistant_id}…")
         self.query_one(LoadingIndicator).display = True
+        lookups, self._early_lookups = self._early_lookups or self.app.lookups(), None
         try:
             if self._record is not None:
-                record, lookup_result = self._record, await self.app.lookups()
+                record, lookup_result = self._record, await lookups
             else:
                 record, lookup_result = await asyncio.gather(
-                    self.app.client.find_assistant(self.assistant_id), self.app.lookups()
+                    self.app.client.find_assistant(self.assistant_id), lookups
                 )
         except ApiError as error:
             self.query_one(LoadingIndicator).display = False
@@ -122,7 +129,7 @@ class EditorScreen(Screen[None]):
             )
         self.session = EditSession(self.assistant_id, record, lookup_result.lookups)
         self._show_title()
-        groups = self.query_one("#groups", OptionList)
+        groups = self.query_one("#groups", GroupList)
         groups.disabled = False
         groups.highlighted = 0
         await self.show_group(GROUPS[0])
@@ -237,25 +244,22 @@ class EditorScreen(Screen[None]):
         await self._build(group)
         form = self.query_one(f"#{_group_id(group)}", VerticalScroll)
         self.query_one("#forms", ContentSwitcher).current = form.id
-        groups = self.query_one("#groups", OptionList)
-        groups.highlighted = GROUPS.index(group)
+        self.query_one("#groups", GroupList).highlighted = GROUPS.index(group)
 
     @property
     def current_group(self) -> Group | None:
         current = self.query_one("#forms", ContentSwitcher).current
         return next((g for g in GROUPS if _group_id(g) == current), None)
 
-    @on(OptionList.OptionHighlighted, "#groups")
-    async def _group_highlighted(self, event: OptionList.OptionHighlighted) -> None:
-        # Follow the user moving through the sidebar; show_group's own highlight
-        # changes arrive here later and must not switch back.
-        if self.session is not None and event.option_list.has_focus:
-            await self.show_group(GROUPS[event.option_index])
-
-    @on(OptionList.OptionSelected, "#groups")
-    async def _group_selected(self, event: OptionList.OptionSelected) -> None:
-        group = GROUPS[event.option_index]
+    @on(GroupList.Selected, "#groups")
+    async def _group_selected(self, event: GroupList.Selected) -> None:
+        group = GROUPS[event.index]
         await self.focus_field(fields_in(group)[0].name)
+
+    @on(GroupList.Highlighted, "#groups")
+    async def _group_highlighted(self, event: GroupList.Highlighted) -> None:
+        if self.session is not None:  # follow the user moving through the sidebar
+            await self.show_group(GROUPS[event.index])
 
     async def action_next_group(self, offset: int) -> None:
         if self.session is None:
@@ -305,15 +309,13 @@ class EditorScreen(Screen[None]):
             if self._shown_state.get(name) != state:
                 self._shown_state[name] = state
                 row.show_state(problems.get(name), flags.get(name))
-        groups = self.query_one("#groups", OptionList)
+        groups = self.query_one("#groups", GroupList)
         for index, group in enumerate(GROUPS):
             names = [f.name for f in fields_in(group)]
             count = sum(name in dirty for name in names)
             errors = sum(name in problems for name in names)
             label = group.value + (f"  ● {count}" if count else "") + ("  ✗" if errors else "")
-            if self._shown_labels.get(index) != label:  # each replacement redraws the list
-                self._shown_labels[index] = label
-                groups.replace_option_prompt_at_index(index, label)
+            groups.set_label(index, label)
         status = plural(len(dirty), "unsaved change")
         if problems:
             status += f"  ·  {plural(len(problems), 'problem')} to fix"
