@@ -33,6 +33,8 @@ if TYPE_CHECKING:
 BUILD_AHEAD_DELAY = 0.3  # seconds after ready
 BUILD_AHEAD_GAP = 0.02  # between two groups: the keyboard is served in between
 
+SWITCH_FRAME_DELAY = 0.003  # seconds: what switching a group takes before it is drawn
+
 # Rows whose choices depend on another field's value.
 _OPTIONS_DEPEND_ON = {"engine_type": "voice_id", "calls_direction": "phone_number_id"}
 
@@ -100,6 +102,9 @@ class EditorScreen(Screen[None]):
     def on_mount(self) -> None:
         self.query_one("#groups", GroupList).disabled = True
         self.load()
+
+    def on_unmount(self) -> None:
+        self.app.settle_memory()  # so that this screen's widgets can be collected
 
     # --- loading -----------------------------------------------------------------------
 
@@ -235,9 +240,13 @@ class EditorScreen(Screen[None]):
 
     async def _build_ahead(self) -> None:
         group = next((g for g in GROUPS if g not in self._builds), None)
-        if group is not None and self.is_attached:
-            await self._build(group)
-            self.set_timer(BUILD_AHEAD_GAP, self._build_ahead)
+        if not self.is_attached:
+            return
+        if group is None:
+            self.app.settle_memory()  # everything the editor needs is built
+            return
+        await self._build(group)
+        self.set_timer(BUILD_AHEAD_GAP, self._build_ahead)
 
     async def show_group(self, group: Group) -> None:
         """Switch to a group's form, building its rows if that has not happened yet."""
@@ -270,6 +279,10 @@ class EditorScreen(Screen[None]):
 
     async def focus_field(self, name: str) -> None:
         """Show a field's group and put the focus on its control."""
+        if FIELDS[name].group is not self.current_group:
+            # One frame for the switch: the new form's layout would be drawn before the
+            # rows restyled by the focus change report in, and those a frame later.
+            self.app.delay_update(SWITCH_FRAME_DELAY)
         await self.show_group(FIELDS[name].group)
         # At once, before the next layout hides the old form: a focused widget that is
         # hidden hands the focus on by itself, which restyles the screen once more.
