@@ -179,7 +179,7 @@ def bare_process() -> Any:
 
 
 # The peak RSS of the large account's editor is read this long after ready: by then it
-# has built every group's form in the background (EditorScreen.BUILD_AHEAD_DELAY).
+# has built every group's form in the background (editor.BUILD_AHEAD_DELAY and _GAP).
 SETTLE_FOR_MEMORY = 3.0
 
 
