@@ -104,7 +104,8 @@ class EditorScreen(Screen[None]):
         self.load()
 
     def on_unmount(self) -> None:
-        self.app.settle_memory()  # so that this screen's widgets can be collected
+        if self.app.return_code is None:  # not quitting: this screen's widgets can go now
+            self.app.settle_memory()
 
     # --- loading -----------------------------------------------------------------------
 

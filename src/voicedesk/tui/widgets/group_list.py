@@ -19,6 +19,17 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 
+class _LineMessage(Message):
+    def __init__(self, group_list: GroupList, index: int) -> None:
+        super().__init__()
+        self.group_list = group_list
+        self.index = index
+
+    @property
+    def control(self) -> GroupList:
+        return self.group_list
+
+
 class GroupList(Widget, can_focus=True):
     """Up and down move the highlight (posting `Highlighted`); enter or a click chooses
     (posting `Selected`). Setting `highlighted` from code posts nothing."""
@@ -32,25 +43,11 @@ class GroupList(Widget, can_focus=True):
     ]
     COMPONENT_CLASSES = {"group-list--highlight"}
 
-    class Highlighted(Message):
-        def __init__(self, group_list: GroupList, index: int) -> None:
-            super().__init__()
-            self.group_list = group_list
-            self.index = index
+    class Highlighted(_LineMessage):
+        """The user moved the highlight to line `index`."""
 
-        @property
-        def control(self) -> GroupList:
-            return self.group_list
-
-    class Selected(Message):
-        def __init__(self, group_list: GroupList, index: int) -> None:
-            super().__init__()
-            self.group_list = group_list
-            self.index = index
-
-        @property
-        def control(self) -> GroupList:
-            return self.group_list
+    class Selected(_LineMessage):
+        """The user chose line `index` (enter, or a click)."""
 
     def __init__(self, labels: Iterable[str], *, id: str | None = None) -> None:  # noqa: A002 - Textual's name
         super().__init__(id=id)
