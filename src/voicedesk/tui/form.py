@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from textual import on
 from rich.cells import cell_len, set_cell_size
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -180,7 +180,6 @@ class FieldRow(Vertical):
     # --- building ----------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        field = self.field
         yield self._head
         yield self.control
 
