@@ -38,9 +38,9 @@ class VoicedeskApp(App[int]):
     async def on_mount(self) -> None:
         self._on_hangup_save_drafts()
         await self.client.__aenter__()
-        from voicedesk.tui.screens.picker import PickerScreen
-
         if self.initial_assistant_id is None:
+            from voicedesk.tui.screens.picker import PickerScreen
+
             await self.push_screen(PickerScreen())
         else:
             from voicedesk.tui.screens.editor import EditorScreen

@@ -21,7 +21,6 @@ from voicedesk.history import History
 from voicedesk.remote import LookupResult, SaveConflict, SaveRefused, save
 from voicedesk.session import Change, EditSession, same_value
 from voicedesk.tui.form import FieldRow
-from voicedesk.tui.screens.conflicts import THEIRS, ConflictScreen
 from voicedesk.tui.screens.modals import Ask
 from voicedesk.tui.widgets import GroupList, KeyBar
 
@@ -459,6 +458,8 @@ class EditorScreen(Screen[None]):
             try:
                 result = await save(self.app.client, session, history=History())
             except SaveConflict as conflict:
+                from voicedesk.tui.screens.conflicts import THEIRS, ConflictScreen
+
                 self._after_rebase(conflict.adopted)
                 choices = await self.app.push_screen_wait(ConflictScreen(conflict.conflicts, session.lookups))
                 if choices is None:
