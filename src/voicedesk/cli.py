@@ -506,8 +506,14 @@ def sandbox(port: int) -> None:
 @click.pass_obj
 def edit(obj: Context, assistant_id: str | None) -> None:
     """Open the editor (the picker first when no ID is given)."""
+    from voicedesk.api import ApiClient
+
+    opened = None if assistant_id is None else _assistant_id(assistant_id)
+    settings = obj.settings
+    # Made before the TUI is imported: the client's CA bundle loads on a thread meanwhile.
+    client = ApiClient(settings.base_url, settings.api_key.reveal())
     from voicedesk.tui.app import VoicedeskApp
 
-    app = VoicedeskApp(obj.settings, None if assistant_id is None else _assistant_id(assistant_id))
+    app = VoicedeskApp(settings, opened, client=client)
     app.run()
     sys.exit(app.return_code or 0)

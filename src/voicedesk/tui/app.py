@@ -28,11 +28,13 @@ class VoicedeskApp(App[int]):
         Binding("ctrl+q", "quit_app", "Quit", priority=True),
     ]
 
-    def __init__(self, settings: Settings, assistant_id: int | None = None) -> None:
+    def __init__(
+        self, settings: Settings, assistant_id: int | None = None, *, client: ApiClient | None = None
+    ) -> None:
         super().__init__()
         self.settings = settings
         self.initial_assistant_id = assistant_id
-        self.client = ApiClient(settings.base_url, settings.api_key.reveal())
+        self.client = client or ApiClient(settings.base_url, settings.api_key.reveal())
         self._lookups: asyncio.Task[LookupResult] | None = None
 
     async def on_mount(self) -> None:
