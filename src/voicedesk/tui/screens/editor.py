@@ -104,7 +104,7 @@ class EditorScreen(Screen[None]):
 
     def on_unmount(self) -> None:
         if self.app.return_code is None:  # not quitting: this screen's widgets can go now
-            self.app.settle_memory()
+            self.app.collect_closed()
 
     # --- loading -----------------------------------------------------------------------
 
@@ -243,7 +243,7 @@ class EditorScreen(Screen[None]):
         if not self.is_attached:
             return
         if group is None:
-            self.app.settle_memory()  # everything the editor needs is built
+            self.app.keep_loaded()  # everything the editor needs is built
             return
         await self._build(group)
         self.set_timer(BUILD_AHEAD_GAP, self._build_ahead)

@@ -107,7 +107,7 @@ class PickerScreen(Screen[None]):
         self.lookups = result.lookups
         self.rows = {record["id"]: row_cells(record, self.lookups) for record in self.records}
         self.rows_changed()
-        self.app.settle_memory()  # the list is complete
+        self.app.keep_loaded()  # the list is complete
 
     def show_count(self) -> None:
         table = self.query_one("#picker-table", AssistantTable)
