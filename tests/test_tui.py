@@ -50,6 +50,21 @@ async def review_and_send(pilot) -> None:
     await wait_until(pilot, lambda: not isinstance(pilot.app.screen, ReviewScreen))
 
 
+async def test_the_other_groups_are_built_ahead_each_once(sandbox) -> None:
+    from voicedesk.fields import FIELDS, GROUPS
+
+    app = make_app(sandbox, 101)
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await open_editor(pilot)
+        await pilot.press("ctrl+pagedown")  # a visit while the build-ahead is under way
+        await wait_until(pilot, lambda: len(screen.rows) == len(FIELDS))
+        assert screen.current_group is GROUPS[1]
+        assert len(screen.query(FieldRow)) == len(FIELDS)  # no group was built twice
+        edited = await focus_field(pilot, "record_call")  # built ahead, never shown before
+        await pilot.press("space")
+        assert screen.session.dirty == ["record_call"] and edited.has_class("-dirty")
+
+
 async def test_a_slider_step_reviewed_and_saved_sends_that_field_alone(sandbox) -> None:
     app = make_app(sandbox, 101)
     async with app.run_test(size=(120, 36)) as pilot:
