@@ -10,6 +10,7 @@ from textual.pilot import Pilot
 from voicedesk.sandbox import DEMO_API_KEY, Sandbox
 from voicedesk.settings import make_settings
 from voicedesk.tui.app import VoicedeskApp
+from voicedesk.tui.screens.modals import Ask
 
 
 def make_app(sandbox: Sandbox, assistant_id: int | None = None) -> VoicedeskApp:
@@ -28,8 +29,6 @@ async def wait_until(pilot: Pilot, condition: Callable[[], object], timeout: flo
 async def choose(pilot: Pilot, choice: str) -> None:
     """Click a dialog's button once the dialog is drawn, as a person would: a click
     posted before the screen's first layout lands nowhere."""
-    from voicedesk.tui.screens.modals import Ask
-
     def drawn() -> bool:
         screen = pilot.app.screen
         return isinstance(screen, Ask) and any(b.id == f"choice-{choice}" and b.region for b in screen.query("Button"))

@@ -90,10 +90,9 @@ class TextPreview(Static, can_focus=True):
         pass
 
     def show(self, value: str | None) -> None:
-        text = value or ""
-        lines = text.splitlines()[: self.PREVIEW_LINES]
-        shown = "\n".join(shorten(safe_text(line), 200) for line in lines) or "(empty)"
-        more = len(text.splitlines()) > self.PREVIEW_LINES
+        lines = (value or "").splitlines()[: self.PREVIEW_LINES + 1]  # once: it may be 200 KB
+        shown = "\n".join(shorten(safe_text(line), 200) for line in lines[: self.PREVIEW_LINES]) or "(empty)"
+        more = len(lines) > self.PREVIEW_LINES
         self.update(f"{shown}{chr(10) + '…' if more else ''}")
 
     def action_open(self) -> None:
@@ -225,7 +224,7 @@ class FieldRow(Vertical):
         if field.kind is Kind.LONG_TEXT:
             return TextArea(
                 _text_of(value, keep="\n\t"), soft_wrap=True, compact=True, id=control_id,
-                classes=f"long-text -{field.name.split('.')[0].replace('_', '-')}",
+                classes=f"-{field.name.split('.')[0].replace('_', '-')}",
             )
         if field.kind is Kind.KEY_VALUE:
             return KeyValueEditor(_rows_shown(value or {}), id=control_id)

@@ -67,10 +67,6 @@ class GroupList(Widget, can_focus=True):
             self._highlighted = index
             self._refresh_line(index)
 
-    @property
-    def labels(self) -> list[str]:
-        return list(self._labels)
-
     def set_label(self, index: int, label: str) -> None:
         if self._labels[index] != label:
             self._labels[index] = label
