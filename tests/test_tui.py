@@ -62,7 +62,7 @@ async def test_the_other_groups_are_built_ahead_each_once(sandbox) -> None:
         assert len(screen.query(FieldRow)) == len(FIELDS)  # no group was built twice
         edited = await focus_field(pilot, "record_call")  # built ahead, never shown before
         await pilot.press("space")
-        assert screen.session.dirty == ["record_call"] and edited.has_class("-dirty")
+        assert screen.session.dirty == ["record_call"] and edited.bar == "dirty-focus"
 
 
 async def test_a_slider_step_reviewed_and_saved_sends_that_field_alone(sandbox) -> None:
@@ -91,8 +91,37 @@ async def test_editing_a_field_back_leaves_nothing_dirty(sandbox) -> None:
         row = await focus_field(pilot, "max_silence_duration")
         await pilot.press("right", "right", "left", "left")
         assert screen.session.dirty == []
-        assert not row.has_class("-dirty")
+        assert row.bar == "focus"
         assert "0 unsaved changes" in str(screen.query_one("#status", Static).render())
+
+
+async def test_the_bar_at_a_rows_left_follows_focus_edits_errors_and_the_theme(sandbox) -> None:
+    def bar_colour(row: FieldRow):
+        return row.styles.outline_left[1]
+
+    def component(row: FieldRow, name: str):
+        return row.get_component_styles(f"field-row--{name}")
+
+    app = make_app(sandbox, 101)
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await open_editor(pilot)
+        name_row = screen.rows["assistant_name"]
+        assert name_row.bar == "focus" and bar_colour(name_row) == component(name_row, "focus").color
+        speed = await focus_field(pilot, "speech_speed")
+        assert name_row.bar is None and name_row.styles.outline_left[0] == "blank"
+        assert speed.bar == "focus" and speed.styles.background == component(speed, "focus").background
+        await pilot.press("right")
+        assert speed.bar == "dirty-focus" and bar_colour(speed) == component(speed, "dirty-focus").color
+        await focus_field(pilot, "assistant_name")
+        assert speed.bar == "dirty" and bar_colour(speed) == component(speed, "dirty").color
+        assert speed.styles.background.a == 0
+        name_row.control.value = ""  # a name is required
+        await wait_until(pilot, lambda: name_row.bar == "error")
+        assert bar_colour(name_row) == component(name_row, "error").color
+        before = bar_colour(speed)
+        app.theme = "nord"  # a warning colour of its own
+        await pilot.pause()
+        assert bar_colour(speed) == component(speed, "dirty").color != before
 
 
 async def test_ctrl_z_reverts_the_focused_field(sandbox) -> None:
@@ -101,11 +130,11 @@ async def test_ctrl_z_reverts_the_focused_field(sandbox) -> None:
         screen = await open_editor(pilot)
         row = await focus_field(pilot, "assistant_name")
         await pilot.press("end", *"X2")
-        assert screen.session.value("assistant_name").endswith("X2") and row.has_class("-dirty")
+        assert screen.session.value("assistant_name").endswith("X2") and row.bar == "dirty-focus"
         await pilot.press("ctrl+z")
         assert screen.session.dirty == []
         assert row.control.value == "Bright Smile Dental – Reception"
-        assert not row.has_class("-dirty")
+        assert row.bar == "focus"
 
 
 async def test_revert_all_asks_then_reverts_everything(sandbox) -> None:
@@ -368,7 +397,7 @@ async def test_the_system_prompt_is_edited_in_a_screen_of_its_own(sandbox) -> No
         await pilot.press("escape")
         await wait_until(pilot, lambda: app.screen is screen)
         assert screen.session.value("system_prompt") == original + " Always be kind."
-        assert screen.rows["system_prompt"].has_class("-dirty")
+        assert screen.rows["system_prompt"].bar == "dirty-focus"
         await review_and_send(pilot)
         await wait_until(pilot, lambda: not screen.session.dirty)
     [put] = puts(sandbox)

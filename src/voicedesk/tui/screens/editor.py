@@ -78,6 +78,7 @@ class EditorScreen(Screen[None]):
         # What the screen shows now, so a keystroke redraws only what changed.
         self._shown_state: dict[str, tuple[Any, ...]] = {}
         self._shown_status = ""
+        self._marked_row: FieldRow | None = None  # the row that shows the focus
         self.ready = False  # loaded, first group shown, taking input
         self._builds: dict[Group, asyncio.Task[None]] = {}  # forms built or being built
         self.drafts = DraftStore()
@@ -100,6 +101,9 @@ class EditorScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#groups", GroupList).disabled = True
+        # The rows draw their own focus marks (see FieldRow), in the frame of the move.
+        self.watch(self, "focused", self._mark_focused_row, init=False)
+        self.app.theme_changed_signal.subscribe(self, lambda _theme: self._repaint_bars())
         self.load()
 
     def on_unmount(self) -> None:
@@ -339,6 +343,19 @@ class EditorScreen(Screen[None]):
             line = self.query_one("#status", Static)
             line.update(status, layout=False)  # one line, always: no layout pass
             line.set_class(bool(dirty), "-dirty")
+
+    def _mark_focused_row(self) -> None:
+        row = self.focused_row()
+        if row is not self._marked_row:
+            if self._marked_row is not None:
+                self._marked_row.show_focus(False)
+            if row is not None:
+                row.show_focus(True)
+            self._marked_row = row
+
+    def _repaint_bars(self) -> None:
+        for row in self.rows.values():
+            row.paint_bar()
 
     def reload_rows(self) -> None:
         for row in self.rows.values():
