@@ -32,7 +32,6 @@ if TYPE_CHECKING:
 BUILD_AHEAD_DELAY = 0.05  # seconds after ready: the first group is drawn by then
 BUILD_AHEAD_GAP = 0.02  # between two groups: the keyboard is served in between
 
-SWITCH_FRAME_DELAY = 0.003  # seconds a group switch holds the screen's updates (see focus_field)
 
 # Rows whose choices depend on another field's value.
 _OPTIONS_DEPEND_ON = {"engine_type": "voice_id", "calls_direction": "phone_number_id"}
@@ -283,10 +282,6 @@ class EditorScreen(Screen[None]):
 
     async def focus_field(self, name: str) -> None:
         """Show a field's group and put the focus on its control."""
-        if FIELDS[name].group is not self.current_group:
-            # One frame for the switch: the new form's layout would be drawn before the
-            # rows restyled by the focus change report in, and those a frame later.
-            self.app.delay_update(SWITCH_FRAME_DELAY)
         await self.show_group(FIELDS[name].group)
         # At once, before the next layout hides the old form: a focused widget that is
         # hidden hands the focus on by itself, which restyles the screen once more.
