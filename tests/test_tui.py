@@ -100,7 +100,7 @@ async def test_the_bar_at_a_rows_left_follows_focus_edits_errors_and_the_theme(s
         return row.styles.outline_left[1]
 
     def component(row: FieldRow, name: str):
-        return row.get_component_styles(f"field-row--{name}")
+        return row.screen.get_component_styles(f"field-row--{name}")
 
     app = make_app(sandbox, 101)
     async with app.run_test(size=(120, 36)) as pilot:

@@ -165,12 +165,13 @@ class FieldRow(Vertical):
     that shows the control's own change, where a message would come a frame later.
 
     The bar at the row's left (error, unsaved, focused) and the focused row's background
-    are inline styles, in the colours of the component classes below. A class or a
-    `:focus-within` rule would make Textual restyle the row, its head and its control
-    (about 2.5 ms) on every dirty toggle and every focus move.
+    are inline styles, in the colours of the screen's component classes `BAR_CLASSES`
+    (declared once on the screen: on every row they would cost a virtual node each). A
+    class or a `:focus-within` rule would make Textual restyle the row, its head and its
+    control (about 2.5 ms) on every dirty toggle and every focus move.
     """
 
-    COMPONENT_CLASSES = {"field-row--focus", "field-row--dirty", "field-row--dirty-focus", "field-row--error"}
+    BAR_CLASSES = frozenset({"field-row--focus", "field-row--dirty", "field-row--dirty-focus", "field-row--error"})
 
     def __init__(self, field: Field, session: EditSession, on_edit: Callable[[FieldRow], None]) -> None:
         super().__init__(id=f"row-{field.name.replace('.', '-')}", classes="field-row")
@@ -300,12 +301,12 @@ class FieldRow(Vertical):
 
     def paint_bar(self) -> None:
         """Draw the bar and the background (again after a theme change)."""
-        bar = self.bar
+        bar, colours = self.bar, self.screen.get_component_styles
         # Always an edge ("blank" when there is no bar): adding or removing one would
         # lay out the screen, changing its colour only repaints the row.
-        colour = self.get_component_styles(f"field-row--{bar}").color if bar else TRANSPARENT
+        colour = colours(f"field-row--{bar}").color if bar else TRANSPARENT
         self.styles.outline_left = ("thick" if bar else "blank", colour)
-        background = self.get_component_styles("field-row--focus").background if self._focused else TRANSPARENT
+        background = colours("field-row--focus").background if self._focused else TRANSPARENT
         if background != self.styles.background:
             self.styles.background = background
             # What the row's widgets drew is cached with the background they drew on.

@@ -48,6 +48,8 @@ def plural(count: int, noun: str) -> str:
 class EditorScreen(Screen[None]):
     app: VoicedeskApp
 
+    COMPONENT_CLASSES = FieldRow.BAR_CLASSES  # the colours its rows draw their bars in
+
     BINDINGS = [
         Binding("ctrl+s", "review", "Review & save", priority=True),
         Binding("ctrl+f", "find", "Find field", priority=True),
