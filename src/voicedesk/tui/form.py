@@ -301,6 +301,8 @@ class FieldRow(Vertical):
 
     def paint_bar(self) -> None:
         """Draw the bar and the background (again after a theme change)."""
+        if not self.is_attached:
+            return  # no screen to take the colours from: the editor closed meanwhile
         bar, colours = self.bar, self.screen.get_component_styles
         # Always an edge ("blank" when there is no bar): adding or removing one would
         # lay out the screen, changing its colour only repaints the row.
