@@ -17,7 +17,7 @@ from textual.timer import Timer
 from textual.widgets import Static, TextArea
 
 from voicedesk.text import reveal_controls
-from voicedesk.tui.widgets import KeyBar
+from voicedesk.tui.widgets import KeyBar, LargeTextArea
 
 if TYPE_CHECKING:
     from voicedesk.tui.form import FieldRow
@@ -42,7 +42,7 @@ class PromptEditorScreen(Screen[None]):
         field = self.row.field
         value = self.row.session.value(field.name) or ""
         yield Static("", id="prompt-title", markup=False)
-        yield TextArea(reveal_controls(value, keep="\n\t"), soft_wrap=True, id="prompt-text")
+        yield LargeTextArea(reveal_controls(value, keep="\n\t"), soft_wrap=True, id="prompt-text")
         yield KeyBar()
 
     def on_mount(self) -> None:
