@@ -434,6 +434,25 @@ async def bare_keystrokes(series: Series, n: int) -> None:
             await settle()
 
 
+async def bare_pane_switches(series: Series, n: int) -> None:
+    from textual.widgets import ContentSwitcher, Input
+
+    app = bare_app.BarePanesApp()
+    async with app.run_test(size=TERM_SIZE):
+        probe = FrameProbe(app)
+        for box in app.query(Input):
+            box.cursor_blink = False
+        switcher = app.query_one(ContentSwitcher)
+        await wait_for(lambda: app.query_one("#input-0-0", Input).has_focus)
+        await settle(0.3)
+        for _ in range(n):
+            pane = "pane-1" if switcher.current == "pane-0" else "pane-0"
+            first = app.query_one(f"#input-{pane[-1]}-0", Input)
+            series.add(await probe.keystroke("ctrl+pagedown", lambda p=pane, f=first: (
+                switcher.current == p and f.has_focus)))
+            await settle()
+
+
 async def picker_keystrokes(series: Series, n: int) -> None:
     from textual.widgets import Input
 
@@ -595,6 +614,8 @@ async def measure_interactive(report: Report, n: int, editors: int) -> None:
     await picker_keystrokes(picker, n)
     await editor_keystrokes(report, n, editors)
     await bare_keystrokes(bare, n - n // 2)
+    panes = report.series_of("bare app pane switch (reference for group switches)")
+    await bare_pane_switches(panes, n)
     names = [
         "picker filter keystroke (2,000 rows)",
         "voice search keystroke (2,500 voices)",
@@ -604,7 +625,8 @@ async def measure_interactive(report: Report, n: int, editors: int) -> None:
         "group switch, revisit",
     ]
     show(bare)
-    for name in names + ["voice search opened (enter on Voice)",
+    for name in names + ["bare app pane switch (reference for group switches)",
+                         "voice search opened (enter on Voice)",
                          "prompt editor opened (enter on System prompt)"]:
         if report.series[name].samples:
             show(report.series[name])
@@ -618,6 +640,14 @@ async def measure_interactive(report: Report, n: int, editors: int) -> None:
             f"3. {name} / bare keystroke (p95)",
             f"{series.p95:.1f} ms / {bare.p95:.1f} ms", series.p95 / bare.p95, 2.0,
         )
+    # Not a target: a group switch against what any full-screen switch costs in Textual.
+    for name in ("group switch, first visit (builds the form)", "group switch, revisit"):
+        series = report.series[name]
+        if series.samples and panes.samples:
+            ratio = series.p95 / panes.p95
+            report.facts[f"{name} / bare pane switch (p95)"] = round(ratio, 2)
+            log(f"  {name} / bare pane switch (p95, not a target): "
+                f"{series.p95:.1f} ms / {panes.p95:.1f} ms = {ratio:.2f}")
 
 
 # --- 5: bytes on the wire ----------------------------------------------------------------
