@@ -96,7 +96,10 @@ class EditorScreen(Screen[None]):
                     yield LoadingIndicator()
                     yield Static(f"Loading assistant #{self.assistant_id}…", id="loading-message", markup=False)
                 for group in GROUPS:
-                    yield VerticalScroll(id=_group_id(group), classes="group-form")
+                    # Not focusable: the focus goes to the fields. A focused form took the
+                    # focus while the editor loaded, and handing it to the first field
+                    # restyled the whole form (10 ms).
+                    yield VerticalScroll(id=_group_id(group), classes="group-form", can_focus=False)
         yield Static("", id="status", markup=False)
         yield KeyBar()
 
