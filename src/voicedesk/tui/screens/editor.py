@@ -32,7 +32,6 @@ if TYPE_CHECKING:
 BUILD_AHEAD_DELAY = 0.05  # seconds after ready: the first group is drawn by then
 BUILD_AHEAD_GAP = 0.02  # between two groups: the keyboard is served in between
 
-
 # Rows whose choices depend on another field's value.
 _OPTIONS_DEPEND_ON = {"engine_type": "voice_id", "calls_direction": "phone_number_id"}
 
