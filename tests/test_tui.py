@@ -3,10 +3,14 @@ and state are the evidence."""
 
 from __future__ import annotations
 
+import gc
+import weakref
+
 import pytest
 from textual.widgets import Input, OptionList, Static, Switch
 from tui_helpers import choose, make_app, puts, wait_until
 
+from voicedesk.fields import FIELDS, GROUPS
 from voicedesk.sandbox import Fault, Sandbox
 from voicedesk.tui.form import FieldRow
 from voicedesk.tui.screens.editor import EditorScreen
@@ -51,8 +55,6 @@ async def review_and_send(pilot) -> None:
 
 
 async def test_the_other_groups_are_built_ahead_each_once(sandbox) -> None:
-    from voicedesk.fields import FIELDS, GROUPS
-
     app = make_app(sandbox, 101)
     async with app.run_test(size=(120, 36)) as pilot:
         screen = await open_editor(pilot)
@@ -267,6 +269,24 @@ async def test_the_picker_filters_and_opens(sandbox) -> None:
         assert screen.assistant_id == 101
         await pilot.press("escape")
         await wait_until(pilot, lambda: isinstance(app.screen, PickerScreen))
+
+
+async def test_an_editor_left_for_the_picker_is_freed(sandbox) -> None:
+    app = make_app(sandbox)
+    async with app.run_test(size=(120, 36)) as pilot:
+        table = app.screen.query_one("#picker-table", AssistantTable)
+        await wait_until(pilot, lambda: table.row_count == 14)
+        await pilot.press("enter")
+        screen = await open_editor(pilot)
+        await wait_until(pilot, lambda: len(screen.rows) == len(FIELDS))  # every form built
+        closed = weakref.ref(screen)
+        del screen
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: isinstance(app.screen, PickerScreen))
+        await pilot.pause()
+        gc.unfreeze()  # the app freezes what it keeps; let a full collection see it all
+        gc.collect()
+        assert closed() is None
 
 
 async def test_the_picker_keeps_the_cursor_on_its_assistant_while_filtering(sandbox) -> None:

@@ -110,6 +110,8 @@ class EditorScreen(Screen[None]):
         self.load()
 
     def on_unmount(self) -> None:
+        # Its callback holds this screen: subscribed, the app's signal would keep it alive.
+        self.app.theme_changed_signal.unsubscribe(self)
         if self.app.return_code is None:  # not quitting: this screen's widgets can go now
             self.app.collect_closed()
 
