@@ -331,7 +331,7 @@ class FieldRow(Vertical):
         control = self.control
         self._control_problem = None
         self._reloading = True
-        with control.prevent(Input.Changed, Switch.Changed, TextArea.Changed):
+        with control.prevent(Input.Changed, TextArea.Changed):
             if isinstance(control, (Slider, SearchSelect)):
                 control.value = value
             elif isinstance(control, Switch):

@@ -248,9 +248,9 @@ class EditorScreen(Screen[None]):
         self.refresh_state()
 
     async def _build_ahead(self) -> None:
-        group = next((g for g in GROUPS if g not in self._builds), None)
         if not self.is_attached:
             return
+        group = next((g for g in GROUPS if g not in self._builds), None)
         if group is None:
             self.app.keep_loaded()  # everything the editor needs is built
             return

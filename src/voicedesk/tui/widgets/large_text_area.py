@@ -31,7 +31,9 @@ class LargeTextArea(TextArea):
 
     def edit(self, edit: Edit) -> EditResult:
         selection = self.selection
-        before = (self.scroll_offset, self.document.line_count, self.wrapped_document.height)
+        # The virtual size is the wrapped height (TextArea sets it after each edit): reading
+        # it costs nothing, where `wrapped_document.height` sums every line's wraps.
+        before = (self.scroll_offset, self.virtual_size)
         touched = [edit.top[0], edit.bottom[0], selection.start[0], selection.end[0], *self._bracket_lines()]
         self._in_edit, self._repaint_asked = True, False
         try:
@@ -39,8 +41,7 @@ class LargeTextArea(TextArea):
         finally:
             self._in_edit = False
         if self._repaint_asked:
-            after = (self.scroll_offset, self.document.line_count, self.wrapped_document.height)
-            if after != before:
+            if (self.scroll_offset, self.virtual_size) != before:  # lines moved: all of them
                 super().refresh()
             else:
                 touched += [result.end_location[0], *self._bracket_lines()]
