@@ -31,3 +31,12 @@ def test_only_api_and_sandbox_import_httpx() -> None:
         and path.relative_to(PACKAGE).parts[0] not in ("api", "sandbox")
     ]
     assert offenders == []
+
+
+def test_the_editor_starts_without_pydantic_or_the_httpx_command_line() -> None:
+    # Both cost a cold start tens of milliseconds; the editor's first screen needs neither
+    # (pydantic checks typed values later, on demand; httpx's CLI is never run).
+    loaded = imports_of("voicedesk.cli, voicedesk.api, voicedesk.tui.app, voicedesk.tui.screens.editor")
+    assert "voicedesk.tui.screens.editor" in loaded
+    assert not {name for name in loaded if name.split(".")[0] == "pydantic"}
+    assert "rich.progress" not in loaded and "pygments" not in loaded  # what httpx._main brings

@@ -1,3 +1,3 @@
-from voicedesk.cli import main
+from voicedesk.startup import main
 
 main()

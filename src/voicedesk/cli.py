@@ -28,6 +28,7 @@ from voicedesk.settings import (
     read_key_file,
     write_config,
 )
+from voicedesk.startup import long_lived
 
 EXIT_OK, EXIT_CHANGES, EXIT_ERROR = 0, 1, 2
 T = TypeVar("T")
@@ -506,13 +507,15 @@ def sandbox(port: int) -> None:
 @click.pass_obj
 def edit(obj: Context, assistant_id: str | None) -> None:
     """Open the editor (the picker first when no ID is given)."""
-    from voicedesk.api import ApiClient
+    with long_lived():
+        from voicedesk.api import ApiClient
 
     opened = None if assistant_id is None else _assistant_id(assistant_id)
     settings = obj.settings
     # Made before the TUI is imported: the client's CA bundle loads on a thread meanwhile.
     client = ApiClient(settings.base_url, settings.api_key.reveal())
-    from voicedesk.tui.app import VoicedeskApp
+    with long_lived():
+        from voicedesk.tui.app import VoicedeskApp
 
     app = VoicedeskApp(settings, opened, client=client)
     app.run()

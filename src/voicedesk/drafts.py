@@ -24,7 +24,6 @@ from pathlib import Path
 from typing import Any
 
 from voicedesk.fields import FIELDS
-from voicedesk.model import TypeProblem, check_types
 from voicedesk.paths import ensure_private_dir, state_dir
 from voicedesk.session import EditSession, same_value
 
@@ -264,6 +263,9 @@ def _edits(document: dict[str, Any]) -> dict[str, DraftEdit]:
             raise _Unreadable(f"field {name!r} is not a {{base, value}} pair")
         edits[name] = DraftEdit(entry["base"], entry["value"])
     # A value of the wrong type would reach the form's widgets; the model says what fits.
+    # (Imported here: pydantic is not needed on the way to the editor's first screen.)
+    from voicedesk.model import TypeProblem, check_types
+
     try:
         check_types({name: edit.base for name, edit in edits.items()})
         check_types({name: edit.value for name, edit in edits.items()})

@@ -14,6 +14,7 @@ import logging
 import math
 import socket
 import ssl
+import sys
 import time
 from collections.abc import AsyncIterator, Callable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -23,11 +24,16 @@ from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 from typing import Any
 
-import httpx
-import pydantic
+# httpx imports its own command-line client when click and rich are installed, as they
+# are here: rich's progress bars and pygments, about 20 ms of every start for a tool
+# voicedesk never runs. With None in its place that import fails, and httpx stands a
+# stub in for its `main`.
+sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
+
+import httpx  # noqa: E402
 
 from voicedesk import __version__
-from voicedesk.records import Language, LlmModel, PhoneNumber, Record, Voice, read_record, read_records
+from voicedesk.records import Language, LlmModel, PhoneNumber, Record, RecordError, Voice, read_records
 from voicedesk.secret import Secret
 from voicedesk.text import reveal_controls
 
@@ -237,10 +243,6 @@ class ApiClient:
     ) -> list[Record]:
         path = LOOKUP_PATH.format(name=name)
         response = await self._request("GET", path, params=params)
-        try:
-            return read_records(record, response.content)  # the documented bare array
-        except pydantic.ValidationError:
-            pass  # wrapped in {"data": ...}, not JSON, or a bad record: read on to say which
         body = self._json(response, "GET", path)
         # Documented as a bare array; some hosts wrap it as {"data": [...]}.
         items = body.get("data") if isinstance(body, dict) else body
@@ -249,19 +251,12 @@ class ApiClient:
                 f"The server answered GET {path} with {_describe(body)}; expected a JSON array "
                 f'(or an object with a "data" array). {self._base_url_hint()}'
             )
-        records = []
-        for position, item in enumerate(items, start=1):
-            try:
-                records.append(read_record(record, item))
-            except pydantic.ValidationError as error:
-                # loc and msg only: str(error) would quote the server's data.
-                first = error.errors()[0]
-                field = ".".join(str(part) for part in first["loc"]) or "record"
-                raise ProtocolError(
-                    f"The server answered GET {path} with a record the client cannot read "
-                    f"(item {position}, {field}: {first['msg']})."
-                ) from None
-        return records
+        try:
+            return read_records(record, items)
+        except RecordError as error:  # names the key, never the server's data
+            raise ProtocolError(
+                f"The server answered GET {path} with a record the client cannot read ({error})."
+            ) from None
 
     # -- paging -------------------------------------------------------------------
 

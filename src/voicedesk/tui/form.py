@@ -23,7 +23,6 @@ from textual.widgets import Input, Static, Switch, TextArea
 
 from voicedesk.display import safe_text, shorten
 from voicedesk.fields import Field, Kind, Lookup
-from voicedesk.parsing import ParseError, parse_value
 from voicedesk.records import Lookups
 from voicedesk.session import EditSession, same_value
 from voicedesk.text import restore_controls, reveal_controls
@@ -411,6 +410,10 @@ class FieldRow(Vertical):
         self._edit(self._text_value(event.text_area.text))
 
     def _lookup_typed(self, text: str) -> None:
+        # Imported here: only a field whose list failed to load parses typed text, and
+        # parsing brings pydantic, which the way to the first screen does without.
+        from voicedesk.parsing import ParseError, parse_value
+
         if not text.strip():
             self._edit(None, None if self.field.nullable else f"{self.field.label} must be set.")
             return
