@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import os
+from zoneinfo import TZPATH, available_timezones
+
 import pytest
 from factories import lookups, record
 
 from voicedesk.fields import FIELDS
 from voicedesk.model import TypeProblem, check_types
 from voicedesk.parsing import ParseError, parse_value
-from voicedesk.validation import check_field, flags, problems
+from voicedesk.validation import check_field, flags, is_timezone, problems
 from voicedesk.wire import read_record
 
 
@@ -142,3 +145,19 @@ def test_unparseable_text_names_the_field(name, text, fragment) -> None:
     with pytest.raises(ParseError) as raised:
         parse_value(FIELDS[name], text, lookups())
     assert str(raised.value).startswith(name) and fragment in str(raised.value)
+
+
+def test_a_time_zone_is_checked_without_listing_them_all_and_as_the_list_would() -> None:
+    zones = available_timezones()
+    names = set(zones) | {
+        "", "/", "./UTC", "Europe//Berlin", "Europe/../Europe/Berlin", "Europe/Berlin/", "utc",
+        "../../etc/passwd", "/etc/passwd", "posixrules", "right/UTC", "posix/UTC", "Europe",
+    }
+    for root in filter(os.path.isdir, TZPATH):  # every file and folder there, zone or not
+        for folder, subfolders, files in os.walk(root, followlinks=True):
+            relative = os.path.relpath(folder, root)
+            names.update(os.path.normpath(os.path.join(relative, name)).replace(os.sep, "/")
+                         for name in files + subfolders)
+    assert len(names) > len(zones)
+    assert {name for name in names if is_timezone(name)} == names & zones
+    assert not is_timezone(None) and not is_timezone(7)

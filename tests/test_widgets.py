@@ -401,6 +401,26 @@ async def test_unknown_value_is_shown_and_flagged() -> None:
         assert app.changes == []
 
 
+async def test_options_given_as_a_function_are_listed_when_the_picker_opens() -> None:
+    listed = []
+
+    def zones() -> list[tuple[str, str]]:
+        listed.append(True)
+        return [("Europe/Berlin", "Europe/Berlin"), ("Europe/Paris", "Europe/Paris")]
+
+    select = SearchSelect(zones, "Europe/Paris")
+    app = WidgetApp(select)
+    async with app.run_test() as pilot:
+        assert "Europe/Paris" in select.render().plain and not select.unknown
+        assert listed == []  # shown as it is: the labels are the values
+        picker = await open_picker(pilot, select)
+        assert picker.shown_labels == ["Europe/Berlin", "Europe/Paris"] and listed == [True]
+        await pilot.press("escape")
+        select.value = "Mars/Olympus"  # listed now: a value off the list is flagged
+        assert select.unknown and select.label == "Mars/Olympus (not in the list)"
+        assert listed == [True]
+
+
 async def test_unset_value_shows_the_placeholder() -> None:
     select = SearchSelect(LANGUAGES, None, placeholder="Pick a language")
     app = WidgetApp(select)

@@ -57,6 +57,9 @@ _MATCH_STYLE = "bold underline $text-accent"
 # Queries whose matches are kept per option list (for narrowing and for erasing).
 _REMEMBERED_QUERIES = 32
 
+Options = Sequence[tuple[str, Hashable]] | Callable[[], Sequence[tuple[str, Hashable]]]
+"""(label, value) pairs, or a function that lists them when needed (see set_options)."""
+
 # Ranks of how a query word matches a label (lower is better); a multi-word query's
 # rank is the sum over its words, then how spread out and where its fuzzily matched
 # words are, then the caller's order.
@@ -621,7 +624,7 @@ class SearchSelect(Widget, can_focus=True):
 
     def __init__(
         self,
-        options: Sequence[tuple[str, Hashable]],
+        options: Options,
         value: Hashable | None,
         *,
         allow_none: str | None = None,
@@ -635,25 +638,42 @@ class SearchSelect(Widget, can_focus=True):
         self.placeholder = placeholder
         self.title = title
         self._entries: list[tuple[str, Hashable | None]] = []
+        self._positions: dict[Hashable | None, int] = {}
+        self._unlisted: Callable[[], Sequence[tuple[str, Hashable]]] | None = None
         self._catalog: _Catalog | None = None  # the labels prepared for the picker
         self.set_reactive(SearchSelect.value, value)
         self.set_options(options)
 
-    def set_options(self, options: Sequence[tuple[str, Hashable]]) -> None:
-        """Replace the options; the current value stays, even if no longer listed."""
-        entries = list(options)
+    def set_options(self, options: Options) -> None:
+        """Replace the options; the current value stays, even if no longer listed.
+
+        A function in place of the list is called when the list is first needed (to open
+        it, or for `options`): for a list that takes long to make and whose labels are its
+        values, which the control shows as they are meanwhile (the time zones).
+        """
+        self._unlisted = options if callable(options) else None
+        self._list([] if callable(options) else options)
+
+    def _list(self, options: Sequence[tuple[str, Hashable]]) -> None:
+        entries: list[tuple[str, Hashable | None]] = list(options)
         if self.allow_none is not None:
             entries.insert(0, (self.allow_none, None))
         self._entries = entries
         self._catalog = None
-        self._positions: dict[Hashable | None, int] = {}
+        self._positions = {}
         for index, (_, value) in enumerate(entries):
             self._positions.setdefault(value, index)
         self._refresh_display()
 
+    def _listed(self) -> None:
+        if self._unlisted is not None:
+            make, self._unlisted = self._unlisted, None
+            self._list(make())
+
     @property
     def options(self) -> list[tuple[str, Hashable | None]]:
         """The entries offered, including the `allow_none` one."""
+        self._listed()
         return list(self._entries)
 
     def _index_of(self, value: Hashable | None) -> int | None:
@@ -662,6 +682,8 @@ class SearchSelect(Widget, can_focus=True):
     @property
     def label(self) -> str:
         """The text the control shows for the current value."""
+        if self._unlisted is not None and self.value is not None:
+            return str(self.value)  # not listed yet: the labels are the values
         index = self._index_of(self.value)
         if index is not None:
             return self._entries[index][0]
@@ -671,8 +693,8 @@ class SearchSelect(Widget, can_focus=True):
 
     @property
     def unknown(self) -> bool:
-        """True when the current value is not among the options."""
-        return self.value is not None and self._index_of(self.value) is None
+        """True when the current value is not among the options (once they are listed)."""
+        return self._unlisted is None and self.value is not None and self._index_of(self.value) is None
 
     def watch_value(self) -> None:
         self._refresh_display()
@@ -691,6 +713,7 @@ class SearchSelect(Widget, can_focus=True):
     def action_open(self, query: str = "") -> None:
         if self.disabled:
             return
+        self._listed()
         if self._catalog is None:
             self._catalog = _Catalog(label for label, _ in self._entries)
         screen = SearchSelectScreen(
