@@ -13,8 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
-from textual.widgets import Static
-from tui_helpers import choose, make_app, puts, wait_until
+from tui_helpers import choose, dialog_message, make_app, puts, wait_until
 
 from voicedesk.drafts import DraftStore
 from voicedesk.sandbox import DEMO_API_KEY, Sandbox
@@ -76,8 +75,7 @@ async def test_reopening_offers_restore_showing_the_server_value(sandbox) -> Non
     sandbox.edit_assistant(101, max_duration=900)  # unrelated change meanwhile
     app = make_app(sandbox, 101)
     async with app.run_test(size=(120, 36)) as pilot:
-        await wait_until(pilot, lambda: isinstance(app.screen, Ask))
-        message = str(app.screen.query_one("#ask-message", Static).render())
+        message = await dialog_message(pilot)
         assert "Reception v2" in message and "server: Bright Smile Dental – Reception" in message
         await choose(pilot, "restore")
         editor = await ready_editor(pilot)

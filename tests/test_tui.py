@@ -8,7 +8,7 @@ import weakref
 
 import pytest
 from textual.widgets import Input, OptionList, Static, Switch
-from tui_helpers import choose, make_app, puts, wait_until
+from tui_helpers import choose, dialog_message, make_app, puts, wait_until
 
 from voicedesk.fields import FIELDS, GROUPS
 from voicedesk.sandbox import Fault, Sandbox
@@ -188,8 +188,7 @@ async def test_a_server_failure_offers_retry_and_keeps_the_edits(sandbox) -> Non
         await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: isinstance(app.screen, ReviewScreen))
         await pilot.press("ctrl+s")
-        await wait_until(pilot, lambda: isinstance(app.screen, Ask))
-        message = str(app.screen.query_one("#ask-message", Static).render())
+        message = await dialog_message(pilot)
         assert "502" in message and "edits are kept" in message
         assert screen.session.dirty == ["voice_similarity"]
         await choose(pilot, "retry")

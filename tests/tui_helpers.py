@@ -37,5 +37,15 @@ async def choose(pilot: Pilot, choice: str) -> None:
     assert await pilot.click(f"#choice-{choice}")
 
 
+async def dialog_message(pilot: Pilot) -> str:
+    """The text of the question dialog on top, once it is built (it is pushed first)."""
+    def built() -> bool:
+        screen = pilot.app.screen
+        return isinstance(screen, Ask) and bool(screen.query("#ask-message"))
+
+    await wait_until(pilot, built)
+    return str(pilot.app.screen.query_one("#ask-message").render())
+
+
 def puts(sandbox: Sandbox) -> list:
     return [r for r in sandbox.requests if r.method == "PUT"]
