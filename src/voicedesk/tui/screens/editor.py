@@ -20,7 +20,7 @@ from voicedesk.fields import FIELDS, GROUPS, Group, fields_in
 from voicedesk.history import History
 from voicedesk.remote import LookupResult, SaveConflict, SaveRefused, save
 from voicedesk.session import Change, EditSession, same_value
-from voicedesk.tui.form import FieldRow
+from voicedesk.tui.form import FieldRow, RowHead
 from voicedesk.tui.screens.modals import Ask
 from voicedesk.tui.widgets import GroupList, KeyBar
 
@@ -47,7 +47,8 @@ def plural(count: int, noun: str) -> str:
 class EditorScreen(Screen[None]):
     app: VoicedeskApp
 
-    COMPONENT_CLASSES = FieldRow.BAR_CLASSES  # the colours its rows draw their bars in
+    # The colours its rows draw their bars and heads in (see FieldRow and RowHead).
+    COMPONENT_CLASSES = FieldRow.BAR_CLASSES | RowHead.COLOUR_CLASSES
 
     BINDINGS = [
         Binding("ctrl+s", "review", "Review & save", priority=True),
@@ -66,13 +67,15 @@ class EditorScreen(Screen[None]):
         assistant_id: int,
         record: dict[str, Any] | None = None,
         lookups: asyncio.Task[LookupResult] | None = None,
+        reading: asyncio.Task[dict[str, Any]] | None = None,
     ) -> None:
         super().__init__()
         self.assistant_id = assistant_id
         self._record = record  # from the picker's list, when opened from there
-        # Lists requested before this screen was built: its first load takes them as they
-        # come, failed or not (app.lookups() would start again after a failure).
+        # The lists and the assistant's read, requested before this screen was built: its
+        # first load takes them as they come, failed or not (a retry asks again).
         self._early_lookups = lookups
+        self._early_reading = reading
         self.session: EditSession | None = None
         self.rows: dict[str, FieldRow] = {}
         # What the screen shows now, so a keystroke redraws only what changed.
@@ -89,21 +92,19 @@ class EditorScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static(f"Assistant #{self.assistant_id}  ·  {self.app.settings.host}", id="editor-title", markup=False)
         with Horizontal(id="editor-body"):
-            yield GroupList([group.value for group in GROUPS], id="groups")
+            # Disabled until the assistant is loaded (set here: toggled, it is restyled).
+            yield GroupList([group.value for group in GROUPS], id="groups", disabled=True)
+            # Each group's form joins the switcher when it is built: Textual restyles a new
+            # screen's widgets twice more after mounting them (on its resume, and for the
+            # width class on its first resize), so the fewer it holds then, the better.
             with ContentSwitcher(id="forms", initial="editor-loading"):
                 with Vertical(id="editor-loading"):
                     yield LoadingIndicator()
                     yield Static(f"Loading assistant #{self.assistant_id}…", id="loading-message", markup=False)
-                for group in GROUPS:
-                    # Not focusable: the focus goes to the fields. A focused form took the
-                    # focus while the editor loaded, and handing it to the first field
-                    # restyled the whole form (10 ms).
-                    yield VerticalScroll(id=_group_id(group), classes="group-form", can_focus=False)
         yield Static("", id="status", markup=False)
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self.query_one("#groups", GroupList).disabled = True
         # The rows draw their own focus marks (see FieldRow), in the frame of the move.
         self.watch(self, "focused", self._mark_focused_row, init=False)
         self.app.theme_changed_signal.subscribe(self, lambda _theme: self._repaint_bars())
@@ -123,17 +124,19 @@ class EditorScreen(Screen[None]):
         message.update(f"Loading assistant #{self.assistant_id}…")
         self.query_one(LoadingIndicator).display = True
         lookups, self._early_lookups = self._early_lookups or self.app.lookups(), None
+        reading, self._early_reading = self._early_reading, None
         try:
             if self._record is not None:
                 record, lookup_result = self._record, await lookups
             else:
                 record, lookup_result = await asyncio.gather(
-                    self.app.client.find_assistant(self.assistant_id), lookups
+                    reading or self.app.client.find_assistant(self.assistant_id), lookups
                 )
         except ApiError as error:
             self.query_one(LoadingIndicator).display = False
             message.update(f"{error.message}\n\nPress r to retry, Escape for the list of assistants.")
             message.add_class("-error")
+            self.app.started()
             return
         for name, failure in lookup_result.failures.items():
             self.notify(
@@ -151,6 +154,7 @@ class EditorScreen(Screen[None]):
         first = next(iter(self.rows.values()))
         first.focus_control()
         self.ready = True
+        self.app.started()
         self.set_timer(BUILD_AHEAD_DELAY, self._build_ahead)
         await self._offer_draft()
         self.set_interval(0.25, self._write_draft_if_due)
@@ -238,11 +242,13 @@ class EditorScreen(Screen[None]):
 
     async def _build_rows(self, group: Group) -> None:
         assert self.session is not None
-        form = self.query_one(f"#{_group_id(group)}", VerticalScroll)
-        if not form.is_attached:
+        if not self.is_attached:
             return  # the editor was closed before a build ahead got to this group
         rows = [FieldRow(field, self.session, self._row_edited) for field in fields_in(group)]
-        await form.mount_all(rows)
+        # Not focusable: the focus goes to the fields. A focused form took the focus while
+        # the editor loaded, and handing it to the first field restyled the whole form.
+        form = VerticalScroll(*rows, id=_group_id(group), classes="group-form", can_focus=False)
+        await self.query_one("#forms", ContentSwitcher).add_content(form)
         for row in rows:
             self.rows[row.field.name] = row
         self.refresh_state()
@@ -590,7 +596,7 @@ class EditorScreen(Screen[None]):
         # (A build started meanwhile by the build-ahead already uses the new lists.)
         for group, build in list(self._builds.items()):
             await build
-            await self.query_one(f"#{_group_id(group)}", VerticalScroll).remove_children()
+            await self.query_one(f"#{_group_id(group)}", VerticalScroll).remove()
             self.rows = {n: r for n, r in self.rows.items() if FIELDS[n].group is not group}
             del self._builds[group]
         self._shown_state.clear()

@@ -90,12 +90,14 @@ class PickerScreen(Screen[None]):
             self.rows_changed()
             status.update(f"Loading: {len(loaded_pages)} of {page.last_page} pages, "
                           f"{len(self.records)} of {page.total} assistants…")
+            self.app.started()
 
         try:
             await self.app.client.list_all(on_page=page_arrived)
         except ApiError as error:
             status.update(f"{error.message}  Press F5 to retry.")
             status.add_class("-error")
+            self.app.started()
             return
         self.show_count()
         # Only now: the pages take the rate limit's first window, the numbers can wait.

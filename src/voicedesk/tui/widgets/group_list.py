@@ -49,8 +49,10 @@ class GroupList(Widget, can_focus=True):
     class Selected(_LineMessage):
         """The user chose line `index` (enter, or a click)."""
 
-    def __init__(self, labels: Iterable[str], *, id: str | None = None) -> None:  # noqa: A002 - Textual's name
-        super().__init__(id=id)
+    def __init__(
+        self, labels: Iterable[str], *, id: str | None = None, disabled: bool = False  # noqa: A002 - Textual's name
+    ) -> None:
+        super().__init__(id=id, disabled=disabled)
         self._labels = list(labels)
         self._highlighted = 0
 
