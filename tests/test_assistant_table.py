@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from random import Random
 
 import pytest
 from rich.cells import cell_len
@@ -164,6 +165,33 @@ async def test_a_click_selects_and_a_click_on_the_selected_row_or_a_double_click
         assert table.cursor_id == 105 and app.opened == [103, 105]
 
 
+async def test_the_last_cell_shows_where_the_view_is_and_a_click_there_scrolls() -> None:
+    app = TableApp(rows(200))
+    async with app.run_test(size=(80, 12)) as pilot:  # 11 rows under the header
+        table = table_of(app)
+        await pilot.pause()
+        edge = table.scrollable_content_region.width - 1
+
+        def colours(cell: int) -> list[object]:
+            return [list(table.render_line(y))[cell].style.bgcolor for y in range(1, 12)]
+
+        def thumb() -> list[int]:
+            """The lines under the header whose last cell is not in the track's colour."""
+            edges = colours(-1)
+            track = max(set(edges), key=edges.count)
+            return [y for y, colour in enumerate(edges, start=1) if colour != track]
+
+        assert thumb() == [1]  # 11 of 200 rows: a one-cell thumb, at the top
+        await pilot.press("end")
+        assert thumb() == [11]
+        await pilot.click(table, offset=(edge, 6))  # the middle of the indicator
+        assert table.scroll_offset.y == round(5 / 10 * (200 - 11)) and table.cursor_id == 200
+        assert thumb() == [6]
+        table.filter("assistant 000")  # nine rows fit: no indicator, the lines run on
+        await pilot.pause()
+        assert colours(-1) == colours(0)
+
+
 async def test_the_cursor_stays_on_its_assistant_across_filters_and_new_rows() -> None:
     app = TableApp(rows(100))
     async with app.run_test(size=(80, 12)) as pilot:
@@ -236,6 +264,33 @@ async def test_filtering_2000_rows_draws_only_the_lines_on_screen() -> None:
         await pilot.press("end")
         await pilot.pause()
         assert table.cursor_id == records[-1]["id"] and table.drawn <= 2 * height
+
+
+async def test_remembered_and_narrowed_filters_match_as_a_fresh_search_would() -> None:
+    # The table keeps recent queries' matches and looks for a longer query among a
+    # shorter one's: every step of a random session of typing, erasing and new rows
+    # must show what the oracle finds.
+    records = sorted(generated_data(600, 5).assistants.values(), key=lambda record: record["id"])
+    app = TableApp([row_cells(record, None) for record in records])
+    random = Random(5)
+    async with app.run_test(size=(100, 20)) as pilot:
+        table = table_of(app)
+        await pilot.pause()
+        query = ""
+        for step in range(400):
+            roll = random.random()
+            if roll < 0.55:
+                query += random.choice("line 1205sbo")
+            elif roll < 0.9:
+                query = query[:-1]
+            elif roll < 0.97:
+                query = ""
+            else:  # new rows arrive (a page, the phone numbers): what was kept is stale
+                records = records[:-50] if len(records) > 300 else records[:-1]
+                table.set_rows([row_cells(record, None) for record in records])
+            table.filter(query)
+            expected = [record["id"] for record in records if matches(record, query)]
+            assert table.shown_ids == expected, f"step {step}, query {query!r}"
 
 
 @pytest.mark.parametrize("theme", ["textual-dark", "textual-light"])

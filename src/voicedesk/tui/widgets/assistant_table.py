@@ -12,9 +12,11 @@ already applied to server strings); it is not re-interpreted here.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import zip_longest
+from itertools import compress, repeat, zip_longest
+from operator import contains
 
 from rich.cells import cell_len
 from rich.segment import Segment
@@ -41,6 +43,7 @@ _LEFT = 1  # blank cells before the first column
 _GAP = 2  # blank cells between columns
 _MEASURE_LIMIT = 256  # longer strings are not measured: they are wider than any cap
 _TEXT_LIMIT = 1024  # at most this much of a cell is laid out (a name may be 1 MB)
+_REMEMBERED_QUERIES = 16  # filters whose matches are kept (see AssistantTable._matching)
 # Each cell's segment carries its column: equal neighbours stay separate segments.
 _COLUMN_META = tuple(RichStyle.from_meta({"column": column}) for column in range(len(COLUMNS)))
 
@@ -100,7 +103,10 @@ class AssistantTable(ScrollView, can_focus=True):
     ) -> None:
         super().__init__(name=name, id=id, classes=classes, disabled=disabled)
         self._rows: list[Row] = []
-        self._keys: list[tuple[str, str]] = []  # (id, lowercase name) per row
+        # Per row, its id and lowercase name with a NUL between (no query holds one).
+        self._keys: list[str] = []
+        # Recent queries and the indexes of the rows they match (see _matching).
+        self._found: OrderedDict[str, list[int]] = OrderedDict()
         self._shown: list[Row] = []
         self._query = ""
         self._cursor = -1  # index into _shown; -1 when nothing is shown
@@ -117,7 +123,8 @@ class AssistantTable(ScrollView, can_focus=True):
         assistant if it is still shown)."""
         keep = self.cursor_id
         self._rows = list(rows)
-        self._keys = [(str(row[0]), row[1].lower()) for row in self._rows]
+        self._keys = [f"{row[0]}\0{row[1].lower()}" for row in self._rows]
+        self._found.clear()
         natural = [cell_len(h) for h in COLUMNS]
         if self._rows:
             columns = list(zip(*self._rows))
@@ -147,11 +154,7 @@ class AssistantTable(ScrollView, can_focus=True):
         before = None if repaint_all else self._on_screen()
         top = self.scroll_offset.y
         query = self._query
-        if query:
-            self._shown = [row for row, (id_key, name_key) in zip(self._rows, self._keys)
-                           if query in id_key or query in name_key]
-        else:
-            self._shown = self._rows
+        self._shown = list(map(self._rows.__getitem__, self._matching(query))) if query else self._rows
         if keep is None:
             keep = self._parked  # the filter had hidden every row: back where it was
         self._parked = None if self._shown else keep
@@ -174,11 +177,34 @@ class AssistantTable(ScrollView, can_focus=True):
             self.refresh()
             return
         # Only the lines whose row or cursor changed: a keystroke that keeps what is in
-        # view (typing "line" into a list of "... line N") repaints nothing here.
+        # view (typing "line" into a list of "... line N") repaints nothing here. (When
+        # most changed, one refresh of the whole table costs less than one per line.)
         after = self._on_screen()
-        for line, (old, new) in enumerate(zip_longest(before, after), start=1):
-            if old != new:
-                self.refresh_line(top + line)
+        changed = [line for line, (old, new) in enumerate(zip_longest(before, after), start=1) if old != new]
+        if len(changed) > self._page // 2:
+            self.refresh()
+            return
+        for line in changed:
+            self.refresh_line(top + line)
+
+    def _matching(self, query: str) -> list[int]:
+        """The indexes of the rows whose id or lowercase name holds `query`. Recent queries
+        are remembered (erasing finds its answer ready), and a query that holds one of
+        them is looked for among that one's rows only (typing narrows)."""
+        found = self._found.get(query)
+        if found is not None:
+            self._found.move_to_end(query)
+            return found
+        within: Sequence[int] = range(len(self._rows))
+        for earlier, rows in self._found.items():
+            if earlier in query and len(rows) < len(within):
+                within = rows
+        keys = map(self._keys.__getitem__, within)
+        found = list(compress(within, map(contains, keys, repeat(query))))  # a loop in C
+        self._found[query] = found
+        if len(self._found) > _REMEMBERED_QUERIES:
+            self._found.popitem(last=False)
+        return found
 
     def _index_of(self, assistant_id: int) -> int | None:
         for index, row in enumerate(self._shown):
@@ -280,6 +306,13 @@ class AssistantTable(ScrollView, can_focus=True):
         offset = event.get_content_offset(self)
         if offset is None or offset.y < 1:  # outside, or the header
             return
+        if offset.x == self.scrollable_content_region.width - 1:  # the scroll indicator
+            event.stop()
+            page, rows = self._page, len(self._shown)
+            if rows > page:  # the view goes where the click is along the indicator
+                self.scroll_to(y=round((offset.y - 1) / max(1, page - 1) * (rows - page)),
+                               animate=False, force=True)
+            return
         index = self.scroll_offset.y + offset.y - 1
         if not 0 <= index < len(self._shown):
             return
@@ -298,7 +331,7 @@ class AssistantTable(ScrollView, can_focus=True):
         return super()._size_updated(size, self.virtual_size, container_size, layout)
 
     def get_content_width(self, container: Size, viewport: Size) -> int:
-        return _LEFT + sum(self._natural) + _GAP * (len(self._natural) - 1) + 1
+        return _LEFT + sum(self._natural) + _GAP * (len(self._natural) - 1) + 1 + 1  # and the indicator
 
     def column_widths(self, width: int) -> tuple[int, ...]:
         """Column widths for a table `width` cells wide: the others at their content's
@@ -346,14 +379,27 @@ class AssistantTable(ScrollView, can_focus=True):
             rich_style = self.get_visual_style(*component_classes).rich_style
             return tuple(rich_style + meta for meta in _COLUMN_META)
 
+        top, page, rows = self.scroll_offset.y, self._page, len(self._shown)
+        if rows > page:  # the thumb: which lines under the header show where the view is
+            size = max(1, round(page * page / rows))
+            start = 1 + round((page - size) * top / (rows - page))
+            thumb = range(start, start + size)
+        else:
+            thumb = range(0)
+        # In the colours of Textual's scrollbar: its track over what lies behind the table.
+        styles = self.styles
+        track = self.background_colors[0] + styles.scrollbar_background
         return _Frame(
-            width=width,
-            widths=self.column_widths(width),
-            top=self.scroll_offset.y,
+            width=width - 1,
+            widths=self.column_widths(width - 1),
+            top=top,
             header=columns("assistant-table--header"),
             plain=columns(),
             zebra=columns("assistant-table--zebra"),
             cursor=columns("assistant-table--cursor"),
+            thumb=thumb,
+            track=RichStyle.from_color(bgcolor=track.rich_color),
+            thumb_style=RichStyle.from_color(bgcolor=(track + styles.scrollbar_color).rich_color),
         )
 
     def render_lines(self, crop: Region) -> list[Strip]:
@@ -365,31 +411,45 @@ class AssistantTable(ScrollView, can_focus=True):
 
     def render_line(self, y: int) -> Strip:
         frame = self._current_frame or self._frame()
+        # The last cell of a line under the header is the scroll indicator: drawn with
+        # the line, where Textual's scrollbar is a widget of its own that repaints all its
+        # lines whenever the filter changes how many rows there are (up to 3 ms a key).
+        # (With every row in view it is blank, in the colour of its line.)
         if y == 0:
             cells: tuple[object, ...] = COLUMNS
             styles = frame.header
         else:
             index = frame.top + y - 1
             if not 0 <= index < len(self._shown):
-                return Strip.blank(frame.width, frame.plain[0])
-            cells = self._shown[index]
-            if index == self._cursor:
-                styles = frame.cursor
+                cells, styles = (), frame.plain
+            elif index == self._cursor:
+                cells, styles = self._shown[index], frame.cursor
             elif index % 2:
-                styles = frame.zebra
+                cells, styles = self._shown[index], frame.zebra
             else:
-                styles = frame.plain
+                cells, styles = self._shown[index], frame.plain
+        if y == 0 or not frame.thumb:
+            edge = Segment(" ", styles[-1])
+        else:
+            edge = Segment(" ", frame.thumb_style if y in frame.thumb else frame.track)
+        if not cells:
+            return Strip([Segment(" " * frame.width, styles[0]), edge], frame.width + 1)
         texts = self._cell_texts(cells, frame.widths, frame.width)
         strip = Strip([Segment(text, style) for text, style in zip(texts, styles)])
-        return strip.crop(0, frame.width) if strip.cell_length > frame.width else strip
+        if strip.cell_length > frame.width:
+            strip = strip.crop(0, frame.width)
+        return Strip([*strip, edge], frame.width + 1)
 
 
 @dataclass(frozen=True)
 class _Frame:
-    width: int
+    width: int  # of the table, left of the scroll indicator
     widths: tuple[int, ...]
     top: int  # the shown row at the top of the view
     header: tuple[RichStyle, ...]
     plain: tuple[RichStyle, ...]
     zebra: tuple[RichStyle, ...]
     cursor: tuple[RichStyle, ...]
+    thumb: range  # the lines of the indicator's thumb (empty: every row is in view)
+    track: RichStyle
+    thumb_style: RichStyle
