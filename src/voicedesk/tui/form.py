@@ -11,14 +11,15 @@ from collections.abc import Callable
 from typing import Any
 
 from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
 from rich.style import Style as RichStyle
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.color import TRANSPARENT, Color
 from textual.containers import Vertical
 from textual.message import Message
+from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import Input, Static, Switch, TextArea
 
@@ -133,9 +134,9 @@ class RowHead(Widget):
         self._over = False
         self._colours: tuple[object, dict[str, RichStyle]] | None = None  # (made for, styles)
 
-    def _styles(self) -> dict[str, RichStyle]:
-        """The screen's colour classes over this head's own colours and background, as
-        Textual blends a component class of the head itself."""
+    def _styles(self) -> tuple[RichStyle, dict[str, RichStyle]]:
+        """This head's own style, and the screen's colour classes over its colours and
+        background, as Textual blends a component class of the head itself."""
         own = self.rich_style
         key = (own, self.app.theme)
         if self._colours is None or self._colours[0] != key:
@@ -148,7 +149,7 @@ class RowHead(Widget):
                     style += RichStyle.from_color((background + colours.color).rich_color)
                 styles[colour_class] = style + colours.text_style
             self._colours = (key, styles)
-        return self._colours[1]
+        return own, self._colours[1]
 
     def show(self, *, dirty: bool | None = None, counter: str | None = None, over: bool | None = None) -> None:
         shown = (self._dirty, self._counter, self._over)
@@ -158,30 +159,35 @@ class RowHead(Widget):
         if (self._dirty, self._counter, self._over) != shown:
             self.refresh()
 
-    def render(self) -> Text:
-        styles = self._styles()
-        right = Text(no_wrap=True)
-        if self._counter:
-            right.append(self._counter, styles["row-head--over" if self._over else "row-head--counter"])
-            right.append("  ")
-        right.append(self.range_text, styles["row-head--range"])
-        # The label gives way (with an ellipsis) so that the counter and range stay whole.
-        room = self.size.width - 2 - right.cell_len - 1
-        label = self.label if cell_len(self.label) <= room else set_cell_size(self.label, max(room - 1, 0)) + "…"
-        gap = max(1, self.size.width - 2 - cell_len(label) - right.cell_len)
-        width = max(self.size.width - 2, 1)
-        help_text = self.help_text if cell_len(self.help_text) <= width else (
-            set_cell_size(self.help_text, width - 1) + "…")
-        return Text.assemble(
-            ("● " if self._dirty else "  ", styles["row-head--mark"]),
-            (label, styles["row-head--label"]),
-            " " * gap,
-            right,
-            "\n  ",
-            (help_text, styles["row-head--help"]),
-            no_wrap=True,
-            end="",
-        )
+    def render_line(self, y: int) -> Strip:
+        # Drawn as segments (Textual's Line API): as rich Text, the two lines went through
+        # Content, wrapping and formatting on every form's first showing.
+        width = self.size.width
+        own, styles = self._styles()
+        if y == 0:
+            right = [Segment(self.range_text, styles["row-head--range"])]
+            if self._counter:
+                right[:0] = [Segment(self._counter, styles["row-head--over" if self._over else "row-head--counter"]),
+                             Segment("  ", own)]
+            right_width = sum(cell_len(segment.text) for segment in right)
+            # The label gives way (with an ellipsis) so that the counter and range stay whole.
+            room = width - 2 - right_width - 1
+            label = self.label if cell_len(self.label) <= room else set_cell_size(self.label, max(room - 1, 0)) + "…"
+            gap = max(1, width - 2 - cell_len(label) - right_width)
+            segments = [
+                Segment("● " if self._dirty else "  ", styles["row-head--mark"]),
+                Segment(label, styles["row-head--label"]),
+                Segment(" " * gap, own),
+                *right,
+            ]
+        elif y == 1:
+            room = max(width - 2, 1)
+            help_text = self.help_text if cell_len(self.help_text) <= room else (
+                set_cell_size(self.help_text, room - 1) + "…")
+            segments = [Segment("  ", own), Segment(help_text, styles["row-head--help"])]
+        else:
+            segments = []
+        return Strip(segments).adjust_cell_length(width, own)
 
 
 class FieldRow(Vertical):

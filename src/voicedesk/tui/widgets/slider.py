@@ -10,14 +10,15 @@ from __future__ import annotations
 import math
 from decimal import Decimal
 
+from rich.segment import Segment
+from rich.style import Style as RichStyle
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.content import Content
 from textual.message import Message
 from textual.reactive import reactive
-from textual.style import Style
+from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import Input, Static
 
@@ -211,27 +212,35 @@ class Slider(Widget, can_focus=True):
         fraction = (value - self.minimum) / span if span else 0.0
         return round(fraction * (track_width - 1))
 
-    def render(self) -> Content:
-        style = self.get_visual_style
+    def render_line(self, y: int) -> Strip:
+        # Drawn as segments (Textual's Line API): as Content, the line went through
+        # formatting on every step and on every form's first showing.
+        def style(name: str) -> RichStyle:
+            return self.get_visual_style(name).rich_style
+
+        width = self.content_size.width
+        if y:
+            return Strip.blank(width, self.rich_style)
         track_width = self._track_width()
         label_width = self._label_width()
         if self.value is None:
-            return Content.assemble(
-                ("─" * track_width, style("slider--empty")),
-                " ",
-                ("not set".ljust(label_width), style("slider--unset")),
-            )
-        thumb = self._thumb_position(track_width)
-        parts: list[str | tuple[str, Style]] = [
-            ("━" * thumb, style("slider--filled")),
-            ("●", style("slider--thumb")),
-            ("─" * (track_width - thumb - 1), style("slider--empty")),
-            " ",
-            (self.format_value(self.value).ljust(label_width), style("slider--value")),
-        ]
-        if self.out_of_range:
-            parts += [" ", (_OUT_OF_RANGE, style("slider--flag"))]
-        return Content.assemble(*parts)
+            segments = [
+                Segment("─" * track_width, style("slider--empty")),
+                Segment(" ", self.rich_style),
+                Segment("not set".ljust(label_width), style("slider--unset")),
+            ]
+        else:
+            thumb = self._thumb_position(track_width)
+            segments = [
+                Segment("━" * thumb, style("slider--filled")),
+                Segment("●", style("slider--thumb")),
+                Segment("─" * (track_width - thumb - 1), style("slider--empty")),
+                Segment(" ", self.rich_style),
+                Segment(self.format_value(self.value).ljust(label_width), style("slider--value")),
+            ]
+            if self.out_of_range:
+                segments += [Segment(" ", self.rich_style), Segment(_OUT_OF_RANGE, style("slider--flag"))]
+        return Strip(segments).crop(0, width)
 
     # -- keyboard --------------------------------------------------------------
 
