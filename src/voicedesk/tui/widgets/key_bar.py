@@ -11,10 +11,15 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from rich.text import Text
+from rich.cells import cell_len
+from rich.segment import Segment
+from rich.style import Style
 from textual import events
 from textual.screen import Screen
+from textual.strip import Strip
 from textual.widget import Widget
+
+_PLAIN, _DIM = Style(), Style(dim=True)  # a disabled key is dimmed
 
 
 class ShownKey(NamedTuple):
@@ -72,34 +77,42 @@ class KeyBar(Widget, can_focus=False):
         """The keys drawn now, left to right (the palette key last)."""
         return self._keys + ((self._palette,) if self._palette else ())
 
-    def render(self) -> Text:
+    def render_line(self, y: int) -> Strip:
+        # Drawn as segments (Textual's Line API): as rich Text, the line went through
+        # Content and formatting whenever the keys changed, on every group switch.
+        width = self.size.width
+        base = self.rich_style
+        if y:
+            return Strip.blank(width, base)
         key_style = self.get_component_rich_style("key-bar--key")
         description_style = self.get_component_rich_style("key-bar--description")
         hover_style = self.get_component_rich_style("key-bar--hover")
-        line = Text(no_wrap=True, overflow="crop", end="")
+        segments: list[Segment] = []
         spans: list[tuple[int, int, ShownKey]] = []
+        x = 0
 
         def add(item: ShownKey) -> None:
-            extra = hover_style if item == self._hover else None
-            start = len(line)
-            line.append(f" {item.display} ", key_style + extra if extra else key_style)
-            line.append(f"{item.description} ", description_style + extra if extra else description_style)
-            if not item.enabled:
-                line.stylize("dim", start)
-            spans.append((start, len(line), item))
+            nonlocal x
+            extra = (hover_style if item == self._hover else _PLAIN) + (_PLAIN if item.enabled else _DIM)
+            key, description = f" {item.display} ", f"{item.description} "
+            segments.append(Segment(key, key_style + extra))
+            segments.append(Segment(description, description_style + extra))
+            end = x + cell_len(key) + cell_len(description)
+            spans.append((x, end, item))
+            x = end
 
         for item in self._keys:
             add(item)
         if self._palette is not None:
-            width = self.size.width
             palette_width = len(self._palette.display) + len(self._palette.description) + 4
-            gap = width - len(line) - palette_width
+            gap = width - x - palette_width
             if gap >= 1:  # drawn only where it fits, as the dock on the right would be
-                line.append(" " * gap)
-                line.append("▏", self.get_component_rich_style("key-bar--palette"))
+                segments.append(Segment(" " * gap, base))
+                segments.append(Segment("▏", self.get_component_rich_style("key-bar--palette")))
+                x += gap + 1
                 add(self._palette)
         self._spans = spans
-        return line
+        return Strip(segments).adjust_cell_length(width, base)
 
     def _key_at(self, x: int) -> ShownKey | None:
         return next((item for start, end, item in self._spans if start <= x < end), None)
