@@ -7,6 +7,7 @@ from random import Random
 
 import pytest
 from rich.cells import cell_len
+from textual import events
 from textual.app import App, ComposeResult
 from textual.strip import Strip
 
@@ -182,6 +183,11 @@ async def test_the_last_cell_shows_where_the_view_is_and_a_click_there_scrolls()
             return [y for y, colour in enumerate(edges, start=1) if colour != track]
 
         assert thumb() == [1]  # 11 of 200 rows: a one-cell thumb, at the top
+        # Without a scrollbar widget the wheel still scrolls (widget, x, y, dx, dy, button, keys).
+        table.post_message(events.MouseScrollDown(table, 5, 5, 0, 1, 0, False, False, False))
+        await pilot.pause()
+        assert table.scroll_offset.y > 0
+        table.scroll_home(animate=False)
         await pilot.press("end")
         assert thumb() == [11]
         await pilot.click(table, offset=(edge, 6))  # the middle of the indicator
