@@ -12,7 +12,7 @@ from tui_helpers import choose, dialog_message, make_app, puts, wait_until
 
 from voicedesk.fields import FIELDS, GROUPS
 from voicedesk.sandbox import Fault, Sandbox
-from voicedesk.tui.form import FieldRow
+from voicedesk.tui.form import FieldRow, RowHead
 from voicedesk.tui.screens.editor import EditorScreen
 from voicedesk.tui.screens.finder import FinderScreen
 from voicedesk.tui.screens.modals import Ask
@@ -104,6 +104,11 @@ async def test_the_bar_at_a_rows_left_follows_focus_edits_errors_and_the_theme(s
     def component(row: FieldRow, name: str):
         return row.screen.get_component_styles(f"field-row--{name}")
 
+    def mark_colour(row: FieldRow):
+        mark = list(row.query_one(RowHead).render_line(0))[0]
+        assert mark.text == "● "
+        return mark.style.color
+
     app = make_app(sandbox, 101)
     async with app.run_test(size=(120, 36)) as pilot:
         screen = await open_editor(pilot)
@@ -121,9 +126,12 @@ async def test_the_bar_at_a_rows_left_follows_focus_edits_errors_and_the_theme(s
         await wait_until(pilot, lambda: name_row.bar == "error")
         assert bar_colour(name_row) == component(name_row, "error").color
         before = bar_colour(speed)
+        await pilot.pause()
+        mark_before = mark_colour(name_row)
         app.theme = "nord"  # a warning colour of its own
         await pilot.pause()
         assert bar_colour(speed) == component(speed, "dirty").color != before
+        assert mark_colour(name_row) != mark_before  # the head's "●", in the screen's colours too
 
 
 async def test_ctrl_z_reverts_the_focused_field(sandbox) -> None:

@@ -8,7 +8,7 @@ to refresh (cross-field rules, counts).
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, ClassVar
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -18,6 +18,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.color import TRANSPARENT, Color
 from textual.containers import Vertical
+from textual.geometry import Region
 from textual.message import Message
 from textual.strip import Strip
 from textual.widget import Widget
@@ -123,6 +124,9 @@ class RowHead(Widget):
 
     COLOUR_CLASSES = frozenset({"row-head--mark", "row-head--label", "row-head--counter", "row-head--over",
                                 "row-head--range", "row-head--help"})
+    # Those colours blended over a head's own style, by that style and the theme: the
+    # same for every head drawn on the same background (the focused row has its own).
+    _blended: ClassVar[dict[tuple[RichStyle, str], dict[str, RichStyle]]] = {}
 
     def __init__(self, label: str, range_text: str, help_text: str) -> None:
         super().__init__(classes="field-head")
@@ -132,14 +136,15 @@ class RowHead(Widget):
         self._dirty = False
         self._counter = ""
         self._over = False
-        self._colours: tuple[object, dict[str, RichStyle]] | None = None  # (made for, styles)
+        self._drawing: tuple[RichStyle, dict[str, RichStyle]] | None = None  # during render_lines
 
     def _styles(self) -> tuple[RichStyle, dict[str, RichStyle]]:
         """This head's own style, and the screen's colour classes over its colours and
         background, as Textual blends a component class of the head itself."""
         own = self.rich_style
         key = (own, self.app.theme)
-        if self._colours is None or self._colours[0] != key:
+        styles = self._blended.get(key)
+        if styles is None:
             background = Color.from_rich_color(own.bgcolor) if own.bgcolor else TRANSPARENT
             styles = {}
             for colour_class in self.COLOUR_CLASSES:
@@ -148,8 +153,8 @@ class RowHead(Widget):
                 if colours.has_rule("color"):
                     style += RichStyle.from_color((background + colours.color).rich_color)
                 styles[colour_class] = style + colours.text_style
-            self._colours = (key, styles)
-        return own, self._colours[1]
+            self._blended[key] = styles
+        return own, styles
 
     def show(self, *, dirty: bool | None = None, counter: str | None = None, over: bool | None = None) -> None:
         shown = (self._dirty, self._counter, self._over)
@@ -159,11 +164,20 @@ class RowHead(Widget):
         if (self._dirty, self._counter, self._over) != shown:
             self.refresh()
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        if not self.is_attached:  # removed (the lists reloaded) while a frame was drawn
+            return [Strip.blank(crop.width)] * crop.height
+        self._drawing = self._styles()  # once for both lines
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._drawing = None
+
     def render_line(self, y: int) -> Strip:
         # Drawn as segments (Textual's Line API): as rich Text, the two lines went through
         # Content, wrapping and formatting on every form's first showing.
         width = self.size.width
-        own, styles = self._styles()
+        own, styles = self._drawing or self._styles()
         if y == 0:
             right = [Segment(self.range_text, styles["row-head--range"])]
             if self._counter:
