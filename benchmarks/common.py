@@ -89,6 +89,7 @@ class Series:
 @dataclass
 class ProcessRun:
     ready_ms: float | None  # process start to the first frame holding every marker
+    cpu_ms: float | None  # CPU time the process (all its threads) had used by then
     peak_rss_mib: float | None  # VmHWM of the process, read once it was ready
     exit_code: int | None
     output_tail: bytes
@@ -135,6 +136,19 @@ def clean_env(extra: dict[str, str] | None = None) -> dict[str, str]:
     })
     env.update(extra or {})
     return env
+
+
+def _cpu_ms(pid: int) -> float | None:
+    """CPU time of every thread of the process so far (schedstat: nanoseconds on a CPU).
+    Less moved by other jobs on a shared machine than the time to ready, which includes
+    the waits for a CPU: printed beside it, for diagnosis."""
+    total = 0
+    try:
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            total += int((task / "schedstat").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
+    return total / 1e6
 
 
 def _vm_hwm_mib(pid: int) -> float | None:
@@ -203,7 +217,7 @@ def run_on_pty(
     window = b""
     seen = [False] * len(markers)
     tail = b""
-    ready_ms = None
+    ready_ms = cpu_ms = None
     deadline = started + timeout
 
     def read_some(wait: float) -> bytes | None:
@@ -230,6 +244,7 @@ def run_on_pty(
                 seen[index] = seen[index] or marker in window
             if all(seen):
                 ready_ms = (now - started) * 1000
+                cpu_ms = _cpu_ms(process.pid)
         settle_until = time.perf_counter() + settle
         while time.perf_counter() < settle_until:  # keep draining, the app may still paint
             data = read_some(settle_until - time.perf_counter())
@@ -255,7 +270,7 @@ def run_on_pty(
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
         os.close(master)
-    return ProcessRun(ready_ms, peak, code, tail)
+    return ProcessRun(ready_ms, cpu_ms, peak, code, tail)
 
 
 # --- in-process: timing a keystroke until it is on the (headless) screen --------------

@@ -39,6 +39,7 @@ from common import (  # noqa: E402
     Series,
     clean_env,
     isolate_state,
+    quantile,
     run_on_pty,
     settle,
     wait_for,
@@ -216,9 +217,12 @@ def measure_processes(report: Report, runs: int, *, cold: bool, memory: bool) ->
                 tail = run.output_tail.decode(errors="replace")[-600:]
                 raise RuntimeError(f"{label}: never ready; screen tail: {tail!r}")
             report.series_of(f"cold start: {label}").add(run.ready_ms)
+            report.series_of(f"CPU until ready: {label}").add(run.cpu_ms or float("nan"))
             report.series_of(f"peak RSS: {label}", "MiB").add(run.peak_rss_mib or float("nan"))
     for label, _ in kinds:
         show(report.series[f"cold start: {label}"])
+    for label, _ in kinds:
+        show(report.series[f"CPU until ready: {label}"])
     for label, _ in kinds:
         show(report.series[f"peak RSS: {label}"])
     bare = report.series["cold start: bare app"]
@@ -228,6 +232,12 @@ def measure_processes(report: Report, runs: int, *, cold: bool, memory: bool) ->
             "1. cold start (edit 101 / bare app, medians)",
             f"{editor.median:.0f} ms / {bare.median:.0f} ms", editor.median / bare.median, 1.5,
         )
+        cpu_bare = report.series["CPU until ready: bare app"]
+        cpu_editor = report.series["CPU until ready: voicedesk edit 101 (demo account)"]
+        log(f"  (info) CPU time until ready, edit 101 / bare app (medians, not a target): "
+            f"{cpu_editor.median:.0f} ms / {cpu_bare.median:.0f} ms = {cpu_editor.median / cpu_bare.median:.2f}"
+            f"; the bare app's spread (IQR {quantile(bare.samples, .25):.0f}-{quantile(bare.samples, .75):.0f} ms)"
+            " shows how much the machine's other jobs moved this run")
     if memory:
         rss_bare = report.series["peak RSS: bare app"]
         rss_editor = report.series["peak RSS: voicedesk edit 1001 (large account)"]
