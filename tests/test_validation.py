@@ -152,6 +152,7 @@ def test_a_time_zone_is_checked_without_listing_them_all_and_as_the_list_would()
     names = set(zones) | {
         "", "/", "./UTC", "Europe//Berlin", "Europe/../Europe/Berlin", "Europe/Berlin/", "utc",
         "../../etc/passwd", "/etc/passwd", "posixrules", "right/UTC", "posix/UTC", "Europe",
+        "Europe/Berlin\x00", "\x00", "Europe/" + "x" * 5000,
     }
     for root in filter(os.path.isdir, TZPATH):  # every file and folder there, zone or not
         for folder, subfolders, files in os.walk(root, followlinks=True):

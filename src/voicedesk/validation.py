@@ -54,7 +54,7 @@ def _is_zone_file(name: str) -> bool:
             with open(os.path.join(root, name), "rb") as zone:
                 if zone.read(4) == b"TZif":
                     return True
-        except OSError:
+        except (OSError, ValueError):  # ValueError: a NUL in the name (server text)
             continue
     return False
 
