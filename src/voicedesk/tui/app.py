@@ -16,7 +16,6 @@ from textual.screen import Screen
 from voicedesk.api import ApiClient
 from voicedesk.remote import LookupResult, load_lookups
 from voicedesk.settings import Settings
-from voicedesk.startup import long_lived
 
 
 # The collector is off while the app starts; this long at most, should no screen say
@@ -52,13 +51,11 @@ class VoicedeskApp(App[int]):
         self._on_hangup_save_drafts()
         await self.client.__aenter__()
         if self.initial_assistant_id is None:
-            with long_lived():
-                from voicedesk.tui.screens.picker import PickerScreen
+            from voicedesk.tui.screens.picker import PickerScreen
 
             await self.push_screen(PickerScreen())
         else:
-            with long_lived():
-                from voicedesk.tui.screens.editor import EditorScreen
+            from voicedesk.tui.screens.editor import EditorScreen
 
             # The assistant and the lists are in flight while the editor is built.
             reading = asyncio.create_task(self.client.find_assistant(self.initial_assistant_id))
