@@ -30,6 +30,8 @@ def test_flags_take_the_usual_spellings(raw: object, read: bool) -> None:
     ({"id": True, "name": "Anna", "mode": "pipeline"}, "id", "expected a whole number"),
     ({"id": "4a", "name": "Anna", "mode": "pipeline"}, "id", "expected a whole number"),
     ({"id": 4.5, "name": "Anna", "mode": "pipeline"}, "id", "expected a whole number"),
+    ({"id": "²", "name": "Anna", "mode": "pipeline"}, "id", "expected a whole number"),
+    ({"id": "9" * 5000, "name": "Anna", "mode": "pipeline"}, "id", "expected a whole number"),
     ({"id": 4, "name": 17, "mode": "pipeline"}, "name", "expected text"),
     ({"id": 4, "mode": "pipeline"}, "name", "missing"),
     ({"id": 4, "name": None, "mode": "pipeline"}, "name", "must not be null"),

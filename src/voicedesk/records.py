@@ -74,10 +74,13 @@ def _read_int(value: Any) -> int:
     # Lax as JSON from PHP backends can be: "413" is 413; true is not a number.
     if type(value) is int:
         return value
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value)
     if isinstance(value, float) and value.is_integer():
         return int(value)
+    if isinstance(value, str) and value.strip().isdecimal():
+        try:
+            return int(value)
+        except ValueError:  # over Python's digit limit; its message would quote the data
+            pass
     raise ValueError("expected a whole number")
 
 
