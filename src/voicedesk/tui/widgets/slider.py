@@ -218,15 +218,15 @@ class Slider(Widget, can_focus=True):
         def style(name: str) -> RichStyle:
             return self.get_visual_style(name).rich_style
 
-        width = self.content_size.width
+        width, base = self.content_size.width, self.rich_style
         if y:
-            return Strip.blank(width, self.rich_style)
+            return Strip.blank(width, base)
         track_width = self._track_width()
         label_width = self._label_width()
         if self.value is None:
             segments = [
                 Segment("─" * track_width, style("slider--empty")),
-                Segment(" ", self.rich_style),
+                Segment(" ", base),
                 Segment("not set".ljust(label_width), style("slider--unset")),
             ]
         else:
@@ -235,11 +235,11 @@ class Slider(Widget, can_focus=True):
                 Segment("━" * thumb, style("slider--filled")),
                 Segment("●", style("slider--thumb")),
                 Segment("─" * (track_width - thumb - 1), style("slider--empty")),
-                Segment(" ", self.rich_style),
+                Segment(" ", base),
                 Segment(self.format_value(self.value).ljust(label_width), style("slider--value")),
             ]
             if self.out_of_range:
-                segments += [Segment(" ", self.rich_style), Segment(_OUT_OF_RANGE, style("slider--flag"))]
+                segments += [Segment(" ", base), Segment(_OUT_OF_RANGE, style("slider--flag"))]
         return Strip(segments).crop(0, width)
 
     # -- keyboard --------------------------------------------------------------
