@@ -4,16 +4,13 @@ from __future__ import annotations
 
 import json
 import os
-import select
 import signal
 import stat
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
-from tui_helpers import choose, dialog_message, make_app, puts, wait_until
+from tui_helpers import Terminal, choose, dialog_message, make_app, puts, wait_until
 
 from voicedesk.drafts import DraftStore
 from voicedesk.sandbox import DEMO_API_KEY, Sandbox
@@ -118,42 +115,6 @@ async def test_a_corrupt_draft_is_set_aside_with_a_message(sandbox) -> None:
 
 
 # --- whole processes: killed, hung up ---------------------------------------------------
-
-class Terminal:
-    """voicedesk in a pseudo-terminal: type into it, read what it draws."""
-
-    def __init__(self, sandbox: Sandbox, *args: str) -> None:
-        primary, secondary = os.openpty()
-        os.set_blocking(primary, False)
-        env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": "120", "LINES": "36"}
-        self.process = subprocess.Popen(
-            [str(Path(sys.executable).parent / "voicedesk"), "--base-url", sandbox.base_url,
-             "--api-key", DEMO_API_KEY, *args],
-            stdin=secondary, stdout=secondary, stderr=secondary, env=env, start_new_session=True,
-        )
-        os.close(secondary)
-        self.primary = primary
-        self.screen = b""
-
-    def wait_for(self, text: str, timeout: float = 30) -> None:
-        deadline = time.monotonic() + timeout
-        while text.encode() not in self.screen:
-            assert time.monotonic() < deadline, f"{text!r} never appeared"
-            if select.select([self.primary], [], [], 0.1)[0]:
-                try:
-                    self.screen += os.read(self.primary, 65536)
-                except OSError:
-                    break
-
-    def type(self, keys: str) -> None:
-        os.write(self.primary, keys.encode())
-
-    def close(self) -> None:
-        if self.process.poll() is None:
-            self.process.kill()
-        self.process.wait(timeout=10)
-        os.close(self.primary)
-
 
 def test_killed_mid_edit_then_restarted_every_edit_comes_back(sandbox) -> None:
     terminal = Terminal(sandbox, "edit", "101")

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import select
+import subprocess
+import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 from textual.pilot import Pilot
 
@@ -49,3 +54,39 @@ async def dialog_message(pilot: Pilot) -> str:
 
 def puts(sandbox: Sandbox) -> list:
     return [r for r in sandbox.requests if r.method == "PUT"]
+
+
+class Terminal:
+    """voicedesk in a pseudo-terminal: type into it, read what it draws."""
+
+    def __init__(self, sandbox: Sandbox, *args: str) -> None:
+        primary, secondary = os.openpty()
+        os.set_blocking(primary, False)
+        env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": "120", "LINES": "36"}
+        self.process = subprocess.Popen(
+            [str(Path(sys.executable).parent / "voicedesk"), "--base-url", sandbox.base_url,
+             "--api-key", DEMO_API_KEY, *args],
+            stdin=secondary, stdout=secondary, stderr=secondary, env=env, start_new_session=True,
+        )
+        os.close(secondary)
+        self.primary = primary
+        self.screen = b""
+
+    def wait_for(self, text: str, timeout: float = 30) -> None:
+        deadline = time.monotonic() + timeout
+        while text.encode() not in self.screen:
+            assert time.monotonic() < deadline, f"{text!r} never appeared"
+            if select.select([self.primary], [], [], 0.1)[0]:
+                try:
+                    self.screen += os.read(self.primary, 65536)
+                except OSError:
+                    break
+
+    def type(self, keys: str) -> None:
+        os.write(self.primary, keys.encode())
+
+    def close(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait(timeout=10)
+        os.close(self.primary)
