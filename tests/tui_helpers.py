@@ -71,6 +71,7 @@ class Terminal:
         os.close(secondary)
         self.primary = primary
         self.screen = b""
+        self.first_drawn_at: float | None = None  # time.time() of its first output
 
     def wait_for(self, text: str, timeout: float = 30) -> None:
         deadline = time.monotonic() + timeout
@@ -81,6 +82,8 @@ class Terminal:
                     self.screen += os.read(self.primary, 65536)
                 except OSError:
                     break
+                if self.first_drawn_at is None:
+                    self.first_drawn_at = time.time()
 
     def type(self, keys: str) -> None:
         os.write(self.primary, keys.encode())

@@ -10,7 +10,7 @@ import asyncio
 from dataclasses import dataclass, field
 from typing import Any
 
-from voicedesk.api import ApiClient, ApiError, ValidationError
+from voicedesk.api import ApiClient, ApiError, Page, ValidationError
 from voicedesk.history import History
 from voicedesk.records import Lookups
 from voicedesk.session import Change, Conflict, EditSession, same_value
@@ -53,6 +53,26 @@ async def load_lookups(client: ApiClient) -> LookupResult:
         outbound_numbers=loaded.get("outbound numbers"),
     )
     return LookupResult(lookups, failures)
+
+
+@dataclass
+class FirstReads:
+    """The reads the TUI's first screen waits for, in flight as soon as they are started:
+    the editor's assistant and lists, or the picker's first page of assistants."""
+
+    assistant: asyncio.Task[dict[str, Any]] | None = None
+    lookups: asyncio.Task[LookupResult] | None = None
+    first_page: asyncio.Task[Page] | None = None
+
+    @classmethod
+    def start(cls, client: ApiClient, assistant_id: int | None) -> FirstReads:
+        if assistant_id is None:
+            # Only the list: its pages take the rate limit's first window, the lists wait.
+            return cls(first_page=asyncio.create_task(client.list_page(1)))
+        return cls(
+            assistant=asyncio.create_task(client.find_assistant(assistant_id)),
+            lookups=asyncio.create_task(load_lookups(client)),
+        )
 
 
 async def open_session(client: ApiClient, assistant_id: int) -> tuple[EditSession, LookupResult]:

@@ -16,7 +16,7 @@ import socket
 import ssl
 import sys
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import aclosing
 from dataclasses import dataclass
@@ -68,6 +68,15 @@ _MAYBE_SAVED = (
     "The change may or may not have been saved; voicedesk reloads the assistant before "
     "sending again, so nothing is overwritten blindly."
 )
+
+
+def load_transport() -> None:
+    """Import now what httpx imports on its first request (httpcore, and anyio's asyncio
+    backend that httpcore's locks run on; about 30 ms), for a caller about to import
+    something else on another thread: two threads importing at once took about a
+    quarter longer than the same imports one after the other."""
+    import anyio._backends._asyncio  # noqa: F401
+    import httpcore  # noqa: F401
 
 
 def _tls_context_in_background(trust_env: bool) -> Future[ssl.SSLContext]:
@@ -174,10 +183,14 @@ class ApiClient:
         return self._parse_page(body, page, per_page)
 
     async def list_all(
-        self, per_page: int = 100, on_page: Callable[[Page], None] | None = None
+        self,
+        per_page: int = 100,
+        on_page: Callable[[Page], None] | None = None,
+        first_page: Awaitable[Page] | None = None,
     ) -> list[dict]:
-        """Every assistant, ordered by page; `on_page` sees each page as it arrives."""
-        first = await self.list_page(1, per_page)
+        """Every assistant, ordered by page; `on_page` sees each page as it arrives.
+        `first_page`: page 1 (of `per_page`), when it was requested already."""
+        first = await (first_page or self.list_page(1, per_page))
         items_by_page = {1: first.items}
         if on_page:
             on_page(first)

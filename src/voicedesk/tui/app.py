@@ -14,7 +14,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from voicedesk.api import ApiClient
-from voicedesk.remote import LookupResult, load_lookups
+from voicedesk.remote import FirstReads, LookupResult, load_lookups
 from voicedesk.settings import Settings
 
 
@@ -34,12 +34,21 @@ class VoicedeskApp(App[int]):
     ]
 
     def __init__(
-        self, settings: Settings, assistant_id: int | None = None, *, client: ApiClient | None = None
+        self,
+        settings: Settings,
+        assistant_id: int | None = None,
+        *,
+        client: ApiClient | None = None,
+        first_reads: FirstReads | None = None,
     ) -> None:
+        """`first_reads`, when given, were started through `client` (then already open)
+        before this app was even imported (see `voicedesk.cli`); else the app opens its
+        client and starts them on mount."""
         super().__init__()
         self.settings = settings
         self.initial_assistant_id = assistant_id
         self.client = client or ApiClient(settings.base_url, settings.api_key.reveal())
+        self._first_reads = first_reads
         self._lookups: asyncio.Task[LookupResult] | None = None
 
     async def on_mount(self) -> None:
@@ -49,17 +58,23 @@ class VoicedeskApp(App[int]):
         gc.disable()
         self.set_timer(COLLECTOR_OFF_AT_MOST, self.started)
         self._on_hangup_save_drafts()
-        await self.client.__aenter__()
+        reads = self._first_reads
+        if reads is None:
+            await self.client.__aenter__()
+            reads = FirstReads.start(self.client, self.initial_assistant_id)
+        self._first_reads = None  # the first screen owns them now
+        self._lookups = reads.lookups
         if self.initial_assistant_id is None:
             from voicedesk.tui.screens.picker import PickerScreen
 
-            await self.push_screen(PickerScreen())
+            await self.push_screen(PickerScreen(first_page=reads.first_page))
         else:
             from voicedesk.tui.screens.editor import EditorScreen
 
             # The assistant and the lists are in flight while the editor is built.
-            reading = asyncio.create_task(self.client.find_assistant(self.initial_assistant_id))
-            await self.push_screen(EditorScreen(self.initial_assistant_id, lookups=self.lookups(), reading=reading))
+            await self.push_screen(
+                EditorScreen(self.initial_assistant_id, lookups=reads.lookups, reading=reads.assistant)
+            )
 
     def _on_hangup_save_drafts(self) -> None:
         """A dropped SSH link sends SIGHUP; a shutdown SIGTERM: write drafts, exit cleanly."""

@@ -17,6 +17,8 @@ from voicedesk.tui.widgets import AssistantTable, KeyBar
 from voicedesk.tui.widgets.assistant_table import Row
 
 if TYPE_CHECKING:
+    import asyncio
+
     from voicedesk.tui.app import VoicedeskApp
 
 
@@ -51,8 +53,9 @@ class PickerScreen(Screen[None]):
         Binding("escape", "clear_filter", "Clear filter", show=False),
     ]
 
-    def __init__(self) -> None:
+    def __init__(self, first_page: asyncio.Task[Page] | None = None) -> None:
         super().__init__()
+        self._first_page = first_page  # requested before this screen was built
         self.records: list[dict[str, Any]] = []
         self.lookups: Lookups | None = None
         self.rows: dict[int, Row] = {}  # by id: a page's rows are built once
@@ -93,7 +96,8 @@ class PickerScreen(Screen[None]):
             self.app.started()
 
         try:
-            await self.app.client.list_all(on_page=page_arrived)
+            first_page, self._first_page = self._first_page, None  # a reload asks again
+            await self.app.client.list_all(on_page=page_arrived, first_page=first_page)
         except ApiError as error:
             status.update(f"{error.message}  Press F5 to retry.")
             status.add_class("-error")
