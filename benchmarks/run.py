@@ -173,6 +173,7 @@ def count_429(server: Sandbox) -> int:
 
 # --- 1 and 4: whole processes (cold start, peak RSS) -----------------------------------
 
+SLOW_LINK = f"voicedesk edit 101, {LATENCY * 1000:.0f} ms latency"
 EDITOR_READY = (b"0 unsaved changes",)  # the editor's status line, drawn once it is ready
 
 
@@ -186,8 +187,8 @@ def bare_process() -> Any:
 SETTLE_FOR_MEMORY = 3.0
 
 
-def editor_process(data: SandboxData, assistant_id: int, settle: float = 0.3) -> Any:
-    with sandbox(data) as server:
+def editor_process(data: SandboxData, assistant_id: int, settle: float = 0.3, latency: float = 0.0) -> Any:
+    with sandbox(data, latency=latency) as server:
         env = clean_env({"VOICEDESK_BASE_URL": server.base_url, "VOICEDESK_API_KEY": DEMO_API_KEY})
         run = run_on_pty([str(VENV_BIN / "voicedesk"), "edit", str(assistant_id)], EDITOR_READY, env=env,
                          settle=settle)
@@ -202,6 +203,7 @@ def measure_processes(report: Report, runs: int, *, cold: bool, memory: bool) ->
     kinds: list[tuple[str, Callable[[], Any]]] = [("bare app", bare_process)]
     if cold:
         kinds.append(("voicedesk edit 101 (demo account)", lambda: editor_process(demo, DEMO_ID)))
+        kinds.append((SLOW_LINK, lambda: editor_process(demo, DEMO_ID, latency=LATENCY)))
     if memory:
         kinds.append(("voicedesk edit 1001 (large account)",
                       lambda: editor_process(large, LARGE_ID, settle=SETTLE_FOR_MEMORY)))
@@ -238,6 +240,11 @@ def measure_processes(report: Report, runs: int, *, cold: bool, memory: bool) ->
             f"{cpu_editor.median:.0f} ms / {cpu_bare.median:.0f} ms = {cpu_editor.median / cpu_bare.median:.2f}"
             f"; the bare app's spread (IQR {quantile(bare.samples, .25):.0f}-{quantile(bare.samples, .75):.0f} ms)"
             " shows how much the machine's other jobs moved this run")
+        slow = report.series[f"cold start: {SLOW_LINK}"]
+        added = slow.median - editor.median
+        log(f"  (info) a slow link, whole process (not a target): with {LATENCY * 1000:.0f} ms on every "
+            f"response, edit 101 was ready {added:.0f} ms later ({added / (LATENCY * 1000):.2f} round trips); "
+            "its reads travel while Textual is imported")
     if memory:
         rss_bare = report.series["peak RSS: bare app"]
         rss_editor = report.series["peak RSS: voicedesk edit 1001 (large account)"]
