@@ -535,6 +535,15 @@ def test_wrong_api_key_is_one_clear_line_and_exit_2(sb, cli, args):
     assert sb.assistant(101)["speech_speed"] == "1.0"
 
 
+@pytest.mark.parametrize("args", [("list",), ("edit", "101"), ("edit",)], ids=["list", "edit", "picker"])
+def test_a_key_with_a_space_is_one_clear_line_before_any_request(sb, cli, args):
+    result = cli(*args, key="abc def")
+
+    assert_one_line_error(result, "API key", "spaces")
+    assert "abc def" not in result.output
+    assert sb.requests == []
+
+
 @pytest.mark.parametrize("assistant_id", [999, 4242, *OTHER_ACCOUNT_IDS])
 def test_unknown_or_other_accounts_assistant_is_not_found(sb, cli, assistant_id):
     before = sb.assistant(assistant_id) if assistant_id in sb.data.assistants else None

@@ -32,6 +32,7 @@ from voicedesk.settings import (
 from voicedesk.startup import long_lived
 
 if TYPE_CHECKING:
+    from voicedesk.api import ApiClient
     from voicedesk.tui.app import VoicedeskApp
 
 EXIT_OK, EXIT_CHANGES, EXIT_ERROR = 0, 1, 2
@@ -512,10 +513,18 @@ def sandbox(port: int) -> None:
 def edit(obj: Context, assistant_id: str | None) -> None:
     """Open the editor (the picker first when no ID is given)."""
     opened = None if assistant_id is None else _assistant_id(assistant_id)
-    sys.exit(asyncio.run(_run_tui(obj.settings, opened)))
+    with long_lived():
+        from voicedesk.api import ApiClient, ApiError
+
+    settings = obj.settings
+    try:
+        client = ApiClient(settings.base_url, settings.api_key.reveal())
+    except ApiError as error:  # a key that cannot be sent
+        fail(error.message)
+    sys.exit(asyncio.run(_run_tui(settings, opened, client)))
 
 
-async def _run_tui(settings: Settings, assistant_id: int | None) -> int:
+async def _run_tui(settings: Settings, assistant_id: int | None, client: ApiClient) -> int:
     """The TUI, with the first screen's reads sent before Textual is loaded.
 
     Textual and the app's screens take 0.1-0.3 s to import. That runs on a thread
@@ -523,14 +532,12 @@ async def _run_tui(settings: Settings, assistant_id: int | None) -> int:
     (TCP, TLS, the requests) overlap the import instead of following it.
     """
     with long_lived():
-        from voicedesk.api import ApiClient
         from voicedesk.api.client import load_transport
         from voicedesk.remote import FirstReads
 
         load_transport()
     # On its thread from now on; the client waits for its CA bundle (https) meanwhile.
     importing = asyncio.get_running_loop().run_in_executor(None, _import_tui, assistant_id)
-    client = ApiClient(settings.base_url, settings.api_key.reveal())
     async with client:
         first_reads = FirstReads.start(client, assistant_id)
         app_class = await importing
