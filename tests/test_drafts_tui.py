@@ -153,7 +153,7 @@ def test_killed_mid_edit_then_restarted_every_edit_comes_back(sandbox) -> None:
     assert puts(sandbox)[0].body == {"assistant_name": edited}
 
 
-@pytest.mark.parametrize("hangup", [signal.SIGHUP, signal.SIGTERM])
+@pytest.mark.parametrize("hangup", [signal.SIGHUP, signal.SIGTERM, signal.SIGINT])
 def test_a_hangup_writes_the_draft_at_once_and_exits_cleanly(sandbox, hangup) -> None:
     terminal = Terminal(sandbox, "edit", "101")
     try:

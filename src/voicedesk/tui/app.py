@@ -22,6 +22,8 @@ from voicedesk.settings import Settings
 # that it is ready (see VoicedeskApp.started).
 COLLECTOR_OFF_AT_MOST = 5.0  # seconds
 
+EXIT_SIGNALS = (signal.SIGHUP, signal.SIGTERM, signal.SIGINT)
+
 
 class VoicedeskApp(App[int]):
     CSS_PATH = "voicedesk.tcss"
@@ -77,9 +79,10 @@ class VoicedeskApp(App[int]):
             )
 
     def _on_hangup_save_drafts(self) -> None:
-        """A dropped SSH link sends SIGHUP; a shutdown SIGTERM: write drafts, exit cleanly."""
+        """A dropped SSH link sends SIGHUP, a shutdown SIGTERM, `kill -INT` SIGINT (in the
+        TUI, ctrl+c is a key): write drafts, exit cleanly."""
         loop = asyncio.get_running_loop()
-        for hangup in (signal.SIGHUP, signal.SIGTERM):
+        for hangup in EXIT_SIGNALS:
             try:
                 loop.add_signal_handler(hangup, self._save_drafts_and_exit)
             except (NotImplementedError, RuntimeError, ValueError):
@@ -99,7 +102,7 @@ class VoicedeskApp(App[int]):
 
     async def on_unmount(self) -> None:
         loop = asyncio.get_running_loop()
-        for hangup in (signal.SIGHUP, signal.SIGTERM):
+        for hangup in EXIT_SIGNALS:
             loop.remove_signal_handler(hangup)
         await self.client.aclose()
 
