@@ -43,7 +43,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
-from textual.widgets import Button, Input, Static
+from textual.widgets import Button, Input, LoadingIndicator, Static
 from tui_helpers import make_app, puts
 
 import voicedesk.api
@@ -430,6 +430,7 @@ async def tui_open(pilot, app, sb: Sandbox, spec: FaultSpec, seen: list[str]) ->
     check_message(text, spec.expect("open"))
     assert "r to retry" in text
     assert screen.session is None and not screen.ready
+    await wait_until(pilot, lambda: not screen.query(LoadingIndicator))  # not left running
     assert_alive(app)
     if spec.build is None:
         sb.start()
@@ -437,6 +438,7 @@ async def tui_open(pilot, app, sb: Sandbox, spec: FaultSpec, seen: list[str]) ->
     await editor_ready(pilot)
     assert screen.session.name == ASSISTANT_NAME
     assert not message.has_class("-error")
+    await wait_until(pilot, lambda: not screen.query(LoadingIndicator))
 
 
 async def assert_fallbacks(screen: EditorScreen) -> None:

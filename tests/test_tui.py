@@ -7,7 +7,7 @@ import gc
 import weakref
 
 import pytest
-from textual.widgets import Input, OptionList, Static, Switch
+from textual.widgets import Input, LoadingIndicator, OptionList, Static, Switch
 from tui_helpers import choose, dialog_message, make_app, puts, wait_until
 
 from voicedesk.fields import FIELDS, GROUPS
@@ -52,6 +52,16 @@ async def review_and_send(pilot) -> None:
     await wait_until(pilot, lambda: isinstance(pilot.app.screen, ReviewScreen))
     await pilot.press("ctrl+s")
     await wait_until(pilot, lambda: not isinstance(pilot.app.screen, ReviewScreen))
+
+
+async def test_nothing_on_a_loaded_editor_redraws_itself_on_a_timer(sandbox) -> None:
+    # A hidden loading indicator had kept waking the app 16 times a second.
+    app = make_app(sandbox, 101)
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await open_editor(pilot)
+        await wait_until(pilot, lambda: not screen.query(LoadingIndicator))
+        ticking = [w for w in screen.walk_children() if w.auto_refresh is not None]
+        assert ticking == []
 
 
 async def test_the_other_groups_are_built_ahead_each_once(sandbox) -> None:

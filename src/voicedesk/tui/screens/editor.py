@@ -122,7 +122,8 @@ class EditorScreen(Screen[None]):
     async def load(self) -> None:
         message = self.query_one("#loading-message", Static)
         message.update(f"Loading assistant #{self.assistant_id}…")
-        self.query_one(LoadingIndicator).display = True
+        if not self.query(LoadingIndicator):  # a retry
+            await self.query_one("#editor-loading").mount(LoadingIndicator(), before=message)
         lookups, self._early_lookups = self._early_lookups or self.app.lookups(), None
         reading, self._early_reading = self._early_reading, None
         try:
@@ -133,7 +134,7 @@ class EditorScreen(Screen[None]):
                     reading or self.app.client.find_assistant(self.assistant_id), lookups
                 )
         except ApiError as error:
-            self.query_one(LoadingIndicator).display = False
+            self._stop_loading_indicator()
             message.update(f"{error.message}\n\nPress r to retry, Escape for the list of assistants.")
             message.add_class("-error")
             self.app.started()
@@ -155,9 +156,14 @@ class EditorScreen(Screen[None]):
         first.focus_control()
         self.ready = True
         self.app.started()
+        self.call_after_refresh(self._stop_loading_indicator)
         self.set_timer(BUILD_AHEAD_DELAY, self._build_ahead)
         await self._offer_draft()
         self.set_interval(0.25, self._write_draft_if_due)
+
+    def _stop_loading_indicator(self) -> None:
+        # Hidden, it would still wake the app 16 times a second for as long as it exists.
+        self.query(LoadingIndicator).remove()
 
     def action_retry_load(self) -> None:
         if self.session is None:
