@@ -42,6 +42,8 @@ def test_a_failed_early_read_shows_in_the_editor_with_a_retry() -> None:
             terminal.wait_for("0 unsaved changes")
         finally:
             terminal.close()
+    reads = [r.status for r in sandbox.requests if r.path == "/api/user/assistants/get"]
+    assert reads == [401, 200]  # the early read's failure was shown, the retry asked again
 
 
 def test_the_pickers_first_page_is_sent_before_the_terminal_is_first_drawn_and_only_once() -> None:
