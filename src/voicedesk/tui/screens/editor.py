@@ -10,6 +10,7 @@ from textual import on, work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, LoadingIndicator, Static
 
@@ -353,9 +354,9 @@ class EditorScreen(Screen[None]):
             status += "  ·  ctrl+s to review"
         if status != self._shown_status:
             self._shown_status = status
-            line = self.query_one("#status", Static)
-            line.update(status, layout=False)  # one line, always: no layout pass
-            line.set_class(bool(dirty), "-dirty")
+            # Coloured through its content, not a class: toggling a class restyles the line.
+            text = Content.styled(status, "$text-warning") if dirty else status
+            self.query_one("#status", Static).update(text, layout=False)  # one line: no layout
 
     def _mark_focused_row(self) -> None:
         row = self.focused_row()
