@@ -12,7 +12,6 @@ already applied to server strings); it is not re-interpreted here.
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import compress, repeat, zip_longest
@@ -29,6 +28,8 @@ from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+
+from .recent import Recent
 
 Row = tuple[int, str, str, str, str, str]
 """ID, name, direction, engine, phone number, status."""
@@ -106,7 +107,7 @@ class AssistantTable(ScrollView, can_focus=True):
         # Per row, its id and lowercase name with a NUL between (no query holds one).
         self._keys: list[str] = []
         # Recent queries and the indexes of the rows they match (see _matching).
-        self._found: OrderedDict[str, list[int]] = OrderedDict()
+        self._found: Recent[str, list[int]] = Recent(_REMEMBERED_QUERIES)
         self._shown: list[Row] = []
         self._query = ""
         self._cursor = -1  # index into _shown; -1 when nothing is shown
@@ -191,9 +192,8 @@ class AssistantTable(ScrollView, can_focus=True):
         """The indexes of the rows whose id or lowercase name holds `query`. Recent queries
         are remembered (erasing finds its answer ready), and a query that holds one of
         them is looked for among that one's rows only (typing narrows)."""
-        found = self._found.get(query)
+        found = self._found.recall(query)
         if found is not None:
-            self._found.move_to_end(query)
             return found
         within: Sequence[int] = range(len(self._rows))
         for earlier, rows in self._found.items():
@@ -201,10 +201,7 @@ class AssistantTable(ScrollView, can_focus=True):
                 within = rows
         keys = map(self._keys.__getitem__, within)
         found = list(compress(within, map(contains, keys, repeat(query))))  # a loop in C
-        self._found[query] = found
-        if len(self._found) > _REMEMBERED_QUERIES:
-            self._found.popitem(last=False)
-        return found
+        return self._found.keep(query, found)
 
     def _index_of(self, assistant_id: int) -> int | None:
         for index, row in enumerate(self._shown):

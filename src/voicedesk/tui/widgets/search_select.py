@@ -21,7 +21,7 @@ work per keystroke is kept small:
 from __future__ import annotations
 
 import re
-from collections import Counter, OrderedDict
+from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from functools import lru_cache
 from heapq import nsmallest
@@ -45,6 +45,8 @@ from textual.style import Style
 from textual.widget import Widget
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
+
+from .recent import Recent
 
 # A filter shows the best matches only ("type more to narrow"): ranking, highlighting
 # and building list rows cost time per row, and nobody scrolls past a hundred matches.
@@ -121,7 +123,7 @@ class _Catalog(Sequence[str]):
         self.labels = list(labels)
         self._folded: list[str] | None = None
         self._exact: dict[str, int] = {}
-        self._results: OrderedDict[tuple[str, ...], _Result] = OrderedDict()
+        self._results: Recent[tuple[str, ...], _Result] = Recent(_REMEMBERED_QUERIES)
 
     def __len__(self) -> int:
         return len(self.labels)
@@ -151,9 +153,8 @@ class _Catalog(Sequence[str]):
 
     def search(self, words: tuple[str, ...]) -> _Result:
         """The entries whose labels hold every word as a subsequence, in any order."""
-        result = self._results.get(words)
+        result = self._results.recall(words)
         if result is not None:
-            self._results.move_to_end(words)
             return result
         # Narrowing: an earlier query each of whose words is part of one of these words
         # matched everything this one matches; start from the fewest such matches.
@@ -173,11 +174,7 @@ class _Catalog(Sequence[str]):
                 matched = list(map(bool, map(_compile(word).fuzzy.match, folded)))
                 candidates, folded = list(compress(candidates, matched)), list(compress(folded, matched))
         candidates = list(candidates)
-        result = _Result(candidates, folded, self._best(words, candidates, folded))
-        self._results[words] = result
-        if len(self._results) > _REMEMBERED_QUERIES:
-            self._results.popitem(last=False)
-        return result
+        return self._results.keep(words, _Result(candidates, folded, self._best(words, candidates, folded)))
 
     def _best(self, words: tuple[str, ...], candidates: list[int], labels: list[str]) -> list[int]:
         """The best MAX_SHOWN_MATCHES candidates: by the sum of their words' ranks, then
@@ -416,7 +413,7 @@ class SearchSelectScreen(ModalScreen[int | None]):
         self._count = Static(id="search-select-count", markup=False)
         self._option_list = _ResultList(id="search-select-options")
         # The list's Options for recent queries and windows, reused when they come back.
-        self._rows: OrderedDict[tuple[str, ...] | int, list[Option]] = OrderedDict()
+        self._rows: Recent[tuple[str, ...] | int, list[Option]] = Recent(_REMEMBERED_QUERIES)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="search-select-dialog"):
@@ -494,13 +491,9 @@ class SearchSelectScreen(ModalScreen[int | None]):
     ) -> None:
         """List the entries `shown`, their rows made by `prompts` unless kept under `key`."""
         self._shown = shown
-        rows = self._rows.get(key)
+        rows = self._rows.recall(key)
         if rows is None:
-            rows = self._rows[key] = [Option(prompt) for prompt in prompts()]
-            if len(self._rows) > _REMEMBERED_QUERIES:
-                self._rows.popitem(last=False)
-        else:
-            self._rows.move_to_end(key)
+            rows = self._rows.keep(key, [Option(prompt) for prompt in prompts()])
         self._option_list.set_options(rows)
 
     # -- the unfiltered window ----------------------------------------------------------
