@@ -94,10 +94,11 @@ def _read_bool(value: Any) -> bool:
     if isinstance(value, bool):
         return value
     key = value.strip().lower() if isinstance(value, str) else value
-    if type(key) in (int, str) and key in _TRUE:
-        return True
-    if type(key) in (int, str) and key in _FALSE:
-        return False
+    if type(key) in (int, str):  # only these: 1.0 would equal 1, a list cannot be looked up
+        if key in _TRUE:
+            return True
+        if key in _FALSE:
+            return False
     raise ValueError("expected true or false")
 
 
