@@ -59,7 +59,7 @@ class VoicedeskApp(App[int]):
         # 12 ms of that time. It is off until then (see `started`).
         gc.disable()
         self.set_timer(COLLECTOR_OFF_AT_MOST, self.started)
-        self._on_hangup_save_drafts()
+        self._save_drafts_on_exit_signals()
         reads = self._first_reads
         if reads is None:
             await self.client.__aenter__()
@@ -78,13 +78,13 @@ class VoicedeskApp(App[int]):
                 EditorScreen(self.initial_assistant_id, lookups=reads.lookups, reading=reads.assistant)
             )
 
-    def _on_hangup_save_drafts(self) -> None:
+    def _save_drafts_on_exit_signals(self) -> None:
         """A dropped SSH link sends SIGHUP, a shutdown SIGTERM, `kill -INT` SIGINT (in the
         TUI, ctrl+c is a key): write drafts, exit cleanly."""
         loop = asyncio.get_running_loop()
-        for hangup in EXIT_SIGNALS:
+        for exit_signal in EXIT_SIGNALS:
             try:
-                loop.add_signal_handler(hangup, self._save_drafts_and_exit)
+                loop.add_signal_handler(exit_signal, self._save_drafts_and_exit)
             except (NotImplementedError, RuntimeError, ValueError):
                 return  # not the main thread, or no signals here: nothing to install
 
@@ -102,8 +102,8 @@ class VoicedeskApp(App[int]):
 
     async def on_unmount(self) -> None:
         loop = asyncio.get_running_loop()
-        for hangup in EXIT_SIGNALS:
-            loop.remove_signal_handler(hangup)
+        for exit_signal in EXIT_SIGNALS:
+            loop.remove_signal_handler(exit_signal)
         await self.client.aclose()
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
