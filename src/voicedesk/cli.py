@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 import click
 
 from voicedesk import __version__
-from voicedesk.display import format_value, safe_text, shorten, to_json
+from voicedesk.display import for_terminal, format_value, safe_text, shorten, to_json
 from voicedesk.fields import CATALOGUE, FIELDS, GROUPS, fields_in
 from voicedesk.settings import (
     Settings,
@@ -61,7 +61,7 @@ class Context:
             if not key and self.api_key_file:
                 key, warning = read_key_file(self.api_key_file)
                 if warning:
-                    click.echo(f"warning: {warning}", err=True)
+                    echo(f"warning: {warning}", err=True)
             stored = read_config() if not (key and self.base_url) else None
             return make_settings(
                 self.base_url or (stored and stored.base_url),
@@ -79,8 +79,38 @@ def _start_demo_sandbox() -> Settings:
     return make_settings(sandbox.base_url, DEMO_API_KEY)
 
 
+def echo(text: str = "", *, err: bool = False) -> None:
+    """Every line the CLI prints goes through here. Server and file text cannot drive
+    the terminal (control characters and bidi overrides are shown as symbols), and a
+    terminal that cannot show a character gets a stand-in rather than a traceback."""
+    stream = sys.stderr if err else sys.stdout
+    click.echo(_encodable(for_terminal(text), stream), file=stream)
+
+
+def echo_json(value: Any) -> None:
+    """JSON on stdout: readable where the terminal shows UTF-8, ASCII escapes where not
+    (so the output stays valid JSON on any terminal)."""
+    stream = sys.stdout
+    click.echo(to_json(value, ascii_only=not _is_utf8(stream)), file=stream)
+
+
+def _is_utf8(stream: Any) -> bool:
+    return (getattr(stream, "encoding", None) or "utf-8").lower().replace("-", "") == "utf8"
+
+
+def _encodable(text: str, stream: Any) -> str:
+    encoding = getattr(stream, "encoding", None) or "utf-8"
+    try:
+        text.encode(encoding)
+    except UnicodeEncodeError:
+        return text.encode(encoding, "backslashreplace").decode(encoding)
+    except LookupError:
+        pass  # an encoding Python does not know: leave it to the stream
+    return text
+
+
 def fail(message: str) -> NoReturn:
-    click.echo(f"error: {message}", err=True)
+    echo(f"error: {message}", err=True)
     sys.exit(EXIT_ERROR)
 
 
@@ -96,7 +126,7 @@ def run(settings: Settings, work: Callable[[Any], Awaitable[T]]) -> T:
         return asyncio.run(main())
     except ValidationError as error:
         for name, messages in error.errors.items():
-            click.echo(f"error: {name}: {' '.join(messages)}", err=True)
+            echo(f"error: {name}: {' '.join(messages)}", err=True)
         fail("the server rejected the change (422); nothing was saved.")
     except ApiError as error:
         fail(error.message)
@@ -154,13 +184,13 @@ def list_command(obj: Context, as_json: bool) -> None:
     records, lookup_result = run(obj.settings, work)
     lookups = lookup_result.lookups
     for name, error in lookup_result.failures.items():
-        click.echo(f"warning: could not load {name}: {error.message}", err=True)
+        echo(f"warning: could not load {name}: {error.message}", err=True)
     rows = [_summary(record, lookups) for record in records]
     if as_json:
-        click.echo(to_json(rows))
+        echo_json(rows)
         return
     if not rows:
-        click.echo("No assistants in this account.")
+        echo("No assistants in this account.")
         return
     headers = ("ID", "NAME", "DIRECTION", "ENGINE", "PHONE", "STATUS")
     table = [
@@ -170,7 +200,7 @@ def list_command(obj: Context, as_json: bool) -> None:
     ]
     widths = [max(len(h), *(len(row[i]) for row in table)) for i, h in enumerate(headers)]
     for row in (headers, *table):
-        click.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
+        echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
 
 
 def _phone_cell(row: dict[str, Any]) -> str:
@@ -198,7 +228,7 @@ def _open(obj: Context, assistant_id: int) -> Any:
 
     session, lookup_result = run(obj.settings, lambda client: open_session(client, assistant_id))
     for name, error in lookup_result.failures.items():
-        click.echo(f"warning: could not load {name}: {error.message}", err=True)
+        echo(f"warning: could not load {name}: {error.message}", err=True)
     return session
 
 
@@ -213,24 +243,24 @@ def show(obj: Context, assistant_id: str, as_json: bool, raw: bool) -> None:
 
     session = _open(obj, _assistant_id(assistant_id))
     if raw:
-        click.echo(to_json(session.record))
+        echo_json(session.record)
         return
     if as_json:
-        click.echo(to_json(to_body(session.baseline)))
+        echo_json(to_body(session.baseline))
         return
     flags = session.flags()
-    click.echo(f"{safe_text(session.name)}  (id {session.assistant_id}, {obj.settings.host})")
+    echo(f"{safe_text(session.name)}  (id {session.assistant_id}, {obj.settings.host})")
     width = max(len(f.label) for f in CATALOGUE)
     for group in GROUPS:
-        click.echo(f"\n{group.value}")
+        echo(f"\n{group.value}")
         for field in fields_in(group):
             value = format_value(field.name, session.baseline[field.name], session.lookups)
             mark = "  ! " + flags[field.name] if field.name in flags else ""
-            click.echo(f"  {field.label.ljust(width)}  {value}{mark}")
-    click.echo("\nRead-only")
+            echo(f"  {field.label.ljust(width)}  {value}{mark}")
+    echo("\nRead-only")
     for key, value in session.read_only.items():
         text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-        click.echo(f"  {key.ljust(width)}  {shorten(safe_text(text), 70)}")
+        echo(f"  {key.ljust(width)}  {shorten(safe_text(text), 70)}")
 
 
 @main.command("fields")
@@ -239,7 +269,7 @@ def fields_command() -> None:
     from voicedesk.model import expected_type
 
     for group in GROUPS:
-        click.echo(group.value)
+        echo(group.value)
         for field in fields_in(group):
             rules = [expected_type(field)]
             if field.ranged:
@@ -250,8 +280,8 @@ def fields_command() -> None:
                 rules.append(f"max {field.max_length} chars")
             if field.nullable:
                 rules.append("null allowed")
-            click.echo(f"  {field.name}: {'; '.join(rules)}")
-            click.echo(f"      {field.help}")
+            echo(f"  {field.name}: {'; '.join(rules)}")
+            echo(f"      {field.help}")
 
 
 # --- changing --------------------------------------------------------------------------
@@ -260,22 +290,22 @@ def fields_command() -> None:
 def _print_plan(session: Any) -> None:
     changes = session.changes()
     if not changes:
-        click.echo("No changes.")
+        echo("No changes.")
         return
-    click.echo(f"{len(changes)} change{'s' if len(changes) != 1 else ''} to "
+    echo(f"{len(changes)} change{'s' if len(changes) != 1 else ''} to "
                f"{safe_text(session.name)} (id {session.assistant_id}):")
     width = max(len(c.field) for c in changes)
     for change in changes:
         before = format_value(change.field, change.before, session.lookups, width=40)
         after = format_value(change.field, change.after, session.lookups, width=40)
-        click.echo(f"  {change.field.ljust(width)}  {before}  ->  {after}")
+        echo(f"  {change.field.ljust(width)}  {before}  ->  {after}")
 
 
 def _refuse_problems(session: Any) -> None:
     problems = session.validate()
     if problems:
         for name, message in problems.items():
-            click.echo(f"error: {name}: {message}", err=True)
+            echo(f"error: {name}: {message}", err=True)
         fail(f"nothing was sent: fix the {len(problems)} problem{'s' if len(problems) != 1 else ''} above.")
 
 
@@ -289,8 +319,8 @@ def _confirm_and_save(obj: Context, session: Any, dry_run: bool, yes: bool, forc
         return
     body = session.body()
     if dry_run:
-        click.echo("Dry run; the body would be:")
-        click.echo(to_json(body))
+        echo("Dry run; the body would be:")
+        echo_json(body)
         return
     if not yes:
         if not sys.stdin.isatty():
@@ -301,7 +331,7 @@ def _confirm_and_save(obj: Context, session: Any, dry_run: bool, yes: bool, forc
         result = run(obj.settings, lambda client: save(client, session, force=force, history=History()))
     except SaveConflict as conflict:
         for item in conflict.conflicts:
-            click.echo(
+            echo(
                 f"conflict: {item.field}: loaded {_shown(session, item.field, item.base)}, "
                 f"yours {_shown(session, item.field, item.mine)}, "
                 f"on the server now {_shown(session, item.field, item.theirs)}",
@@ -313,19 +343,19 @@ def _confirm_and_save(obj: Context, session: Any, dry_run: bool, yes: bool, forc
     except SaveRefused as refused:
         _report_adopted(session, refused.adopted)
         for name, message in refused.problems.items():
-            click.echo(f"error: {name}: {message}", err=True)
+            echo(f"error: {name}: {message}", err=True)
         fail("after taking the server's newer values, the change breaks a rule; nothing was sent.")
     _report_adopted(session, result.adopted)
     if not result.sent:
-        click.echo("Nothing to send: the server already holds these values.")
+        echo("Nothing to send: the server already holds these values.")
         return
-    click.echo(f"Saved {len(result.changes)} field{'s' if len(result.changes) != 1 else ''}.")
+    echo(f"Saved {len(result.changes)} field{'s' if len(result.changes) != 1 else ''}.")
     if result.reread_error:
-        click.echo(f"warning: saved, but reading it back failed: {result.reread_error.message}", err=True)
+        echo(f"warning: saved, but reading it back failed: {result.reread_error.message}", err=True)
     if result.history_error:
-        click.echo(f"warning: {result.history_error}", err=True)
+        echo(f"warning: {result.history_error}", err=True)
     for change in result.differs:
-        click.echo(
+        echo(
             f"note: the server holds {_shown(session, change.field, change.after)} "
             f"for {change.field}, not the {_shown(session, change.field, change.before)} sent.",
             err=True,
@@ -338,7 +368,7 @@ def _shown(session: Any, name: str, value: Any) -> str:
 
 def _report_adopted(session: Any, adopted: list[Any]) -> None:
     for change in adopted:
-        click.echo(
+        echo(
             f"note: {change.field} changed on the server meanwhile "
             f"({_shown(session, change.field, change.before)} -> {_shown(session, change.field, change.after)}); "
             "kept, as you did not change it.",
@@ -439,25 +469,25 @@ def history_command(assistant_id: str | None, as_json: bool) -> None:
     history = History()
     entries = history.entries(None if assistant_id is None else _assistant_id(assistant_id))
     if history.skipped:
-        click.echo(f"warning: skipped {history.skipped} unreadable line(s) in {history.path}.", err=True)
+        echo(f"warning: skipped {history.skipped} unreadable line(s) in {history.path}.", err=True)
     if as_json:
         for entry in entries:
-            click.echo(json.dumps({
+            echo(json.dumps({
                 "time": entry.time.isoformat(), "host": entry.host, "assistant_id": entry.assistant_id,
                 "assistant_name": entry.assistant_name,
                 "changes": [{"field": c.field, "before": c.before, "after": c.after} for c in entry.changes],
             }, ensure_ascii=True))
         return
     if not entries:
-        click.echo("No saves recorded yet.")
+        echo("No saves recorded yet.")
         return
     for entry in entries:
-        click.echo(f"{entry.time:%Y-%m-%d %H:%M:%S} UTC  {entry.host}  #{entry.assistant_id} "
+        echo(f"{entry.time:%Y-%m-%d %H:%M:%S} UTC  {entry.host}  #{entry.assistant_id} "
                    f"{safe_text(entry.assistant_name)}")
         for change in entry.changes:
             before = format_value(change.field, change.before, width=40)
             after = format_value(change.field, change.after, width=40)
-            click.echo(f"    {change.field}: {before} -> {after}")
+            echo(f"    {change.field}: {before} -> {after}")
 
 
 # --- running ---------------------------------------------------------------------------
@@ -487,7 +517,7 @@ def configure(obj: Context) -> None:
         fail(str(error))
     except OSError as error:
         fail(f"cannot write the config file: {error.strerror}.")
-    click.echo(f"Saved the host and the key to {path} (readable by you only).")
+    echo(f"Saved the host and the key to {path} (readable by you only).")
 
 
 @main.command()
@@ -498,8 +528,8 @@ def sandbox(port: int) -> None:
     from voicedesk.sandbox import DEMO_API_KEY, Sandbox
 
     def ready(server: Sandbox) -> None:
-        click.echo(f"Sandbox API on {server.base_url}  (API key: {DEMO_API_KEY}, a demo key)")
-        click.echo(f"Try: voicedesk --base-url {server.base_url} --api-key {DEMO_API_KEY} list")
+        echo(f"Sandbox API on {server.base_url}  (API key: {DEMO_API_KEY}, a demo key)")
+        echo(f"Try: voicedesk --base-url {server.base_url} --api-key {DEMO_API_KEY} list")
 
     try:
         Sandbox(port=port).serve_forever(ready=ready)

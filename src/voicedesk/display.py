@@ -26,6 +26,12 @@ def safe_text(text: str, *, keep_newlines: bool = False) -> str:
     return _BIDI.sub(lambda match: f"<U+{ord(match.group()):04X}>", text)
 
 
+def for_terminal(text: str) -> str:
+    """Any text about to reach a terminal, whole messages included: line breaks and tabs
+    stay, every other control character and bidi control is shown as a symbol."""
+    return safe_text(text, keep_newlines=True)
+
+
 def shorten(text: str, width: int) -> str:
     return text if len(text) <= width else text[: max(width - 1, 0)] + "…"
 
@@ -61,11 +67,12 @@ def format_value(name: str, value: Any, lookups: Lookups | None = None, *, width
     return text
 
 
-def to_json(value: Any) -> str:
-    """Readable JSON whose strings cannot carry DEL or C1 controls to the terminal
-    (json escapes C0 itself; C1 can only occur inside strings, so escaping is valid)."""
-    text = json.dumps(value, ensure_ascii=False, indent=2)
-    return _C1.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
+def to_json(value: Any, *, ascii_only: bool = False) -> str:
+    """Readable JSON that cannot drive a terminal: json escapes C0 itself; DEL, C1,
+    bidi controls and line separators can only occur inside strings, where a \\u
+    escape means the same character."""
+    text = json.dumps(value, ensure_ascii=ascii_only, indent=2)
+    return _JSON_UNSAFE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
 
 
-_C1 = re.compile("[\x7f-\x9f]")
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
