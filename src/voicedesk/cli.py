@@ -464,30 +464,37 @@ def apply(obj: Context, assistant_id: str, file: str, dry_run: bool, yes: bool, 
 @click.option("--json", "as_json", is_flag=True, help="Print JSON lines as recorded.")
 def history_command(assistant_id: str | None, as_json: bool) -> None:
     """What this machine's voicedesk saved, oldest first (all assistants, or one)."""
-    from voicedesk.history import History
+    from voicedesk.display import format_recorded
+    from voicedesk.history import History, HistoryError
+    from voicedesk.history import as_json as entry_json
 
     history = History()
-    entries = history.entries(None if assistant_id is None else _assistant_id(assistant_id))
+    try:
+        entries = history.entries(None if assistant_id is None else _assistant_id(assistant_id))
+    except HistoryError as error:
+        fail(str(error))
     if history.skipped:
-        echo(f"warning: skipped {history.skipped} unreadable line(s) in {history.path}.", err=True)
+        numbers = ", ".join(str(n) for n in history.skipped_lines[:5])
+        more = f" and {history.skipped - 5} more" if history.skipped > 5 else ""
+        if history.skipped == history.lines:
+            fail(f"none of the {history.lines} lines of {history.path} could be read as a saved change.")
+        lines = "lines" if history.skipped != 1 else "line"
+        echo(f"warning: skipped {history.skipped} unreadable {lines} in {history.path} ({lines} {numbers}{more}).",
+             err=True)
     if as_json:
         for entry in entries:
-            echo(json.dumps({
-                "time": entry.time.isoformat(), "host": entry.host, "assistant_id": entry.assistant_id,
-                "assistant_name": entry.assistant_name,
-                "changes": [{"field": c.field, "before": c.before, "after": c.after} for c in entry.changes],
-            }, ensure_ascii=True))
+            echo(entry_json(entry))
         return
     if not entries:
         echo("No saves recorded yet.")
         return
     for entry in entries:
-        echo(f"{entry.time:%Y-%m-%d %H:%M:%S} UTC  {entry.host}  #{entry.assistant_id} "
-                   f"{safe_text(entry.assistant_name)}")
+        echo(f"{entry.time:%Y-%m-%d %H:%M:%S} UTC  {safe_text(entry.host)}  #{entry.assistant_id} "
+             f"{safe_text(entry.assistant_name)}")
         for change in entry.changes:
-            before = format_value(change.field, change.before, width=40)
-            after = format_value(change.field, change.after, width=40)
-            echo(f"    {change.field}: {before} -> {after}")
+            before = format_recorded(change.field, change.before, width=40)
+            after = format_recorded(change.field, change.after, width=40)
+            echo(f"    {safe_text(change.field)}: {before} -> {after}")
 
 
 # --- running ---------------------------------------------------------------------------

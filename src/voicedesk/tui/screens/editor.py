@@ -668,8 +668,9 @@ class EditorScreen(Screen[None]):
             return
         from voicedesk.tui.screens.history import HistoryScreen
 
+        # The host as the history records it (the client's, as saves name it).
         self.app.push_screen(HistoryScreen(
-            self.assistant_id, self.session.name, self.app.settings.host, self.session.lookups
+            self.assistant_id, self.session.name, self.app.client.host, self.session.lookups
         ))
 
     def _goto(self, group: Group):  # noqa: ANN202 - a palette callback
