@@ -223,13 +223,31 @@ def _summary(record: dict, lookups: Any) -> dict[str, Any]:
     }
 
 
-def _open(obj: Context, assistant_id: int) -> Any:
-    from voicedesk.remote import open_session
+def _open(obj: Context, assistant_id: int, *, settle: bool = False) -> Any:
+    """The assistant's session. `settle` (commands about to save): an earlier update of
+    it whose answer was lost is settled by this fresh read (see remote.settle_unconfirmed)."""
+    from voicedesk.history import History
+    from voicedesk.remote import open_session, settle_unconfirmed
 
-    session, lookup_result = run(obj.settings, lambda client: open_session(client, assistant_id))
+    async def work(client: Any) -> tuple[Any, Any, tuple[list[Any], str | None]]:
+        session, lookup_result = await open_session(client, assistant_id)
+        earlier = settle_unconfirmed(History(), client.host, session) if settle else ([], None)
+        return session, lookup_result, earlier
+
+    session, lookup_result, (earlier, history_error) = run(obj.settings, work)
     for name, error in lookup_result.failures.items():
         echo(f"warning: could not load {name}: {error.message}", err=True)
+    _report_earlier(earlier)
+    if history_error:
+        echo(f"warning: {history_error}", err=True)
     return session
+
+
+def _report_earlier(earlier: list[Any]) -> None:
+    if earlier:
+        names = ", ".join(change.field for change in earlier)
+        echo(f"Saved earlier: the update whose answer was lost had reached the server ({names}); "
+             "it is now recorded in the history.")
 
 
 @main.command()
@@ -346,6 +364,7 @@ def _confirm_and_save(obj: Context, session: Any, dry_run: bool, yes: bool, forc
             echo(f"error: {name}: {message}", err=True)
         fail("after taking the server's newer values, the change breaks a rule; nothing was sent.")
     _report_adopted(session, result.adopted)
+    _report_earlier(result.earlier)
     if not result.sent:
         echo("Nothing to send: the server already holds these values.")
         return
@@ -425,7 +444,7 @@ def set_command(
     obj: Context, assistant_id: str, assignments: tuple[str, ...], dry_run: bool, yes: bool, force: bool
 ) -> None:
     """Change fields: voicedesk set 101 speech_speed=0.9 record_call=on"""
-    session = _open(obj, _assistant_id(assistant_id))
+    session = _open(obj, _assistant_id(assistant_id), settle=not dry_run)
     _assign(session, assignments)
     _confirm_and_save(obj, session, dry_run, yes, force)
 
@@ -454,7 +473,7 @@ def diff(obj: Context, assistant_id: str, file: str) -> None:
 def apply(obj: Context, assistant_id: str, file: str, dry_run: bool, yes: bool, force: bool) -> None:
     """Send the fields of FILE that differ from the assistant's."""
     values = _values_from_file(file)
-    session = _open(obj, _assistant_id(assistant_id))
+    session = _open(obj, _assistant_id(assistant_id), settle=not dry_run)
     _apply_values(session, values)
     _confirm_and_save(obj, session, dry_run, yes, force)
 

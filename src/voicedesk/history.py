@@ -4,10 +4,15 @@ The file is append-only and readable by the user alone. It only ever receives fi
 values (the changes of a session), never connection settings or the API key. A line
 that cannot be read is skipped and its number kept, so one bad line never hides the
 rest; a change naming a field this version does not know is kept as it is.
+
+An update whose answer was lost (it may or may not have been saved) is kept aside as
+"unconfirmed", one file per assistant, until a fresh read of the assistant settles it
+(`voicedesk.remote.settle_unconfirmed`): recorded once if the server holds its values.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from dataclasses import dataclass
@@ -15,7 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from voicedesk.paths import ensure_private_dir, state_dir
+from voicedesk.paths import ensure_private_dir, file_key, state_dir, write_private
 from voicedesk.session import Change
 
 # Deeper than anything voicedesk writes (a schema row inside a change inside an entry is
@@ -39,6 +44,7 @@ class HistoryEntry:
 class History:
     def __init__(self, path: Path | None = None) -> None:
         self.path = path or state_dir() / "history.jsonl"
+        self.unconfirmed_dir = self.path.parent / "unconfirmed"
         # What the last entries() met: its non-empty lines, and the numbers of those it could not read.
         self.lines = 0
         self.skipped_lines: list[int] = []
@@ -88,6 +94,30 @@ class History:
                 continue
             found.append(entry)
         return found
+
+    # --- updates whose answer was lost --------------------------------------------
+
+    def _unconfirmed_path(self, host: str, assistant_id: int) -> Path:
+        return self.unconfirmed_dir / f"{file_key(host, assistant_id)}.json"
+
+    def note_unconfirmed(self, host: str, assistant_id: int, assistant_name: str, changes: list[Change]) -> None:
+        """Keep aside an update that may or may not have been saved. Raises OSError."""
+        ensure_private_dir(self.unconfirmed_dir)
+        entry = _entry(host, assistant_id, assistant_name, changes)
+        write_private(self._unconfirmed_path(host, assistant_id), _line(entry))
+
+    def unconfirmed(self, host: str, assistant_id: int) -> HistoryEntry | None:
+        """The update kept aside for this assistant, if any (an unreadable one is none:
+        only voicedesk writes these files, atomically)."""
+        try:
+            return _parse(self._unconfirmed_path(host, assistant_id).read_bytes())
+        except (OSError, _BadLine):
+            return None
+
+    def forget_unconfirmed(self, host: str, assistant_id: int) -> None:
+        """Raises OSError when the file cannot be removed."""
+        with contextlib.suppress(FileNotFoundError):
+            self._unconfirmed_path(host, assistant_id).unlink()
 
 
 def _entry(host: str, assistant_id: int, assistant_name: str, changes: list[Change]) -> HistoryEntry:

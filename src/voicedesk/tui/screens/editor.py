@@ -619,8 +619,15 @@ class EditorScreen(Screen[None]):
             break
         self.forget_draft()
         self._after_rebase(result.adopted)
+        if result.earlier:
+            names = ", ".join(FIELDS[change.field].label for change in result.earlier)
+            self.notify(f"The save whose answer was lost had reached the server ({names}); it is now "
+                        "recorded in the history.", title="Saved earlier", markup=False, timeout=8)
         if not result.sent:
-            self.notify("Nothing to send: the server already holds your values.", timeout=4)
+            if not result.earlier:
+                self.notify("Nothing to send: the server already holds your values.", timeout=4)
+            if result.history_error:
+                self.notify(result.history_error, severity="warning", markup=False, timeout=8)
             return True
         self.notify(f"Saved {plural(len(result.changes), 'field')} to {safe_text(session.name)}.",
                     title="Saved", markup=False, timeout=4)
