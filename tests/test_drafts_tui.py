@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import json
 import os
 import signal
@@ -12,7 +14,7 @@ from pathlib import Path
 import pytest
 from tui_helpers import Terminal, choose, dialog_message, make_app, puts, wait_until
 
-from voicedesk.drafts import DraftStore
+from voicedesk.drafts import Draft, DraftEdit, DraftStore
 from voicedesk.sandbox import DEMO_API_KEY, Sandbox
 from voicedesk.tui.screens.editor import EditorScreen
 from voicedesk.tui.screens.modals import Ask
@@ -104,7 +106,7 @@ async def test_discarding_the_draft_removes_it(sandbox) -> None:
 async def test_a_corrupt_draft_is_set_aside_with_a_message(sandbox) -> None:
     store = DraftStore()
     store.directory.mkdir(parents=True)
-    path = store.path_for(f"127.0.0.1:{sandbox.port}", 101)
+    path = store.slot(f"127.0.0.1:{sandbox.port}", 101).path
     path.write_text("{ not json")
     app = make_app(sandbox, 101)
     async with app.run_test(size=(120, 36)) as pilot:
@@ -167,3 +169,195 @@ def test_a_hangup_writes_the_draft_at_once_and_exits_cleanly(sandbox, hangup) ->
         terminal.close()
     [path] = draft_files()
     assert json.loads(path.read_text())["fields"]["assistant_name"]["value"].endswith("!")
+
+
+# --- two processes on one assistant ------------------------------------------------------
+
+
+def drafted_names() -> dict[str, str]:
+    """Each draft file's name and the assistant name it holds."""
+    found = {}
+    for path in draft_files():
+        try:
+            found[path.name] = json.loads(path.read_text())["fields"]["assistant_name"]["value"]
+        except (OSError, ValueError, KeyError):
+            pass  # replaced or removed while we looked
+    return found
+
+
+def wait_for_drafts(condition, what: str) -> dict[str, str]:
+    deadline = time.monotonic() + 30
+    while not condition(drafted_names()):
+        assert time.monotonic() < deadline, f"{what}: the drafts hold {drafted_names()!r}"
+        time.sleep(0.05)
+    return drafted_names()
+
+
+def test_two_processes_on_one_assistant_lose_nothing_of_either(sandbox) -> None:
+    first = Terminal(sandbox, "edit", "101")
+    second = third = None
+    try:
+        first.wait_for("0 unsaved changes")
+        second = Terminal(sandbox, "edit", "101")
+        second.wait_for("0 unsaved changes")
+        second.wait_for("Also open elsewhere")  # told that the first is open
+        time.sleep(1)  # the focus lands on the name field just after the first draw
+        first.type("\x05 (first)")  # ctrl+e: to the end of the name field
+        second.type("\x05 (second)")
+        first.wait_for("1 unsaved change")
+        second.wait_for("1 unsaved change")
+        # Both autosave, each into its own file.
+        drafts = wait_for_drafts(
+            lambda d: sorted(v[-8:] for v in d.values()) == [" (first)", "(second)"], "both autosave"
+        )
+        [(first_file, first_name)] = [(k, v) for k, v in drafts.items() if v.endswith(" (first)")]
+        [(second_file, second_name)] = [(k, v) for k, v in drafts.items() if v.endswith(" (second)")]
+
+        first.type("\x13")  # ctrl+s: review
+        first.wait_for("Send changes")
+        first.type("\x13")  # ctrl+s: send
+        first.wait_for("Saved 1 field")  # (reading what it draws, so it never waits on the pty)
+        # The first's save removes its own draft, and only that one.
+        wait_for_drafts(lambda d: d == {second_file: second_name}, "after the first saved")
+        assert [put.body for put in puts(sandbox)] == [{"assistant_name": first_name}]
+
+        os.kill(second.process.pid, signal.SIGKILL)
+        assert second.process.wait(timeout=15) == -signal.SIGKILL
+        first.type("\x11")  # ctrl+q: nothing unsaved, so it quits at once
+        assert first.process.wait(timeout=15) == 0
+        assert drafted_names() == {second_file: second_name}
+
+        third = Terminal(sandbox, "edit", "101")
+        third.wait_for("Restore unsaved changes?")  # the killed one's draft
+        assert b"Also open elsewhere" not in third.screen
+        third.type("\r")  # Restore has the focus
+        third.wait_for("1 unsaved change")
+        # Adopted: the third's own draft holds it now, and the killed one's file is gone.
+        drafts = wait_for_drafts(lambda d: second_file not in d, "after the restore")
+        assert list(drafts.values()) == [second_name] and list(drafts) != [second_file]
+    finally:
+        for terminal in (first, second, third):
+            if terminal is not None:
+                terminal.close()
+    assert sandbox.assistant(101)["name"] == first_name
+
+
+# --- timing: an idle editor wakes nobody --------------------------------------------------
+
+
+async def test_an_idle_editor_never_wakes_for_drafts_and_an_edit_is_written_once(sandbox) -> None:
+    app = make_app(sandbox, 101)
+    async with app.run_test(size=(120, 36)) as pilot:
+        editor = await ready_editor(pilot)
+        calls: list[bool] = []
+        flush_if_due = editor._draft_writer.flush_if_due
+
+        def counted(now: float) -> bool:
+            calls.append(wrote := flush_if_due(now))
+            return wrote
+
+        editor._draft_writer.flush_if_due = counted
+        await pilot.pause(1.5)
+        assert calls == []  # (a polling timer would have looked about six times by now)
+        await edit_name(pilot, editor, "!")
+        await wait_until(pilot, lambda: drafted_name() == "Bright Smile Dental – Reception!")
+        await pilot.pause(1.5)
+        assert calls == [True]  # one timer, armed by the edit, one write; then quiet again
+
+
+def test_write_draft_now_is_safe_before_the_editor_has_loaded() -> None:
+    EditorScreen(101).write_draft_now()  # no session, no draft, nothing to write yet
+    assert draft_files() == []
+
+
+# --- a read-only state folder: every draft operation says so and keeps the edits ---------------
+
+
+@contextlib.contextmanager
+def read_only(root: Path):
+    """The state folder as on a read-only file system: reading works, every change fails."""
+
+    def refusing(real, changes=lambda *args, **kwargs: True):
+        def call(path, *args, **kwargs):
+            if str(path).startswith(str(root)) and changes(*args, **kwargs):
+                raise OSError(errno.EROFS, "Read-only file system", str(path))
+            return real(path, *args, **kwargs)
+
+        return call
+
+    with pytest.MonkeyPatch.context() as patch:
+        writing = os.O_WRONLY | os.O_RDWR | os.O_CREAT
+        patch.setattr(os, "open", refusing(os.open, lambda flags, *rest, **kw: flags & writing))
+        for name in ("unlink", "rename", "replace", "mkdir"):
+            patch.setattr(os, name, refusing(getattr(os, name)))
+        yield
+
+
+def recording(app) -> list[str]:
+    seen: list[str] = []
+    notify = app.notify
+
+    def record(message, *args, **kwargs):
+        seen.append(f"{kwargs.get('title', '')}: {message}")
+        return notify(message, *args, **kwargs)
+
+    app.notify = record
+    return seen
+
+
+def leave_a_draft(sandbox, name: str) -> Path:
+    """A draft of an earlier session that ended unsaved: the name changed to `name`."""
+    host = f"127.0.0.1:{sandbox.port}"
+    slot = DraftStore().slot(host, 101)
+    slot.save(Draft(host, 101, "n", {"assistant_name": DraftEdit("Bright Smile Dental – Reception", name)}))
+    return slot.path
+
+
+async def test_a_read_only_state_folder_never_costs_an_edit(sandbox) -> None:
+    state = Path(os.environ["VOICEDESK_STATE_DIR"])
+    tried = []
+
+    # Opened on a read-only folder: the offer, then "Discard the draft", then typing.
+    left = leave_a_draft(sandbox, "Left behind")
+    app = make_app(sandbox, 101)
+    seen = recording(app)
+    with read_only(state):
+        async with app.run_test(size=(120, 36)) as pilot:
+            assert "Left behind" in await dialog_message(pilot)
+            tried.append("offer")
+            await choose(pilot, "discard")
+            editor = await ready_editor(pilot)
+            await wait_until(pilot, lambda: any(s.startswith("Draft not discarded:") for s in seen))
+            tried.append("discard")
+            assert left.exists() and app.is_running
+            await edit_name(pilot, editor, "!")
+            await wait_until(pilot, lambda: any(s.startswith("Draft not saved:") for s in seen))
+            tried.append("autosave")
+            assert editor.session.value("assistant_name") == "Bright Smile Dental – Reception!"
+    assert any(s.startswith("Drafts not kept:") and "Read-only file system" in s for s in seen)
+    assert sum(s.startswith("Draft not saved:") for s in seen) == 1  # retried, said once
+    assert all("Traceback" not in s for s in seen)
+
+    # Read-only from the moment it is offered: "Restore", then the save's cleanup.
+    app = make_app(sandbox, 101)
+    seen = recording(app)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await dialog_message(pilot)
+        with read_only(state):
+            await choose(pilot, "restore")
+            editor = await ready_editor(pilot)
+            await wait_until(pilot, lambda: any(s.startswith("Draft kept where it was:") for s in seen))
+            tried.append("restore")
+            assert editor.session.value("assistant_name") == "Left behind" and left.exists()
+        await wait_until(pilot, lambda: editor._draft_slot.path.exists())  # writable again: autosaved
+        with read_only(state):
+            await pilot.press("ctrl+s")
+            await wait_until(pilot, lambda: isinstance(app.screen, ReviewScreen))
+            await pilot.press("ctrl+s")
+            await wait_until(pilot, lambda: not editor.session.dirty)
+            await wait_until(pilot, lambda: any("could not be removed" in s for s in seen))
+            tried.append("forget after save")
+            assert app.is_running
+    assert sandbox.assistant(101)["name"] == "Left behind"
+    print(f"read-only state folder: {len(tried)} draft operations ({', '.join(tried)})")
+    assert len(tried) == 5

@@ -131,3 +131,155 @@ def test_concurrent_appends_never_interleave(history: History) -> None:
     for worker in range(8):
         afters = [e.changes[0].after for e in history.entries(assistant_id=worker)]
         assert afters == [f"{worker}-{n}" for n in range(25)]
+
+
+# --- every reader, every kind of bad line -------------------------------------------------------
+
+GOOD_BEFORE = line(assistant_id=101, changes=[{"field": "speech_speed", "before": 1.0, "after": 1.1}])
+GOOD_AFTER = line(assistant_id=101, time="2025-05-02T09:00:00+00:00",
+                  changes=[{"field": "record_call", "before": True, "after": False}])
+
+
+def _deep(levels: int) -> bytes:
+    return line(assistant_id=101, changes=[{"field": "variables", "before": {}, "after": None}]).replace(
+        b"{}", b"[" * levels + b"]" * levels
+    )
+
+
+# Lines no reader can use: skipped, counted, and named by number.
+SKIPPED = {
+    "cut off mid-write": GOOD_BEFORE[:50],
+    "not an object": b"[1, 2]",
+    "null": b"null",
+    "a time that is none": line(time="yesterday"),
+    "an id as text": line(assistant_id="101"),
+    "an id as a boolean": line(assistant_id=True),
+    "changes not a list": line(changes={"field": "speech_speed"}),
+    "a change without after": line(changes=[{"field": "speech_speed", "before": 1}]),
+    "a field name that is a number": line(changes=[{"field": 5, "before": 1, "after": 2}]),
+    "not UTF-8": b'{"time": "2025-05-01T09:00:00+00:00", "host": "h\xff\xfe"}',
+    "nested 100,000 deep": _deep(100_000),
+    "nested 500 deep": _deep(500),
+    "a 5,000-digit id": line().replace(b'"assistant_id": 7', b'"assistant_id": ' + b"9" * 5000),
+    "NUL bytes": b"\x00\x00" + line(),
+}
+HOSTILE = "\x1b[2J\x1b]52;c;ZXZpbA==\x07\u202eevil\x9b31m\x00"
+# Lines with something this version cannot show as usual: shown, with what they hold made safe.
+SHOWN = {
+    "an unknown field": (line(assistant_id=101, changes=[{"field": "colour", "before": 1, "after": "red"}]), "colour"),
+    "a number as text": (line(assistant_id=101, changes=[{"field": "speech_speed", "before": "fast", "after": [1]}]),
+                         '"fast"'),
+    "variables as a list": (line(assistant_id=101, changes=[{"field": "variables", "before": [1], "after": {}}]),
+                            "[1]"),
+    "a voice as an object": (line(assistant_id=101, changes=[{"field": "voice_id", "before": {"a": 1}, "after": 2}]),
+                             '{"a": 1}'),
+    "a switch as text": (line(assistant_id=101, changes=[{"field": "record_call", "before": "x", "after": None}]),
+                         '"x"'),
+    "schema rows as numbers": (line(assistant_id=101, changes=[{"field": "post_call_schema", "before": [1],
+                                                                 "after": []}]), "[1]"),
+    "NaN and Infinity": (line(assistant_id=101, changes=[{"field": "speech_speed", "before": float("nan"),
+                                                          "after": float("inf")}]), "nan"),
+    "hostile text everywhere": (line(assistant_id=101, host=HOSTILE, assistant_name=HOSTILE,
+                                     changes=[{"field": HOSTILE, "before": HOSTILE, "after": {HOSTILE: HOSTILE}},
+                                              {"field": "assistant_name", "before": HOSTILE, "after": "x"}]),
+                                "evil"),
+    "a lone surrogate": (line(assistant_id=101, assistant_name="\udcff",
+                              changes=[{"field": "assistant_name", "before": "\udcff", "after": "\ud800x"}]), "x"),
+}
+RAW = ("\x1b", "\x9b", "\x07", "\x00", "\u202e")  # nothing of these may reach a terminal
+
+
+def _cli(*args: str):
+    from click.testing import CliRunner
+
+    from voicedesk.cli import main
+
+    result = CliRunner().invoke(main, list(args))
+    assert result.exception is None or isinstance(result.exception, SystemExit), (args, result.output)
+    assert "Traceback" not in result.output
+    assert not any(char in result.stdout + result.stderr for char in RAW), (args, result.output)
+    return result
+
+
+async def test_every_reader_survives_every_kind_of_bad_history(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from textual.widgets import Static
+    from tui_helpers import make_app, wait_until
+
+    from voicedesk.sandbox import Sandbox
+    from voicedesk.tui.screens.editor import EditorScreen
+    from voicedesk.tui.screens.history import HistoryScreen
+
+    path = History().path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    cases = 0
+    with Sandbox(rate_limit=None) as sandbox:
+        app = make_app(sandbox, 101)
+        async with app.run_test(size=(120, 36)) as pilot:
+            await wait_until(pilot, lambda: isinstance(app.screen, EditorScreen) and app.screen.ready)
+            editor = app.screen
+            host = app.client.host
+
+            async def screen_text() -> tuple[str, str]:
+                editor.action_history()  # what the palette's "Show history" runs
+                await wait_until(pilot, lambda: isinstance(app.screen, HistoryScreen)
+                                 and bool(app.screen.query("#history-title")))
+                screen = app.screen
+                title = str(screen.query_one("#history-title", Static).render())
+                body = " ".join(str(static.render()) for static in screen.query("#history-body Static"))
+                await pilot.press("escape")
+                await wait_until(pilot, lambda: app.screen is editor)
+                return title, body
+
+            def good(content: bytes) -> bytes:
+                # The good lines name the app's host, so the editor's history shows them.
+                return content.replace(b'"host": "app.famulor.de"', f'"host": "{host}"'.encode())
+
+            for name, (bad, shown) in {**{k: (v, None) for k, v in SKIPPED.items()}, **SHOWN}.items():
+                path.write_bytes(good(GOOD_BEFORE) + b"\n" + good(bad) + b"\n\n   \n" + good(GOOD_AFTER) + b"\n")
+                listing, as_json, one = _cli("history"), _cli("history", "--json"), _cli("history", "101")
+                for result in (listing, as_json, one):
+                    assert result.exit_code == 0, (name, result.output)
+                    if shown is None:
+                        assert result.stderr == f"warning: skipped 1 unreadable line in {path} (line 2).\n", name
+                    else:
+                        assert result.stderr == "", (name, result.stderr)
+                for result in (listing, one):
+                    assert "speech_speed: 1 x -> 1.1 x" in result.stdout and "record_call: on -> off" in result.stdout
+                    assert shown is None or shown in result.stdout, (name, result.stdout)
+                times = [json.loads(text)["time"] for text in as_json.stdout.splitlines()]
+                assert len(times) == (2 if shown is None else 3), name
+                assert (times[0], times[-1]) == ("2025-05-01T09:00:00+00:00", "2025-05-02T09:00:00+00:00")
+                title, body = await screen_text()
+                assert not any(char in title + body for char in RAW), name
+                assert "Speech speed: 1 x  →  1.1 x" in body and "Record call: on  →  off" in body, (name, body)
+                if shown is None:
+                    assert "2 saves  ·  1 unreadable line(s) skipped (2)" in title, (name, title)
+                elif "host" not in name:  # a hostile host is another host: not this one's history
+                    assert "3 saves" in title and shown in body, (name, title, body)
+                cases += 4  # four readers
+
+            # Nothing readable: the CLI says so and fails; the screen says so.
+            path.write_bytes(b"\n".join(SKIPPED.values()) + b"\n")
+            for args in (("history",), ("history", "--json"), ("history", "101")):
+                result = _cli(*args)
+                assert result.exit_code == 2 and result.stderr == (
+                    f"error: none of the {len(SKIPPED)} lines of {path} could be read as a saved change.\n"
+                ), result.output
+            title, body = await screen_text()
+            assert f"0 saves  ·  {len(SKIPPED)} unreadable line(s) skipped (1, 2, 3, 4, 5, …)" in title
+            cases += 4
+
+            # A directory where the file belongs.
+            path.unlink()
+            path.mkdir()
+            for args in (("history",), ("history", "--json"), ("history", "101")):
+                result = _cli(*args)
+                assert result.exit_code == 2 and result.stderr == (
+                    f"error: the history file {path} could not be read: Is a directory.\n"
+                ), result.output
+            title, body = await screen_text()
+            assert "not readable" in title and f"The history file {path} could not be read: Is a directory." in body
+            cases += 4
+            assert app.is_running
+    print(f"bad history: {cases} cases ({len(SKIPPED)} kinds of unreadable line, {len(SHOWN)} kinds shown "
+          "as they are, all bad, a directory; 4 readers each)")

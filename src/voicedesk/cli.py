@@ -223,13 +223,31 @@ def _summary(record: dict, lookups: Any) -> dict[str, Any]:
     }
 
 
-def _open(obj: Context, assistant_id: int) -> Any:
-    from voicedesk.remote import open_session
+def _open(obj: Context, assistant_id: int, *, settle: bool = False) -> Any:
+    """The assistant's session. `settle` (commands about to save): an earlier update of
+    it whose answer was lost is settled by this fresh read (see remote.settle_unconfirmed)."""
+    from voicedesk.history import History
+    from voicedesk.remote import open_session, settle_unconfirmed
 
-    session, lookup_result = run(obj.settings, lambda client: open_session(client, assistant_id))
+    async def work(client: Any) -> tuple[Any, Any, tuple[list[Any], str | None]]:
+        session, lookup_result = await open_session(client, assistant_id)
+        earlier = settle_unconfirmed(History(), client.host, session) if settle else ([], None)
+        return session, lookup_result, earlier
+
+    session, lookup_result, (earlier, history_error) = run(obj.settings, work)
     for name, error in lookup_result.failures.items():
         echo(f"warning: could not load {name}: {error.message}", err=True)
+    _report_earlier(earlier)
+    if history_error:
+        echo(f"warning: {history_error}", err=True)
     return session
+
+
+def _report_earlier(earlier: list[Any]) -> None:
+    if earlier:
+        names = ", ".join(change.field for change in earlier)
+        echo(f"Saved earlier: the update whose answer was lost had reached the server ({names}); "
+             "it is now recorded in the history.")
 
 
 @main.command()
@@ -346,6 +364,7 @@ def _confirm_and_save(obj: Context, session: Any, dry_run: bool, yes: bool, forc
             echo(f"error: {name}: {message}", err=True)
         fail("after taking the server's newer values, the change breaks a rule; nothing was sent.")
     _report_adopted(session, result.adopted)
+    _report_earlier(result.earlier)
     if not result.sent:
         echo("Nothing to send: the server already holds these values.")
         return
@@ -425,7 +444,7 @@ def set_command(
     obj: Context, assistant_id: str, assignments: tuple[str, ...], dry_run: bool, yes: bool, force: bool
 ) -> None:
     """Change fields: voicedesk set 101 speech_speed=0.9 record_call=on"""
-    session = _open(obj, _assistant_id(assistant_id))
+    session = _open(obj, _assistant_id(assistant_id), settle=not dry_run)
     _assign(session, assignments)
     _confirm_and_save(obj, session, dry_run, yes, force)
 
@@ -454,7 +473,7 @@ def diff(obj: Context, assistant_id: str, file: str) -> None:
 def apply(obj: Context, assistant_id: str, file: str, dry_run: bool, yes: bool, force: bool) -> None:
     """Send the fields of FILE that differ from the assistant's."""
     values = _values_from_file(file)
-    session = _open(obj, _assistant_id(assistant_id))
+    session = _open(obj, _assistant_id(assistant_id), settle=not dry_run)
     _apply_values(session, values)
     _confirm_and_save(obj, session, dry_run, yes, force)
 
@@ -464,30 +483,37 @@ def apply(obj: Context, assistant_id: str, file: str, dry_run: bool, yes: bool, 
 @click.option("--json", "as_json", is_flag=True, help="Print JSON lines as recorded.")
 def history_command(assistant_id: str | None, as_json: bool) -> None:
     """What this machine's voicedesk saved, oldest first (all assistants, or one)."""
-    from voicedesk.history import History
+    from voicedesk.display import format_recorded
+    from voicedesk.history import History, HistoryError
+    from voicedesk.history import as_json as entry_json
 
     history = History()
-    entries = history.entries(None if assistant_id is None else _assistant_id(assistant_id))
+    try:
+        entries = history.entries(None if assistant_id is None else _assistant_id(assistant_id))
+    except HistoryError as error:
+        fail(str(error))
     if history.skipped:
-        echo(f"warning: skipped {history.skipped} unreadable line(s) in {history.path}.", err=True)
+        numbers = ", ".join(str(n) for n in history.skipped_lines[:5])
+        more = f" and {history.skipped - 5} more" if history.skipped > 5 else ""
+        if history.skipped == history.lines:
+            fail(f"none of the {history.lines} lines of {history.path} could be read as a saved change.")
+        lines = "lines" if history.skipped != 1 else "line"
+        echo(f"warning: skipped {history.skipped} unreadable {lines} in {history.path} ({lines} {numbers}{more}).",
+             err=True)
     if as_json:
         for entry in entries:
-            echo(json.dumps({
-                "time": entry.time.isoformat(), "host": entry.host, "assistant_id": entry.assistant_id,
-                "assistant_name": entry.assistant_name,
-                "changes": [{"field": c.field, "before": c.before, "after": c.after} for c in entry.changes],
-            }, ensure_ascii=True))
+            echo(entry_json(entry))
         return
     if not entries:
         echo("No saves recorded yet.")
         return
     for entry in entries:
-        echo(f"{entry.time:%Y-%m-%d %H:%M:%S} UTC  {entry.host}  #{entry.assistant_id} "
-                   f"{safe_text(entry.assistant_name)}")
+        echo(f"{entry.time:%Y-%m-%d %H:%M:%S} UTC  {safe_text(entry.host)}  #{entry.assistant_id} "
+             f"{safe_text(entry.assistant_name)}")
         for change in entry.changes:
-            before = format_value(change.field, change.before, width=40)
-            after = format_value(change.field, change.after, width=40)
-            echo(f"    {change.field}: {before} -> {after}")
+            before = format_recorded(change.field, change.before, width=40)
+            after = format_recorded(change.field, change.after, width=40)
+            echo(f"    {safe_text(change.field)}: {before} -> {after}")
 
 
 # --- running ---------------------------------------------------------------------------

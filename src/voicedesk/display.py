@@ -67,6 +67,22 @@ def format_value(name: str, value: Any, lookups: Lookups | None = None, *, width
     return text
 
 
+def format_recorded(name: str, value: Any, lookups: Lookups | None = None, *, width: int = 60) -> str:
+    """A value read back from a file (the history): as `format_value` shows it when this
+    version knows the field and the value has its type, else as compact JSON, safely."""
+    # pydantic, imported here: it is not needed on the way to the editor's first screen.
+    from voicedesk.model import TypeProblem, check_types
+
+    if name in FIELDS:
+        try:
+            check_types({name: value})
+        except TypeProblem:
+            pass
+        else:
+            return format_value(name, value, lookups, width=width)
+    return shorten(safe_text(json.dumps(value, ensure_ascii=False)), width)
+
+
 def to_json(value: Any, *, ascii_only: bool = False) -> str:
     """Readable JSON that cannot drive a terminal: json escapes C0 itself; DEL, C1,
     bidi controls and line separators can only occur inside strings, where a \\u

@@ -1,30 +1,40 @@
 """Drafts: an edit session's unsent changes on disk, so a dropped session loses nothing.
 
-One JSON file per (host, assistant) holds only the dirty fields, each with the value
-it had when loaded (`base`) and the user's value. Files are written atomically (temp
-file, fsync, rename) and readable by the user alone. A file that cannot be trusted is
-set aside under a new name, never deleted, and reported as a `DraftProblem` whose
-message can be shown as it is. The store only ever sees field values: no API key.
+Every editing session owns its draft file, `<key>.<session>.json` (`key` names the host
+and the assistant, see `paths.file_key`), and holds an exclusive `flock` on its
+companion `<key>.<session>.lock` for as long as it lives. The kernel releases the lock
+when the process ends, however it ends, so two processes editing one assistant never
+write or remove each other's drafts, and a draft whose lock nobody holds was left by a
+session that ended unsaved: `DraftStore.left_behind` offers it to the next session that
+opens the assistant, which holds its lock until it is restored, discarded or kept for
+later. (The lock is a file of its own because an atomic rename gives the draft a new
+inode at every write.)
+
+A draft holds only the dirty fields, each with the value it had when loaded (`base`)
+and the user's value. Files are written atomically and readable by the user alone. A
+file that cannot be trusted is set aside under a new name, never deleted, and reported
+as a `DraftProblem` whose message can be shown as it is. Every failure of the disk is
+a `DraftError`. The store only ever sees field values: no API key.
 """
 
 from __future__ import annotations
 
-import builtins  # DraftStore.list() shadows `list` inside the class
 import contextlib
 import copy
-import hashlib
+import fcntl
 import json
 import os
 import re
+import secrets
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from voicedesk.fields import FIELDS
-from voicedesk.paths import ensure_private_dir, state_dir
+from voicedesk.paths import ensure_private_dir, file_key, state_dir, write_private
 from voicedesk.session import EditSession, same_value
 
 FORMAT = "voicedesk-draft"
@@ -83,110 +93,212 @@ class Draft:
         return changed_on_server
 
 
-_UNSAFE_RUN = re.compile(r"[^A-Za-z0-9.-]+")
-
-
-def draft_file_name(host: str, assistant_id: int) -> str:
-    """A file name for any host: a readable part, plus a hash that keeps keys apart."""
-    readable = _UNSAFE_RUN.sub("_", host).strip("._-")[:60] or "host"
-    key = f"{host}\n{assistant_id}".encode("utf-8", "surrogatepass")
-    return f"{readable}-{assistant_id}-{hashlib.sha256(key).hexdigest()[:12]}.json"
+# A session's files: `<key>.<session>.json` and `.lock`; `<key>.json` is an older
+# voicedesk's draft, which no session owns.
+_SESSION_PART = r"(?:\.[0-9a-f]{12})?"
 
 
 class DraftStore:
     def __init__(self, directory: Path | None = None) -> None:
         self.directory = directory or state_dir() / "drafts"
-        self.problems: builtins.list[DraftError] = []  # what the last list() could not read
 
-    def path_for(self, host: str, assistant_id: int) -> Path:
-        return self.directory / draft_file_name(host, assistant_id)
+    def slot(self, host: str, assistant_id: int) -> DraftSlot:
+        """A new editing session's own draft (nothing is on disk until it is used)."""
+        return DraftSlot(self, host, assistant_id, secrets.token_hex(6))
 
-    def save(self, draft: Draft) -> None:
-        """Write the draft atomically; a draft without fields removes the file instead."""
-        if not draft.fields:
-            self.discard(draft.host, draft.assistant_id)
-            return
-        # Encode before touching the disk: a value that cannot be written leaves the old draft.
-        data = _encode(draft, datetime.now(UTC))
-        path = self.path_for(draft.host, draft.assistant_id)
+    def left_behind(self, host: str, assistant_id: int, own: DraftSlot | None = None) -> LeftBehind:
+        """The drafts of this assistant that no live process holds, newest first, each
+        held (locked) by this process until it is released or discarded; and how many
+        other live sessions are editing the assistant. Untrustworthy drafts are set
+        aside and reported in `problems`."""
+        key = file_key(host, assistant_id)
+        pattern = re.compile(re.escape(key) + _SESSION_PART + r"\.(json|lock)")
         try:
-            ensure_private_dir(self.directory)
-            _write_atomically(path, data)
-        except OSError as error:
-            raise DraftError(
-                f"{_subject(draft.host, draft.assistant_id)} could not be saved to {path}: "
-                f"{error.strerror or error}."
-            ) from error
-
-    def load(self, host: str, assistant_id: int) -> Draft | None:
-        """The draft for this assistant, or None. An untrustworthy file raises DraftProblem."""
-        path = self.path_for(host, assistant_id)
-        try:
-            return self._read(path)
+            names = os.listdir(self.directory)
         except FileNotFoundError:
-            return None
+            names = []
         except OSError as error:
             raise DraftError(
-                f"{_subject(host, assistant_id)} could not be read from {path}: "
-                f"{error.strerror or error}."
+                f"The drafts in {self.directory} could not be read: {error.strerror or error}."
             ) from error
-        except _Unreadable as problem:
-            raise _set_aside(path, _subject(host, assistant_id), problem.reason) from None
-
-    def discard(self, host: str, assistant_id: int) -> None:
-        path = self.path_for(host, assistant_id)
-        try:
-            path.unlink(missing_ok=True)
-        except OSError as error:
-            raise DraftError(
-                f"{_subject(host, assistant_id)} could not be removed ({path}): "
-                f"{error.strerror or error}."
-            ) from error
-
-    def list(self) -> builtins.list[Draft]:
-        """Every readable draft, newest first. Unreadable files are set aside and their
-        problems kept in `self.problems` until the next call."""
-        self.problems = []
-        if not self.directory.is_dir():
-            return []
-        drafts = []
-        for path in sorted(self.directory.glob("*.json")):
+        has_draft: dict[str, bool] = {}
+        for name in names:
+            match = pattern.fullmatch(name)
+            stem = name.rsplit(".", 1)[0]
+            if match and (own is None or stem != own.stem):
+                has_draft[stem] = has_draft.get(stem, False) or match.group(1) == "json"
+        found = LeftBehind()
+        for stem, with_draft in sorted(has_draft.items()):
             try:
-                drafts.append(self._read(path))
+                lock = _lock(self.directory / f"{stem}.lock", create=with_draft)
+            except BlockingIOError:
+                found.live += 1
+                continue
+            if not with_draft:
+                if lock is not None:  # the lock of a session that ended with nothing to keep
+                    with contextlib.suppress(OSError):
+                        (self.directory / f"{stem}.lock").unlink()
+                    os.close(lock)
+                continue
+            held = HeldDraft(self.directory / f"{stem}.json", lock)
+            try:
+                held.draft = self._read(held.path, key)
             except FileNotFoundError:
-                continue  # discarded while we were listing
+                held.release()  # taken by another session meanwhile
             except OSError as error:
-                self.problems.append(
-                    DraftError(f"The draft file {path} could not be read: {error.strerror or error}.")
-                )
+                held.release()
+                found.problems.append(DraftError(
+                    f"The draft file {held.path} could not be read: {error.strerror or error}."
+                ))
             except _Unreadable as problem:
-                self.problems.append(_set_aside(path, f"The draft file {path.name}", problem.reason))
-        return sorted(drafts, key=lambda draft: draft.saved_at, reverse=True)
+                held.release()
+                found.problems.append(_set_aside(held.path, _subject(host, assistant_id), problem.reason))
+            else:
+                found.drafts.append(held)
+        found.drafts.sort(key=lambda held: held.draft.saved_at, reverse=True)
+        return found
 
-    def _read(self, path: Path) -> Draft:
+    def _read(self, path: Path, key: str) -> Draft:
         draft = _decode(path.read_bytes())
-        if self.path_for(draft.host, draft.assistant_id) != path:
+        if file_key(draft.host, draft.assistant_id) != key:
             raise _Unreadable(f"it is for assistant {draft.assistant_id} on {draft.host}")
         return draft
 
 
+class DraftSlot:
+    """One editing session's draft: only this session writes or removes it."""
+
+    def __init__(self, store: DraftStore, host: str, assistant_id: int, session: str) -> None:
+        self.host = host
+        self.assistant_id = assistant_id
+        self.stem = f"{file_key(host, assistant_id)}.{session}"
+        self.directory = store.directory
+        self.path = store.directory / f"{self.stem}.json"
+        self.lock_path = store.directory / f"{self.stem}.lock"
+        self._lock: int | None = None
+
+    def hold(self) -> None:
+        """Take this session's lock: until `close()`, or the process ends, other
+        sessions see that it is live and leave its draft alone."""
+        if self._lock is not None:
+            return
+        try:
+            ensure_private_dir(self.directory)
+            fd, temp_name = tempfile.mkstemp(dir=self.directory, prefix=f".{self.lock_path.name}.", suffix=".tmp")
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                # Locked before it has its name: no other session ever sees it unlocked.
+                os.rename(temp_name, self.lock_path)
+            except BaseException:
+                os.close(fd)
+                with contextlib.suppress(OSError):
+                    os.unlink(temp_name)
+                raise
+        except OSError as error:
+            raise DraftError(
+                f"{_subject(self.host, self.assistant_id)} cannot be kept in {self.directory}: "
+                f"{error.strerror or error}."
+            ) from error
+        self._lock = fd
+
+    def save(self, draft: Draft) -> None:
+        """Write the draft atomically; a draft without fields removes the file instead."""
+        if not draft.fields:
+            self.discard()
+            return
+        # Encode before touching the disk: a value that cannot be written leaves the old draft.
+        data = _encode(draft, datetime.now(UTC))
+        try:
+            ensure_private_dir(self.directory)
+            write_private(self.path, data)
+        except OSError as error:
+            raise DraftError(
+                f"{_subject(self.host, self.assistant_id)} could not be saved to {self.path}: "
+                f"{error.strerror or error}."
+            ) from error
+
+    def discard(self) -> None:
+        try:
+            self.path.unlink(missing_ok=True)
+        except OSError as error:
+            raise DraftError(
+                f"{_subject(self.host, self.assistant_id)} could not be removed ({self.path}): "
+                f"{error.strerror or error}."
+            ) from error
+
+    def close(self) -> None:
+        """The session ended: let go of its lock (a draft it leaves is then left behind)."""
+        if self._lock is not None:
+            with contextlib.suppress(OSError):  # a stale lock file is removed by the next opener
+                self.lock_path.unlink()
+            os.close(self._lock)
+            self._lock = None
+
+
+@dataclass
+class HeldDraft:
+    """A draft left behind by an ended session, locked by this process while it decides."""
+
+    path: Path
+    _lock: int | None  # None where the lock file could not be opened (a read-only folder)
+    draft: Draft = field(init=False)
+
+    def discard(self) -> None:
+        """Remove it (discarded, or adopted into this session's own draft) and its lock."""
+        try:
+            self.path.unlink(missing_ok=True)
+        except OSError as error:
+            raise DraftError(
+                f"{_subject(self.draft.host, self.draft.assistant_id)} could not be removed "
+                f"({self.path}): {error.strerror or error}."
+            ) from error
+        finally:
+            with contextlib.suppress(OSError):
+                self.path.with_suffix(".lock").unlink(missing_ok=True)
+            self.release()
+
+    def release(self) -> None:
+        """Keep it on disk, for a later session."""
+        if self._lock is not None:
+            os.close(self._lock)
+            self._lock = None
+
+
+@dataclass
+class LeftBehind:
+    drafts: list[HeldDraft] = field(default_factory=list)  # newest first
+    live: int = 0  # other sessions editing the assistant now
+    problems: list[DraftError] = field(default_factory=list)
+
+    def release(self) -> None:
+        for held in self.drafts:
+            held.release()
+
+
+def _lock(path: Path, *, create: bool) -> int | None:
+    """A descriptor holding the exclusive lock of `path`; BlockingIOError when a live
+    process holds it. None when the lock file cannot be opened or locked (a folder
+    that is read-only for this user: nobody can take the draft away then either)."""
+    try:
+        fd = os.open(path, os.O_RDWR | (os.O_CREAT if create else 0), 0o600)
+    except OSError:
+        try:
+            fd = os.open(path, os.O_RDONLY)
+        except OSError:
+            return None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(fd)
+        raise
+    except OSError:
+        os.close(fd)
+        return None
+    return fd
+
+
 def _subject(host: str, assistant_id: int) -> str:
     return f"The draft for assistant {assistant_id} on {host}"
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    # mkstemp opens with O_CREAT | O_EXCL and mode 0600: the file is never readable by others.
-    fd, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temp_name, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temp_name)
-        raise
 
 
 def _set_aside(path: Path, subject: str, reason: str) -> DraftProblem:
@@ -275,15 +387,17 @@ def _edits(document: dict[str, Any]) -> dict[str, DraftEdit]:
 
 
 class DraftWriter:
-    """Debounced saving, driven by the caller's clock (no event loop, no Textual).
+    """Debounced saving, driven by the caller's clock and timer (no event loop, no Textual).
 
-    The first edit after a write starts the countdown; later edits only replace what
-    will be written. So a draft is on disk at most `debounce` seconds after any edit,
-    and is written about once per `debounce` while the user keeps typing.
+    The first edit after a write starts the countdown: the caller arms a one-shot timer
+    for `wait()` seconds and calls `flush_if_due` when it fires. Later edits only replace
+    what will be written. So a draft is on disk at most `debounce` seconds after any
+    edit, is written about once per `debounce` while the user keeps typing, and nothing
+    needs to run while nothing is pending.
     """
 
-    def __init__(self, store: DraftStore, debounce: float = 1.0) -> None:
-        self.store = store
+    def __init__(self, slot: DraftSlot, debounce: float = 1.0) -> None:
+        self.slot = slot
         self.debounce = debounce
         self._draft_factory: Callable[[], Draft] | None = None
         self._due_at = 0.0
@@ -298,6 +412,10 @@ class DraftWriter:
             self._due_at = now + self.debounce
         self._draft_factory = draft_factory
 
+    def wait(self, now: float) -> float | None:
+        """Seconds until the pending write is due; None when nothing is pending."""
+        return max(self._due_at - now, 0.0) if self.pending else None
+
     def due(self, now: float) -> bool:
         return self.pending and now >= self._due_at
 
@@ -306,7 +424,7 @@ class DraftWriter:
         stays pending and its DraftError propagates."""
         if self._draft_factory is None:
             return False
-        self.store.save(self._draft_factory())
+        self.slot.save(self._draft_factory())
         self._draft_factory = None
         return True
 
@@ -316,7 +434,7 @@ class DraftWriter:
         try:
             return self.flush()
         except DraftError:
-            self._due_at = now + self.debounce  # retry later, not on every timer tick
+            self._due_at = now + self.debounce  # retried a debounce later, not at once
             raise
 
     def cancel(self) -> None:

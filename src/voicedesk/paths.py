@@ -2,11 +2,16 @@
 
 The functions only name directories; `ensure_private_dir` creates one when something
 is about to be written, so read-only commands leave no trace on a fresh machine.
+Files about one assistant are named by `file_key`; `write_private` writes any of them.
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import os
+import re
+import tempfile
 from pathlib import Path
 
 import platformdirs
@@ -35,3 +40,31 @@ def ensure_private_dir(path: Path) -> Path:
     for directory in reversed(missing):
         directory.mkdir(mode=0o700, exist_ok=True)
     return path
+
+
+_UNSAFE_RUN = re.compile(r"[^A-Za-z0-9.-]+")
+
+
+def file_key(host: str, assistant_id: int) -> str:
+    """A file name stem for any host and assistant (never starting with a dot): a
+    readable part, plus a hash that keeps keys apart."""
+    readable = _UNSAFE_RUN.sub("_", host).strip("._-")[:60] or "host"
+    key = f"{host}\n{assistant_id}".encode("utf-8", "surrogatepass")
+    return f"{readable}-{assistant_id}-{hashlib.sha256(key).hexdigest()[:12]}"
+
+
+def write_private(path: Path, data: bytes) -> None:
+    """Replace `path` with `data` atomically (temp file, fsync, rename), readable by the
+    user alone; on failure the old file stays and no temp file is left."""
+    # mkstemp opens with O_CREAT | O_EXCL and mode 0600: the file is never readable by others.
+    fd, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temp_name, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp_name)
+        raise

@@ -7,10 +7,11 @@ same handling of partial failures.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from dataclasses import dataclass, field
 from typing import Any
 
-from voicedesk.api import ApiClient, ApiError, Page, ValidationError
+from voicedesk.api import ApiClient, ApiError, NetworkError, Page, ProtocolError, ValidationError
 from voicedesk.history import History
 from voicedesk.records import Lookups
 from voicedesk.session import Change, Conflict, EditSession, same_value
@@ -93,6 +94,9 @@ class SaveResult:
     differs: list[Change] = field(default_factory=list)
     reread_error: ApiError | None = None
     history_error: str | None = None
+    # An earlier update of this assistant whose answer was lost, which this save's
+    # fresh read showed the server holds: its changes, now recorded in the history.
+    earlier: list[Change] = field(default_factory=list)
 
 
 class SaveConflict(Exception):
@@ -127,8 +131,9 @@ async def save(
     First a fresh read: remote changes to untouched fields are adopted, and a field
     changed on both sides raises SaveConflict unless `force` (keep mine). Then the
     PUT, then another read that becomes the new baseline. A save is recorded in
-    `history`. Raises ApiError when a request fails (a 422 also lands on the
-    session's fields); edits stay in place.
+    `history`, and so is an earlier update whose answer was lost once the fresh read
+    shows that it was saved (`SaveResult.earlier`). Raises ApiError when a request
+    fails (a 422 also lands on the session's fields); edits stay in place.
     """
     rebase = session.rebase(await client.find_assistant(session.assistant_id))
     if rebase.conflicts and not force:
@@ -139,12 +144,21 @@ async def save(
     body = session.body()
     changes = session.changes()
     result = SaveResult(sent=body, changes=changes, adopted=rebase.adopted)
+    if history is not None:
+        result.earlier, result.history_error = settle_unconfirmed(history, client.host, session)
     if not body:
         return result  # the server already holds every edit
     try:
         await client.update(session.assistant_id, body)
     except ValidationError as error:
         session.apply_server_errors(error.errors)
+        raise
+    except (NetworkError, ProtocolError):
+        # The update went out and its answer is lost: whether it was saved, the next
+        # fresh read of this assistant tells (see settle_unconfirmed).
+        if history is not None:
+            with contextlib.suppress(OSError):  # then it is only not recorded later
+                history.note_unconfirmed(client.host, session.assistant_id, session.name, changes)
         raise
     if history is not None:
         try:
@@ -165,3 +179,29 @@ async def save(
         if not same_value(change.field, change.after, session.baseline[change.field])
     ]
     return result
+
+
+def settle_unconfirmed(history: History, host: str, session: EditSession) -> tuple[list[Change], str | None]:
+    """After a fresh read into `session`: settle the update of this assistant whose
+    answer was lost, if there is one. When the server holds every value it sent, it was
+    saved: it is recorded in the history (once) and its changes are returned. Either
+    way it is no longer kept aside. Returns a message when the history could not be
+    written."""
+    earlier = history.unconfirmed(host, session.assistant_id)
+    if earlier is None:
+        return [], None
+    saved = bool(earlier.changes) and all(
+        change.field in session.baseline and same_value(change.field, session.baseline[change.field], change.after)
+        for change in earlier.changes
+    )
+    try:
+        history.forget_unconfirmed(host, session.assistant_id)  # first: recorded at most once
+    except OSError as error:
+        return [], f"an earlier save's outcome could not be recorded in {history.path}: {error.strerror or error}"
+    if not saved:
+        return [], None
+    try:
+        history.append(host, session.assistant_id, session.name, earlier.changes)
+    except OSError as error:
+        return earlier.changes, f"the earlier save was not recorded in {history.path}: {error.strerror or error}"
+    return earlier.changes, None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from typing import TYPE_CHECKING, Any
 
@@ -12,11 +13,12 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import ContentSwitcher, LoadingIndicator, Static
 
 from voicedesk.api import ApiError, ValidationError
 from voicedesk.display import format_value, safe_text
-from voicedesk.drafts import Draft, DraftError, DraftStore, DraftWriter
+from voicedesk.drafts import Draft, DraftError, DraftSlot, DraftStore, DraftWriter, HeldDraft
 from voicedesk.fields import FIELDS, GROUPS, Group, fields_in
 from voicedesk.history import History
 from voicedesk.remote import LookupResult, SaveConflict, SaveRefused, save
@@ -86,7 +88,11 @@ class EditorScreen(Screen[None]):
         self.ready = False  # loaded, first group shown, taking input
         self._builds: dict[Group, asyncio.Task[None]] = {}  # forms built or being built
         self.drafts = DraftStore()
-        self._draft_writer = DraftWriter(self.drafts, debounce=1.0)
+        # This session's own draft and its debounced writer, from when the session exists.
+        self._draft_slot: DraftSlot | None = None
+        self._draft_writer: DraftWriter | None = None
+        self._draft_timer: Timer | None = None  # armed only while a write is pending
+        self._draft_problem: str | None = None  # the last write failure shown
 
     # --- layout ------------------------------------------------------------------------
 
@@ -114,6 +120,12 @@ class EditorScreen(Screen[None]):
     def on_unmount(self) -> None:
         # Its callback holds this screen: subscribed, the app's signal would keep it alive.
         self.app.theme_changed_signal.unsubscribe(self)
+        if self._draft_slot is not None:
+            # Leaving within a second of an edit (edits that were reverted, say): the draft
+            # follows it. A failure leaves the draft of a second ago, offered next time.
+            with contextlib.suppress(DraftError):
+                self.write_draft_now()
+            self._draft_slot.close()
         if self.app.return_code is None:  # not quitting: this screen's widgets can go now
             self.app.collect_closed()
 
@@ -146,6 +158,8 @@ class EditorScreen(Screen[None]):
                 "(unverified); 'Reload lists' in the palette (ctrl+p) tries again.",
                 title="Lists not loaded", severity="warning", markup=False, timeout=8,
             )
+        self._draft_slot = self.drafts.slot(self.app.settings.host, self.assistant_id)
+        self._draft_writer = DraftWriter(self._draft_slot, debounce=1.0)
         self.session = EditSession(self.assistant_id, record, lookup_result.lookups)
         self._show_title()
         groups = self.query_one("#groups", GroupList)
@@ -160,7 +174,6 @@ class EditorScreen(Screen[None]):
         self.call_after_refresh(self._stop_loading_indicator)
         self.set_timer(BUILD_AHEAD_DELAY, self._build_ahead)
         await self._offer_draft()
-        self.set_interval(0.25, self._write_draft_if_due)
 
     def _stop_loading_indicator(self) -> None:
         # Hidden, it would still wake the app 16 times a second for as long as it exists.
@@ -180,17 +193,53 @@ class EditorScreen(Screen[None]):
     # --- drafts ------------------------------------------------------------------------
 
     async def _offer_draft(self) -> None:
-        """A draft left by an earlier session: show its changes against the server now."""
+        """Take this session's draft lock, then offer the drafts that sessions which ended
+        unsaved left (newest first), each against the server's values now. One can be
+        restored; the others stay for a later session."""
+        session, slot, host = self.session, self._draft_slot, self.app.settings.host
+        assert session is not None and slot is not None
+        try:
+            slot.hold()
+        except DraftError as problem:
+            self._draft_warning(problem, "Drafts not kept")
+        try:
+            found = self.drafts.left_behind(host, self.assistant_id, own=slot)
+        except DraftError as problem:
+            self._draft_warning(problem, "Draft not restored")
+            return
+        for problem in found.problems:
+            self._draft_warning(problem, "Draft not restored")
+        if found.live:
+            others = "Another voicedesk is" if found.live == 1 else f"{found.live} other voicedesk sessions are"
+            self.notify(f"{others} editing this assistant right now. Each keeps its own draft; a save "
+                        "here first reads the server again, so no change is overwritten unseen.",
+                        title="Also open elsewhere", severity="warning", markup=False, timeout=10)
+        try:
+            for index, held in enumerate(found.drafts):
+                answer = await self.app.push_screen_wait(self._draft_question(held, index, len(found.drafts)))
+                if answer == "later":
+                    held.release()
+                elif answer == "discard":
+                    try:
+                        held.discard()
+                    except DraftError as problem:
+                        self._draft_warning(problem, "Draft not discarded")
+                    else:
+                        self.notify("Draft discarded.", timeout=3)
+                else:  # Escape restores too: nothing is lost by accident
+                    self._restore_draft(held)
+                    kept = len(found.drafts) - index - 1
+                    if kept:
+                        self.notify(f"{plural(kept, 'older draft')} of this assistant kept: offered again "
+                                    "when it is next opened.", markup=False, timeout=8)
+                    return
+        finally:
+            found.release()  # those not decided (the editor closed meanwhile) stay on disk
+
+    def _draft_question(self, held: HeldDraft, index: int, count: int) -> Ask:
         session = self.session
         assert session is not None
-        host = self.app.settings.host
-        try:
-            draft = self.drafts.load(host, self.assistant_id)
-        except DraftError as problem:
-            self.notify(str(problem), title="Draft not restored", severity="warning", markup=False, timeout=12)
-            return
-        if draft is None:
-            return
+        draft = held.draft
         lines = []
         for name, edit in draft.fields.items():
             line = (f"{FIELDS[name].label}: {format_value(name, edit.value, session.lookups, width=40)}"
@@ -198,44 +247,84 @@ class EditorScreen(Screen[None]):
             moved = not same_value(name, session.baseline[name], edit.base)
             lines.append(line + (", changed since the draft)" if moved else ")"))
         saved = f" from {draft.saved_at:%Y-%m-%d %H:%M} UTC" if draft.saved_at else ""
-        answer = await self.app.push_screen_wait(Ask(
+        several = (f"{count} drafts of this assistant were left unsaved; this is draft {index + 1} of "
+                   f"{count}, newest first.\n\n" if count > 1 else "")
+        that = "that was" if len(draft.fields) == 1 else "that were"
+        return Ask(
             "Restore unsaved changes?",
-            f"A draft{saved} holds {plural(len(draft.fields), 'change')} that were never sent:\n\n"
+            f"{several}A draft{saved} holds {plural(len(draft.fields), 'change')} {that} never sent:\n\n"
             + "\n".join(lines),
-            [("restore", "Restore", "primary"), ("discard", "Discard the draft", "error")],
-        ))
-        if answer == "discard":
-            self.drafts.discard(host, self.assistant_id)
-            self.notify("Draft discarded.", timeout=3)
-            return
-        moved = draft.apply_to(session)  # Escape restores too: nothing is lost by accident
+            [("restore", "Restore", "primary"), ("later", "Keep for later", "default"),
+             ("discard", "Discard the draft", "error")],
+        )
+
+    def _restore_draft(self, held: HeldDraft) -> None:
+        """Replay a left-behind draft; once this session's own draft holds its edits,
+        the old file goes (until then it stays, so a failed write loses nothing)."""
+        session, writer = self.session, self._draft_writer
+        assert session is not None and writer is not None
+        draft = held.draft
+        moved = draft.apply_to(session)
         self.reload_rows()
         note = (f" Changed on the server since: {', '.join(FIELDS[n].label for n in moved)}."
                 if moved else "")
         self.notify(f"Restored {plural(len(draft.fields), 'change')}.{note}",
                     title="Draft restored", markup=False, timeout=8)
+        self._note_edit()
+        try:
+            writer.flush()
+            held.discard()
+        except DraftError as problem:
+            self._draft_warning(problem, "Draft kept where it was")
+
+    def _draft_warning(self, problem: DraftError, title: str) -> None:
+        self.notify(str(problem), title=title, severity="warning", markup=False, timeout=12)
 
     def _note_edit(self) -> None:
-        """Every edit reaches the draft file within about a second."""
-        if self.session is not None:
-            session, host = self.session, self.app.settings.host
-            self._draft_writer.schedule(lambda: Draft.from_session(session, host), time.monotonic())
+        """Every edit reaches the draft file within about a second: the first edit after a
+        write arms a one-shot timer (an editor without pending edits wakes nobody)."""
+        session, writer = self.session, self._draft_writer
+        if session is None or writer is None:
+            return
+        host = self.app.settings.host
+        writer.schedule(lambda: Draft.from_session(session, host), time.monotonic())
+        self._arm_draft_timer()
+
+    def _arm_draft_timer(self) -> None:
+        wait = self._draft_writer.wait(time.monotonic()) if self._draft_writer else None
+        if wait is not None and self._draft_timer is None:
+            self._draft_timer = self.set_timer(wait, self._write_draft_if_due)
 
     def _write_draft_if_due(self) -> None:
+        self._draft_timer = None
+        assert self._draft_writer is not None
         try:
-            self._draft_writer.flush_if_due(time.monotonic())
+            if self._draft_writer.flush_if_due(time.monotonic()):
+                self._draft_problem = None
         except DraftError as problem:
-            self.notify(str(problem), title="Draft not saved", severity="error", markup=False, timeout=8)
+            if str(problem) != self._draft_problem:  # retried each second: said once
+                self._draft_problem = str(problem)
+                self.notify(str(problem), title="Draft not saved", severity="error", markup=False, timeout=8)
+        self._arm_draft_timer()  # not due yet, or failed: try again when it is
 
     def write_draft_now(self) -> None:
-        """On a hang-up or kill signal: whatever is pending goes to disk at once."""
-        self._draft_writer.flush()
+        """On a hang-up or kill signal: whatever is pending goes to disk at once. Safe at
+        any moment (before the editor has loaded there is nothing to write); raises
+        DraftError when the disk refuses."""
+        if self._draft_writer is not None:
+            self._draft_writer.flush()
 
     def forget_draft(self) -> None:
-        """The edits were sent or deliberately dropped: no draft should outlive them."""
+        """The edits were sent or deliberately dropped: this session's draft goes (drafts
+        of other sessions stay)."""
+        if self._draft_writer is None or self._draft_slot is None:
+            return
         self._draft_writer.cancel()
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+            self._draft_timer = None
         try:
-            self.drafts.discard(self.app.settings.host, self.assistant_id)
+            self._draft_slot.discard()
         except DraftError as problem:
             self.notify(str(problem), severity="warning", markup=False, timeout=8)
 
@@ -498,6 +587,7 @@ class EditorScreen(Screen[None]):
                 for name, choice in choices.items():
                     if choice == THEIRS:
                         session.revert(name)
+                self._note_edit()
                 self.reload_rows()
                 continue  # read again: someone may have changed more meanwhile
             except SaveRefused as refused:
@@ -529,8 +619,15 @@ class EditorScreen(Screen[None]):
             break
         self.forget_draft()
         self._after_rebase(result.adopted)
+        if result.earlier:
+            names = ", ".join(FIELDS[change.field].label for change in result.earlier)
+            self.notify(f"The save whose answer was lost had reached the server ({names}); it is now "
+                        "recorded in the history.", title="Saved earlier", markup=False, timeout=8)
         if not result.sent:
-            self.notify("Nothing to send: the server already holds your values.", timeout=4)
+            if not result.earlier:
+                self.notify("Nothing to send: the server already holds your values.", timeout=4)
+            if result.history_error:
+                self.notify(result.history_error, severity="warning", markup=False, timeout=8)
             return True
         self.notify(f"Saved {plural(len(result.changes), 'field')} to {safe_text(session.name)}.",
                     title="Saved", markup=False, timeout=4)
@@ -578,8 +675,9 @@ class EditorScreen(Screen[None]):
             return
         from voicedesk.tui.screens.history import HistoryScreen
 
+        # The host as the history records it (the client's, as saves name it).
         self.app.push_screen(HistoryScreen(
-            self.assistant_id, self.session.name, self.app.settings.host, self.session.lookups
+            self.assistant_id, self.session.name, self.app.client.host, self.session.lookups
         ))
 
     def _goto(self, group: Group):  # noqa: ANN202 - a palette callback
