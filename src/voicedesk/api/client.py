@@ -425,6 +425,8 @@ class ApiClient:
                 self._log(request, type(failure).__name__, started)
                 if isinstance(failure, httpx.ConnectError):
                     self._gate.release(sent)  # it never reached the server
+                else:
+                    self._gate.answered(sent, time.monotonic())
                 is_timeout = isinstance(failure, httpx.TimeoutException)
                 if retries_left and _is_retryable(failure) and not (is_timeout and timeout_retried):
                     retries_left -= 1
@@ -434,9 +436,11 @@ class ApiClient:
                 raise self._network_error(failure, method, attempts) from None
             except TimeoutError:
                 # Not retried: a server this slow would take as long again.
+                self._gate.answered(sent, time.monotonic())
                 self._log(request, "past the deadline", started)
                 raise self._deadline_error(request) from None
             except _TooLarge:
+                self._gate.answered(sent, time.monotonic())
                 self._log(request, "answer too large", started)
                 note = f" {_MAYBE_SAVED}" if method != "GET" else ""
                 raise ProtocolError(
@@ -444,6 +448,7 @@ class ApiClient:
                     f"{MAX_ANSWER_BYTES // 2**20} MiB, far more than any account's data: "
                     f"voicedesk stopped reading it. {self._base_url_hint()}{note}"
                 ) from None
+            self._gate.answered(sent, time.monotonic())
             self._log(request, str(response.status_code), started)
             self._note_rate_limit(response)
             if response.is_success:
