@@ -315,3 +315,30 @@ async def test_escape_while_sending_stops_before_the_update_only(sandbox) -> Non
         await wait_until(pilot, lambda: not isinstance(app.screen, ReviewScreen))
         assert not editor.session.dirty
     assert [r.body for r in puts(sandbox)] == [{"speech_speed": speed}]
+
+
+async def test_a_save_from_the_picker_reads_only_the_page_it_listed(sandbox) -> None:
+    """The picker's pages are hints: the reads before and after the save are one request each."""
+    from tui_helpers import make_app as app_for
+
+    from voicedesk.tui.screens.picker import PickerScreen
+
+    app = app_for(sandbox)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, PickerScreen) and len(app.screen.records) == PAGES * 100)
+        await pilot.press(*str(LAST), "enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, EditorScreen) and app.screen.ready)
+        editor = app.screen
+        assert editor.session.record["id"] == LAST
+        await editor.focus_field("speech_speed")
+        await wait_until(pilot, lambda: editor.rows["speech_speed"].control_has_focus)
+        await pilot.press("right")
+        await wait_until(pilot, lambda: editor.session.is_dirty("speech_speed"))
+        sandbox.clear_requests()
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: isinstance(app.screen, ReviewScreen))
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: not isinstance(app.screen, ReviewScreen))
+        assert not editor.session.dirty
+    assert [r.query["page"] for r in list_requests(sandbox)] == [str(PAGES)] * 2
+    assert len(puts(sandbox)) == 1

@@ -296,3 +296,23 @@ def test_config_timeout_is_read_with_the_rest() -> None:
     assert read_config(path).timeout == 45.0
     write_config('base_url = "https://example.test"\n')
     assert read_config(path).timeout is None
+
+
+async def test_the_editor_says_which_request_ran_out_of_time(sandbox) -> None:
+    """The TUI's client takes its deadline from the settings, as the CLI's does."""
+    from textual.widgets import Static
+    from tui_helpers import wait_until
+
+    from voicedesk.settings import make_settings
+    from voicedesk.tui.app import VoicedeskApp
+    from voicedesk.tui.screens.editor import EditorScreen
+
+    sandbox.fail_next(1, Fault.trickle(TRICKLE), f"{LIST}?")
+    app = VoicedeskApp(make_settings(sandbox.base_url, DEMO_API_KEY, timeout=DEADLINE), 101)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, EditorScreen))
+        message = app.screen.query_one("#loading-message", Static)
+        await wait_until(pilot, lambda: "got no complete answer" in str(message.render()))
+        assert f"within {DEADLINE:g} s" in str(message.render())
+        await pilot.press("r")  # the trickle is gone: the retry loads
+        await wait_until(pilot, lambda: app.screen.ready)
