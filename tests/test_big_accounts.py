@@ -126,6 +126,7 @@ def _hostile_files(host: str) -> dict[str, bytes | None]:
         "page wrong": hints({str(LAST): 2}),
         "id not digits": hints({"²": 3, "-5": 3, "": 3}),
         "a directory": None,
+        "a fifo": b"fifo",
     }
 
 
@@ -136,10 +137,15 @@ async def test_a_damaged_or_wrong_hint_file_only_costs_a_scan(sandbox) -> None:
         path = hint_file()
         if path.is_dir():
             path.rmdir()
+        elif path.exists():
+            path.unlink()
         path.parent.mkdir(parents=True, exist_ok=True)
         if content is None:
             path.unlink(missing_ok=True)
             path.mkdir()
+        elif content == b"fifo":  # no writer: opening it for reading would wait forever
+            path.unlink(missing_ok=True)
+            os.mkfifo(path)
         else:
             path.write_bytes(content)
         sandbox.clear_requests()
@@ -277,7 +283,7 @@ async def test_escape_stops_a_long_search_and_r_looks_again(sandbox) -> None:
         message = app.screen.query_one("#loading-message", Static)
         await wait_until(pilot, lambda: f"page {PAGES - 1} of {PAGES}" in str(message.render()))
         await pilot.press("escape")
-        await wait_until(pilot, lambda: "Stopped looking" in str(message.render()))
+        await wait_until(pilot, lambda: "Stopped loading" in str(message.render()))
         assert isinstance(app.screen, EditorScreen) and app.screen.session is None
         await pilot.press("r")
         await wait_until(pilot, lambda: app.screen.ready)

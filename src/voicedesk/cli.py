@@ -10,6 +10,7 @@ import asyncio
 import importlib
 import json
 import logging
+import os
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -170,9 +171,14 @@ class ProgressLine:
 
 
 def _status_line(text: str) -> None:
-    """The one line a ProgressLine rewrites: stderr's current line, replaced."""
+    """The one line a ProgressLine rewrites: stderr's current line, replaced (cut to the
+    terminal's width: a wrapped line could not be rewritten)."""
     stream = sys.stderr
-    stream.write(f"\r{_encodable(for_terminal(text), stream)}\x1b[K")
+    try:
+        width = os.get_terminal_size(stream.fileno()).columns or 80  # 0: not told
+    except (OSError, ValueError):
+        width = 80
+    stream.write(f"\r{_encodable(shorten(for_terminal(text), width - 1), stream)}\x1b[K")
     stream.flush()
 
 

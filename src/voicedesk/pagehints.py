@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 from pathlib import Path
 
 from voicedesk.paths import ensure_private_dir, state_dir
@@ -68,7 +69,11 @@ class PageHints:
     def _read(self) -> dict[str, dict[int, int]]:
         """The file's hints, leaving out anything not as this module writes it."""
         try:
-            with open(self.path, "rb") as handle:
+            # Non-blocking, and only a regular file: a FIFO put there must not hang us.
+            descriptor = os.open(self.path, os.O_RDONLY | os.O_NONBLOCK)
+            with os.fdopen(descriptor, "rb") as handle:
+                if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+                    return {}
                 raw = handle.read(MAX_FILE_BYTES + 1)
             data = json.loads(raw) if len(raw) <= MAX_FILE_BYTES else None
         except (OSError, ValueError, RecursionError):

@@ -13,6 +13,7 @@ from enum import Enum
 from typing import Any
 
 from voicedesk.api import ApiClient, ApiError, Page, ValidationError
+from voicedesk.api.rate import API_RATE_LIMITS
 from voicedesk.history import History
 from voicedesk.records import Lookups
 from voicedesk.session import Change, Conflict, EditSession, same_value
@@ -34,9 +35,17 @@ def _no_progress(stage: Stage, text: str) -> None:
     pass
 
 
+def pages_read(doing: str, read: int, pages: int) -> str:
+    """A scan's progress as one line: "Looking for assistant #7: page 3 of 40 (...)"."""
+    burst, span = API_RATE_LIMITS[0]
+    # More pages than one burst: the client's pacing makes the count pause now and then.
+    paced = f" (the API allows {burst} requests per {span:g} s)" if pages > burst else ""
+    return f"{doing}: page {read} of {pages}{paced}"
+
+
 def _pages_read(progress: Progress, stage: Stage, doing: str) -> Callable[[int, int], None]:
     def on_page(read: int, pages: int) -> None:
-        progress(stage, f"{doing}: page {read} of {pages}")
+        progress(stage, pages_read(doing, read, pages))
 
     return on_page
 

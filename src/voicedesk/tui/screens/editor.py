@@ -27,6 +27,7 @@ from voicedesk.remote import (
     SaveRefused,
     SaveResult,
     Stage,
+    pages_read,
     save,
 )
 from voicedesk.session import Change, EditSession, same_value
@@ -157,7 +158,7 @@ class EditorScreen(Screen[None]):
             self._loading = None
         problem = None
         if reads.cancelled():
-            problem = f"Stopped looking for assistant #{self.assistant_id}."
+            problem = f"Stopped loading assistant #{self.assistant_id}."
         else:
             try:
                 lookup_result, *found = reads.result()
@@ -194,9 +195,9 @@ class EditorScreen(Screen[None]):
 
     def _show_pages_read(self, read: int, pages: int) -> None:
         if read > 1:  # a scan: more than the first page (or the one that was remembered)
+            doing = f"Looking for assistant #{self.assistant_id} in the list"
             self.query_one("#loading-message", Static).update(
-                f"Looking for assistant #{self.assistant_id} in the list: page {read} of {pages}…\n\n"
-                "Escape stops."
+                f"{pages_read(doing, read, pages)}…\n\nEscape stops."
             )
 
     def _stop_loading_indicator(self) -> None:
