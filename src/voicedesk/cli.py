@@ -197,20 +197,18 @@ def run(obj: Context, work: Callable[[Any, ProgressLine], Awaitable[T]]) -> T:
             return await work(client, progress)
 
     try:
-        return asyncio.run(main())
+        try:
+            return asyncio.run(main())
+        finally:
+            progress.clear()  # before anything else is printed
     except ValidationError as error:
-        progress.clear()
         for name, messages in error.errors.items():
             echo(f"error: {name}: {' '.join(messages)}", err=True)
         fail("the server rejected the change (422); nothing was saved.")
     except ApiError as error:
-        progress.clear()
         fail(error.message)
     except KeyboardInterrupt:
-        progress.clear()
         fail(_STOPPED[progress.stage.value if progress.stage else "reading"])
-    finally:
-        progress.clear()
 
 
 # What ctrl+c at each stage (remote.Stage's values) means.
