@@ -41,6 +41,7 @@ from common import (  # noqa: E402
     isolate_state,
     quantile,
     run_on_pty,
+    scratch_dir,
     settle,
     wait_for,
 )
@@ -728,9 +729,64 @@ async def measure_wire(report: Report) -> None:
                       note="" if sent == expected else "body differs")
 
 
+# --- 6: a save on a 10,000-assistant account ---------------------------------------------
+
+BIG_ACCOUNT = 10_000  # assistants: 100 pages of 100
+BIG_LAST_ID = 1000 + BIG_ACCOUNT  # the last assistant, on the last page
+
+
+def cli_set_on_big_account(data: SandboxData, state: Path, port: int, value: str) -> tuple[float, list, int]:
+    """`voicedesk set` of one field of the last assistant as a whole process, against a
+    fresh sandbox (a fresh rate-limit window) on `port`; the hints file lives in `state`.
+    Returns seconds, the request log, and the port the sandbox had."""
+    server = Sandbox(data, port=port).start()
+    try:
+        env = clean_env({"VOICEDESK_BASE_URL": server.base_url, "VOICEDESK_API_KEY": DEMO_API_KEY,
+                         "VOICEDESK_STATE_DIR": str(state)})
+        started = time.perf_counter()
+        done = subprocess.run([str(VENV_BIN / "voicedesk"), "set", str(BIG_LAST_ID), f"speech_speed={value}",
+                               "--yes"], env=env, capture_output=True, text=True, timeout=600)
+        seconds = time.perf_counter() - started
+        if done.returncode != 0:
+            raise RuntimeError(f"voicedesk set failed: {done.stderr.strip()}")
+        return seconds, server.requests, server.port
+    finally:
+        server.stop()
+        if server.errors:
+            raise RuntimeError("sandbox error:\n" + server.errors[0])
+
+
+def measure_big_save(report: Report) -> None:
+    log(f"\n[6] A save on a {BIG_ACCOUNT:,}-assistant account: voicedesk set {BIG_LAST_ID} speech_speed=... "
+        "--yes (the last page), whole processes, RateLimit() on; the first run, then a second "
+        "with the page remembered")
+    data = generated_data(BIG_ACCOUNT, 200)
+    state = scratch_dir() / "state"
+    pages = -(-BIG_ACCOUNT // 100)
+    port = 0
+    for run, value in (("first run", "0.9"), ("second run", "0.95")):
+        seconds, requests, port = cli_set_on_big_account(data, state, port, value)
+        listed = [r for r in requests if r.path == "/api/user/assistants/get"]
+        refused = sum(1 for r in requests if r.status == 429)
+        report.series_of(f"big save, {run}", "s").add(seconds)
+        report.facts[f"big save, {run}"] = {"seconds": round(seconds, 2), "requests": len(requests),
+                                            "list requests": len(listed), "429 answers": refused}
+        log(f"  {run}: {seconds:.1f} s, {len(requests)} requests ({len(listed)} of them list pages), "
+            f"{refused} x 429")
+        if run == "first run":
+            # Open: a scan (it stops once found); the reads before and after sending: 1 each.
+            report.target("6. big save, first run: list requests / (pages + 2)",
+                          f"{len(listed)} / {pages + 2}", len(listed) / (pages + 2), 1.0)
+        else:
+            report.target("6. big save, second run: list requests / 3 (open, before, after)",
+                          f"{len(listed)} / 3", len(listed) / 3, 1.0)
+        report.target(f"6. big save, {run}: 429 answers (the client paces itself)",
+                      f"{refused} x 429 over {len(requests)} requests", float(refused), 0.0)
+
+
 # --- main --------------------------------------------------------------------------------
 
-MEASURES = ("cold", "roundtrips", "interactive", "memory", "wire")
+MEASURES = ("cold", "roundtrips", "interactive", "memory", "wire", "bigsave")
 
 
 def environment() -> dict[str, Any]:
@@ -806,6 +862,8 @@ def main() -> int:
         asyncio.run(measure_interactive(report, 20 if quick else 80, 1 if quick else 3))
     if "wire" in only:
         asyncio.run(measure_wire(report))
+    if "bigsave" in only:
+        measure_big_save(report)
     elapsed = time.perf_counter() - started
     print_table(report)
     log(f"run took {elapsed:.0f} s")

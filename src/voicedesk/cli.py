@@ -10,6 +10,7 @@ import asyncio
 import importlib
 import json
 import logging
+import os
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -21,10 +22,12 @@ from voicedesk import __version__
 from voicedesk.display import for_terminal, format_value, safe_text, shorten, to_json
 from voicedesk.fields import CATALOGUE, FIELDS, GROUPS, fields_in
 from voicedesk.settings import (
+    DEFAULT_TIMEOUT,
     Settings,
     SettingsError,
     StoredConfig,
     make_settings,
+    parse_timeout,
     read_config,
     read_key_file,
     write_config,
@@ -33,6 +36,8 @@ from voicedesk.startup import long_lived
 
 if TYPE_CHECKING:
     from voicedesk.api import ApiClient
+    from voicedesk.pagehints import PageHints
+    from voicedesk.remote import Stage
     from voicedesk.tui.app import VoicedeskApp
 
 EXIT_OK, EXIT_CHANGES, EXIT_ERROR = 0, 1, 2
@@ -40,43 +45,58 @@ T = TypeVar("T")
 
 
 class Context:
-    """What every command needs: the settings, resolved lazily (some need none)."""
+    """What every command needs: the settings, resolved lazily (some need none), and
+    the pages where assistants were found (shared by every client of this process)."""
 
     def __init__(
-        self, base_url: str | None, api_key: str | None, api_key_file: str | None, demo: bool, insecure: bool
+        self, base_url: str | None, api_key: str | None, api_key_file: str | None, demo: bool, insecure: bool,
+        timeout: str | None = None,
     ) -> None:
         self.base_url, self.api_key, self.api_key_file = base_url, api_key, api_key_file
-        self.demo, self.insecure = demo, insecure
+        self.demo, self.insecure, self.timeout = demo, insecure, timeout
         self._settings: Settings | None = None
+        self._hints: PageHints | None = None
 
     @property
     def settings(self) -> Settings:
         if self._settings is None:
-            self._settings = _start_demo_sandbox() if self.demo else self._resolve()
+            self._settings = self._resolve()
         return self._settings
+
+    @property
+    def hints(self) -> PageHints:
+        if self._hints is None:
+            from voicedesk.pagehints import PageHints
+
+            self._hints = PageHints()
+        return self._hints
 
     def _resolve(self) -> Settings:
         try:
+            timeout = parse_timeout(self.timeout, "--timeout (or VOICEDESK_TIMEOUT)") if self.timeout else None
+            if self.demo:
+                return _start_demo_sandbox(timeout or DEFAULT_TIMEOUT)
             key = self.api_key
             if not key and self.api_key_file:
                 key, warning = read_key_file(self.api_key_file)
                 if warning:
                     echo(f"warning: {warning}", err=True)
-            stored = read_config() if not (key and self.base_url) else None
+            stored = read_config() if not (key and self.base_url and timeout) else StoredConfig()
             return make_settings(
-                self.base_url or (stored and stored.base_url),
-                key or (stored and stored.api_key),
+                self.base_url or stored.base_url,
+                key or stored.api_key,
                 insecure=self.insecure,
+                timeout=timeout or stored.timeout or DEFAULT_TIMEOUT,
             )
         except SettingsError as error:
             fail(str(error))
 
 
-def _start_demo_sandbox() -> Settings:
+def _start_demo_sandbox(timeout: float) -> Settings:
     from voicedesk.sandbox import DEMO_API_KEY, Sandbox
 
     sandbox = Sandbox().start()  # a daemon thread: it ends with the process
-    return make_settings(sandbox.base_url, DEMO_API_KEY)
+    return make_settings(sandbox.base_url, DEMO_API_KEY, timeout=timeout)
 
 
 def echo(text: str = "", *, err: bool = False) -> None:
@@ -114,22 +134,90 @@ def fail(message: str) -> NoReturn:
     sys.exit(EXIT_ERROR)
 
 
-def run(settings: Settings, work: Callable[[Any], Awaitable[T]]) -> T:
-    """Run `work(client)` with one HTTP client; API errors become one line and exit 2."""
+# A status line appears once an operation has taken this long (seconds).
+PROGRESS_AFTER = 0.5
+
+
+class ProgressLine:
+    """What a long operation is doing, as one line on stderr that each step rewrites:
+    shown only on a terminal, and only once the operation has taken more than a
+    moment. It also keeps the stage reached, which says what stopping there means."""
+
+    def __init__(self) -> None:
+        self.stage: Stage | None = None
+        self._text = ""
+        self._live = sys.stderr.isatty()
+        self._timer: asyncio.TimerHandle | None = None
+        self._shown = False
+
+    def __call__(self, stage: Stage, text: str) -> None:
+        self.stage, self._text = stage, text
+        if self._shown:
+            self._show()
+        elif self._live and self._timer is None:
+            self._timer = asyncio.get_running_loop().call_later(PROGRESS_AFTER, self._show)
+
+    def _show(self) -> None:
+        self._shown = True
+        _status_line(f"{self._text}…")
+
+    def clear(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        if self._shown:
+            _status_line("")
+            self._shown = False
+
+
+def _status_line(text: str) -> None:
+    """The one line a ProgressLine rewrites: stderr's current line, replaced (cut to the
+    terminal's width: a wrapped line could not be rewritten)."""
+    stream = sys.stderr
+    try:
+        width = os.get_terminal_size(stream.fileno()).columns or 80  # 0: not told
+    except (OSError, ValueError):
+        width = 80
+    stream.write(f"\r{_encodable(shorten(for_terminal(text), width - 1), stream)}\x1b[K")
+    stream.flush()
+
+
+def run(obj: Context, work: Callable[[Any, ProgressLine], Awaitable[T]]) -> T:
+    """Run `work(client, progress)` with one HTTP client. API errors become one line and
+    exit 2; so does ctrl+c, saying whether a change may have been saved."""
     from voicedesk.api import ApiClient, ApiError, ValidationError
 
+    settings, hints = obj.settings, obj.hints
+    progress = ProgressLine()
+
     async def main() -> T:
-        async with ApiClient(settings.base_url, settings.api_key.reveal()) as client:
-            return await work(client)
+        async with ApiClient(
+            settings.base_url, settings.api_key.reveal(), deadline=settings.timeout, hints=hints
+        ) as client:
+            return await work(client, progress)
 
     try:
-        return asyncio.run(main())
+        try:
+            return asyncio.run(main())
+        finally:
+            progress.clear()  # before anything else is printed
     except ValidationError as error:
         for name, messages in error.errors.items():
             echo(f"error: {name}: {' '.join(messages)}", err=True)
         fail("the server rejected the change (422); nothing was saved.")
     except ApiError as error:
         fail(error.message)
+    except KeyboardInterrupt:
+        fail(_STOPPED[progress.stage.value if progress.stage else "reading"])
+
+
+# What ctrl+c at each stage (remote.Stage's values) means.
+_STOPPED = {
+    "reading": "stopped; nothing was sent.",
+    "sending": "stopped after the change was sent: it may have been saved. "
+               "`voicedesk show` tells what the server holds now.",
+    "saved": "stopped while reading the assistant back; the change was saved.",
+}
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
@@ -142,12 +230,15 @@ def run(settings: Settings, work: Callable[[Any], Awaitable[T]]) -> T:
 @click.option("--demo", is_flag=True,
               help="Start the embedded sandbox API and work against it.")
 @click.option("--insecure", is_flag=True, help="Allow a plain http:// base URL to a non-loopback host.")
+@click.option("--timeout", envvar="VOICEDESK_TIMEOUT", metavar="SECONDS",
+              help=f"The longest one request may take, answer included (or VOICEDESK_TIMEOUT, or "
+                   f"timeout in the config file; default {DEFAULT_TIMEOUT:g}).")
 @click.option("--debug", is_flag=True, help="Log every request to stderr (the key shows as ***).")
 @click.version_option(__version__, prog_name="voicedesk")
 @click.pass_context
 def main(
     ctx: click.Context, base_url: str | None, api_key: str | None, api_key_file: str | None,
-    demo: bool, insecure: bool, debug: bool,
+    demo: bool, insecure: bool, timeout: str | None, debug: bool,
 ) -> None:
     """voicedesk: edit the AI phone assistants of your voice-agent account.
 
@@ -157,7 +248,7 @@ def main(
         logging.basicConfig(level=logging.DEBUG, format="%(name)s: %(message)s", stream=sys.stderr)
         for noisy in ("httpx", "httpcore"):
             logging.getLogger(noisy).setLevel(logging.WARNING)
-    ctx.obj = Context(base_url, api_key, api_key_file, demo, insecure)
+    ctx.obj = Context(base_url, api_key, api_key_file, demo, insecure, timeout)
     if ctx.invoked_subcommand is None:
         ctx.invoke(edit, assistant_id=None)
 
@@ -176,12 +267,20 @@ def _assistant_id(value: str) -> int:
 @click.pass_obj
 def list_command(obj: Context, as_json: bool) -> None:
     """List the account's assistants."""
-    from voicedesk.remote import load_lookups
+    from voicedesk.remote import Stage, load_lookups
 
-    async def work(client: Any) -> tuple[list[dict], Any]:
-        return await asyncio.gather(client.list_all(), load_lookups(client))
+    async def work(client: Any, progress: ProgressLine) -> tuple[list[dict], Any]:
+        read = 0
 
-    records, lookup_result = run(obj.settings, work)
+        def on_page(page: Any) -> None:
+            nonlocal read
+            read += 1
+            progress(Stage.READING, f"Reading the list of assistants: page {read} of {page.last_page}")
+
+        progress(Stage.READING, "Reading the list of assistants")
+        return await asyncio.gather(client.list_all(on_page=on_page), load_lookups(client))
+
+    records, lookup_result = run(obj, work)
     lookups = lookup_result.lookups
     for name, error in lookup_result.failures.items():
         echo(f"warning: could not load {name}: {error.message}", err=True)
@@ -229,12 +328,12 @@ def _open(obj: Context, assistant_id: int, *, settle: bool = False) -> Any:
     from voicedesk.history import History
     from voicedesk.remote import open_session, settle_unconfirmed
 
-    async def work(client: Any) -> tuple[Any, Any, tuple[list[Any], str | None]]:
-        session, lookup_result = await open_session(client, assistant_id)
+    async def work(client: Any, progress: Any) -> tuple[Any, Any, tuple[list[Any], str | None]]:
+        session, lookup_result = await open_session(client, assistant_id, progress)
         earlier = settle_unconfirmed(History(), client.host, session) if settle else ([], None)
         return session, lookup_result, earlier
 
-    session, lookup_result, (earlier, history_error) = run(obj.settings, work)
+    session, lookup_result, (earlier, history_error) = run(obj, work)
     for name, error in lookup_result.failures.items():
         echo(f"warning: could not load {name}: {error.message}", err=True)
     _report_earlier(earlier)
@@ -343,10 +442,15 @@ def _confirm_and_save(obj: Context, session: Any, dry_run: bool, yes: bool, forc
     if not yes:
         if not sys.stdin.isatty():
             fail("not sending without confirmation: pass --yes (stdin is not a terminal).")
-        if not click.confirm("Send these changes?", default=False):
+        try:
+            confirmed = click.confirm("Send these changes?", default=False)
+        except click.Abort:  # ctrl+c or end of input at the question
+            confirmed = False
+        if not confirmed:
             fail("cancelled; nothing was sent.")
     try:
-        result = run(obj.settings, lambda client: save(client, session, force=force, history=History()))
+        result = run(obj, lambda client, progress: save(
+            client, session, force=force, history=History(), progress=progress))
     except SaveConflict as conflict:
         for item in conflict.conflicts:
             echo(
@@ -574,7 +678,7 @@ def edit(obj: Context, assistant_id: str | None) -> None:
 
     settings = obj.settings
     try:
-        client = ApiClient(settings.base_url, settings.api_key.reveal())
+        client = ApiClient(settings.base_url, settings.api_key.reveal(), deadline=settings.timeout, hints=obj.hints)
     except ApiError as error:  # a key that cannot be sent
         fail(error.message)
     sys.exit(asyncio.run(_run_tui(settings, opened, client)))

@@ -8,13 +8,62 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from enum import Enum
 from typing import Any
 
 from voicedesk.api import ApiClient, ApiError, NetworkError, Page, ProtocolError, ValidationError
+from voicedesk.api.rate import API_RATE_LIMITS
 from voicedesk.history import History
 from voicedesk.records import Lookups
 from voicedesk.session import Change, Conflict, EditSession, same_value
+
+
+class Stage(Enum):
+    """How far an operation has got, for what stopping it now would mean."""
+
+    READING = "reading"  # nothing sent yet: stopping loses nothing
+    SENDING = "sending"  # the update has gone out: stopping leaves it maybe saved
+    SAVED = "saved"  # the server took the update; it is being read back
+
+
+# Told what is going on as it happens: (stage, one line such as "page 3 of 100").
+Progress = Callable[[Stage, str], None]
+
+
+def _no_progress(stage: Stage, text: str) -> None:
+    pass
+
+
+def pages_read(doing: str, read: int, pages: int) -> str:
+    """A scan's progress as one line: "Looking for assistant #7: page 3 of 40 (...)"."""
+    burst, span = API_RATE_LIMITS[0]
+    # More pages than one burst: the client's pacing makes the count pause now and then.
+    paced = f" (the API allows {burst} requests per {span:g} s)" if pages > burst else ""
+    return f"{doing}: page {read} of {pages}{paced}"
+
+
+def _pages_read(progress: Progress, stage: Stage, doing: str) -> Callable[[int, int], None]:
+    def on_page(read: int, pages: int) -> None:
+        progress(stage, pages_read(doing, read, pages))
+
+    return on_page
+
+
+class Finding:
+    """One assistant being looked for in the list, whose progress a screen can follow
+    (`on_page`, set whenever) and which it can stop (`task.cancel()`)."""
+
+    def __init__(self, client: ApiClient, assistant_id: int) -> None:
+        self.on_page: Callable[[int, int], None] | None = None
+        self.task: asyncio.Task[dict[str, Any]] = asyncio.create_task(
+            client.find_assistant(assistant_id, on_page=self._page_read)
+        )
+
+    def _page_read(self, read: int, pages: int) -> None:
+        if self.on_page is not None:
+            self.on_page(read, pages)
 
 
 @dataclass
@@ -61,7 +110,7 @@ class FirstReads:
     """The reads the TUI's first screen waits for, in flight as soon as they are started:
     the editor's assistant and lists, or the picker's first page of assistants."""
 
-    assistant: asyncio.Task[dict[str, Any]] | None = None
+    assistant: Finding | None = None
     lookups: asyncio.Task[LookupResult] | None = None
     first_page: asyncio.Task[Page] | None = None
 
@@ -71,15 +120,20 @@ class FirstReads:
             # Only the list: its pages take the rate limit's first window, the lists wait.
             return cls(first_page=asyncio.create_task(client.list_page(1)))
         return cls(
-            assistant=asyncio.create_task(client.find_assistant(assistant_id)),
+            assistant=Finding(client, assistant_id),
             lookups=asyncio.create_task(load_lookups(client)),
         )
 
 
-async def open_session(client: ApiClient, assistant_id: int) -> tuple[EditSession, LookupResult]:
+async def open_session(
+    client: ApiClient, assistant_id: int, progress: Progress = _no_progress
+) -> tuple[EditSession, LookupResult]:
     """Find the assistant and load the lookups in parallel (one round trip, not two)."""
+    looking = f"Looking for assistant #{assistant_id}"
+    progress(Stage.READING, looking)
     record, lookup_result = await asyncio.gather(
-        client.find_assistant(assistant_id), load_lookups(client)
+        client.find_assistant(assistant_id, on_page=_pages_read(progress, Stage.READING, looking)),
+        load_lookups(client),
     )
     return EditSession(assistant_id, record, lookup_result.lookups), lookup_result
 
@@ -124,7 +178,12 @@ class SaveRefused(Exception):
 
 
 async def save(
-    client: ApiClient, session: EditSession, *, force: bool = False, history: History | None = None
+    client: ApiClient,
+    session: EditSession,
+    *,
+    force: bool = False,
+    history: History | None = None,
+    progress: Progress = _no_progress,
 ) -> SaveResult:
     """Send the changed fields, never overwriting someone else's change unasked.
 
@@ -133,9 +192,14 @@ async def save(
     PUT, then another read that becomes the new baseline. A save is recorded in
     `history`, and so is an earlier update whose answer was lost once the fresh read
     shows that it was saved (`SaveResult.earlier`). Raises ApiError when a request
-    fails (a 422 also lands on the session's fields); edits stay in place.
+    fails (a 422 also lands on the session's fields); edits stay in place. `progress`
+    hears each stage before it starts, and the pages of each read.
     """
-    rebase = session.rebase(await client.find_assistant(session.assistant_id))
+    number = session.assistant_id
+    reading = f"Reading assistant #{number} again before sending"
+    progress(Stage.READING, reading)
+    rebase = session.rebase(await client.find_assistant(
+        number, on_page=_pages_read(progress, Stage.READING, reading)))
     if rebase.conflicts and not force:
         raise SaveConflict(rebase.conflicts, rebase.adopted)
     problems = session.validate()
@@ -148,6 +212,7 @@ async def save(
         result.earlier, result.history_error = settle_unconfirmed(history, client.host, session)
     if not body:
         return result  # the server already holds every edit
+    progress(Stage.SENDING, f"Sending {len(changes)} change{'s' if len(changes) != 1 else ''}")
     try:
         await client.update(session.assistant_id, body)
     except ValidationError as error:
@@ -165,8 +230,10 @@ async def save(
             history.append(client.host, session.assistant_id, session.name, changes)
         except OSError as error:
             result.history_error = f"the change was saved but not recorded in {history.path}: {error.strerror}"
+    reading = f"Saved; reading assistant #{number} back"
+    progress(Stage.SAVED, reading)
     try:
-        record = await client.find_assistant(session.assistant_id)
+        record = await client.find_assistant(number, on_page=_pages_read(progress, Stage.SAVED, reading))
     except ApiError as error:
         # Saved, but the new baseline is unknown: take what was sent as the baseline.
         result.reread_error = error

@@ -1,14 +1,18 @@
-"""Where to connect and with which key. The key is kept out of every repr.
+"""Where to connect, with which key, and how long a request may take. The key is kept
+out of every repr.
 
 The key comes from, first to last: --api-key or VOICEDESK_API_KEY, --api-key-file, the
 config file (`voicedesk configure` writes it, mode 0600). The host likewise from
---base-url or VOICEDESK_BASE_URL, then the config file. Plain http is for loopback
-hosts only (the sandbox), unless --insecure says otherwise.
+--base-url or VOICEDESK_BASE_URL, then the config file; the deadline of one request
+from --timeout or VOICEDESK_TIMEOUT, then the config file's `timeout`, then
+DEFAULT_TIMEOUT. Plain http is for loopback hosts only (the sandbox), unless
+--insecure says otherwise.
 """
 
 from __future__ import annotations
 
 import ipaddress
+import math
 import os
 import stat
 import tomllib
@@ -20,6 +24,11 @@ from voicedesk.paths import config_dir, ensure_private_dir
 from voicedesk.secret import Secret
 
 
+# Seconds one request may take, from sending it to the last byte of its answer: a
+# whole page of a large account (20 MB) on a slow link, with room to spare.
+DEFAULT_TIMEOUT = 60.0
+
+
 class SettingsError(ValueError):
     """Missing or unusable connection settings; the message says how to fix it."""
 
@@ -28,6 +37,7 @@ class SettingsError(ValueError):
 class Settings:
     base_url: str
     api_key: Secret
+    timeout: float = DEFAULT_TIMEOUT
 
     @property
     def host(self) -> str:
@@ -42,6 +52,7 @@ def config_path() -> Path:
 class StoredConfig:
     base_url: str | None = None
     api_key: str | None = None
+    timeout: float | None = None
 
 
 def read_config(path: Path | None = None) -> StoredConfig:
@@ -55,7 +66,27 @@ def read_config(path: Path | None = None) -> StoredConfig:
     base_url, api_key = data.get("base_url"), data.get("api_key")
     if not isinstance(base_url, (str, type(None))) or not isinstance(api_key, (str, type(None))):
         raise SettingsError(f"The config file {path} must hold base_url and api_key as strings.")
-    return StoredConfig(base_url, api_key)
+    timeout = data.get("timeout")
+    if timeout is not None:
+        if isinstance(timeout, bool) or not isinstance(timeout, (int, float)):
+            raise SettingsError(f"The config file {path} must hold timeout as a number of seconds.")
+        timeout = check_timeout(timeout, f"timeout in {path}")
+    return StoredConfig(base_url, api_key, timeout)
+
+
+def check_timeout(seconds: float, source: str) -> float:
+    """A usable deadline in seconds, else SettingsError naming where it came from."""
+    if not math.isfinite(seconds) or seconds <= 0:
+        raise SettingsError(f"{source} must be a number of seconds greater than 0; got {seconds!r}.")
+    return float(seconds)
+
+
+def parse_timeout(text: str, source: str) -> float:
+    """--timeout's or VOICEDESK_TIMEOUT's text as seconds."""
+    try:
+        return check_timeout(float(text), source)
+    except (ValueError, SettingsError):  # SettingsError is a ValueError
+        raise SettingsError(f"{source} must be a number of seconds greater than 0; got {text!r}.") from None
 
 
 def _toml_string(value: str) -> str:
@@ -108,7 +139,9 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def make_settings(base_url: str | None, api_key: str | None, *, insecure: bool = False) -> Settings:
+def make_settings(
+    base_url: str | None, api_key: str | None, *, insecure: bool = False, timeout: float = DEFAULT_TIMEOUT
+) -> Settings:
     if not base_url:
         raise SettingsError(
             "No API host: pass --base-url (e.g. https://app.famulor.de), set "
@@ -127,4 +160,4 @@ def make_settings(base_url: str | None, api_key: str | None, *, insecure: bool =
         raise SettingsError(
             "No API key: set VOICEDESK_API_KEY, pass --api-key-file, or run `voicedesk configure`."
         )
-    return Settings(base_url.rstrip("/"), Secret(api_key))
+    return Settings(base_url.rstrip("/"), Secret(api_key), timeout)

@@ -16,13 +16,13 @@ import socket
 import ssl
 import sys
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import aclosing
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 # httpx imports its own command-line client when click and rich are installed, as they
 # are here: rich's progress bars and pygments, about 20 ms of every start for a tool
@@ -35,6 +35,7 @@ import httpx  # noqa: E402
 from voicedesk import __version__
 from voicedesk.records import Language, LlmModel, PhoneNumber, Record, RecordError, Voice, read_records
 from voicedesk.secret import Secret
+from voicedesk.settings import DEFAULT_TIMEOUT
 from voicedesk.text import reveal_controls
 
 from .errors import (
@@ -49,6 +50,9 @@ from .errors import (
 )
 from .rate import API_RATE_LIMITS, RateGate
 
+if TYPE_CHECKING:
+    from voicedesk.pagehints import PageHints
+
 log = logging.getLogger("voicedesk.api")
 
 LIST_PATH = "/api/user/assistants/get"
@@ -56,8 +60,15 @@ UPDATE_PATH = "/api/user/assistant/{id}"
 LOOKUP_PATH = "/api/user/assistants/{name}"
 
 RETRY_STATUSES = frozenset({429, 502, 503})
-# Pages fetched at once; the rate gate keeps the burst inside the API's limits.
+# Pages in flight at once (a task is made only when a slot frees up); the rate gate
+# keeps the burst inside the API's limits.
 PAGE_CONCURRENCY = 20
+# The page size every caller uses; remembered pages (`PageHints`) are pages of this size.
+PER_PAGE = 100
+# The most an answer may be, decoded. The largest real page is about 20 MB (100
+# assistants with 200 KB prompts each); JSON's \u escapes can make non-Latin text up
+# to six times longer. Past this the answer is a fault, not data.
+MAX_ANSWER_BYTES = 128 * 1024 * 1024
 # How long to hold requests when X-RateLimit-Remaining hits 0 and the server gives
 # no reset time; a 429 that still follows is retried with its own Retry-After.
 EXHAUSTED_PAUSE = 1.0
@@ -90,6 +101,23 @@ def _tls_context_in_background(trust_env: bool) -> Future[ssl.SSLContext]:
 
 
 @dataclass(frozen=True)
+class Answer:
+    """A response read whole: its status, headers and (decoded) body."""
+
+    status_code: int
+    headers: httpx.Headers
+    content: bytes | bytearray
+
+    @property
+    def is_success(self) -> bool:
+        return 200 <= self.status_code < 300
+
+
+class _TooLarge(Exception):
+    """An answer past MAX_ANSWER_BYTES."""
+
+
+@dataclass(frozen=True)
 class Page:
     """One page of the assistant list (a Laravel paginator)."""
 
@@ -108,6 +136,7 @@ class ApiClient:
         base_url: str,
         api_key: str,
         *,
+        deadline: float = DEFAULT_TIMEOUT,
         timeout: float = 10.0,
         connect_timeout: float = 5.0,
         max_retries: int = 3,
@@ -115,7 +144,11 @@ class ApiClient:
         max_retry_after: float = 30.0,
         rate_limits: tuple[tuple[int, float], ...] = API_RATE_LIMITS,
         transport: httpx.AsyncBaseTransport | None = None,
+        hints: PageHints | None = None,
     ) -> None:
+        """`deadline`: seconds one request may take from sending to the last byte of its
+        answer (`timeout` bounds each wait for data, `connect_timeout` the connection).
+        `hints`: where assistants were found before, to look there first."""
         self.base_url = base_url.strip().rstrip("/")
         self._api_key = Secret(api_key.strip())
         del api_key  # a traceback that shows locals must not show the key
@@ -126,6 +159,8 @@ class ApiClient:
             )
         self._url = _parse_base_url(self.base_url)
         self._timeout = httpx.Timeout(timeout, connect=connect_timeout)
+        self._deadline = deadline
+        self._hints = hints
         self._max_retries = max_retries
         self._backoff = backoff
         self._max_retry_after = max_retry_after
@@ -177,14 +212,17 @@ class ApiClient:
 
     # -- assistants ---------------------------------------------------------------
 
-    async def list_page(self, page: int = 1, per_page: int = 100) -> Page:
+    async def list_page(self, page: int = 1, per_page: int = PER_PAGE) -> Page:
         params = {"per_page": per_page, "page": page}
         body = await self._get_json(LIST_PATH, params)
-        return self._parse_page(body, page, per_page)
+        found = self._parse_page(body, page, per_page)
+        if self._hints is not None and per_page == PER_PAGE:
+            self._hints.saw(self.host, page, [item["id"] for item in found.items])
+        return found
 
     async def list_all(
         self,
-        per_page: int = 100,
+        per_page: int = PER_PAGE,
         on_page: Callable[[Page], None] | None = None,
         first_page: Awaitable[Page] | None = None,
     ) -> list[dict]:
@@ -194,21 +232,43 @@ class ApiClient:
         items_by_page = {1: first.items}
         if on_page:
             on_page(first)
-        async with aclosing(self._later_pages(first.last_page, per_page)) as later:
+        async with aclosing(self._pages(range(2, first.last_page + 1), per_page)) as later:
             async for page in later:
                 items_by_page[page.current_page] = page.items
                 if on_page:
                     on_page(page)
         return [item for number in sorted(items_by_page) for item in items_by_page[number]]
 
-    async def find_assistant(self, assistant_id: int, per_page: int = 100) -> dict:
-        """The list record of one assistant (the API has no GET for a single one)."""
-        first = await self.list_page(1, per_page)
+    async def find_assistant(
+        self,
+        assistant_id: int,
+        per_page: int = PER_PAGE,
+        on_page: Callable[[int, int], None] | None = None,
+    ) -> dict:
+        """The list record of one assistant (the API has no GET for a single one).
+
+        It looks first on the page where the hints last saw it (one request when it has
+        not moved), else on page 1, then on the other pages, nearest first. `on_page`
+        is told (pages read, pages in all) after each page.
+        """
+        hints = self._hints if per_page == PER_PAGE else None
+        start = (hints.page(self.host, assistant_id) if hints else None) or 1
+        first = await self.list_page(start, per_page)
+        read = 1
+        if on_page:
+            on_page(read, first.last_page)
         if (found := _find_by_id(first.items, assistant_id)) is not None:
+            if hints:
+                hints.found(self.host, assistant_id, start)
             return found
-        async with aclosing(self._later_pages(first.last_page, per_page)) as later:
+        async with aclosing(self._pages(_nearest_first(start, first.last_page), per_page)) as later:
             async for page in later:
+                read += 1
+                if on_page:
+                    on_page(min(read, first.last_page), first.last_page)
                 if (found := _find_by_id(page.items, assistant_id)) is not None:
+                    if hints:
+                        hints.found(self.host, assistant_id, page.current_page)
                     return found  # leaving the block cancels the pages still in flight
         raise NotFoundError(f"Assistant {assistant_id} was not found in this account.")
 
@@ -273,22 +333,28 @@ class ApiClient:
 
     # -- paging -------------------------------------------------------------------
 
-    async def _later_pages(self, last_page: int, per_page: int) -> AsyncIterator[Page]:
-        """Pages 2..last_page fetched concurrently, yielded in the order they arrive."""
-        slots = asyncio.Semaphore(PAGE_CONCURRENCY)
-
-        async def fetch(number: int) -> Page:
-            async with slots:
-                return await self.list_page(number, per_page)
-
-        tasks = [asyncio.create_task(fetch(number)) for number in range(2, last_page + 1)]
+    async def _pages(self, numbers: Iterable[int], per_page: int) -> AsyncIterator[Page]:
+        """The pages `numbers` names, yielded in the order they arrive, with at most
+        PAGE_CONCURRENCY in flight: a page's task is made only when a slot is free, so
+        a page 1 claiming millions of pages costs no more memory than one with two."""
+        numbers = iter(numbers)
+        in_flight: set[asyncio.Task[Page]] = set()
         try:
-            for arrival in asyncio.as_completed(tasks):
-                yield await arrival
+            while True:
+                while len(in_flight) < PAGE_CONCURRENCY and (number := next(numbers, None)) is not None:
+                    in_flight.add(asyncio.create_task(self.list_page(number, per_page)))
+                if not in_flight:
+                    return
+                done, in_flight = await asyncio.wait(in_flight, return_when=asyncio.FIRST_COMPLETED)
+                failures = [task.exception() for task in done if task.exception() is not None]
+                if failures:
+                    raise failures[0]
+                for task in sorted(done, key=lambda task: task.result().current_page):
+                    yield task.result()
         finally:
-            for task in tasks:
+            for task in in_flight:
                 task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
+            await asyncio.gather(*in_flight, return_exceptions=True)
 
     def _parse_page(self, body: Any, page: int, per_page: int) -> Page:
         def wrong(expected: str) -> ProtocolError:
@@ -312,13 +378,22 @@ class ApiClient:
         if body["current_page"] != page:
             # A server that ignores ?page= would otherwise repeat page 1 silently.
             raise wrong(f"page {page}, got page {body['current_page']}")
-        return Page(
-            items=items,
-            current_page=page,
-            last_page=body["last_page"],
-            total=body["total"],
-            per_page=body["per_page"] if _is_int(body.get("per_page")) else per_page,
-        )
+        # Some Laravel versions send per_page as the query's string: then it is ours.
+        size = body["per_page"] if _is_int(body.get("per_page")) else per_page
+        last_page, total = body["last_page"], body["total"]
+        if size < 1 or total < 0 or last_page < 1:
+            raise wrong(f"a positive per_page and last_page and a total of 0 or more, got "
+                        f"per_page {size}, last_page {last_page}, total {total}")
+        # Laravel's last_page is ceil(total / per_page), at least 1. A page count beyond
+        # that (and a slip of one either way) is not believed: it would be scanned.
+        pages = max(1, -(-total // size))
+        if abs(last_page - pages) > 1:
+            raise ProtocolError(
+                f"The server's page {page} of the assistant list does not add up: it says "
+                f"last_page {last_page}, but {total} assistants at {size} per page make "
+                f"{pages} page{'s' if pages != 1 else ''}. {self._base_url_hint()}"
+            )
+        return Page(items=items, current_page=page, last_page=last_page, total=total, per_page=size)
 
     # -- HTTP ---------------------------------------------------------------------
 
@@ -333,8 +408,8 @@ class ApiClient:
         *,
         params: dict[str, Any] | None = None,
         content: bytes | None = None,
-    ) -> httpx.Response:
-        """Send one request (GETs with retries); return a 2xx response or raise."""
+    ) -> Answer:
+        """Send one request (GETs with retries); return a 2xx answer or raise."""
         http = self._session()
         retries_left = self._max_retries if method == "GET" else 0
         timeout_retried = False
@@ -345,11 +420,13 @@ class ApiClient:
             request = http.build_request(method, path, params=params, content=content)
             started = time.perf_counter()
             try:
-                response = await http.send(request)
+                response = await self._exchange(http, request)
             except httpx.RequestError as failure:
                 self._log(request, type(failure).__name__, started)
                 if isinstance(failure, httpx.ConnectError):
                     self._gate.release(sent)  # it never reached the server
+                else:
+                    self._gate.answered(sent, time.monotonic())
                 is_timeout = isinstance(failure, httpx.TimeoutException)
                 if retries_left and _is_retryable(failure) and not (is_timeout and timeout_retried):
                     retries_left -= 1
@@ -357,6 +434,21 @@ class ApiClient:
                     await asyncio.sleep(self._backoff * 2 ** (attempts - 1))
                     continue
                 raise self._network_error(failure, method, attempts) from None
+            except TimeoutError:
+                # Not retried: a server this slow would take as long again.
+                self._gate.answered(sent, time.monotonic())
+                self._log(request, "past the deadline", started)
+                raise self._deadline_error(request) from None
+            except _TooLarge:
+                self._gate.answered(sent, time.monotonic())
+                self._log(request, "answer too large", started)
+                note = f" {_MAYBE_SAVED}" if method != "GET" else ""
+                raise ProtocolError(
+                    f"The server's answer to {_target(request)} is larger than "
+                    f"{MAX_ANSWER_BYTES // 2**20} MiB, far more than any account's data: "
+                    f"voicedesk stopped reading it. {self._base_url_hint()}{note}"
+                ) from None
+            self._gate.answered(sent, time.monotonic())
             self._log(request, str(response.status_code), started)
             self._note_rate_limit(response)
             if response.is_success:
@@ -371,6 +463,26 @@ class ApiClient:
                     continue
             raise self._error_from_response(response, method, path)
 
+    async def _exchange(self, http: httpx.AsyncClient, request: httpx.Request) -> Answer:
+        """Send `request` and read its answer whole, within the deadline (else
+        TimeoutError: the per-read timeout alone lets a server that trickles a byte now
+        and then hold a request forever) and the size cap (else _TooLarge), streamed so
+        that an endless answer is never held."""
+        async with asyncio.timeout(self._deadline):
+            response = await http.send(request, stream=True)
+            try:
+                declared = response.headers.get("Content-Length", "")
+                if declared.isdigit() and int(declared) > MAX_ANSWER_BYTES:
+                    raise _TooLarge
+                body = bytearray()
+                async for chunk in response.aiter_bytes():  # decoded: a gzip bomb counts whole
+                    body += chunk
+                    if len(body) > MAX_ANSWER_BYTES:
+                        raise _TooLarge
+            finally:
+                await response.aclose()
+        return Answer(response.status_code, response.headers, body)
+
     def _session(self) -> httpx.AsyncClient:
         if self._http is None:
             raise RuntimeError("Use the ApiClient inside 'async with client:'.")
@@ -383,7 +495,7 @@ class ApiClient:
             await asyncio.sleep(delay)
         return sent
 
-    def _note_rate_limit(self, response: httpx.Response) -> None:
+    def _note_rate_limit(self, response: Answer) -> None:
         """Hold later requests once the server says none are left, instead of provoking 429s."""
         is_429 = response.status_code == 429
         remaining = _int_header(response, "X-RateLimit-Remaining")
@@ -409,7 +521,7 @@ class ApiClient:
         log.debug("%s %s -> %s in %.0f ms; headers %s",
                   request.method, request.url, outcome, elapsed_ms, headers)
 
-    def _json(self, response: httpx.Response, method: str, path: str) -> Any:
+    def _json(self, response: Answer, method: str, path: str) -> Any:
         try:
             return json.loads(response.content)
         except ValueError:  # includes bad UTF-8
@@ -426,7 +538,7 @@ class ApiClient:
 
     # -- error messages -----------------------------------------------------------
 
-    def _error_from_response(self, response: httpx.Response, method: str, path: str) -> ApiError:
+    def _error_from_response(self, response: Answer, method: str, path: str) -> ApiError:
         status = response.status_code
         body = _json_or_none(response)
         said = self._server_text(body)
@@ -501,6 +613,16 @@ class ApiClient:
         return ApiError(
             f"The server answered {status} to {method} {path}{quoted}.", status=status
         )
+
+    def _deadline_error(self, request: httpx.Request) -> NetworkError:
+        text = (
+            f"{_target(request)} got no complete answer from {self.host} within "
+            f"{self._deadline:g} s (the deadline set by --timeout or VOICEDESK_TIMEOUT): "
+            "the server is answering too slowly, or not at all."
+        )
+        if request.method != "GET":
+            return NetworkError(f"{text} {_MAYBE_SAVED}")
+        return NetworkError(f"{text} Try again in a moment, or allow more time with --timeout.")
 
     def _network_error(
         self, failure: httpx.RequestError, method: str, attempts: int
@@ -578,6 +700,23 @@ def _find_by_id(items: list[dict], assistant_id: int) -> dict | None:
     return next((item for item in items if item["id"] == assistant_id), None)
 
 
+def _nearest_first(start: int, last_page: int) -> Iterator[int]:
+    """Pages 1..last_page but `start`, nearest to it first (an assistant moves a page
+    or so when others before it are added or deleted); lazily, however many there are."""
+    centre = min(start, last_page)  # a remembered page past the end: the end is nearest
+    if centre != start:
+        yield centre
+    for distance in range(1, last_page):
+        for number in (centre - distance, centre + distance):
+            if 1 <= number <= last_page:
+                yield number
+
+
+def _target(request: httpx.Request) -> str:
+    """The method, path and query of a request, as a message names it."""
+    return f"{request.method} {request.url.raw_path.decode('ascii', 'replace')}"
+
+
 def _is_retryable(failure: httpx.RequestError) -> bool:
     return isinstance(
         failure,
@@ -603,7 +742,7 @@ def _connect_failure_reason(failure: httpx.ConnectError) -> str:
     return "the connection failed"
 
 
-def _retry_after(response: httpx.Response) -> float | None:
+def _retry_after(response: Answer) -> float | None:
     """Retry-After in seconds (it may be a number or an HTTP date), or None."""
     value = response.headers.get("Retry-After")
     if value is None:
@@ -621,7 +760,7 @@ def _retry_after(response: httpx.Response) -> float | None:
     return max(0.0, seconds) if math.isfinite(seconds) else None
 
 
-def _reset_in(response: httpx.Response) -> float | None:
+def _reset_in(response: Answer) -> float | None:
     """Seconds until X-RateLimit-Reset, which is an epoch time or a delay."""
     reset = _int_header(response, "X-RateLimit-Reset")
     if reset is None:
@@ -631,21 +770,21 @@ def _reset_in(response: httpx.Response) -> float | None:
     return float(reset)
 
 
-def _int_header(response: httpx.Response, name: str) -> int | None:
+def _int_header(response: Answer, name: str) -> int | None:
     try:
         return int(response.headers[name])
     except (KeyError, ValueError):
         return None
 
 
-def _json_or_none(response: httpx.Response) -> Any:
+def _json_or_none(response: Answer) -> Any:
     try:
         return json.loads(response.content)
     except ValueError:
         return None
 
 
-def _content_type(response: httpx.Response) -> str:
+def _content_type(response: Answer) -> str:
     kind = response.headers.get("Content-Type", "").split(";")[0].strip()
     return f"content type {kind}" if kind else "no content type"
 

@@ -8,8 +8,8 @@ first answer arrives. So the client keeps its own sliding windows of send times.
 from __future__ import annotations
 
 import asyncio
+import bisect
 import time
-from collections import deque
 
 # The platform's limits: 20 requests per 10 seconds and 100 per minute.
 API_RATE_LIMITS: tuple[tuple[int, float], ...] = ((20, 10.0), (100, 60.0))
@@ -20,13 +20,13 @@ _ARRIVAL_MARGIN = 0.25
 class RateGate:
     def __init__(self, limits: tuple[tuple[int, float], ...] = API_RATE_LIMITS) -> None:
         self.limits = limits
-        self._sent: deque[float] = deque()
+        self._sent: list[float] = []  # in order
         self._lock = asyncio.Lock()  # first come, first served
 
     def _wait_needed(self, now: float) -> float:
         longest = max((span for _, span in self.limits), default=0.0)
         while self._sent and now - self._sent[0] > longest + _ARRIVAL_MARGIN:
-            self._sent.popleft()
+            del self._sent[0]
         wait = 0.0
         for limit, span in self.limits:
             in_window = [sent for sent in self._sent if now - sent < span + _ARRIVAL_MARGIN]
@@ -53,3 +53,14 @@ class RateGate:
             self._sent.remove(sent)
         except ValueError:
             pass  # already aged out of every window
+
+    def answered(self, sent: float, at: float) -> None:
+        """The request counted at `sent` ended at `at`. The server counted it somewhere
+        in between, so it counts from `at`: on a busy machine or a slow link a request
+        can reach the server later than the margin allows (a 10,000-assistant scan
+        met nine 429s so)."""
+        try:
+            self._sent.remove(sent)
+        except ValueError:
+            return  # already aged out of every window
+        bisect.insort(self._sent, at)

@@ -12,11 +12,13 @@ import json
 import math
 import re
 import socket
+import struct
 import threading
 import time
 import traceback
+import zlib
 from collections import defaultdict, deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -85,6 +87,27 @@ class Fault:
         """Sleep, then answer normally: for exceeding the client's timeout."""
         return cls("delay", seconds=seconds)
 
+    @classmethod
+    def trickle(cls, seconds: float, *, headers: bool = False) -> Fault:
+        """An answer that never ends: one byte every `seconds`, of the body after whole
+        headers promising 1 MB, or (`headers`) of the status line and headers already,
+        until the client hangs up or the sandbox stops. Every wait for data is short;
+        only a deadline on the whole answer ends it."""
+        return cls("trickle_headers" if headers else "trickle", seconds=seconds)
+
+    @classmethod
+    def huge(cls, size: int, *, declared: bool = True, gzip: bool = False) -> Fault:
+        """200 with a JSON body of `size` bytes, made as it is sent (never held): with a
+        Content-Length (`declared`) or chunked; `gzip`: compressed, so that a few MB on
+        the wire decode to `size` bytes (a decompression bomb)."""
+        kind = "huge_gzip" if gzip else "huge"
+        return cls(kind, payload=size, headers=(("declared", "1"),) if declared else ())
+
+    @classmethod
+    def lying_pages(cls, last_page: int, total: int | None = None) -> Fault:
+        """The list's real answer, but claiming `last_page` (and `total`, when given)."""
+        return cls("lying_pages", payload={"last_page": last_page, **({"total": total} if total is not None else {})})
+
 
 _LARAVEL_MESSAGES = {429: "Too Many Attempts.", 500: "Server Error"}
 _TRUNCATED_JSON = b'{"data":[{"id":101,"name":"Bright Smile Dental \\u2013 Reception","sta'
@@ -109,13 +132,87 @@ class _Reply:
     headers: dict[str, str] = field(default_factory=dict)
     content_type: str = "application/json"
     drop: bool = False
+    # Instead of the above: writes the whole answer itself, as slowly or as long as it likes.
+    writer: Callable[[_Handler], None] | None = None
 
 
 def _json(status: int, obj: object, headers: dict[str, str] | None = None) -> _Reply:
     return _Reply(status, json.dumps(obj, separators=(",", ":")).encode(), headers or {})
 
 
-def _fault_reply(fault: Fault) -> _Reply:
+_CHUNK = 1 << 20
+
+
+def _trickle(seconds: float, headers: bool, stopping: threading.Event) -> Callable[[_Handler], None]:
+    head = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000000\r\n\r\n"
+    body = b" " * 1_000_000
+
+    def write(handler: _Handler) -> None:
+        slow = head + body
+        if not headers:
+            handler.wfile.write(head)
+            slow = body
+        for index in range(len(slow)):
+            handler.wfile.write(slow[index:index + 1])
+            if stopping.wait(seconds):
+                return
+
+    return write
+
+
+def _huge(size: int, declared: bool, compressed: bool) -> Callable[[_Handler], None]:
+    def write(handler: _Handler) -> None:
+        handler.send_response(200)
+        handler.send_header("Content-Type", "application/json")
+        if compressed:
+            handler.send_header("Content-Encoding", "gzip")
+        if declared and not compressed:
+            handler.send_header("Content-Length", str(size))
+            handler.end_headers()
+            for piece in _json_of_size(size):
+                handler.wfile.write(piece)
+            return
+        handler.send_header("Transfer-Encoding", "chunked")
+        handler.end_headers()
+        for piece in _gzip_of_size(size) if compressed else _json_of_size(size):
+            handler.wfile.write(b"%x\r\n%s\r\n" % (len(piece), piece))
+        handler.wfile.write(b"0\r\n\r\n")
+
+    return write
+
+
+def _json_of_size(size: int) -> Iterator[bytes]:
+    """{"data":"xxx…"}, `size` bytes in all, a MB at a time."""
+    yield b'{"data":"'
+    left = size - len(b'{"data":"') - len(b'"}')
+    chunk = b"x" * _CHUNK
+    while left > 0:
+        yield chunk[:left]
+        left -= len(chunk)
+    yield b'"}'
+
+
+def _gzip_of_size(size: int) -> Iterator[bytes]:
+    """A gzip stream that decodes to `size` bytes (whole MBs) of "x", about a thousand
+    times smaller. After a full flush deflate starts afresh, so one compressed MB is
+    valid again and again."""
+    chunk = b"x" * _CHUNK
+    packer = zlib.compressobj(9, zlib.DEFLATED, -15)  # raw deflate: the gzip frame is ours
+    segment = packer.compress(chunk) + packer.flush(zlib.Z_FULL_FLUSH)
+    yield b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"
+    crc = 0
+    for _ in range(size // _CHUNK):
+        crc = zlib.crc32(chunk, crc)
+        yield segment
+    yield zlib.compressobj(9, zlib.DEFLATED, -15).flush()  # the final, empty block
+    yield struct.pack("<II", crc, size // _CHUNK * _CHUNK & 0xFFFFFFFF)
+
+
+def _fault_reply(fault: Fault, stopping: threading.Event) -> _Reply:
+    if fault.kind in ("trickle", "trickle_headers"):
+        return _Reply(200, b"", writer=_trickle(fault.seconds, fault.kind == "trickle_headers", stopping))
+    if fault.kind in ("huge", "huge_gzip"):
+        return _Reply(200, b"", writer=_huge(fault.payload, bool(fault.headers), fault.kind == "huge_gzip"))
     if fault.kind == "status":
         return _json(fault.code, fault.payload, dict(fault.headers))
     if fault.kind == "body":
@@ -333,7 +430,14 @@ class Sandbox:
         if fault is not None and fault.kind == "delay":
             self._stopping.wait(fault.seconds)
             fault = None
-        reply = _fault_reply(fault) if fault else self._respond_safely(request)
+        if fault is not None and fault.kind == "lying_pages":
+            reply = self._respond_safely(request)
+            if reply.status == 200:
+                page = json.loads(reply.body)
+                page.update(fault.payload)
+                reply.body = json.dumps(page, separators=(",", ":")).encode()
+        else:
+            reply = _fault_reply(fault, self._stopping) if fault else self._respond_safely(request)
         record.status = 0 if reply.drop else reply.status  # set before the client sees it
         return reply
 
@@ -532,6 +636,10 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _send(self, reply: _Reply) -> None:
         try:
+            if reply.writer is not None:
+                self.close_connection = True
+                reply.writer(self)
+                return
             self.send_response(reply.status)
             self.send_header("Content-Type", reply.content_type)
             self.send_header("Content-Length", str(len(reply.body)))

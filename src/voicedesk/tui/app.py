@@ -14,6 +14,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from voicedesk.api import ApiClient
+from voicedesk.pagehints import PageHints
 from voicedesk.remote import FirstReads, LookupResult, load_lookups
 from voicedesk.settings import Settings
 
@@ -49,7 +50,9 @@ class VoicedeskApp(App[int]):
         super().__init__()
         self.settings = settings
         self.initial_assistant_id = assistant_id
-        self.client = client or ApiClient(settings.base_url, settings.api_key.reveal())
+        self.client = client or ApiClient(
+            settings.base_url, settings.api_key.reveal(), deadline=settings.timeout, hints=PageHints()
+        )
         self._first_reads = first_reads
         self._lookups: asyncio.Task[LookupResult] | None = None
 

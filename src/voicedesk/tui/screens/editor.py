@@ -21,7 +21,17 @@ from voicedesk.display import format_value, safe_text
 from voicedesk.drafts import Draft, DraftError, DraftSlot, DraftStore, DraftWriter, HeldDraft
 from voicedesk.fields import FIELDS, GROUPS, Group, fields_in
 from voicedesk.history import History
-from voicedesk.remote import LookupResult, SaveConflict, SaveRefused, save
+from voicedesk.remote import (
+    Finding,
+    LookupResult,
+    Progress,
+    SaveConflict,
+    SaveRefused,
+    SaveResult,
+    Stage,
+    pages_read,
+    save,
+)
 from voicedesk.session import Change, EditSession, same_value
 from voicedesk.tui.form import FieldRow, RowHead
 from voicedesk.tui.screens.modals import Ask
@@ -70,7 +80,7 @@ class EditorScreen(Screen[None]):
         assistant_id: int,
         record: dict[str, Any] | None = None,
         lookups: asyncio.Task[LookupResult] | None = None,
-        reading: asyncio.Task[dict[str, Any]] | None = None,
+        reading: Finding | None = None,
     ) -> None:
         super().__init__()
         self.assistant_id = assistant_id
@@ -79,6 +89,9 @@ class EditorScreen(Screen[None]):
         # first load takes them as they come, failed or not (a retry asks again).
         self._early_lookups = lookups
         self._early_reading = reading
+        self._loading: asyncio.Task[list[Any]] | None = None  # the reads of a load, until they end
+        self._saving: asyncio.Task[SaveResult] | None = None  # a save, until it ends
+        self._save_stage = Stage.READING
         self.session: EditSession | None = None
         self.rows: dict[str, FieldRow] = {}
         # What the screen shows now, so a keystroke redraws only what changed.
@@ -138,20 +151,38 @@ class EditorScreen(Screen[None]):
         if not self.query(LoadingIndicator):  # a retry
             await self.query_one("#editor-loading").mount(LoadingIndicator(), before=message)
         lookups, self._early_lookups = self._early_lookups or self.app.lookups(), None
-        reading, self._early_reading = self._early_reading, None
+        finding, self._early_reading = self._early_reading, None
+        record_read = None
+        if self._record is None:
+            finding = finding or Finding(self.app.client, self.assistant_id)
+            finding.on_page = self._show_pages_read
+            record_read = finding.task
+        async def read() -> list[Any]:
+            # Shielded: the lists are the app's, shared with other screens; stopping this
+            # load must not stop them.
+            return await asyncio.gather(asyncio.shield(lookups), *filter(None, [record_read]))
+
+        reads = self._loading = asyncio.create_task(read())
         try:
-            if self._record is not None:
-                record, lookup_result = self._record, await lookups
-            else:
-                record, lookup_result = await asyncio.gather(
-                    reading or self.app.client.find_assistant(self.assistant_id), lookups
-                )
-        except ApiError as error:
+            await asyncio.wait({reads})  # Escape cancels the reads (see action_leave)
+        finally:
+            reads.cancel()  # a no-op unless this worker itself was cancelled
+            self._loading = None
+        problem = None
+        if reads.cancelled():
+            problem = f"Stopped loading assistant #{self.assistant_id}."
+        else:
+            try:
+                lookup_result, *found = reads.result()
+            except ApiError as error:
+                problem = error.message
+        if problem is not None:
             self._stop_loading_indicator()
-            message.update(f"{error.message}\n\nPress r to retry, Escape for the list of assistants.")
-            message.add_class("-error")
+            message.update(f"{problem}\n\nPress r to retry, Escape for the list of assistants.")
+            message.set_class(not reads.cancelled(), "-error")
             self.app.started()
             return
+        record = found[0] if found else self._record
         for name, failure in lookup_result.failures.items():
             self.notify(
                 f"Could not load the {name}: {failure.message} Those fields take a typed id or name "
@@ -174,6 +205,13 @@ class EditorScreen(Screen[None]):
         self.call_after_refresh(self._stop_loading_indicator)
         self.set_timer(BUILD_AHEAD_DELAY, self._build_ahead)
         await self._offer_draft()
+
+    def _show_pages_read(self, read: int, pages: int) -> None:
+        if read > 1:  # a scan: more than the first page (or the one that was remembered)
+            doing = f"Looking for assistant #{self.assistant_id} in the list"
+            self.query_one("#loading-message", Static).update(
+                f"{pages_read(doing, read, pages)}…\n\nEscape stops."
+            )
 
     def _stop_loading_indicator(self) -> None:
         # Hidden, it would still wake the app 16 times a second for as long as it exists.
@@ -532,6 +570,9 @@ class EditorScreen(Screen[None]):
 
     @work(exclusive=True, group="ask")
     async def action_leave(self) -> None:
+        if self._loading is not None:
+            self._loading.cancel()  # stop looking; the next Escape leaves
+            return
         if self.session is not None and self.session.dirty:
             answer = await self.app.push_screen_wait(Ask(
                 "Leave with unsaved changes?",
@@ -570,13 +611,43 @@ class EditorScreen(Screen[None]):
 
     # --- saving ------------------------------------------------------------------------
 
-    async def save_changes(self) -> bool:
-        """Send the changed fields; on failure the edits stay and the user may retry."""
+    def stop_saving(self) -> bool:
+        """Stop a save still reading, before anything was sent; False once the update
+        has gone out (it cannot be called back)."""
+        if self._saving is None or self._save_stage is not Stage.READING:
+            return False
+        self._saving.cancel()
+        return True
+
+    async def _save_once(self, progress: Progress | None) -> SaveResult | None:
+        """One save; None when stop_saving stopped it."""
+        def follow(stage: Stage, text: str) -> None:
+            self._save_stage = stage
+            if progress is not None:
+                progress(stage, text)
+
+        self._save_stage = Stage.READING
+        task = asyncio.create_task(save(self.app.client, self.session, history=History(), progress=follow))
+        self._saving = task
+        try:
+            await asyncio.wait({task})
+        finally:
+            task.cancel()  # this worker was cancelled: the save goes with it (if still reading)
+            self._saving = None
+        return None if task.cancelled() else task.result()
+
+    async def save_changes(self, progress: Progress | None = None) -> bool:
+        """Send the changed fields; on failure the edits stay and the user may retry.
+        `progress` hears what the save is doing (its reads can be long scans)."""
         session = self.session
         assert session is not None
         while True:
             try:
-                result = await save(self.app.client, session, history=History())
+                result = await self._save_once(progress)
+                if result is None:
+                    self.notify("Stopped before anything was sent. Your edits are kept.",
+                                title="Not saved", markup=False, timeout=5)
+                    return False
             except SaveConflict as conflict:
                 from voicedesk.tui.screens.conflicts import THEIRS, ConflictScreen
 

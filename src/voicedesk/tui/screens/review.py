@@ -16,6 +16,7 @@ from textual.widgets.option_list import Option
 
 from voicedesk.display import format_value, safe_text, to_json
 from voicedesk.fields import FIELDS, Kind
+from voicedesk.remote import Stage
 from voicedesk.session import Change
 from voicedesk.tui.widgets import KeyBar
 
@@ -135,6 +136,13 @@ class ReviewScreen(Screen[None]):
     def action_back(self) -> None:
         if not self.saving:
             self.dismiss()
+        elif not self.editor.stop_saving():
+            self.notify("The change has been sent and cannot be called back; waiting for the "
+                        "server's answer.", markup=False, timeout=4)
+
+    def _show_progress(self, stage: Stage, text: str) -> None:
+        note = "  ·  Escape stops (nothing is sent yet)" if stage is Stage.READING else ""
+        self.query_one("#review-title", Static).update(f"{text}…{note}")
 
     @on(Button.Pressed, "#review-back")
     def _back(self) -> None:
@@ -170,7 +178,7 @@ class ReviewScreen(Screen[None]):
         self.query_one("#review-save", Button).disabled = True
         self.query_one("#review-title", Static).update("Sending…")
         try:
-            saved = await self.editor.save_changes()
+            saved = await self.editor.save_changes(progress=self._show_progress)
         finally:
             self.saving = False
         if saved:
