@@ -1,7 +1,15 @@
 """Values as people read them, shared by the CLI and the TUI.
 
-Text from the server is untrusted: control characters (ANSI escapes included) are
-made visible instead of reaching the terminal.
+Text from a server or a file is untrusted. Two functions make it safe to show:
+
+- `for_terminal` is the guard every line passes on its way to a terminal (the CLI's
+  `echo`, the TUI's notifications): each character that could drive the terminal or
+  reorder what it shows becomes a visible symbol. Applying it twice changes nothing, so
+  text that is safe already passes unchanged.
+- `safe_text` shows a value: the same symbols, and also a character that merely looks
+  like one of them (a literal "␛") is written as its code point, so two values that
+  differ never look the same (the review and the CLI's plan show every difference that
+  will be sent). Apply it once, to the value itself.
 """
 
 from __future__ import annotations
@@ -12,24 +20,51 @@ from typing import Any
 
 from voicedesk.fields import FIELDS, Kind, Lookup
 from voicedesk.records import Lookups
-from voicedesk.text import reveal_controls
+from voicedesk.text import UNSHOWABLE
 
-# Bidi overrides and isolates can reorder a line of a table: shown as code points.
-_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+# Symbols: C0 controls (but line breaks and tabs, where a terminal line may have them)
+# and DEL as the Unicode control pictures, which every terminal font has; everything
+# else no terminal should get raw (C1, bidi controls, line separators, lone surrogates)
+# as its code point.
+_UNSAFE = re.compile(f"[{UNSHOWABLE}]")
+# The symbols `safe_text` uses, where they stand for themselves: shown as code points.
+_LOOKALIKE = "\u2400-\u2421\u23ce"
+_SHOWN = re.compile(f"[{UNSHOWABLE}{_LOOKALIKE}]")
 
 
-def safe_text(text: str, *, keep_newlines: bool = False) -> str:
-    """Text that shows what it holds and cannot drive the terminal."""
-    if not keep_newlines:
-        text = text.replace("\n", "⏎").replace("\t", " ")
-    text = reveal_controls(text, keep="\n\t")
-    return _BIDI.sub(lambda match: f"<U+{ord(match.group()):04X}>", text)
+def _symbol(char: str) -> str:
+    code = ord(char)
+    if code < 0x20:
+        return chr(0x2400 + code)
+    return "\u2421" if code == 0x7F else f"<U+{code:04X}>"
 
 
 def for_terminal(text: str) -> str:
     """Any text about to reach a terminal, whole messages included: line breaks and tabs
-    stay, every other control character and bidi control is shown as a symbol."""
-    return safe_text(text, keep_newlines=True)
+    stay, every other character that could drive the terminal or reorder the line is
+    shown as a symbol. Safe text passes unchanged."""
+    if _UNSAFE.search(text) is None:
+        return text
+    return _UNSAFE.sub(lambda match: match.group() if match.group() in "\n\t" else _symbol(match.group()), text)
+
+
+def safe_text(text: str, *, keep_newlines: bool = False) -> str:
+    """A value as it is shown: what `for_terminal` shows, on one line unless
+    `keep_newlines` (a line break as "⏎", a tab as "␉"), and a character used here as a
+    symbol, where it stands for itself, as its code point. Different texts never look
+    the same."""
+    if _SHOWN.search(text) is None:
+        return text
+
+    def shown(match: re.Match[str]) -> str:
+        char = match.group()
+        if char in "\n\t":
+            return char if keep_newlines else "⏎" if char == "\n" else "␉"
+        if "\u2400" <= char <= "\u2421" or char == "\u23ce":
+            return f"<U+{ord(char):04X}>"
+        return _symbol(char)
+
+    return _SHOWN.sub(shown, text)
 
 
 def shorten(text: str, width: int) -> str:
@@ -37,7 +72,8 @@ def shorten(text: str, width: int) -> str:
 
 
 def format_value(name: str, value: Any, lookups: Lookups | None = None, *, width: int = 60) -> str:
-    """One line for a value: names for ids, yes/no for booleans, sizes for long text."""
+    """One line for a value: names for ids, yes/no for booleans, sizes for long text.
+    Whatever came from the server is shown through `safe_text`."""
     field = FIELDS[name]
     lookups = lookups or Lookups()
     if value is None:
@@ -48,10 +84,10 @@ def format_value(name: str, value: Any, lookups: Lookups | None = None, *, width
         return "on" if value else "off"
     if field.lookup is Lookup.VOICES:
         voice = lookups.voice(value)
-        return f"{safe_text(voice.name)} ({value}, {voice.mode})" if voice else f"voice {value}"
+        return safe_text(f"{voice.name} ({value}, {voice.mode})" if voice else f"voice {value}")
     if field.lookup is Lookup.PHONE_NUMBERS:
         number = lookups.phone_number(value)
-        return f"{number.phone_number} ({value})" if number else f"number {value}"
+        return safe_text(f"{number.phone_number} ({value})" if number else f"number {value}")
     if field.kind is Kind.CHOICE:
         return safe_text(field.choice_label(value))
     if field.is_numeric:
@@ -85,10 +121,11 @@ def format_recorded(name: str, value: Any, lookups: Lookups | None = None, *, wi
 
 def to_json(value: Any, *, ascii_only: bool = False) -> str:
     """Readable JSON that cannot drive a terminal: json escapes C0 itself; DEL, C1,
-    bidi controls and line separators can only occur inside strings, where a \\u
-    escape means the same character."""
+    bidi controls, line separators and lone surrogates can only occur inside strings,
+    where a \\u escape means the same character."""
     text = json.dumps(value, ensure_ascii=ascii_only, indent=2)
     return _JSON_UNSAFE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
 
 
-_JSON_UNSAFE = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+# json.dumps escapes C0 in strings; the line breaks left are its indentation.
+_JSON_UNSAFE = re.compile(f"(?!\n)[{UNSHOWABLE}]")

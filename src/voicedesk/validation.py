@@ -2,7 +2,9 @@
 
 Two uses: `problems()` blocks sending a body the server would reject, and `flags()`
 warns about stored values that already break a rule (shown, never rewritten).
-Every message starts with the field's label and says the rule.
+Every message starts with the field's label and says the rule. A value from the server
+or the user appears with repr() (or `_plain`), which writes control characters, bidi
+controls and line separators as escapes: a message can be shown anywhere as it is.
 """
 
 from __future__ import annotations
@@ -59,6 +61,12 @@ def _is_zone_file(name: str) -> bool:
     return False
 
 
+def _plain(value: object) -> str:
+    """A value in a message: as it is when it is printable ASCII, else its repr()."""
+    text = str(value)
+    return text if text.isascii() and text.isprintable() else repr(value)
+
+
 def _number(value: float) -> str:
     return f"{value:g}"
 
@@ -109,7 +117,7 @@ def _check_lookup(field: Field, value: Any, lookups: Lookups) -> str | None:
             return f"{label} must be an IANA time zone name such as Europe/Berlin; {value!r} is not."
     elif field.lookup is Lookup.VOICES:
         if lookups.voices is not None and lookups.voice(value) is None:
-            return f"{label} {value} is not one of the account's voices."
+            return f"{label} {_plain(value)} is not one of the account's voices."
     elif field.lookup is Lookup.LANGUAGES:
         return _check_name(label, value, lookups.languages)
     elif field.lookup is Lookup.MODELS:
@@ -117,7 +125,7 @@ def _check_lookup(field: Field, value: Any, lookups: Lookups) -> str | None:
     elif field.lookup is Lookup.PHONE_NUMBERS:
         if lookups.inbound_numbers is not None or lookups.outbound_numbers is not None:
             if lookups.phone_number(value) is None:
-                return f"{label} {value} is not one of the account's phone numbers."
+                return f"{label} {_plain(value)} is not one of the account's phone numbers."
     return None
 
 
@@ -166,8 +174,8 @@ def _cross_field(
     if voice is not None and engine is not None and voice.mode != engine:
         found["voice_id"] = (
             {"voice_id", "engine_type"},
-            f"Voice {voice.name!r} is a {voice.mode} voice; the engine type is {engine}. "
-            f"Pick a {engine} voice.",
+            f"Voice {voice.name!r} is a {_plain(voice.mode)} voice; the engine type is {_plain(engine)}. "
+            f"Pick a {_plain(engine)} voice.",
         )
     number = lookups.phone_number(values.get("phone_number_id"))
     # Only inbound assistants are picky: a caller ID cannot receive calls, and a
@@ -176,13 +184,13 @@ def _cross_field(
         if number.is_caller_id:
             found["phone_number_id"] = (
                 {"phone_number_id", "calls_direction"},
-                f"Phone number {number.phone_number} is a caller ID; inbound assistants "
+                f"Phone number {_plain(number.phone_number)} is a caller ID; inbound assistants "
                 "cannot take it.",
             )
         elif not number.is_available and number.id != baseline.get("phone_number_id"):
             found["phone_number_id"] = (
                 {"phone_number_id", "calls_direction"},
-                f"Phone number {number.phone_number} is already assigned to another assistant.",
+                f"Phone number {_plain(number.phone_number)} is already assigned to another assistant.",
             )
     if values.get("use_min_interrupt_words") and values.get("min_interrupt_words") is None:
         found["min_interrupt_words"] = (

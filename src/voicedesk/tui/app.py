@@ -5,18 +5,22 @@ from __future__ import annotations
 import asyncio
 import gc
 import signal
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.filter import LineFilter
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from voicedesk.api import ApiClient
+from voicedesk.display import for_terminal
 from voicedesk.pagehints import PageHints
 from voicedesk.remote import FirstReads, LookupResult, load_lookups
 from voicedesk.settings import Settings
+from voicedesk.tui.terminal_guard import TerminalGuard
 
 
 # The collector is off while the app starts; this long at most, should no screen say
@@ -55,6 +59,7 @@ class VoicedeskApp(App[int]):
         )
         self._first_reads = first_reads
         self._lookups: asyncio.Task[LookupResult] | None = None
+        self._terminal_guard = TerminalGuard()
 
     async def on_mount(self) -> None:
         # Until its first screen is ready the app makes some 20,000 objects, nearly all of
@@ -108,6 +113,23 @@ class VoicedeskApp(App[int]):
         for exit_signal in EXIT_SIGNALS:
             loop.remove_signal_handler(exit_signal)
         await self.client.aclose()
+
+    def get_line_filters(self) -> Sequence[LineFilter]:
+        return [*super().get_line_filters(), self._terminal_guard]
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Every notification is shown literally (never as markup) and safely: messages
+        quote server text (names, error messages), whoever builds them."""
+        super().notify(for_terminal(message), title=for_terminal(title), severity=severity,
+                       timeout=timeout, markup=False)
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         # A steady cursor: over SSH every blink is a repaint sent down the link.

@@ -28,8 +28,7 @@ from voicedesk.display import safe_text, shorten
 from voicedesk.fields import Field, Kind, Lookup
 from voicedesk.records import Lookups
 from voicedesk.session import EditSession, same_value
-from voicedesk.text import restore_controls, reveal_controls
-from voicedesk.tui.widgets import KeyValueEditor, SchemaEditor, SearchSelect, Slider
+from voicedesk.tui.widgets import ExactInput, ExactTextArea, KeyValueEditor, SchemaEditor, SearchSelect, Slider
 from voicedesk.tui.widgets.search_select import Options
 from voicedesk.validation import timezones
 
@@ -49,15 +48,15 @@ def lookup_options(field: Field, session: EditSession) -> Options | None:
         if lookups.voices is None:
             return None
         voices = lookups.voices_for(session.value("engine_type"))
-        return [(f"{safe_text(v.name)}  #{v.id}", v.id) for v in sorted(voices, key=lambda v: v.name.lower())]
+        return [(f"{v.name}  #{v.id}", v.id) for v in sorted(voices, key=lambda v: v.name.lower())]
     if field.lookup is Lookup.LANGUAGES:
         if lookups.languages is None:
             return None
-        return [(f"{safe_text(x.name)}  {x.iso_2 or ''}".rstrip(), x.name) for x in lookups.languages]
+        return [(f"{x.name}  {x.iso_2 or ''}".rstrip(), x.name) for x in lookups.languages]
     if field.lookup is Lookup.MODELS:
         if lookups.models is None:
             return None
-        return [(safe_text(m.name), m.name) for m in lookups.models]
+        return [(m.name, m.name) for m in lookups.models]
     numbers = lookups.numbers_for(session.value("calls_direction"))
     if numbers is None:
         return None
@@ -66,26 +65,13 @@ def lookup_options(field: Field, session: EditSession) -> Options | None:
         notes = [n for n in (number.country_code, number.type_label) if n]
         if not number.is_available and number.id != session.baseline["phone_number_id"]:
             notes.append("in use")
-        options.append((safe_text(f"{number.phone_number}  {' · '.join(notes)}".rstrip()), number.id))
+        options.append((f"{number.phone_number}  {' · '.join(notes)}".rstrip(), number.id))
     return options
 
 
-def _text_of(value: Any, *, keep: str = "") -> str:
-    """A value as editable text, control characters shown (see voicedesk.text)."""
-    return "" if value is None else reveal_controls(str(value), keep=keep)
-
-
-def _rows_shown(value: Any) -> Any:
-    """Variables or schema rows with their texts' control characters shown."""
-    if isinstance(value, dict):
-        return {reveal_controls(k): reveal_controls(v) for k, v in value.items()}
-    return [{key: reveal_controls(text) for key, text in row.items()} for row in value or []]
-
-
-def _rows_restored(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {restore_controls(k): restore_controls(v) for k, v in value.items()}
-    return [{key: restore_controls(text) for key, text in row.items()} for row in value]
+def _text_of(value: Any) -> str:
+    """A value as the exact text its control edits (the control shows stand-ins)."""
+    return "" if value is None else str(value)
 
 
 class TextPreview(Static, can_focus=True):
@@ -269,8 +255,8 @@ class FieldRow(Vertical):
             options = lookup_options(field, self.session)
             if options is None:
                 # The list failed to load: type the id or name; it is checked on save.
-                return Input(_text_of(value), placeholder="id or name (unverified)",
-                             compact=True, id=control_id, classes="-unverified")
+                return ExactInput(_text_of(value), placeholder="id or name (unverified)",
+                                  compact=True, id=control_id, classes="-unverified")
             return SearchSelect(
                 options, value, id=control_id, title=field.label,
                 allow_none=NO_NUMBER if field.nullable else None,
@@ -280,15 +266,15 @@ class FieldRow(Vertical):
             preview.show(value)
             return preview
         if field.kind is Kind.LONG_TEXT:
-            return TextArea(
-                _text_of(value, keep="\n\t"), soft_wrap=True, compact=True, id=control_id,
+            return ExactTextArea(
+                _text_of(value), soft_wrap=True, compact=True, id=control_id,
                 classes=f"-{field.name.split('.')[0].replace('_', '-')}",
             )
         if field.kind is Kind.KEY_VALUE:
-            return KeyValueEditor(_rows_shown(value or {}), id=control_id)
+            return KeyValueEditor(value or {}, id=control_id)
         if field.kind is Kind.SCHEMA:
-            return SchemaEditor(_rows_shown(value or []), id=control_id)
-        return Input(
+            return SchemaEditor(value or [], id=control_id)
+        return ExactInput(
             _text_of(value), id=control_id, compact=True,
             placeholder="empty: no webhook" if field.nullable else "",
         )
@@ -385,13 +371,13 @@ class FieldRow(Vertical):
                 control.value = bool(value)
             elif isinstance(control, TextPreview):
                 control.show(value)
-            elif isinstance(control, TextArea):
-                if control.text != _text_of(value, keep="\n\t"):
-                    control.load_text(_text_of(value, keep="\n\t"))
+            elif isinstance(control, ExactTextArea):
+                if control.exact != _text_of(value):
+                    control.load_text(_text_of(value))
             elif isinstance(control, (KeyValueEditor, SchemaEditor)):
-                control.load(_rows_shown(value or ({} if isinstance(control, KeyValueEditor) else [])))
-            elif isinstance(control, Input):
-                control.value = _text_of(value)
+                control.load(value or ({} if isinstance(control, KeyValueEditor) else []))
+            elif isinstance(control, ExactInput):
+                control.value = _text_of(value)  # the exact text; clears its undo history
         self._reloading = False
         self._update_counter()
 
@@ -426,16 +412,17 @@ class FieldRow(Vertical):
         # Empty text means "not set" where the server had nothing, or null where allowed.
         if text == "" and (self.field.nullable or self.session.baseline[self.field.name] is None):
             return None
-        return restore_controls(text)
+        return text
 
     def _control_value_changed(self, value: Any) -> None:
         if self._reloading:
             return
-        if isinstance(self.control, Input):
+        if isinstance(self.control, ExactInput):
+            # The value is what the control shows; the text to keep is its exact one.
             if self.field.kind is Kind.LOOKUP:
-                self._lookup_typed(value)
+                self._lookup_typed(self.control.exact)
             else:
-                self._edit(self._text_value(value))
+                self._edit(self._text_value(self.control.exact))
         else:
             self._edit(value)
 
@@ -455,7 +442,8 @@ class FieldRow(Vertical):
     @on(TextArea.Changed)
     def _long_text_changed(self, event: TextArea.Changed) -> None:
         event.stop()
-        self._edit(self._text_value(event.text_area.text))
+        text_area: ExactTextArea = event.text_area  # type: ignore[assignment]
+        self._edit(self._text_value(text_area.exact))
 
     def _lookup_typed(self, text: str) -> None:
         # Imported here: only a field whose list failed to load parses typed text, and
@@ -466,7 +454,7 @@ class FieldRow(Vertical):
             self._edit(None, None if self.field.nullable else f"{self.field.label} must be set.")
             return
         try:
-            self._edit(parse_value(self.field, restore_controls(text), self.session.lookups))
+            self._edit(parse_value(self.field, text, self.session.lookups))
         except ParseError as error:
             self._edit(None, str(error))
 
@@ -476,7 +464,7 @@ class FieldRow(Vertical):
         event.stop()
         problem = "; ".join(event.problems) if event.problems else None
         self._control_problem = problem
-        value = _rows_restored(event.value)
+        value = event.value
         if not same_value(self.field.name, value, self.session.value(self.field.name)):
             self.session.set(self.field.name, value)
         self._on_edit(self)

@@ -17,6 +17,7 @@ KEYS = [
     ("ctrl+f or /", "Find a field by label or name and jump to it"),
     ("ctrl+z", "Revert the focused field"),
     ("ctrl+r", "Revert all changes (asks first)"),
+    ("ctrl+z / ctrl+y", "In a text field: undo one step / redo (ctrl+shift+z redoes too)"),
     ("ctrl+pageup/pagedown", "Previous / next group"),
     ("tab, shift+tab", "Next / previous control"),
     ("left / right", "On a slider: one step down / up"),

@@ -16,7 +16,6 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Static, TextArea
 
-from voicedesk.text import reveal_controls
 from voicedesk.tui.widgets import KeyBar, LargeTextArea
 
 if TYPE_CHECKING:
@@ -42,7 +41,7 @@ class PromptEditorScreen(Screen[None]):
         field = self.row.field
         value = self.row.session.value(field.name) or ""
         yield Static("", id="prompt-title", markup=False)
-        yield LargeTextArea(reveal_controls(value, keep="\n\t"), soft_wrap=True, id="prompt-text")
+        yield LargeTextArea(value, soft_wrap=True, id="prompt-text")
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -65,7 +64,7 @@ class PromptEditorScreen(Screen[None]):
 
     def sync(self) -> None:
         """Hand the text to the form row, which updates the session and the draft."""
-        self.row.take_text(self.query_one(TextArea).text)
+        self.row.take_text(self.query_one(LargeTextArea).exact)
         self._show_title()
 
     def action_done(self) -> None:
@@ -80,5 +79,5 @@ class PromptEditorScreen(Screen[None]):
     def action_revert(self) -> None:
         session, name = self.row.session, self.row.field.name
         session.revert(name)
-        self.query_one(TextArea).load_text(reveal_controls(session.value(name) or "", keep="\n\t"))
+        self.query_one(LargeTextArea).load_text(session.value(name) or "")
         self.sync()

@@ -4,7 +4,8 @@ They know nothing about assistants or edit sessions: each takes plain values, po
 `Changed` message when the user edits, and can be set back programmatically without
 posting (a `value` assignment or `load`). `AssistantTable` takes plain row tuples and
 posts `Opened` when a row is chosen. `KeyBar` is the screens' footer of keys, `GroupList` the editor's sidebar,
-`LargeTextArea` the system prompt's editor.
+`LargeTextArea` the system prompt's editor. `ExactInput` and `ExactTextArea` are the text
+controls: they show control characters as stand-ins and give back the exact text.
 
 Each is imported when first asked for: the editor's first screen needs neither the
 picker's table nor the prompt's editor.
@@ -17,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .assistant_table import AssistantTable
+    from .exact_text import ExactInput, ExactTextArea
     from .group_list import GroupList
     from .key_bar import KeyBar
     from .key_value import KeyValueEditor
@@ -26,7 +28,8 @@ if TYPE_CHECKING:
     from .slider import Slider
 
 _MODULES = {
-    "AssistantTable": "assistant_table", "GroupList": "group_list", "KeyBar": "key_bar",
+    "AssistantTable": "assistant_table", "ExactInput": "exact_text", "ExactTextArea": "exact_text",
+    "GroupList": "group_list", "KeyBar": "key_bar",
     "KeyValueEditor": "key_value", "LargeTextArea": "large_text_area", "SchemaEditor": "schema_table",
     "SearchSelect": "search_select", "SearchSelectScreen": "search_select", "Slider": "slider",
 }

@@ -14,11 +14,14 @@ from __future__ import annotations
 from typing import Self
 
 from textual.geometry import Region
-from textual.widgets import TextArea
 from textual.widgets.text_area import Edit, EditResult, Location
 
+from .exact_text import ExactTextArea
 
-class LargeTextArea(TextArea):
+
+class LargeTextArea(ExactTextArea):
+    """The system prompt's text area: exact text (see ExactTextArea), cheap repaints."""
+
     # Class defaults: TextArea's own __init__ already refreshes.
     _in_edit = False
     _repaint_asked = False  # a whole repaint was asked for during the edit

@@ -46,6 +46,8 @@ from textual.widget import Widget
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from voicedesk.display import safe_text
+
 from .recent import Recent
 
 # A filter shows the best matches only ("type more to narrow"): ranking, highlighting
@@ -288,7 +290,7 @@ class _Catalog(Sequence[str]):
 
 class _Row(Content):
     """The prompt of a list row: one line at any width (the list does not wrap), which
-    spares the list measuring every row's text. Labels with line breaks are not rows."""
+    spares the list measuring every row's text. (Labels are one line: see `_list`.)"""
 
     __slots__ = ()
 
@@ -548,8 +550,8 @@ class SearchSelectScreen(ModalScreen[int | None]):
 
     @staticmethod
     def _prompt(label: str, spans: list[Span] | None = None) -> Content:
-        # The label literally, never as markup; a row unless it has line breaks.
-        return (Content if "\n" in label else _Row)(label, spans)
+        # The label literally, never as markup.
+        return _Row(label, spans)
 
     @classmethod
     def _highlighted(cls, label: str, offsets: Sequence[int]) -> Content:
@@ -648,7 +650,9 @@ class SearchSelect(Widget, can_focus=True):
         self._list([] if callable(options) else options)
 
     def _list(self, options: Sequence[tuple[str, Hashable]]) -> None:
-        entries: list[tuple[str, Hashable | None]] = list(options)
+        # Labels are made of server text (names, numbers): every one is shown safely,
+        # here, once per list (callers pass them as they are).
+        entries: list[tuple[str, Hashable | None]] = [(safe_text(label), value) for label, value in options]
         if self.allow_none is not None:
             entries.insert(0, (self.allow_none, None))
         self._entries = entries
@@ -676,13 +680,13 @@ class SearchSelect(Widget, can_focus=True):
     def label(self) -> str:
         """The text the control shows for the current value."""
         if self._unlisted is not None and self.value is not None:
-            return str(self.value)  # not listed yet: the labels are the values
+            return safe_text(str(self.value))  # not listed yet: the labels are the values
         index = self._index_of(self.value)
         if index is not None:
             return self._entries[index][0]
         if self.value is None:
             return self.placeholder
-        return f"{self.value} (not in the list)"
+        return f"{safe_text(str(self.value))} (not in the list)"
 
     @property
     def unknown(self) -> bool:

@@ -1,0 +1,189 @@
+"""Text controls that give back exactly what they were given: `ExactInput` (one line)
+and `ExactTextArea` (several).
+
+Each shows every character it cannot show as it is (control characters, bidi controls,
+line separators, lone surrogates) as one visible stand-in, and keeps the exact text
+beside what it shows (`voicedesk.text.ExactText`), edit by edit: every character the
+user did not touch goes back exactly as it came, every character the user typed or
+pasted goes back as typed (a typed "␛" is a "␛", not an ESC).
+
+Read the text to send from `exact`; `value` (ExactInput) and `text` (ExactTextArea) are
+what is shown. Assigning a new text (`value = ...`, `load_text(...)`) takes it as the
+exact text and clears the undo history.
+
+How edits are followed, per control (Textual 8):
+- Input: every edit the user makes goes through `Input.replace`; the few places that
+  assign `value` directly (the constructor, `clear`, accepting a suggestion) are
+  assignments of a new text.
+- TextArea: every change of its document (typing, paste, cut, undo, redo) goes through
+  `Document.replace_range`, which `ExactDocument` implements on both texts. An undo puts
+  back the `replaced_text` that replace returned; it carries the exact text it stands
+  for, which is used while an undo runs and only then (a cut text pasted back is typed).
+"""
+
+from __future__ import annotations
+
+from textual.binding import Binding
+from textual.document._document import Document, EditResult, Location
+from textual.document._document_navigator import DocumentNavigator
+from textual.document._wrapped_document import WrappedDocument
+from textual.widgets import Input, TextArea
+from textual.widgets.input import Selection
+
+from voicedesk.text import ExactText, Step, Undo
+
+
+class ExactInput(Input):
+    """The single-line text control: an Input that shows stand-ins, gives back `exact`,
+    and has an undo of its own (ctrl+z; ctrl+y or ctrl+shift+z redo).
+
+    For a table's cell editor: `ExactInput(cell_text, compact=True)`, read `exact` when
+    the edit is done (or on each `Input.Changed`), `value = text` to show another cell.
+    """
+
+    # Listed in the help screen (F1), not in the key bar: every text field has them.
+    BINDINGS = [
+        Binding("ctrl+z", "undo", "Undo", show=False),
+        Binding("ctrl+y,ctrl+shift+z", "redo", "Redo", show=False),
+    ]
+
+    _editing = False  # a change made here, by an edit: the exact text is set already
+
+    def __init__(self, value: str | None = None, **kwargs: object) -> None:
+        # Before Input's constructor, which assigns the value (see validate_value).
+        self._text = ExactText("", multiline=False)
+        self._undo = Undo()
+        super().__init__(value, **kwargs)  # type: ignore[arg-type]
+
+    @property
+    def exact(self) -> str:
+        """The text to send: the original for every untouched character, typed text as typed."""
+        return self._text.exact[0]
+
+    def validate_value(self, value: str) -> str:
+        if self._editing:
+            return value
+        # Assigned from outside (the constructor, `clear`, the form after a revert): the
+        # text is new, and so is the history.
+        self._text = ExactText(value, multiline=False)
+        self._undo.clear()
+        return self._text.shown[0]
+
+    def replace(self, text: str, start: int, end: int) -> None:
+        """Every edit of an Input comes here: `text` is what the user typed or pasted."""
+        start, end = sorted((max(0, start), min(len(self.value), end)))
+        removed = self.exact[start:end]
+        cursor = tuple(self.selection)
+        if self._change(text, start, end):
+            self._undo.record(Step(start, removed, text, cursor))  # type: ignore[arg-type]
+
+    def _change(self, text: str, start: int, end: int) -> bool:
+        """Replace the range with exact `text`; False if nothing changed (or Input's own
+        restrictions, a maximum length or a pattern, refused it)."""
+        before_shown, before_exact = self._text.shown[0], self._text.exact[0]
+        self._text.replace((0, start), (0, end), text)
+        if self._text.exact[0] == before_exact:
+            self.cursor_position = start + len(text)
+            return False
+        self._editing = True
+        try:
+            super().replace(self._text.shown[0][start : start + len(text)], start, end)
+            if self.value != self._text.shown[0]:  # refused: the value is as it was
+                self._text.shown[0], self._text.exact[0] = before_shown, before_exact
+                return False
+            if self.value == before_shown:
+                # Other characters behind the same stand-ins (a typed "␛" for an ESC):
+                # the value's watchers must still hear of the change.
+                self.mutate_reactive(Input.value)
+        finally:
+            self._editing = False
+        return True
+
+    def action_undo(self) -> None:
+        step = self._undo.undo()
+        if step is not None:
+            self._change(step.removed, step.start, step.start + len(step.inserted))
+            self.selection = Selection(*step.cursor)
+
+    def action_redo(self) -> None:
+        step = self._undo.redo()
+        if step is not None:
+            self._change(step.inserted, step.start, step.start + len(step.removed))
+            self.cursor_position = step.start + len(step.inserted)
+
+
+class _Replaced(str):
+    """The shown text a replace removed, carrying the exact text it stands for."""
+
+    exact: str
+
+
+class ExactDocument(Document):
+    """A plain-text document whose lines are `ExactText`'s shown lines: its only way to
+    change, `replace_range`, changes the shown and the exact text together."""
+
+    def __init__(self, text: str) -> None:
+        self.content = ExactText(text, multiline=True)
+        self._newline = "\n"
+        self._lines = self.content.shown
+        self.undoing = False  # set by ExactTextArea while an undo puts text back
+
+    @property
+    def exact(self) -> str:
+        return self.content.text
+
+    def replace_range(self, start: Location, end: Location, text: str) -> EditResult:
+        restoring = self.undoing and isinstance(text, _Replaced)
+        exact_text = text.exact if restoring else text  # type: ignore[attr-defined]
+        edit = self.content.replace(start, end, exact_text, typed=not restoring)
+        replaced = _Replaced(edit.replaced_shown)
+        replaced.exact = edit.replaced_exact
+        return EditResult(edit.end, replaced)
+
+
+class ExactTextArea(TextArea):
+    """A TextArea (plain text) that shows stand-ins and gives back `exact`; undo is
+    TextArea's own (ctrl+z), redo ctrl+y or ctrl+shift+z."""
+
+    BINDINGS = [Binding("ctrl+shift+z", "redo", "Redo", show=False)]
+
+    _loading: str | None = None  # the exact text the next document is made of
+
+    def __init__(self, text: str = "", **kwargs: object) -> None:
+        self._loading = text
+        super().__init__("", **kwargs)  # type: ignore[arg-type]
+
+    @property
+    def exact(self) -> str:
+        """The text to send: the original for every untouched character, typed text as typed."""
+        return self.document.exact  # type: ignore[attr-defined]
+
+    def load_text(self, text: str) -> None:
+        """Show a new text (the exact one); clears the undo history."""
+        self._loading = text
+        super().load_text(text)
+
+    def _set_document(self, text: str, language: str | None) -> None:
+        # TextArea builds a new document for a new text, and again, from its current one,
+        # when the language changes: a plain ExactDocument either way (this control does
+        # no syntax highlighting).
+        if self._loading is not None:
+            document = ExactDocument(self._loading)
+            self._loading = None
+        else:
+            document = self.document
+        self._highlight_query = None
+        self.document = document
+        self.wrapped_document = WrappedDocument(document, tab_width=self.indent_width)
+        self.navigator = DocumentNavigator(self.wrapped_document)
+        self._build_highlight_map()
+        self.move_cursor((0, 0))
+        self._rewrap_and_refresh_virtual_size()
+
+    def undo(self) -> None:
+        document: ExactDocument = self.document  # type: ignore[assignment]
+        document.undoing = True
+        try:
+            super().undo()
+        finally:
+            document.undoing = False
