@@ -75,19 +75,6 @@ def _text_of(value: Any, *, keep: str = "") -> str:
     return "" if value is None else reveal_controls(str(value), keep=keep)
 
 
-def _rows_shown(value: Any) -> Any:
-    """Variables or schema rows with their texts' control characters shown."""
-    if isinstance(value, dict):
-        return {reveal_controls(k): reveal_controls(v) for k, v in value.items()}
-    return [{key: reveal_controls(text) for key, text in row.items()} for row in value or []]
-
-
-def _rows_restored(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {restore_controls(k): restore_controls(v) for k, v in value.items()}
-    return [{key: restore_controls(text) for key, text in row.items()} for row in value]
-
-
 class TextPreview(Static, can_focus=True):
     """The first lines of a long text; Enter opens it in a screen of its own."""
 
@@ -284,10 +271,11 @@ class FieldRow(Vertical):
                 _text_of(value, keep="\n\t"), soft_wrap=True, compact=True, id=control_id,
                 classes=f"-{field.name.split('.')[0].replace('_', '-')}",
             )
+        # The table editors take the exact values (they show control characters themselves).
         if field.kind is Kind.KEY_VALUE:
-            return KeyValueEditor(_rows_shown(value or {}), id=control_id)
+            return KeyValueEditor(value or {}, id=control_id)
         if field.kind is Kind.SCHEMA:
-            return SchemaEditor(_rows_shown(value or []), id=control_id)
+            return SchemaEditor(value or [], id=control_id)
         return Input(
             _text_of(value), id=control_id, compact=True,
             placeholder="empty: no webhook" if field.nullable else "",
@@ -389,7 +377,7 @@ class FieldRow(Vertical):
                 if control.text != _text_of(value, keep="\n\t"):
                     control.load_text(_text_of(value, keep="\n\t"))
             elif isinstance(control, (KeyValueEditor, SchemaEditor)):
-                control.load(_rows_shown(value or ({} if isinstance(control, KeyValueEditor) else [])))
+                control.load(value or ({} if isinstance(control, KeyValueEditor) else []))
             elif isinstance(control, Input):
                 control.value = _text_of(value)
         self._reloading = False
@@ -476,7 +464,7 @@ class FieldRow(Vertical):
         event.stop()
         problem = "; ".join(event.problems) if event.problems else None
         self._control_problem = problem
-        value = _rows_restored(event.value)
+        value = event.value
         if not same_value(self.field.name, value, self.session.value(self.field.name)):
             self.session.set(self.field.name, value)
         self._on_edit(self)
