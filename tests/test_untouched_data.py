@@ -20,9 +20,13 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from textual.widgets import Static
+from tui_helpers import make_app, wait_until
 
 from voicedesk.cli import main
 from voicedesk.sandbox import DEMO_API_KEY, Sandbox
+from voicedesk.tui.screens.editor import EditorScreen
+from voicedesk.tui.screens.review import ReviewScreen
 
 ASSISTANT = 101
 
@@ -167,3 +171,30 @@ def test_the_boolean_conversion_is_said_before_it_is_sent() -> None:
         assert result.exit_code == 2
         assert "type must be one of string, number, bool; 'boolean' is not" in result.stderr
         assert not [request for request in sb.requests if request.method == "PUT"]
+
+
+# -- the editor -----------------------------------------------------------------------
+
+
+async def test_the_editor_sends_the_rest_as_it_came(sb, shape) -> None:
+    app = make_app(sb, ASSISTANT)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, EditorScreen) and app.screen.ready)
+        screen = app.screen
+        await screen.focus_field(shape["field"])
+        table = screen.rows[shape["field"]].control
+        await wait_until(pilot, lambda: table.grid.has_focus)
+        if shape["field"] == "variables":
+            row, column = list(shape["stored"]).index(shape["row"]), 1
+        else:
+            row, column = shape["row"], 2
+        await pilot.press(*["down"] * row, *["right"] * column, "enter", "ctrl+u", *shape["new"], "enter")
+        assert screen.session.dirty == [shape["field"]]
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: isinstance(app.screen, ReviewScreen))
+        review = str(app.screen.query_one("#review-changes", Static).render())
+        if shape.get("converted"):  # the conversion that will be sent is said here too
+            assert "Note:" in review and "'boolean'" in review
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: not isinstance(app.screen, ReviewScreen))
+    assert the_only_put_body(sb) == {shape["field"]: expected_body_value(shape)}

@@ -90,6 +90,7 @@ class RowEditor(Widget):
         self._posted: tuple[Any, list[str]] | None = None
         self._value: Any = None
         self._problems: list[str] = []
+        self._unsettled = False  # edited since the last check (see edited)
         self.cursor_row = 0
         self.cursor_column = 0
         self._editing: tuple[TableRow, int, TableRow] | None = None  # row, column, row before the edit
@@ -139,6 +140,7 @@ class RowEditor(Widget):
     @property
     def value(self) -> Any:
         """A copy of the value as of the last edit."""
+        self.settle()
         return copy.deepcopy(self._value)
 
     # -- building --------------------------------------------------------------
@@ -155,7 +157,8 @@ class RowEditor(Widget):
 
     def set_rows(self, rows: list[TableRow]) -> None:
         """Replace all rows without posting `Changed`."""
-        self._stop_editing()
+        self._stop_editing(focus=self.line.has_focus)
+        self._unsettled = False
         self._rows = rows
         self.cursor_row = min(self.cursor_row, max(len(rows) - 1, 0))
         self._posted = self._checked()
@@ -171,6 +174,7 @@ class RowEditor(Widget):
     @property
     def problems(self) -> list[str]:
         """Human-readable problems, one per line, e.g. 'Row 3 has an empty key'."""
+        self.settle()
         return list(self._problems)
 
     @property
@@ -181,13 +185,29 @@ class RowEditor(Widget):
         return self._problems_of.get(index)
 
     def edited(self) -> None:
+        """A row changed. It is drawn at once; the check of every row, and the `Changed`
+        that takes the value to the form, follow once this burst of edits is over (when
+        the editor's queue of messages runs dry): keys that arrive together, as a paste
+        or an SSH link catching up, cost one pass over 5,000 rows, not one each."""
+        self._unsettled = True
+        self.grid.refresh()
+        self.check_idle()  # an edit made by an action leaves no message behind to idle after
+
+    def on_idle(self) -> None:
+        self.settle()
+
+    def settle(self) -> None:
+        """Check the rows and post `Changed` now if an edit is waiting for it."""
+        if not self._unsettled:
+            return
+        self._unsettled = False
         state = self._checked()
         self.grid.refresh()
         self._show_message()
         if state != self._posted:
             self._posted = state
             # The value check() just built (a new object each time): no copy of 5,000 rows.
-            self.post_message(self.changed_message(self._value, self.problems))
+            self.post_message(self.changed_message(self._value, list(self._problems)))
 
     def _show_message(self) -> None:
         text, error = "", False
@@ -252,7 +272,8 @@ class RowEditor(Widget):
             self.grid.focus()
 
         self.app.push_screen(
-            SearchSelectScreen(shown, shown.index(current), title=self.COLUMNS[column].heading, query=typed), picked
+            SearchSelectScreen(shown, shown.index(current), title=self.COLUMNS[column].heading, query=typed.strip()),
+            picked,
         )
 
     def _place_line(self) -> None:
@@ -273,7 +294,7 @@ class RowEditor(Widget):
     @on(Input.Submitted, ".editor-line")
     def _line_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        self._stop_editing(focus=True)
+        self._stop_editing(focus=True)  # the table has the keyboard again
 
     @on(events.DescendantBlur)
     def _line_left(self, event: events.DescendantBlur) -> None:
@@ -407,18 +428,6 @@ class RowGrid(ScrollView, can_focus=True):
 
     ALLOW_SELECT = False
 
-    BINDINGS = [
-        Binding("up", "move(-1, 0)", "Up", show=False),
-        Binding("down", "move(1, 0)", "Down", show=False),
-        Binding("left", "move(0, -1)", "Left", show=False),
-        Binding("right", "move(0, 1)", "Right", show=False),
-        Binding("pageup", "page(-1)", "Page up", show=False),
-        Binding("pagedown", "page(1)", "Page down", show=False),
-        Binding("home", "ends(-1)", "First row", show=False),
-        Binding("end", "ends(1)", "Last row", show=False),
-        Binding("enter,f2", "edit", "Edit cell", show=False),
-    ]
-
     COMPONENT_CLASSES = {
         "row-grid--heading", "row-grid--cell", "row-grid--cursor", "row-grid--invalid",
         "row-grid--invalid-cursor", "row-grid--placeholder", "row-grid--json", "row-grid--button",
@@ -464,25 +473,35 @@ class RowGrid(ScrollView, can_focus=True):
 
     # --- keys and the mouse -------------------------------------------------------------
 
-    def action_move(self, rows: int, columns: int) -> None:
-        editor = self.editor
-        editor.move_cursor(row=editor.cursor_row + rows, column=editor.cursor_column + columns)
-
-    def action_page(self, direction: int) -> None:
-        self.editor.move_cursor(row=self.editor.cursor_row + direction * self.editor.VISIBLE_ROWS)
-
-    def action_ends(self, direction: int) -> None:
-        self.editor.move_cursor(row=0 if direction < 0 else self.editor.row_count - 1)
-
-    def action_edit(self) -> None:
-        self.editor.start_edit()
-
     def on_key(self, event: events.Key) -> None:
-        # Typing on a cell edits it, as typing into a field would.
-        if event.is_printable and event.character and self.editor.row_count:
-            event.stop()
-            event.prevent_default()
-            self.editor.start_edit(event.character)
+        """The table's keys, handled here rather than as bindings: bindings run when the
+        key has bubbled up to the app, after the keys behind it (a burst: arrow, then
+        text) have been handled here. Keys sent here in the same burst as the one that
+        started an edit, before the edit line took the focus, go on into it in order."""
+        editor = self.editor
+        moves = {
+            "up": (-1, 0), "down": (1, 0), "left": (0, -1), "right": (0, 1),
+            "pageup": (-editor.VISIBLE_ROWS, 0), "pagedown": (editor.VISIBLE_ROWS, 0),
+            "home": (-editor.row_count, 0), "end": (editor.row_count, 0),
+        }
+        if editor.editing:
+            if event.key in ("enter", "escape", "tab", "shift+tab", "up", "down"):
+                return  # the editor's bindings: the edit ends, in their order too
+            if event.key == "backspace":
+                editor.line.action_delete_left()
+            elif event.is_printable and event.character:
+                editor.line.insert_text_at_cursor(event.character)
+            else:
+                return
+        elif event.key in moves:
+            rows, columns = moves[event.key]
+            editor.move_cursor(row=editor.cursor_row + rows, column=editor.cursor_column + columns)
+        elif event.key in ("enter", "f2") or (event.is_printable and event.character):
+            editor.start_edit("" if event.key in ("enter", "f2") else event.character or "")
+        else:
+            return
+        event.stop()
+        event.prevent_default()
 
     def on_focus(self) -> None:
         self.refresh()
