@@ -74,15 +74,6 @@ class RowEditor(Widget):
     EMPTY_TEXT: ClassVar[str]
     VISIBLE_ROWS: ClassVar[int] = 12  # more scroll inside the table
 
-    BINDINGS = [
-        # Only while a cell is being edited (see check_action): the edit line's keys.
-        Binding("escape", "cancel_edit", "Undo this cell's edit", show=False),
-        Binding("tab", "edit_next(1)", "Next cell", show=False),
-        Binding("shift+tab", "edit_next(-1)", "Previous cell", show=False),
-        Binding("up", "end_edit(-1)", "Row up", show=False),
-        Binding("down", "end_edit(1)", "Row down", show=False),
-    ]
-
     def __init__(self, id: str | None = None) -> None:
         super().__init__(id=id)
         self._rows: list[TableRow] = []
@@ -94,8 +85,9 @@ class RowEditor(Widget):
         self.cursor_row = 0
         self.cursor_column = 0
         self._editing: tuple[TableRow, int, TableRow] | None = None  # row, column, row before the edit
+        self._line_loaded = ""  # the edit line's text as last put into its cell (or loaded)
         self.grid = RowGrid(self)
-        self.line = make_edit_line(classes="editor-line")
+        self.line = make_edit_line(self._line_key, classes="editor-line")
         self._show_line(False)
         self._message = Static("", classes="editor-message", markup=False)
 
@@ -253,6 +245,7 @@ class RowEditor(Widget):
             return
         self._editing = (row, column, copy.deepcopy(row))
         load_edit_line(self.line, self.cell_text(row, column))
+        self._line_loaded = self.line.value
         self._place_line()
         self._show_line(True)
         self.screen.set_focus(self.line)  # at once: the next key must reach it
@@ -286,15 +279,18 @@ class RowEditor(Widget):
     @on(Input.Changed, ".editor-line")
     def _line_changed(self, event: Input.Changed) -> None:
         event.stop()  # only the editor's own Changed leaves it
-        if self._editing is not None:
-            row, column, _ = self._editing
-            self.set_cell(row, column, edit_line_text(self.line))
-            self.edited()
+        self._take_line()
 
-    @on(Input.Submitted, ".editor-line")
-    def _line_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self._stop_editing(focus=True)  # the table has the keyboard again
+    def _take_line(self) -> None:
+        """The edit line's text into its cell, if the user changed it. Called on each of
+        its changes, and before an edit ends: a change whose message comes after the
+        end (keys of one burst) is not lost. An untouched cell keeps its exact value."""
+        if self._editing is None or self.line.value == self._line_loaded:
+            return
+        row, column, _ = self._editing
+        self._line_loaded = self.line.value
+        self.set_cell(row, column, edit_line_text(self.line))
+        self.edited()
 
     @on(events.DescendantBlur)
     def _line_left(self, event: events.DescendantBlur) -> None:
@@ -306,6 +302,7 @@ class RowEditor(Widget):
     def _stop_editing(self, *, focus: bool = False) -> None:
         if self._editing is None:
             return
+        self._take_line()
         self._editing = None
         if focus:
             self.screen.set_focus(self.grid)
@@ -316,9 +313,25 @@ class RowEditor(Widget):
         self.line.display = shown
         self.line.can_focus = shown  # hidden, it is no stop for tab or for focusing the row
 
+    def _line_key(self, event: events.Key) -> bool:
+        """A key the edit line received: whether the table takes it. Keys that came in
+        the burst of the one that ended the edit go to the table, as if it had them."""
+        if not self.editing:
+            return self.grid.take_key(event)
+        steps = {"tab": 1, "shift+tab": -1, "up": -1, "down": 1}
+        if event.key == "enter":
+            self._stop_editing(focus=True)
+        elif event.key == "escape":
+            self.action_cancel_edit()
+        elif event.key in ("tab", "shift+tab"):
+            self.action_edit_next(steps[event.key])
+        elif event.key in ("up", "down"):
+            self.action_end_edit(steps[event.key])
+        else:
+            return False
+        return True
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("cancel_edit", "edit_next", "end_edit"):
-            return self.editing
         if action in ("delete_row", "move_row"):
             return bool(self._rows) and (self.grid.has_focus or self.editing)
         return True
@@ -338,6 +351,7 @@ class RowEditor(Widget):
         while 0 <= column < len(self.COLUMNS) and self.choices(row, column) is not None:
             column += step  # a list would open: Tab passes a picked cell by (Enter picks)
         if 0 <= column < len(self.COLUMNS):
+            self._take_line()
             self._editing = None  # the line stays, and keeps the focus, for the next cell
             self.move_cursor(column=column)
             self.start_edit()
@@ -474,10 +488,15 @@ class RowGrid(ScrollView, can_focus=True):
     # --- keys and the mouse -------------------------------------------------------------
 
     def on_key(self, event: events.Key) -> None:
-        """The table's keys, handled here rather than as bindings: bindings run when the
-        key has bubbled up to the app, after the keys behind it (a burst: arrow, then
-        text) have been handled here. Keys sent here in the same burst as the one that
-        started an edit, before the edit line took the focus, go on into it in order."""
+        if self.take_key(event):
+            event.stop()
+            event.prevent_default()
+
+    def take_key(self, event: events.Key) -> bool:
+        """The table's keys, handled here rather than as bindings: a binding runs once the
+        key has bubbled up to the app, after the keys behind it (a burst: an arrow, then
+        text) have been handled here. Keys sent here in the burst of the one that started
+        an edit, before the edit line took the focus, go on into it in order."""
         editor = self.editor
         moves = {
             "up": (-1, 0), "down": (1, 0), "left": (0, -1), "right": (0, 1),
@@ -486,22 +505,23 @@ class RowGrid(ScrollView, can_focus=True):
         }
         if editor.editing:
             if event.key in ("enter", "escape", "tab", "shift+tab", "up", "down"):
-                return  # the editor's bindings: the edit ends, in their order too
+                return editor._line_key(event)
             if event.key == "backspace":
                 editor.line.action_delete_left()
             elif event.is_printable and event.character:
                 editor.line.insert_text_at_cursor(event.character)
             else:
-                return
+                return False
+        elif not editor.row_count:
+            return False
         elif event.key in moves:
             rows, columns = moves[event.key]
             editor.move_cursor(row=editor.cursor_row + rows, column=editor.cursor_column + columns)
         elif event.key in ("enter", "f2") or (event.is_printable and event.character):
             editor.start_edit("" if event.key in ("enter", "f2") else event.character or "")
         else:
-            return
-        event.stop()
-        event.prevent_default()
+            return False
+        return True
 
     def on_focus(self) -> None:
         self.refresh()
