@@ -230,7 +230,7 @@ def test_out_of_range_min_interrupt_words_is_refused_while_the_switch_is_off(sb,
         ("speech_speed=fast", "speech_speed"),
         ("max_call_duration=60.5", "max_call_duration"),
         ("assistant_name=null", "assistant_name"),  # not nullable
-        ('variables={"a": 1}', "variables"),  # values must be text
+        ('variables=["a"]', "variables"),  # not an object
         ('variables={"a": ', "variables"),  # not JSON
         ('post_call_schema={"name": "x"}', "post_call_schema"),  # not a list
         ("voice_id=Nobody", "voice_id"),

@@ -55,7 +55,8 @@ def test_a_rename_leaves_stored_out_of_range_values_alone() -> None:
     s.set("assistant_name", "Renamed")
     assert s.validate() == {}
     assert s.body() == {"assistant_name": "Renamed"}
-    assert set(s.flags()) == {"max_call_duration", "re_engagement_interval"}
+    # (and the schema's stored "boolean", which a save of the schema would send as "bool")
+    assert set(s.flags()) == {"max_call_duration", "re_engagement_interval", "post_call_schema"}
 
 
 def test_server_errors_land_on_fields_and_clear_when_edited() -> None:

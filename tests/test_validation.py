@@ -42,6 +42,11 @@ from voicedesk.wire import read_record
     ("post_call_schema", [{"name": "a", "type": "boolean", "description": "d"}], "one of string, number, bool"),
     ("post_call_schema", [{"name": "a", "type": "bool", "description": " "}], "description is required"),
     ("post_call_schema", [{"name": "a", "type": "bool", "description": "d"}] * 2, "used twice"),
+    ("post_call_schema", ["a row as text"], "row 1 is not an object"),
+    ("post_call_schema", [{"name": 7, "type": "string", "description": "d"}], "letters, digits"),
+    ("post_call_schema", [{"name": "a", "type": ["string"], "description": "d"}], "one of string, number, bool"),
+    ("post_call_schema", [{"name": "a", "type": "string", "description": 5}], "description must be text"),
+    ("post_call_schema", [{"name": "a", "type": "string"}], "description is required"),
     ("assistant_name", None, "must be set"),
 ])
 def test_a_broken_rule_names_the_field_and_the_rule(name, value, fragment) -> None:
@@ -126,6 +131,10 @@ def test_types_are_checked_by_the_edit_model() -> None:
     ("language", "German", "German"), ("calls_direction", "Outbound (make)", "make"),
     ("variables", '{"city": "Berlin"}', {"city": "Berlin"}),
     ("post_call_schema", '[{"name":"a","type":"bool","description":"d"}]', [{"name": "a", "type": "bool", "description": "d"}]),
+    # Sent whole, so what the server stored beside the documented parts is taken as it is.
+    ("variables", '{"n": 1, "o": {"k": [true]}}', {"n": 1, "o": {"k": [True]}}),
+    ("post_call_schema", '[{"name":"a","type":"bool","description":"d","unit":"EUR"}]',
+     [{"name": "a", "type": "bool", "description": "d", "unit": "EUR"}]),
     ("system_prompt", "  keep  spaces ", "  keep  spaces "),
 ])
 def test_text_is_parsed_by_the_catalogue(name, text, expected) -> None:
@@ -139,7 +148,8 @@ def test_text_is_parsed_by_the_catalogue(name, text, expected) -> None:
     ("assistant_name", "null", "cannot be null"),
     ("voice_id", "Nobody", "no voice is named"),
     ("variables", "{city: Berlin}", "expected JSON"),
-    ("variables", '{"a": 1}', "object of text values"),
+    ("variables", '["a"]', "an object of named values"),
+    ("post_call_schema", '{"name": "a"}', "a list of {name, type, description} objects"),
 ])
 def test_unparseable_text_names_the_field(name, text, fragment) -> None:
     with pytest.raises(ParseError) as raised:

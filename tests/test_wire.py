@@ -90,18 +90,50 @@ def test_nulls_and_older_shapes() -> None:
     assert values["variables"] == {}  # PHP's empty array
     assert values["end_call_tool.description"] is None  # names only, no description stored
     assert values["phone_number_id"] is None and values["webhook_url"] is None
-    assert loaded.notes == {}
+    assert set(loaded.notes) == {"post_call_schema"}  # its "boolean" type: see below
 
 
 def test_unreadable_values_become_none_with_a_note_not_a_crash() -> None:
     loaded = read_record(
-        record(language_id=99, speech_speed="fast", type="sideways", variables={"n": 5}), lookups()
+        record(language_id=99, speech_speed="fast", type="sideways", variables="n=5"), lookups()
     )
     assert loaded.values["language"] is None
     assert "language id 99" in loaded.notes["language"]
     assert loaded.values["speech_speed"] is None and "'fast'" in loaded.notes["speech_speed"]
     assert loaded.values["calls_direction"] is None
-    assert loaded.values["variables"] == {"n": "5"} and "shown as text" in loaded.notes["variables"]
+    assert loaded.values["variables"] is None and "str, not an object" in loaded.notes["variables"]
+
+
+ODD_VARIABLES = {"n": 5, "on": True, "none": None, "address": {"city": "Bonn", "zip": [5, 3]}, "text": "x"}
+ODD_SCHEMA = [
+    {"name": "amount", "type": "number", "description": "Paid", "required": True, "unit": "EUR"},
+    {"description": "No name", "type": "string", "options": {"max": 3}},
+    {"name": 7, "type": ["string"], "description": None},
+    "a row that is text",
+    {"name": "callback", "type": "boolean", "description": "Wants a call back", "x": 1},
+]
+
+
+def test_variables_and_schema_rows_are_read_whole() -> None:
+    """Whatever voicedesk does not understand is kept as it came: sent whole, the schema
+    and the variables go back as they were but for what the user edits."""
+    loaded = read_record(record(variables=ODD_VARIABLES, post_call_schema=ODD_SCHEMA), lookups())
+    assert loaded.values["variables"] == ODD_VARIABLES
+    assert loaded.values["post_call_schema"] == [*ODD_SCHEMA[:4], {**ODD_SCHEMA[4], "type": "bool"}]
+    assert "variables" not in loaded.notes
+    # The one conversion is said, since it would be sent.
+    note = loaded.notes["post_call_schema"]
+    assert "'boolean' (row 5)" in note and "sent" in note
+    assert list(loaded.values["post_call_schema"][4]) == ["name", "type", "description", "x"]  # order kept
+
+
+def test_reading_copies_what_it_keeps() -> None:
+    stored = record(variables={"address": {"city": "Bonn"}}, post_call_schema=[{"name": "a", "o": {"k": 1}}])
+    values = read_record(stored, lookups()).values
+    values["variables"]["address"]["city"] = "Köln"
+    values["post_call_schema"][0]["o"]["k"] = 2
+    assert stored["variables"] == {"address": {"city": "Bonn"}}
+    assert stored["post_call_schema"] == [{"name": "a", "o": {"k": 1}}]
 
 
 def test_names_need_the_lookups() -> None:

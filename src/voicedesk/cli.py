@@ -366,18 +366,26 @@ def show(obj: Context, assistant_id: str, as_json: bool, raw: bool) -> None:
         echo_json(to_body(session.baseline))
         return
     flags = session.flags()
-    echo(f"{safe_text(session.name)}  (id {session.assistant_id}, {obj.settings.host})")
+    echo(f"{_capped(session.name, 80)}  (id {session.assistant_id}, {obj.settings.host})")
     width = max(len(f.label) for f in CATALOGUE)
     for group in GROUPS:
         echo(f"\n{group.value}")
         for field in fields_in(group):
             value = format_value(field.name, session.baseline[field.name], session.lookups)
-            mark = "  ! " + flags[field.name] if field.name in flags else ""
+            mark = "  ! " + _capped(flags[field.name], 300) if field.name in flags else ""
             echo(f"  {field.label.ljust(width)}  {value}{mark}")
     echo("\nRead-only")
     for key, value in session.read_only.items():
         text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-        echo(f"  {key.ljust(width)}  {shorten(safe_text(text), 70)}")
+        echo(f"  {_capped(key, width).ljust(width)}  {_capped(text, 70)}")
+
+
+def _capped(text: str, width: int) -> str:
+    """At most about `width` characters of one value (a stored name may be 1 MB), saying
+    how long the whole is; made safe to print."""
+    if len(text) <= width:
+        return safe_text(text)
+    return f"{shorten(safe_text(text[:width]), width)} ({len(text):,} chars)"
 
 
 @main.command("fields")

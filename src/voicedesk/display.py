@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import re
+from itertools import islice
 from typing import Any
 
 from voicedesk.fields import FIELDS, Kind, Lookup
@@ -93,9 +94,13 @@ def format_value(name: str, value: Any, lookups: Lookups | None = None, *, width
     if field.is_numeric:
         return f"{value:g}{' ' + field.unit if field.unit else ''}"
     if field.kind is Kind.KEY_VALUE:
-        return shorten(safe_text(", ".join(f"{k}={v}" for k, v in value.items()) or "none"), width)
+        pairs = ", ".join(f"{k}={_inline(v)}" for k, v in islice(value.items(), width))
+        return shorten(safe_text(pairs or "none"), width)
     if field.kind is Kind.SCHEMA:
-        names = ", ".join(f"{item['name']}:{item['type']}" for item in value)
+        names = ", ".join(
+            f"{_inline(item.get('name'))}:{_inline(item.get('type'))}" if isinstance(item, dict) else _inline(item)
+            for item in islice(value, width)
+        )
         return shorten(safe_text(names or "none"), width)
     text = safe_text(str(value))
     if len(text) > width:
@@ -117,6 +122,16 @@ def format_recorded(name: str, value: Any, lookups: Lookups | None = None, *, wi
         else:
             return format_value(name, value, lookups, width=width)
     return shorten(safe_text(json.dumps(value, ensure_ascii=False)), width)
+
+
+def _inline(value: Any) -> str:
+    """A part of a one-line summary: text as it is, anything else as compact JSON (a
+    stored number stays 41, not "41"), at most a line's worth of it."""
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    return text[:_INLINE_LIMIT]
+
+
+_INLINE_LIMIT = 200
 
 
 def to_json(value: Any, *, ascii_only: bool = False) -> str:

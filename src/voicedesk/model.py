@@ -17,16 +17,6 @@ from pydantic import ValidationError
 from voicedesk.fields import CATALOGUE, FIELDS, Field, Kind
 
 
-class SchemaItem(BaseModel):
-    """One row of the post-call schema."""
-
-    model_config = ConfigDict(strict=True, extra="forbid")
-
-    name: StrictStr
-    type: StrictStr
-    description: StrictStr
-
-
 def _python_type(field: Field) -> Any:
     if field.kind in (Kind.TEXT, Kind.LONG_TEXT, Kind.CHOICE):
         return StrictStr
@@ -36,10 +26,13 @@ def _python_type(field: Field) -> Any:
         return float  # strict float still takes ints, as JSON does
     if field.kind is Kind.BOOLEAN:
         return StrictBool
+    # Variables and the schema are sent whole, so they hold any JSON the server stored
+    # (numbers, objects, attributes beside name/type/description); what the server
+    # takes is a rule in `validation`, as for ranges.
     if field.kind is Kind.KEY_VALUE:
-        return dict[StrictStr, StrictStr]
+        return dict[StrictStr, Any]
     if field.kind is Kind.SCHEMA:
-        return list[SchemaItem]
+        return list[Any]
     # Lookups: ids for voices and phone numbers, names for the rest.
     return StrictInt if field.name in ("voice_id", "phone_number_id") else StrictStr
 
@@ -74,7 +67,7 @@ _EXPECTED = {
     Kind.INTEGER: "a whole number",
     Kind.NUMBER: "a number",
     Kind.BOOLEAN: "true or false",
-    Kind.KEY_VALUE: "an object of text values",
+    Kind.KEY_VALUE: "an object of named values",
     Kind.SCHEMA: "a list of {name, type, description} objects",
 }
 

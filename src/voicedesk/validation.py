@@ -140,19 +140,23 @@ def _check_name(label: str, value: str, records: list[Any] | None) -> str | None
     return f"{label} {value!r} is not one of the account's names.{hint}"
 
 
-def _check_schema(items: list[Mapping[str, Any]]) -> str | None:
+def _check_schema(items: list[Any]) -> str | None:
     label = FIELDS["post_call_schema"].label
     seen: set[str] = set()
     for row, item in enumerate(items, start=1):
-        name, kind = item.get("name", ""), item.get("type", "")
-        if not _SCHEMA_NAME.match(name or ""):
+        if not isinstance(item, Mapping):
+            return f"{label} row {row} is not an object with a name, a type and a description."
+        name, kind, description = item.get("name"), item.get("type"), item.get("description")
+        if not isinstance(name, str) or not _SCHEMA_NAME.match(name):
             return f"{label} row {row}: name {name!r} may only use letters, digits and underscores."
         if name in seen:
             return f"{label} row {row}: name {name!r} is used twice."
         seen.add(name)
         if kind not in SCHEMA_TYPES:
             return f"{label} row {row}: type must be one of {', '.join(SCHEMA_TYPES)}; {kind!r} is not."
-        if not (item.get("description") or "").strip():
+        if description is not None and not isinstance(description, str):
+            return f"{label} row {row}: the description must be text, not {description!r}."
+        if not (description or "").strip():
             return f"{label} row {row}: a description is required."
     return None
 

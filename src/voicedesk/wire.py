@@ -7,7 +7,7 @@ How each field is read is data in the catalogue (`Field.source`, `Field.read`).
 
 from __future__ import annotations
 
-import json
+import copy
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -73,35 +73,33 @@ def _end_call_description(tools: Any) -> str | None:
     return None  # older records list tool names as strings: no description stored
 
 
-def _variables(raw: Any, notes: list[str]) -> dict[str, str]:
+def _variables(raw: Any) -> dict[str, Any]:
+    """The stored object as it is: values that are not text (numbers, booleans, objects)
+    stay what they are, so that sending the object back changes only what was edited."""
     if isinstance(raw, list) and not raw:
         return {}  # PHP encodes an empty map as []
     if not isinstance(raw, dict):
         raise _Unreadable(f"the server stored {type(raw).__name__}, not an object")
-    variables: dict[str, str] = {}
-    for key, value in raw.items():
-        if isinstance(value, str):
-            variables[str(key)] = value
-        else:
-            variables[str(key)] = json.dumps(value)
-            notes.append(f"{key!r} was stored as {json.dumps(value)}, shown as text")
-    return variables
+    return copy.deepcopy(raw)
 
 
-def _schema(raw: Any) -> list[dict[str, str]]:
+def _schema(raw: Any, notes: list[str]) -> list[Any]:
+    """The stored rows as they are, every attribute kept (`required`, `unit`, ...): the
+    schema is sent whole, so a row nobody edited must go back as it came. Only an old
+    "boolean" type becomes "bool", the one the update accepts, and a note says so."""
     if not isinstance(raw, list):
         raise _Unreadable(f"the server stored {type(raw).__name__}, not a list")
-    items = []
-    for item in raw:
-        if not isinstance(item, dict):
-            raise _Unreadable(f"a schema row is {item!r}, not an object")
-        kind = str(item.get("type") or "")
-        items.append(
-            {
-                "name": str(item.get("name") or ""),
-                "type": _SCHEMA_TYPE_ALIASES.get(kind, kind),
-                "description": str(item.get("description") or ""),
-            }
+    items = copy.deepcopy(raw)
+    renamed: dict[str, list[int]] = {}
+    for number, item in enumerate(items, start=1):
+        if isinstance(item, dict) and isinstance(item.get("type"), str) and item["type"] in _SCHEMA_TYPE_ALIASES:
+            renamed.setdefault(item["type"], []).append(number)
+            item["type"] = _SCHEMA_TYPE_ALIASES[item["type"]]
+    for stored, numbers in renamed.items():
+        rows = ", ".join(map(str, numbers[:5])) + (f" and {len(numbers) - 5} more" if len(numbers) > 5 else "")
+        notes.append(
+            f"type {stored!r} (row{'s' if len(numbers) > 1 else ''} {rows}) is not one an update takes: "
+            f"shown as {_SCHEMA_TYPE_ALIASES[stored]!r}, and sent so when the schema is saved"
         )
     return items
 
@@ -130,9 +128,9 @@ def _read_value(spec: Field, record: dict[str, Any], lookups: Lookups, notes: li
     if rule is Read.MODEL_ID:
         return _name_for(raw, lookups.models, lookups.model_name, "model")
     if rule is Read.VARIABLES:
-        return _variables(raw, notes)
+        return _variables(raw)
     if rule is Read.SCHEMA:
-        return _schema(raw)
+        return _schema(raw, notes)
     if spec.kind is Kind.INTEGER or spec.name in ("voice_id", "phone_number_id"):
         return _as_int(raw)
     if spec.kind is Kind.NUMBER:

@@ -290,14 +290,11 @@ _END_CALL_DESCRIPTION_RULES = (_required, _string, _max_chars(500))
 
 
 def _nested_errors(name: str, value: object, ctx: _Context) -> Errors:
-    """Errors of the parts of a valid container: variables' values, schema items, the
-    end call tool's description."""
+    """Errors of the parts of a valid container: schema items, the end call tool's
+    description. (Variables' values are not checked: no document says they must be text,
+    and stored records hold numbers, booleans and objects there.)"""
     errors: Errors = {}
-    if name == "variables" and isinstance(value, dict):
-        for key, item in value.items():
-            if message := _run((_string,), f"variables.{key}", item, ctx):
-                errors[f"variables.{key}"] = [message]
-    elif name == "post_call_schema":
+    if name == "post_call_schema":
         for index, item in enumerate(value):  # type: ignore[arg-type]
             prefix = f"post_call_schema.{index}"
             if not isinstance(item, dict):

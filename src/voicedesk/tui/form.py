@@ -270,6 +270,7 @@ class FieldRow(Vertical):
                 _text_of(value), soft_wrap=True, compact=True, id=control_id,
                 classes=f"-{field.name.split('.')[0].replace('_', '-')}",
             )
+        # The table editors take the exact values (they show control characters themselves).
         if field.kind is Kind.KEY_VALUE:
             return KeyValueEditor(value or {}, id=control_id)
         if field.kind is Kind.SCHEMA:

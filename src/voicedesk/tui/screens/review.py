@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -13,41 +12,61 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, OptionList, Static
 from textual.widgets.option_list import Option
+from textual.worker import Worker, WorkerState
 
 from voicedesk.display import format_value, safe_text, to_json
 from voicedesk.fields import FIELDS, Kind
 from voicedesk.remote import Stage
 from voicedesk.session import Change
+from voicedesk.textdiff import LARGE, DiffLine, diff_lines
 from voicedesk.tui.widgets import KeyBar
 
 if TYPE_CHECKING:
     from voicedesk.tui.screens.editor import EditorScreen
 
-# Above this many characters a text change is shown as a unified diff.
+# Above this many characters a text change is shown as a diff of lines.
 _DIFF_FROM = 60
+_DIFF_STYLES = {"+": "green", "-": "red", "@": "cyan", "…": "dim italic", " ": ""}
 
 
-def change_text(change: Change, editor: EditorScreen) -> Text:
-    """One change as styled text; server text is appended as plain text, never markup."""
+def diff_sides(change: Change) -> tuple[str, str] | None:
+    """The two texts whose line diff shows this change, or None for a one-line change."""
+    field = FIELDS[change.field]
+    if field.kind in (Kind.KEY_VALUE, Kind.SCHEMA):
+        return to_json(change.before), to_json(change.after)
+    texts = isinstance(change.before, str) or isinstance(change.after, str)
+    if texts and (field.kind is Kind.LONG_TEXT or max(len(change.before or ""), len(change.after or "")) > _DIFF_FROM):
+        return change.before or "", change.after or ""
+    return None
+
+
+def needs_thread(sides: tuple[str, str]) -> bool:
+    """A diff this large is worked out off the event loop (see ReviewScreen)."""
+    return len(sides[0]) + len(sides[1]) > LARGE
+
+
+def change_text(change: Change, editor: EditorScreen, diff: list[DiffLine] | None = None) -> Text:
+    """One change as styled text; server text is appended as plain text, never markup.
+
+    A long text, the variables and the schema show a diff of lines: `diff` when given
+    (worked out beforehand), else worked out here unless it is large (`needs_thread`).
+    """
     field = FIELDS[change.field]
     lookups = editor.session.lookups  # type: ignore[union-attr]
     text = Text()
     text.append(field.label, style="bold")
     text.append(f"  {field.name}\n", style="dim")
-    long = isinstance(change.before, str) or isinstance(change.after, str)
-    if long and (field.kind is Kind.LONG_TEXT or max(len(change.before or ""), len(change.after or "")) > _DIFF_FROM):
-        before = safe_text(change.before or "", keep_newlines=True).splitlines()
-        after = safe_text(change.after or "", keep_newlines=True).splitlines()
-        for line in difflib.unified_diff(before, after, "before", "after", n=1, lineterm=""):
-            style = "green" if line.startswith("+") else "red" if line.startswith("-") else "cyan" if line.startswith("@") else ""
-            text.append(f"  {line}\n", style=style)
-        return text
-    if field.kind in (Kind.KEY_VALUE, Kind.SCHEMA):
-        before = to_json(change.before).splitlines()
-        after = to_json(change.after).splitlines()
-        for line in difflib.unified_diff(before, after, "before", "after", n=1, lineterm=""):
-            style = "green" if line.startswith("+") else "red" if line.startswith("-") else ""
-            text.append(f"  {safe_text(line)}\n", style=style)
+    note = editor.session.read_notes.get(change.field)  # type: ignore[union-attr]
+    if note:  # e.g. a conversion made on reading, which this change sends
+        text.append(f"  Note: {safe_text(note)}\n", style="yellow")
+    sides = diff_sides(change)
+    if sides is not None:
+        if diff is None and needs_thread(sides):
+            text.append(f"  Comparing {len(sides[0]) + len(sides[1]):,} characters…\n", style="dim italic")
+            return text
+        for line in diff if diff is not None else diff_lines(*sides):
+            text.append(f"  {line.kind if line.kind in '+- ' else ''}{safe_text(line.text)}\n",
+                        style=_DIFF_STYLES[line.kind])
         return text
     text.append("  ")
     text.append(format_value(change.field, change.before, lookups), style="red")
@@ -68,6 +87,9 @@ class ReviewScreen(Screen[None]):
         super().__init__()
         self.editor = editor
         self.saving = False
+        # Diffs worked out on a thread, by field, with the two texts they compare (None
+        # while it is being worked out).
+        self._diffs: dict[str, tuple[tuple[str, str], list[DiffLine] | None]] = {}
 
     def compose(self) -> ComposeResult:
         session = self.editor.session
@@ -109,11 +131,7 @@ class ReviewScreen(Screen[None]):
                 for name, message in problems.items()
             ])
         heading.display = options.display = bool(problems)
-        body = Text()
-        for change in changes:
-            body.append_text(change_text(change, self.editor))
-            body.append("\n")
-        self.query_one("#review-changes", Static).update(body)
+        self._show_changes(changes)
         self.query_one("#review-json", Static).update(
             "PUT /api/user/assistant/{}\n{}".format(
                 session.assistant_id, to_json(session.body())
@@ -125,6 +143,39 @@ class ReviewScreen(Screen[None]):
             options.focus()
         elif not save.disabled:
             save.focus()
+
+    def _show_changes(self, changes: list[Change]) -> None:
+        body = Text()
+        for change in changes:
+            sides = diff_sides(change)
+            diff = None
+            if sides is not None and needs_thread(sides):
+                known = self._diffs.get(change.field)
+                if known is None or known[0] != sides:
+                    self._diffs[change.field] = (sides, None)
+                    self._compare(change.field, sides)
+                else:
+                    diff = known[1]
+            body.append_text(change_text(change, self.editor, diff))
+            body.append("\n")
+        self.query_one("#review-changes", Static).update(body)
+
+    @work(thread=True, group="compare")
+    def _compare(self, name: str, sides: tuple[str, str]) -> tuple[str, tuple[str, str], list[DiffLine]]:
+        """A large diff (a prompt of megabytes) is worked out on a thread: the review
+        answers the keyboard meanwhile, and shows it when it is ready."""
+        return name, sides, diff_lines(*sides)
+
+    @on(Worker.StateChanged)
+    def _compared(self, event: Worker.StateChanged) -> None:
+        if event.worker.group != "compare" or event.state is not WorkerState.SUCCESS:
+            return
+        name, sides, lines = event.worker.result
+        if self._diffs.get(name, (None,))[0] == sides:  # still the texts under review
+            self._diffs[name] = (sides, lines)
+            session = self.editor.session
+            if session is not None:
+                self._show_changes(session.changes())
 
     def action_toggle_body(self) -> None:
         body = self.query_one("#review-json")

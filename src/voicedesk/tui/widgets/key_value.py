@@ -1,73 +1,63 @@
-"""An editor for string-to-string pairs (the assistant's variables)."""
+"""An editor for named values (the assistant's variables), as a virtual table."""
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from typing import Any
 
-from textual import on
 from textual.binding import Binding
 from textual.message import Message
-from textual.widget import Widget
-from textual.widgets import Button, Input
 
-from .rows import EditorRow, RowEditor, row_button
+from .rows import Column, RowEditor, RowProblems, TableRow
 
 _KEY, _VALUE = 0, 1  # columns
 
+_KINDS = {bool: "true or false", int: "a number", float: "a number", dict: "an object", list: "a list"}
 
-class KeyValueRow(EditorRow):
-    def __init__(self, key: str = "", value: str = "") -> None:
-        super().__init__()
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON value")  # NaN and Infinity: no body may hold them
+
+
+class Variable(TableRow):
+    """One name and its value. A value stored as something else than text (a number, an
+    object) is kept as it is; edited, its text is read as JSON."""
+
+    __slots__ = ("key", "value", "text", "json", "bad_json", "new")
+
+    def __init__(self, key: str = "", value: Any = "") -> None:
         self.key = key
         self.value = value
-
-    def make_fields(self) -> list[Widget]:
-        return [
-            Input(self.key, placeholder="key", compact=True, classes="kv-key"),
-            Input(self.value, placeholder="value", compact=True, classes="kv-value"),
-        ]
-
-    def make_buttons(self) -> list[Button]:
-        return [row_button("✕", "delete", "Delete this variable (ctrl+d)")]
-
-    @on(Input.Changed, ".kv-key")
-    def _key_changed(self, event: Input.Changed) -> None:
-        self.key = event.value
-
-    @on(Input.Changed, ".kv-value")
-    def _value_changed(self, event: Input.Changed) -> None:
-        self.value = event.value
-
-    @property
-    def blank(self) -> bool:
-        return not self.key and not self.value
-
-    @property
-    def keyless(self) -> bool:
-        return not self.key.strip()
+        self.json = not isinstance(value, str)
+        self.text = json.dumps(value, ensure_ascii=False) if self.json else value
+        self.bad_json = False
+        self.new = False
 
 
 class KeyValueEditor(RowEditor):
-    """Rows of key and value inputs.
+    """Rows of key and value.
 
-    Empty rows are ignored. A row with text but no key, and keys used more than once,
-    are flagged on the row and listed in `problems`; the first row with a key wins.
+    Blank rows added here are ignored. A row with text but no key, and keys used more
+    than once, are flagged and listed in `problems`; the first row with a key wins.
     """
 
     ADD_LABEL = "+ Add variable"
     EMPTY_TEXT = "No variables."
-    HEADINGS = ("Key", "Value")
+    COLUMNS = (Column("Key", 0, 1, "key"), Column("Value", 0, 2, "value"))
+    BUTTONS = (("✕", "delete"),)
 
     BINDINGS = [
         Binding("ctrl+n", "add_row", "Add variable", id="rows.add"),
-        # ctrl+d would otherwise be the input's "delete right" (delete does that too).
+        # ctrl+d would otherwise be the edit line's "delete right" (delete does that too).
         Binding("ctrl+d", "delete_row", "Delete variable", priority=True, id="rows.delete"),
     ]
 
     class Changed(Message):
         """Sent on every edit that changes the value or the problems."""
 
-        def __init__(self, editor: KeyValueEditor, value: dict[str, str], problems: list[str]) -> None:
+        def __init__(self, editor: KeyValueEditor, value: dict[str, Any], problems: list[str]) -> None:
             super().__init__()
             self.editor = editor
             self.value = value
@@ -77,48 +67,83 @@ class KeyValueEditor(RowEditor):
         def control(self) -> KeyValueEditor:
             return self.editor
 
-    def __init__(self, value: dict[str, str], id: str | None = None) -> None:
+    def __init__(self, value: Mapping[str, Any], id: str | None = None) -> None:
         super().__init__(id=id)
         self.load(value)
 
-    def load(self, value: dict[str, str]) -> None:
+    def load(self, value: Mapping[str, Any]) -> None:
         """Replace all rows with `value`'s pairs, without posting `Changed`."""
-        self.set_rows([KeyValueRow(key, text) for key, text in value.items()])
+        self.set_rows([Variable(key, item) for key, item in value.items()])
 
-    @property
-    def value(self) -> dict[str, str]:
-        """The pairs of the rows that have a key; the first row with a key wins."""
-        return dict(self._value)
+    def new_row(self) -> Variable:
+        return Variable()
 
-    def new_row(self) -> KeyValueRow:
-        return KeyValueRow()
+    def cell_text(self, row: TableRow, column: int) -> str:
+        assert isinstance(row, Variable)
+        return row.key if column == _KEY else row.text
 
-    def check(self) -> tuple[dict[str, str], list[str]]:
-        rows: list[KeyValueRow] = self._rows  # type: ignore[assignment]
+    def cell_is_json(self, row: TableRow, column: int) -> bool:
+        return column == _VALUE and row.json  # type: ignore[attr-defined]
+
+    def set_cell(self, row: TableRow, column: int, text: str) -> None:
+        assert isinstance(row, Variable)
+        if column == _KEY:
+            row.key = text
+            return
+        row.text = text
+        if not row.json:
+            row.value = text
+            return
+        try:
+            row.value, row.bad_json = json.loads(text, parse_constant=_reject_constant), False
+        except ValueError:
+            row.bad_json = True
+
+    def blank(self, row: TableRow) -> bool:
+        return not row.key and not row.text  # type: ignore[attr-defined]
+
+    def hint(self, row: TableRow) -> str | None:
+        assert isinstance(row, Variable)
+        if not row.json:
+            return None
+        kind = "null" if row.value is None else _KINDS.get(type(row.value), "a value")
+        return (f"{row.key!r} holds {kind}, not text: it is sent back as it is. Edited, it is read "
+                'as JSON (41, true, "some text", {...}).')
+
+    def check(self, rows: Sequence[TableRow]) -> tuple[dict[str, Any], list[str], dict[int, RowProblems]]:
         numbers_of_key: dict[str, list[int]] = defaultdict(list)
         for number, row in enumerate(rows, 1):
-            if not row.keyless:
-                numbers_of_key[row.key].append(number)
+            if row.key.strip() and not (row.new and self.blank(row)):  # type: ignore[attr-defined]
+                numbers_of_key[row.key].append(number)  # type: ignore[attr-defined]
 
-        value: dict[str, str] = {}
+        value: dict[str, Any] = {}
         problems: list[str] = []
+        flagged: dict[int, RowProblems] = {}
         for number, row in enumerate(rows, 1):
-            if row.blank:
-                row.show_problems([])
-            elif row.keyless:
+            assert isinstance(row, Variable)
+            if row.new and self.blank(row):
+                continue
+            if not row.key.strip():
                 problems.append(f"Row {number} has an empty key")
-                row.show_problems(["This value needs a key"], [_KEY])
-            else:
-                value.setdefault(row.key, row.value)
-                numbers = numbers_of_key[row.key]
-                if len(numbers) == 1:
-                    row.show_problems([])
-                    continue
+                flagged[number - 1] = RowProblems(("This value needs a key",), frozenset({_KEY}))
+                continue
+            messages, columns = [], set()
+            numbers = numbers_of_key[row.key]
+            if len(numbers) > 1:
                 if number == numbers[0]:
                     problems.append(f'Duplicate key "{row.key}"')
                 others = ", ".join(str(other) for other in numbers if other != number)
-                row.show_problems([f"Duplicate key, also in row {others}; the first one counts"], [_KEY])
-        return value, problems
+                messages.append(f"Duplicate key, also in row {others}; the first one counts")
+                columns.add(_KEY)
+            if row.bad_json:
+                problems.append(f'Row {number}: the value of "{row.key}" is not JSON')
+                messages.append('It held a value that is not text, so it is read as JSON: put text in "quotes"')
+                columns.add(_VALUE)
+            else:
+                value.setdefault(row.key, row.value)
+            if messages:
+                flagged[number - 1] = RowProblems(tuple(messages), frozenset(columns))
+        return value, problems, flagged
 
-    def changed_message(self, value: dict[str, str], problems: list[str]) -> Message:
+    def changed_message(self, value: dict[str, Any], problems: list[str]) -> Message:
         return self.Changed(self, value, problems)

@@ -1,96 +1,79 @@
-"""An editor for the post-call schema: rows of name, type and description."""
+"""An editor for the post-call schema: rows of name, type and description, as a virtual
+table. A row keeps every attribute the server stored beside those three (`required`,
+`unit`, ...): only the cells the user edits change."""
 
 from __future__ import annotations
 
+import json
 import re
 from collections import defaultdict
 from collections.abc import Sequence
+from typing import Any
 
-from textual import on
 from textual.binding import Binding
-from textual.content import Content
 from textual.message import Message
-from textual.widget import Widget
-from textual.widgets import Button, Input, Select
 
 from voicedesk.fields import SCHEMA_NAME_PATTERN, SCHEMA_TYPES
 
-from .rows import EditorRow, RowEditor, row_button
+from .rows import Column, RowEditor, RowProblems, TableRow
 
 _NAME = re.compile(SCHEMA_NAME_PATTERN)
 _TYPE_CHOICES = " or ".join([", ".join(SCHEMA_TYPES[:-1]), SCHEMA_TYPES[-1]])
 
 _NAME_COLUMN, _TYPE_COLUMN, _DESCRIPTION_COLUMN = 0, 1, 2
+_KEYS = ("name", "type", "description")
+_MISSING = object()  # a stored row without that key
 
-SchemaField = dict[str, str]
+SchemaField = dict[str, Any]
 
 
-class SchemaRow(EditorRow):
-    def __init__(self, name: str = "", type: str = SCHEMA_TYPES[0], description: str = "") -> None:
-        super().__init__()
-        self.field_name = name
-        self.field_type = type
-        self.description = description
+class SchemaRow(TableRow):
+    """A stored row (kept whole) and the cells edited here."""
 
-    def make_fields(self) -> list[Widget]:
-        # A loaded type the platform does not document stays visible (and flagged)
-        # instead of being silently replaced by the first choice.
-        types = [*SCHEMA_TYPES] + ([] if self.field_type in SCHEMA_TYPES else [self.field_type])
-        return [
-            Input(self.field_name, placeholder="name", compact=True, classes="schema-name"),
-            Select(
-                [(Content(choice), choice) for choice in types],
-                value=self.field_type,
-                allow_blank=False,
-                compact=True,
-                classes="schema-type",
-            ),
-            Input(self.description, placeholder="what to extract", compact=True, classes="schema-description"),
-        ]
+    __slots__ = ("source", "edits", "new")
 
-    def make_buttons(self) -> list[Button]:
-        return [
-            row_button("↑", "up", "Move up (ctrl+up)"),
-            row_button("↓", "down", "Move down (ctrl+down)"),
-            row_button("✕", "delete", "Delete this field (ctrl+d)"),
-        ]
+    def __init__(self, source: Any) -> None:
+        self.source = source
+        self.edits: dict[str, str] = {}
+        self.new = False
 
-    @on(Input.Changed, ".schema-name")
-    def _name_changed(self, event: Input.Changed) -> None:
-        self.field_name = event.value
+    def cell(self, column: int) -> Any:
+        key = _KEYS[column]
+        if key in self.edits:
+            return self.edits[key]
+        return self.source.get(key, _MISSING) if isinstance(self.source, dict) else _MISSING
 
-    @on(Select.Changed)
-    def _type_changed(self, event: Select.Changed) -> None:
-        if isinstance(event.value, str):
-            self.field_type = event.value
+    def as_field(self) -> Any:
+        if not isinstance(self.source, dict):
+            return self.source
+        return {**self.source, **self.edits}  # stored keys keep their places
 
-    @on(Input.Changed, ".schema-description")
-    def _description_changed(self, event: Input.Changed) -> None:
-        self.description = event.value
 
-    @property
-    def blank(self) -> bool:
-        return not self.field_name and not self.description and self.field_type in SCHEMA_TYPES
-
-    def as_field(self) -> SchemaField:
-        return {"name": self.field_name, "type": self.field_type, "description": self.description}
+def _text(value: Any) -> str:
+    if value is _MISSING:
+        return ""
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
 
 
 class SchemaEditor(RowEditor):
     """Rows of name, type and description, in order.
 
-    Blank rows are ignored. Names must match `SCHEMA_NAME_PATTERN` and be unique,
-    descriptions must not be empty, and types must be one of `SCHEMA_TYPES`; problems
-    are flagged on the row and listed in `problems` ("Row 2: description is empty").
+    Blank rows added here are ignored. Names must match `SCHEMA_NAME_PATTERN` and be
+    unique, descriptions must not be empty, and types must be one of `SCHEMA_TYPES`;
+    problems are flagged on the row and listed in `problems` ("Row 2: description is
+    empty").
     """
 
     ADD_LABEL = "+ Add field"
     EMPTY_TEXT = "No fields."
-    HEADINGS = ("Name", "Type", "Description")
+    COLUMNS = (
+        Column("Name", 18, 0, "name"), Column("Type", 12, 0, "", picked=True), Column("Description", 0, 1, "what to extract"),
+    )
+    BUTTONS = (("↑", "up"), ("↓", "down"), ("✕", "delete"))
 
     BINDINGS = [
         Binding("ctrl+n", "add_row", "Add field", id="rows.add"),
-        # ctrl+d would otherwise be the input's "delete right" (delete does that too).
+        # ctrl+d would otherwise be the edit line's "delete right" (delete does that too).
         Binding("ctrl+d", "delete_row", "Delete field", priority=True, id="rows.delete"),
         # alt+ for terminals (macOS) that keep ctrl+arrows for themselves.
         Binding("ctrl+up,alt+up", "move_row(-1)", "Move up", id="rows.move_up"),
@@ -100,7 +83,7 @@ class SchemaEditor(RowEditor):
     class Changed(Message):
         """Sent on every edit that changes the value or the problems."""
 
-        def __init__(self, editor: SchemaEditor, value: list[SchemaField], problems: list[str]) -> None:
+        def __init__(self, editor: SchemaEditor, value: list[Any], problems: list[str]) -> None:
             super().__init__()
             self.editor = editor
             self.value = value
@@ -110,65 +93,106 @@ class SchemaEditor(RowEditor):
         def control(self) -> SchemaEditor:
             return self.editor
 
-    def __init__(self, value: Sequence[SchemaField], id: str | None = None) -> None:
+    def __init__(self, value: Sequence[Any], id: str | None = None) -> None:
         super().__init__(id=id)
         self.load(value)
 
-    def load(self, value: Sequence[SchemaField]) -> None:
-        """Replace all rows with `value`'s fields, without posting `Changed`."""
-        self.set_rows(
-            [
-                SchemaRow(
-                    str(field.get("name", "")),
-                    str(field.get("type", SCHEMA_TYPES[0])),
-                    str(field.get("description", "")),
-                )
-                for field in value
-            ]
-        )
-
-    @property
-    def value(self) -> list[SchemaField]:
-        """The non-blank rows as {"name", "type", "description"}, in order."""
-        return [dict(field) for field in self._value]
+    def load(self, value: Sequence[Any]) -> None:
+        """Replace all rows with `value`'s rows, without posting `Changed`."""
+        self.set_rows([SchemaRow(item) for item in value])
 
     def new_row(self) -> SchemaRow:
-        return SchemaRow()
+        return SchemaRow({"name": "", "type": SCHEMA_TYPES[0], "description": ""})
 
-    def check(self) -> tuple[list[SchemaField], list[str]]:
-        rows: list[SchemaRow] = self._rows  # type: ignore[assignment]
+    def cell_text(self, row: TableRow, column: int) -> str:
+        assert isinstance(row, SchemaRow)
+        if not isinstance(row.source, dict):
+            return _text(row.source) if column == _NAME_COLUMN else ""
+        return _text(row.cell(column))
+
+    def cell_is_json(self, row: TableRow, column: int) -> bool:
+        assert isinstance(row, SchemaRow)
+        if not isinstance(row.source, dict):
+            return column == _NAME_COLUMN
+        value = row.cell(column)
+        return value is not _MISSING and not isinstance(value, str)
+
+    def set_cell(self, row: TableRow, column: int, text: str) -> None:
+        assert isinstance(row, SchemaRow)
+        row.edits[_KEYS[column]] = text
+
+    def choices(self, row: TableRow, column: int) -> list[str] | None:
+        return list(SCHEMA_TYPES) if column == _TYPE_COLUMN else None
+
+    def locked(self, row: TableRow) -> str | None:
+        assert isinstance(row, SchemaRow)
+        if isinstance(row.source, dict):
+            return None
+        return "This row is not an object with a name, a type and a description; it can only be deleted (ctrl+d)."
+
+    def blank(self, row: TableRow) -> bool:
+        assert isinstance(row, SchemaRow)
+        return row.cell(_NAME_COLUMN) == "" and row.cell(_DESCRIPTION_COLUMN) == "" and (
+            row.cell(_TYPE_COLUMN) in SCHEMA_TYPES)
+
+    def hint(self, row: TableRow) -> str | None:
+        assert isinstance(row, SchemaRow)
+        if not isinstance(row.source, dict):
+            return None
+        others = [key for key in row.source if key not in _KEYS]
+        if not others:
+            return None
+        return f"Also stored on this row, and sent back as it is: {', '.join(others)}."
+
+    def check(self, rows: Sequence[TableRow]) -> tuple[list[Any], list[str], dict[int, RowProblems]]:
         numbers_of_name: dict[str, list[int]] = defaultdict(list)
         for number, row in enumerate(rows, 1):
-            if not row.blank and row.field_name:
-                numbers_of_name[row.field_name].append(number)
+            assert isinstance(row, SchemaRow)
+            name = row.cell(_NAME_COLUMN)
+            if isinstance(name, str) and name and not (row.new and self.blank(row)):
+                numbers_of_name[name].append(number)
 
-        value: list[SchemaField] = []
+        value: list[Any] = []
         problems: list[str] = []
+        flagged: dict[int, RowProblems] = {}
         for number, row in enumerate(rows, 1):
-            if row.blank:
-                row.show_problems([])
+            assert isinstance(row, SchemaRow)
+            if row.new and self.blank(row):
                 continue
             value.append(row.as_field())
+            if not isinstance(row.source, dict):
+                message = "not an object with a name, a type and a description"
+                problems.append(f"Row {number}: {message}")
+                flagged[number - 1] = RowProblems((message,), frozenset({_NAME_COLUMN}))
+                continue
             messages: list[str] = []
-            invalid = []
-            if not row.field_name:
+            invalid = set()
+            name, kind, description = (row.cell(column) for column in range(3))
+            if name is _MISSING or name == "":
                 messages.append("name is empty")
-            elif not _NAME.fullmatch(row.field_name):
+            elif not isinstance(name, str):
+                messages.append(f"name must be text, not {_text(name)}")
+            elif not _NAME.fullmatch(name):
                 messages.append("name may only contain letters, digits and underscores")
-            elif len(numbers_of_name[row.field_name]) > 1:
-                others = ", ".join(str(other) for other in numbers_of_name[row.field_name] if other != number)
-                messages.append(f'name "{row.field_name}" is also used in row {others}')
+            elif len(numbers_of_name[name]) > 1:
+                others = ", ".join(str(other) for other in numbers_of_name[name] if other != number)
+                messages.append(f'name "{name}" is also used in row {others}')
             if messages:
-                invalid.append(_NAME_COLUMN)
-            if row.field_type not in SCHEMA_TYPES:
-                messages.append(f'unknown type "{row.field_type}": choose {_TYPE_CHOICES}')
-                invalid.append(_TYPE_COLUMN)
-            if not row.description.strip():
+                invalid.add(_NAME_COLUMN)
+            if kind not in SCHEMA_TYPES:
+                messages.append(f'unknown type "{_text(kind)}": choose {_TYPE_CHOICES}')
+                invalid.add(_TYPE_COLUMN)
+            if description is _MISSING or description is None or (
+                    isinstance(description, str) and not description.strip()):
                 messages.append("description is empty")
-                invalid.append(_DESCRIPTION_COLUMN)
-            row.show_problems(messages, invalid)
-            problems.extend(f"Row {number}: {message}" for message in messages)
-        return value, problems
+                invalid.add(_DESCRIPTION_COLUMN)
+            elif not isinstance(description, str):
+                messages.append(f"description must be text, not {_text(description)}")
+                invalid.add(_DESCRIPTION_COLUMN)
+            if messages:
+                flagged[number - 1] = RowProblems(tuple(messages), frozenset(invalid))
+                problems.extend(f"Row {number}: {message}" for message in messages)
+        return value, problems, flagged
 
-    def changed_message(self, value: list[SchemaField], problems: list[str]) -> Message:
+    def changed_message(self, value: list[Any], problems: list[str]) -> Message:
         return self.Changed(self, value, problems)
