@@ -91,7 +91,10 @@ def echo_json(value: Any) -> None:
     """JSON on stdout: readable where the terminal shows UTF-8, ASCII escapes where not
     (so the output stays valid JSON on any terminal)."""
     stream = sys.stdout
-    click.echo(to_json(value, ascii_only=not _is_utf8(stream)), file=stream)
+    text = to_json(value, ascii_only=not _is_utf8(stream))
+    if _encodable(text, stream) != text:  # an unpaired surrogate from the server's JSON
+        text = to_json(value, ascii_only=True)  # \ud800, as the server wrote it
+    click.echo(text, file=stream)
 
 
 def _is_utf8(stream: Any) -> bool:
@@ -194,8 +197,8 @@ def list_command(obj: Context, as_json: bool) -> None:
         return
     headers = ("ID", "NAME", "DIRECTION", "ENGINE", "PHONE", "STATUS")
     table = [
-        (str(r["id"]), shorten(safe_text(r["name"]), 40), r["direction"], r["engine"],
-         _phone_cell(r), r["status"])
+        (str(r["id"]), *(_cell(r[key]) for key in ("name", "direction", "engine")), _phone_cell(r),
+         _cell(r["status"]))
         for r in rows
     ]
     widths = [max(len(h), *(len(row[i]) for row in table)) for i, h in enumerate(headers)]
@@ -203,24 +206,39 @@ def list_command(obj: Context, as_json: bool) -> None:
         echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
 
 
+def _cell(text: str | None) -> str:
+    """One line of a table cell, however long or odd the server's text."""
+    return "-" if text is None else shorten(safe_text(text), 40)
+
+
 def _phone_cell(row: dict[str, Any]) -> str:
     if row["phone_number"]:
-        return row["phone_number"]
+        return _cell(row["phone_number"])
     # "-" only when there is no number; an id the lists could not name stays visible.
-    return "-" if row["phone_number_id"] is None else f"#{row['phone_number_id']}"
+    return "-" if row["phone_number_id"] is None else _cell(f"#{row['phone_number_id']}")
 
 
 def _summary(record: dict, lookups: Any) -> dict[str, Any]:
-    number = lookups.phone_number(record.get("phone_number_id"))
+    """A record's columns, each as the server stored it: JSON that needs no care to read
+    (text or null; an id, or null), so anything else comes as its JSON text."""
+    number_id = record.get("phone_number_id")
+    number = lookups.phone_number(number_id)
     return {
         "id": record["id"],
-        "name": str(record.get("name") or ""),
-        "direction": {"inbound": "inbound", "outbound": "outbound"}.get(record.get("type"), str(record.get("type"))),
-        "engine": str(record.get("mode")),
-        "phone_number_id": record.get("phone_number_id"),
+        "name": _column_text(record.get("name")),
+        "direction": _column_text(record.get("type")),
+        "engine": _column_text(record.get("mode")),
+        "phone_number_id": number_id if number_id is None or type(number_id) is int else _column_text(number_id),
         "phone_number": number.phone_number if number else None,
-        "status": str(record.get("status")),
+        "status": _column_text(record.get("status")),
     }
+
+
+def _column_text(value: Any) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    # Compact, and NaN as the server wrote it: json.loads made it from that very text.
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def _open(obj: Context, assistant_id: int) -> Any:
