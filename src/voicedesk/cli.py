@@ -10,6 +10,7 @@ import asyncio
 import importlib
 import json
 import logging
+import os
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -166,9 +167,33 @@ def main(
 
 
 def _assistant_id(value: str) -> int:
-    if not value.isdigit():
-        fail(f"assistant id must be a whole number; got {value!r}.")
+    # ASCII only ("²" is a digit to Python, not to int()); 19 digits is the API's widest id.
+    if not (value.isascii() and value.isdigit()) or len(value) > 19:
+        fail(f"assistant id must be a whole number such as 101; got {shorten(value, 40)!r}.")
     return int(value)
+
+
+def _stdin_is_terminal() -> bool:
+    try:
+        return sys.stdin is not None and sys.stdin.isatty()
+    except ValueError:  # closed
+        return False
+
+
+def _prompt(question: str, *, hidden: bool = False) -> str:
+    """A line typed in answer; no answer (end of input, ctrl+c) saves nothing."""
+    try:
+        return click.prompt(question, hide_input=hidden)
+    except click.Abort:
+        fail("cancelled; nothing was saved.")
+
+
+def _ask(question: str) -> bool:
+    """A yes/no question on the terminal; no answer (end of input, ctrl+c) is a no."""
+    try:
+        return click.confirm(question, default=False)
+    except click.Abort:
+        return False
 
 
 # --- reading ---------------------------------------------------------------------------
@@ -341,9 +366,9 @@ def _confirm_and_save(obj: Context, session: Any, dry_run: bool, yes: bool, forc
         echo_json(body)
         return
     if not yes:
-        if not sys.stdin.isatty():
+        if not _stdin_is_terminal():
             fail("not sending without confirmation: pass --yes (stdin is not a terminal).")
-        if not click.confirm("Send these changes?", default=False):
+        if not _ask("Send these changes?"):
             fail("cancelled; nothing was sent.")
     try:
         result = run(obj.settings, lambda client: save(client, session, force=force, history=History()))
@@ -394,11 +419,25 @@ def _report_adopted(session: Any, adopted: list[Any]) -> None:
         )
 
 
+def _as_typed(argument: str) -> str:
+    """An argument as typed. Python decodes argv by the locale; where that is not UTF-8
+    (LC_ALL=C without UTF-8 mode), bytes it cannot read arrive as lone surrogates."""
+    try:
+        argument.encode("utf-8")
+        return argument
+    except UnicodeEncodeError:
+        pass
+    try:
+        return os.fsencode(argument).decode("utf-8")
+    except UnicodeError:
+        fail(f"the argument {ascii(shorten(argument, 60))} is not UTF-8 text.")
+
+
 def _assign(session: Any, assignments: tuple[str, ...]) -> None:
     from voicedesk.parsing import ParseError, parse_value, split_assignment
 
     try:
-        for text in assignments:
+        for text in map(_as_typed, assignments):
             name, raw = split_assignment(text)
             session.set(name, parse_value(FIELDS[name], raw, session.lookups))
     except ParseError as error:
@@ -407,16 +446,28 @@ def _assign(session: Any, assignments: tuple[str, ...]) -> None:
 
 def _values_from_file(path: str) -> dict[str, Any]:
     from voicedesk.model import TypeProblem, check_types
+    from voicedesk.parsing import load_json
     from voicedesk.wire import UnknownKey, from_body
 
     try:
-        text = Path(path).read_text(encoding="utf-8") if path != "-" else sys.stdin.read()
+        if path != "-":
+            data = Path(path).read_bytes()
+        elif sys.stdin is None:  # started with stdin closed
+            fail("there is no standard input to read (it is closed); give a file instead of -.")
+        else:
+            data = sys.stdin.buffer.read()
     except OSError as error:
         fail(f"cannot read {path}: {error.strerror}.")
+    except ValueError:  # a stdin closed meanwhile
+        fail("cannot read the standard input: it is closed.")
     try:
-        body = json.loads(text)
-    except json.JSONDecodeError as error:
-        fail(f"{path} is not JSON: {error.msg} at line {error.lineno}, column {error.colno}.")
+        text = data.decode("utf-8-sig")  # JSON is UTF-8; editors on Windows add a BOM
+    except UnicodeDecodeError as error:
+        fail(f"{path} is not UTF-8 text (byte {error.start + 1} is not), as JSON must be.")
+    try:
+        body = load_json(text)
+    except ValueError as error:
+        fail(f"{path} is not JSON: {error}.")
     if not isinstance(body, dict):
         fail(f"{path} must hold a JSON object of fields (the update body), not {type(body).__name__}.")
     try:
@@ -520,17 +571,21 @@ def configure(obj: Context) -> None:
     """
     from voicedesk.settings import config_path
 
-    host = obj.base_url or click.prompt("API host (e.g. https://app.famulor.de)")
+    host = obj.base_url
+    if not host:
+        if sys.stdin is None:
+            fail("give the host with --base-url or VOICEDESK_BASE_URL (there is no standard input to ask on).")
+        host = _prompt("API host (e.g. https://app.famulor.de)")
     key = obj.api_key
     try:
         if not key and obj.api_key_file:
             key, _ = read_key_file(obj.api_key_file)
         if not key:
-            if not sys.stdin.isatty():
+            if not _stdin_is_terminal():
                 fail("give the key with VOICEDESK_API_KEY or --api-key-file (stdin is not a terminal).")
-            key = click.prompt("API key (not shown)", hide_input=True)
-        make_settings(host, key, insecure=obj.insecure)
-        path = write_config(StoredConfig(host.rstrip("/"), key.strip()), config_path())
+            key = _prompt("API key (not shown)", hidden=True)
+        settings = make_settings(host, key, insecure=obj.insecure)
+        path = write_config(StoredConfig(settings.base_url, key.strip()), config_path())
     except SettingsError as error:
         fail(str(error))
     except OSError as error:
