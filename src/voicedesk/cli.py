@@ -130,8 +130,10 @@ def run(settings: Settings, work: Callable[[Any], Awaitable[T]]) -> T:
         return asyncio.run(main())
     except ValidationError as error:
         for name, messages in error.errors.items():
-            echo(f"error: {name}: {' '.join(messages)}", err=True)
-        fail("the server rejected the change (422); nothing was saved.")
+            for message in messages:
+                echo(f"error: {name}: {message}" if name else f"error: {message}", err=True)
+        said = f": {error.said}" if error.said else ""
+        fail(f"the server rejected the change (422{said}); nothing was saved.")
     except ApiError as error:
         fail(error.message)
 

@@ -144,7 +144,7 @@ async def save(
     try:
         await client.update(session.assistant_id, body)
     except ValidationError as error:
-        session.apply_server_errors(error.errors)
+        session.apply_server_errors(error.errors, error.said)
         raise
     if history is not None:
         try:

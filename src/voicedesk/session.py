@@ -98,6 +98,9 @@ class EditSession:
         self._load(record)
         self.current: dict[str, Any] = copy.deepcopy(self.baseline)
         self.server_errors: dict[str, str] = {}
+        # What the server's last refusal said about no field: its own message, and
+        # entries whose key names no field. Stale once anything is edited.
+        self.server_notes: list[str] = []
 
     def _load(self, record: dict[str, Any]) -> None:
         loaded = wire.read_record(record, self.lookups)
@@ -118,6 +121,7 @@ class EditSession:
         """Set a field's value; a server error on it is stale once the user edits it."""
         self.current[FIELDS[name].name] = copy.deepcopy(value)
         self.server_errors.pop(name, None)
+        self.server_notes.clear()
 
     def is_dirty(self, name: str) -> bool:
         return not same_value(name, self.current[name], self.baseline[name])
@@ -133,6 +137,7 @@ class EditSession:
     def revert_all(self) -> None:
         self.current = copy.deepcopy(self.baseline)
         self.server_errors.clear()
+        self.server_notes.clear()
 
     def changes(self) -> list[Change]:
         return [Change(name, self.baseline[name], self.current[name]) for name in self.dirty]
@@ -160,8 +165,9 @@ class EditSession:
                 found.setdefault(name, f"{FIELDS[name].label}: {note}.")
         return found
 
-    def apply_server_errors(self, errors: dict[str, list[str]]) -> dict[str, str]:
-        """Attach a 422's messages to their fields; returns those naming no field."""
+    def apply_server_errors(self, errors: dict[str, list[str]], message: str = "") -> dict[str, str]:
+        """Attach a 422's messages to their fields; returns those naming no field. Those
+        and the 422's own `message` become `server_notes`."""
         self.server_errors.clear()
         unplaced: dict[str, str] = {}
         for key, messages in errors.items():
@@ -172,6 +178,8 @@ class EditSession:
             else:
                 joined = f"{self.server_errors[name]} {text}" if name in self.server_errors else text
                 self.server_errors[name] = joined
+        self.server_notes = [message] if message else []
+        self.server_notes += [f"{key}: {text}" if key else text for key, text in unplaced.items()]
         return unplaced
 
     def reset(self, record: dict[str, Any]) -> None:
@@ -183,6 +191,7 @@ class EditSession:
         """After a save that could not be read back: what was sent is the baseline."""
         self.baseline = copy.deepcopy(self.current)
         self.server_errors.clear()
+        self.server_notes.clear()
 
     def set_lookups(self, lookups: Lookups) -> None:
         """Adopt freshly loaded lookups: names that needed them can now be read."""

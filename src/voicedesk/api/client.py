@@ -459,13 +459,15 @@ class ApiClient:
         if status == 422:
             errors = _field_errors(body, self._redact)
             details = "; ".join(
-                f"{field}: {_quote(text)}" for field, texts in errors.items() for text in texts
+                f"{field}: {_quote(text)}" if field else _quote(text)
+                for field, texts in errors.items() for text in texts
             )
             message = f"The server rejected the values sent (422{quoted})."
             return ValidationError(
                 f"{message} {details}." if details else message,
                 status=status,
                 errors=errors,
+                said=said,
             )
         if status == 429:
             retry_after = _retry_after(response)
@@ -651,28 +653,42 @@ def _content_type(response: httpx.Response) -> str:
 
 
 def _field_errors(body: Any, redact: Callable[[str], str]) -> dict[str, list[str]]:
-    """The 422 body's "errors" as field -> messages, skipping entries of another shape."""
+    """The 422 body's "errors" as field -> messages, each one line. Every message the
+    server gave is kept: one that is not text is shown as its JSON, and errors given as a
+    list (not by field) come under the key ""."""
     raw = body.get("errors") if isinstance(body, dict) else None
-    if not isinstance(raw, dict):
+    if raw is None:
         return {}
+    entries = raw.items() if isinstance(raw, dict) else [("", raw)]
     errors: dict[str, list[str]] = {}
-    for field, messages in raw.items():
-        if isinstance(messages, str):
-            messages = [messages]
-        if isinstance(messages, list):
-            texts = [reveal_controls(redact(text)) for text in messages if isinstance(text, str)]
-            if texts:
-                errors[str(field)] = texts
+    for field, messages in entries:
+        items = messages if isinstance(messages, list) else [messages]
+        texts = [line for line in (_line(redact(_as_text(item))) for item in items) if line]
+        if texts:
+            errors.setdefault(str(field), []).extend(texts)
     return errors
 
 
-def _quote(text: str) -> str:
-    """Server text as one short line, without a trailing full stop (the caller adds one),
-    its control characters made visible so it cannot drive a terminal."""
+def _as_text(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    try:
+        return json.dumps(value, ensure_ascii=False)
+    except RecursionError:  # nested about as deep as json.loads could go
+        return _describe(value)
+
+
+def _line(text: str) -> str:
+    """Server text as one line of at most QUOTE_LIMIT characters, its control characters
+    made visible so it cannot drive a terminal."""
     line = reveal_controls(" ".join(text.split()))
-    if len(line) > QUOTE_LIMIT:
-        line = line[: QUOTE_LIMIT - 1] + "…"
-    return line.rstrip(".")
+    return line if len(line) <= QUOTE_LIMIT else line[: QUOTE_LIMIT - 1] + "…"
+
+
+def _quote(text: str) -> str:
+    """Server text quoted in a sentence: one short line, without a trailing full stop (the
+    caller adds one)."""
+    return _line(text).rstrip(".")
 
 
 def _describe(value: Any) -> str:

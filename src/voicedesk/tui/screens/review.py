@@ -75,6 +75,7 @@ class ReviewScreen(Screen[None]):
         with VerticalScroll(id="review-body"):
             yield Static("", id="review-problems-heading", markup=False)
             yield OptionList(id="review-problems")
+            yield Static("", id="review-server-notes", markup=False)
             yield Static(id="review-changes", markup=False)
             yield Static("", id="review-json", markup=False)
         with Horizontal(id="review-buttons"):
@@ -108,6 +109,9 @@ class ReviewScreen(Screen[None]):
                 for name, message in problems.items()
             ])
         heading.display = options.display = bool(problems)
+        notes = self.query_one("#review-server-notes", Static)
+        notes.update("The server refused the last send:\n" + "\n".join(f"✗ {note}" for note in session.server_notes))
+        notes.display = bool(session.server_notes)
         body = Text()
         for change in changes:
             body.append_text(change_text(change, self.editor))
