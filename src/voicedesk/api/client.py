@@ -35,6 +35,7 @@ import httpx  # noqa: E402
 from voicedesk import __version__
 from voicedesk.records import Language, LlmModel, PhoneNumber, Record, RecordError, Voice, read_records
 from voicedesk.secret import Secret
+from voicedesk.settings import SettingsError, check_base_url
 from voicedesk.text import reveal_controls
 
 from .errors import (
@@ -555,13 +556,14 @@ def _is_sendable_key(key: Secret) -> bool:
 
 def _parse_base_url(base_url: str) -> httpx.URL:
     try:
-        url = httpx.URL(base_url)
-    except httpx.InvalidURL:
-        url = None
-    if url is None or url.scheme not in ("http", "https") or not url.host:
+        url = httpx.URL(check_base_url(base_url))
+        url.host  # noqa: B018 - decoding an IDNA host can fail only here
+    except SettingsError as error:
+        raise ApiError(str(error)) from None
+    except (httpx.InvalidURL, ValueError):  # ValueError: a host IDNA 2008 refuses
         raise ApiError(
             f"The base URL {base_url!r} is not an http(s) address such as https://app.famulor.de."
-        )
+        ) from None
     return url
 
 
