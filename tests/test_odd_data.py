@@ -11,6 +11,7 @@ import math
 import threading
 from typing import Any
 
+import httpx
 import pytest
 from click.testing import CliRunner, Result
 from factories import lookups, record
@@ -18,6 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from tui_helpers import make_app, puts, wait_until
 
+from voicedesk.api import ApiClient, ApiError
 from voicedesk.cli import main
 from voicedesk.display import format_value
 from voicedesk.fields import CATALOGUE, GROUPS
@@ -289,3 +291,18 @@ def test_the_editor_saves_beside_a_stored_nan(server) -> None:
     server.serve({"llm_temperature": "NaN", "speech_speed": math.nan})
     asyncio.run(_edit_in_the_editor(server.sandbox, send=True))
     assert [put.body for put in puts(server.sandbox)] == [{"assistant_name": "Renamed"}]
+
+
+# -- answers the client cannot even parse ---------------------------------------------------
+
+@pytest.mark.parametrize("status", [200, 422, 500])
+async def test_an_answer_nested_too_deeply_to_parse_is_a_message(status) -> None:
+    """The sandbox cannot serve it (its json.dumps gives up first): a recorded answer."""
+    deep = b"[" * 100_000 + b"]" * 100_000
+    transport = httpx.MockTransport(lambda request: httpx.Response(
+        status, content=deep, headers={"Content-Type": "application/json"}))
+    async with ApiClient("http://127.0.0.1:9", "key", transport=transport, backoff=0, rate_limits=()) as client:
+        for call in (client.list_page(1), client.languages(), client.update(ASSISTANT, {"speech_speed": 0.9})):
+            with pytest.raises(ApiError) as raised:
+                await call
+            assert "\n" not in str(raised.value)

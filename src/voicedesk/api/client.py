@@ -411,10 +411,15 @@ class ApiClient:
                   request.method, request.url, outcome, elapsed_ms, headers)
 
     def _json(self, response: httpx.Response, method: str, path: str) -> Any:
+        note = f" {_MAYBE_SAVED}" if method != "GET" else ""
         try:
             return json.loads(response.content)
-        except ValueError:  # includes bad UTF-8
-            note = f" {_MAYBE_SAVED}" if method != "GET" else ""
+        except RecursionError:
+            raise ProtocolError(
+                f"The server answered {method} {path} with JSON nested too deeply to read.{note}",
+                status=response.status_code,
+            ) from None
+        except ValueError:  # includes bad UTF-8, and numbers past 4,300 digits
             raise ProtocolError(
                 f"The server answered with something that is not JSON "
                 f"({_content_type(response)}) to {method} {path}. "
@@ -645,7 +650,7 @@ def _int_header(response: httpx.Response, name: str) -> int | None:
 def _json_or_none(response: httpx.Response) -> Any:
     try:
         return json.loads(response.content)
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
 
 
