@@ -256,6 +256,10 @@ class EditorScreen(Screen[None]):
         # the editor loaded, and handing it to the first field restyled the whole form.
         form = VerticalScroll(*rows, id=_group_id(group), classes="group-form", can_focus=False)
         await self.query_one("#forms", ContentSwitcher).add_content(form)
+        if not all(row.is_attached for row in rows):
+            # Closed meanwhile (Escape, quit): its rows are being removed, and a row's
+            # message (a stored value's flag) would be mounted on nothing.
+            return
         for row in rows:
             self.rows[row.field.name] = row
         self.refresh_state()
