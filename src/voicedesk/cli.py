@@ -176,10 +176,7 @@ def _assistant_id(value: str) -> int:
 
 
 def _stdin_is_terminal() -> bool:
-    try:
-        return sys.stdin is not None and sys.stdin.isatty()
-    except ValueError:  # closed
-        return False
+    return sys.stdin is not None and sys.stdin.isatty()  # None: started with stdin closed
 
 
 def _prompt(question: str, *, hidden: bool = False) -> str:
@@ -460,12 +457,10 @@ def _values_from_file(path: str) -> dict[str, Any]:
             data = sys.stdin.buffer.read()
     except OSError as error:
         fail(f"cannot read {path}: {error.strerror}.")
-    except ValueError:  # a stdin closed meanwhile
-        fail("cannot read the standard input: it is closed.")
     try:
         text = data.decode("utf-8-sig")  # JSON is UTF-8; editors on Windows add a BOM
     except UnicodeDecodeError as error:
-        fail(f"{path} is not UTF-8 text (byte {error.start + 1} is not), as JSON must be.")
+        fail(f"{path} is not UTF-8 text, as JSON must be (byte {error.start + 1} cannot be read).")
     try:
         body = load_json(text)
     except ValueError as error:

@@ -677,12 +677,8 @@ def _field_errors(body: Any, redact: Callable[[str], str]) -> dict[str, list[str
 
 
 def _as_text(value: Any) -> str:
-    if isinstance(value, str):
-        return value
-    try:
-        return json.dumps(value, ensure_ascii=False)
-    except RecursionError:  # nested about as deep as json.loads could go
-        return _describe(value)
+    # Not text: its JSON (a part of what json.loads just read, so it can be written back).
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
 
 
 def _line(text: str) -> str:
