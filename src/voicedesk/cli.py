@@ -111,7 +111,10 @@ def echo_json(value: Any) -> None:
     """JSON on stdout: readable where the terminal shows UTF-8, ASCII escapes where not
     (so the output stays valid JSON on any terminal)."""
     stream = sys.stdout
-    click.echo(to_json(value, ascii_only=not _is_utf8(stream)), file=stream)
+    text = to_json(value, ascii_only=not _is_utf8(stream))
+    if _encodable(text, stream) != text:  # an unpaired surrogate from the server's JSON
+        text = to_json(value, ascii_only=True)  # \ud800, as the server wrote it
+    click.echo(text, file=stream)
 
 
 def _is_utf8(stream: Any) -> bool:
@@ -203,8 +206,10 @@ def run(obj: Context, work: Callable[[Any, ProgressLine], Awaitable[T]]) -> T:
             progress.clear()  # before anything else is printed
     except ValidationError as error:
         for name, messages in error.errors.items():
-            echo(f"error: {name}: {' '.join(messages)}", err=True)
-        fail("the server rejected the change (422); nothing was saved.")
+            for message in messages:
+                echo(f"error: {name}: {message}" if name else f"error: {message}", err=True)
+        said = f": {error.said}" if error.said else ""
+        fail(f"the server rejected the change (422{said}); nothing was saved.")
     except ApiError as error:
         fail(error.message)
     except KeyboardInterrupt:
@@ -254,9 +259,30 @@ def main(
 
 
 def _assistant_id(value: str) -> int:
-    if not value.isdigit():
-        fail(f"assistant id must be a whole number; got {value!r}.")
+    # ASCII only ("²" is a digit to Python, not to int()); 19 digits is the API's widest id.
+    if not (value.isascii() and value.isdigit()) or len(value) > 19:
+        fail(f"assistant id must be a whole number such as 101; got {shorten(value, 40)!r}.")
     return int(value)
+
+
+def _stdin_is_terminal() -> bool:
+    return sys.stdin is not None and sys.stdin.isatty()  # None: started with stdin closed
+
+
+def _prompt(question: str, *, hidden: bool = False) -> str:
+    """A line typed in answer; no answer (end of input, ctrl+c) saves nothing."""
+    try:
+        return click.prompt(question, hide_input=hidden)
+    except click.Abort:
+        fail("cancelled; nothing was saved.")
+
+
+def _ask(question: str) -> bool:
+    """A yes/no question on the terminal; no answer (end of input, ctrl+c) is a no."""
+    try:
+        return click.confirm(question, default=False)
+    except click.Abort:
+        return False
 
 
 # --- reading ---------------------------------------------------------------------------
@@ -293,8 +319,8 @@ def list_command(obj: Context, as_json: bool) -> None:
         return
     headers = ("ID", "NAME", "DIRECTION", "ENGINE", "PHONE", "STATUS")
     table = [
-        (str(r["id"]), shorten(safe_text(r["name"]), 40), r["direction"], r["engine"],
-         _phone_cell(r), r["status"])
+        (str(r["id"]), *(_cell(r[key]) for key in ("name", "direction", "engine")), _phone_cell(r),
+         _cell(r["status"]))
         for r in rows
     ]
     widths = [max(len(h), *(len(row[i]) for row in table)) for i, h in enumerate(headers)]
@@ -302,24 +328,39 @@ def list_command(obj: Context, as_json: bool) -> None:
         echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
 
 
+def _cell(text: str | None) -> str:
+    """One line of a table cell, however long or odd the server's text."""
+    return "-" if text is None else shorten(safe_text(text), 40)
+
+
 def _phone_cell(row: dict[str, Any]) -> str:
     if row["phone_number"]:
-        return row["phone_number"]
+        return _cell(row["phone_number"])
     # "-" only when there is no number; an id the lists could not name stays visible.
-    return "-" if row["phone_number_id"] is None else f"#{row['phone_number_id']}"
+    return "-" if row["phone_number_id"] is None else _cell(f"#{row['phone_number_id']}")
 
 
 def _summary(record: dict, lookups: Any) -> dict[str, Any]:
-    number = lookups.phone_number(record.get("phone_number_id"))
+    """A record's columns, each as the server stored it: JSON that needs no care to read
+    (text or null; an id, or null), so anything else comes as its JSON text."""
+    number_id = record.get("phone_number_id")
+    number = lookups.phone_number(number_id)
     return {
         "id": record["id"],
-        "name": str(record.get("name") or ""),
-        "direction": {"inbound": "inbound", "outbound": "outbound"}.get(record.get("type"), str(record.get("type"))),
-        "engine": str(record.get("mode")),
-        "phone_number_id": record.get("phone_number_id"),
+        "name": _column_text(record.get("name")),
+        "direction": _column_text(record.get("type")),
+        "engine": _column_text(record.get("mode")),
+        "phone_number_id": number_id if number_id is None or type(number_id) is int else _column_text(number_id),
         "phone_number": number.phone_number if number else None,
-        "status": str(record.get("status")),
+        "status": _column_text(record.get("status")),
     }
+
+
+def _column_text(value: Any) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    # Compact, and NaN as the server wrote it: json.loads made it from that very text.
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def _open(obj: Context, assistant_id: int, *, settle: bool = False) -> Any:
@@ -448,13 +489,9 @@ def _confirm_and_save(obj: Context, session: Any, dry_run: bool, yes: bool, forc
         echo_json(body)
         return
     if not yes:
-        if not sys.stdin.isatty():
+        if not _stdin_is_terminal():
             fail("not sending without confirmation: pass --yes (stdin is not a terminal).")
-        try:
-            confirmed = click.confirm("Send these changes?", default=False)
-        except click.Abort:  # ctrl+c or end of input at the question
-            confirmed = False
-        if not confirmed:
+        if not _ask("Send these changes?"):
             fail("cancelled; nothing was sent.")
     try:
         result = run(obj, lambda client, progress: save(
@@ -507,11 +544,25 @@ def _report_adopted(session: Any, adopted: list[Any]) -> None:
         )
 
 
+def _as_typed(argument: str) -> str:
+    """An argument as typed. Python decodes argv by the locale; where that is not UTF-8
+    (LC_ALL=C without UTF-8 mode), bytes it cannot read arrive as lone surrogates."""
+    try:
+        argument.encode("utf-8")
+        return argument
+    except UnicodeEncodeError:
+        pass
+    try:
+        return os.fsencode(argument).decode("utf-8")
+    except UnicodeError:
+        fail(f"the argument {ascii(shorten(argument, 60))} is not UTF-8 text.")
+
+
 def _assign(session: Any, assignments: tuple[str, ...]) -> None:
     from voicedesk.parsing import ParseError, parse_value, split_assignment
 
     try:
-        for text in assignments:
+        for text in map(_as_typed, assignments):
             name, raw = split_assignment(text)
             session.set(name, parse_value(FIELDS[name], raw, session.lookups))
     except ParseError as error:
@@ -520,16 +571,26 @@ def _assign(session: Any, assignments: tuple[str, ...]) -> None:
 
 def _values_from_file(path: str) -> dict[str, Any]:
     from voicedesk.model import TypeProblem, check_types
+    from voicedesk.parsing import load_json
     from voicedesk.wire import UnknownKey, from_body
 
     try:
-        text = Path(path).read_text(encoding="utf-8") if path != "-" else sys.stdin.read()
+        if path != "-":
+            data = Path(path).read_bytes()
+        elif sys.stdin is None:  # started with stdin closed
+            fail("there is no standard input to read (it is closed); give a file instead of -.")
+        else:
+            data = sys.stdin.buffer.read()
     except OSError as error:
         fail(f"cannot read {path}: {error.strerror}.")
     try:
-        body = json.loads(text)
-    except json.JSONDecodeError as error:
-        fail(f"{path} is not JSON: {error.msg} at line {error.lineno}, column {error.colno}.")
+        text = data.decode("utf-8-sig")  # JSON is UTF-8; editors on Windows add a BOM
+    except UnicodeDecodeError as error:
+        fail(f"{path} is not UTF-8 text, as JSON must be (byte {error.start + 1} cannot be read).")
+    try:
+        body = load_json(text)
+    except ValueError as error:
+        fail(f"{path} is not JSON: {error}.")
     if not isinstance(body, dict):
         fail(f"{path} must hold a JSON object of fields (the update body), not {type(body).__name__}.")
     try:
@@ -640,17 +701,21 @@ def configure(obj: Context) -> None:
     """
     from voicedesk.settings import config_path
 
-    host = obj.base_url or click.prompt("API host (e.g. https://app.famulor.de)")
+    host = obj.base_url
+    if not host:
+        if sys.stdin is None:
+            fail("give the host with --base-url or VOICEDESK_BASE_URL (there is no standard input to ask on).")
+        host = _prompt("API host (e.g. https://app.famulor.de)")
     key = obj.api_key
     try:
         if not key and obj.api_key_file:
             key, _ = read_key_file(obj.api_key_file)
         if not key:
-            if not sys.stdin.isatty():
+            if not _stdin_is_terminal():
                 fail("give the key with VOICEDESK_API_KEY or --api-key-file (stdin is not a terminal).")
-            key = click.prompt("API key (not shown)", hide_input=True)
-        make_settings(host, key, insecure=obj.insecure)
-        path = write_config(StoredConfig(host.rstrip("/"), key.strip()), config_path())
+            key = _prompt("API key (not shown)", hidden=True)
+        settings = make_settings(host, key, insecure=obj.insecure)
+        path = write_config(StoredConfig(settings.base_url, key.strip()), config_path())
     except SettingsError as error:
         fail(str(error))
     except OSError as error:

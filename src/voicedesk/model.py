@@ -8,22 +8,29 @@ rules too, because a stored out-of-range value must load unchanged.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, StrictBool, StrictInt, StrictStr, create_model
+from pydantic import AllowInfNan, BaseModel, ConfigDict, StrictBool, StrictInt, StrictStr, create_model
 from pydantic import Field as PydanticField
 from pydantic import ValidationError
 
 from voicedesk.fields import CATALOGUE, FIELDS, Field, Kind
 
 
+# The API's integer columns are 64-bit; a wider number is no count or id it can store.
+INT_MIN, INT_MAX = -(2**63), 2**63 - 1
+WholeNumber = Annotated[StrictInt, PydanticField(ge=INT_MIN, le=INT_MAX)]
+# Strict float still takes ints, as JSON does; NaN and Infinity are no JSON at all.
+FiniteNumber = Annotated[float, AllowInfNan(False)]
+
+
 def _python_type(field: Field) -> Any:
     if field.kind in (Kind.TEXT, Kind.LONG_TEXT, Kind.CHOICE):
         return StrictStr
     if field.kind is Kind.INTEGER:
-        return StrictInt
+        return WholeNumber
     if field.kind is Kind.NUMBER:
-        return float  # strict float still takes ints, as JSON does
+        return FiniteNumber
     if field.kind is Kind.BOOLEAN:
         return StrictBool
     # Variables and the schema are sent whole, so they hold any JSON the server stored
@@ -34,7 +41,7 @@ def _python_type(field: Field) -> Any:
     if field.kind is Kind.SCHEMA:
         return list[Any]
     # Lookups: ids for voices and phone numbers, names for the rest.
-    return StrictInt if field.name in ("voice_id", "phone_number_id") else StrictStr
+    return WholeNumber if field.name in ("voice_id", "phone_number_id") else StrictStr
 
 
 def attribute_name(field_name: str) -> str:
@@ -74,8 +81,17 @@ _EXPECTED = {
 
 def expected_type(field: Field) -> str:
     if field.kind is Kind.LOOKUP:
-        return "a whole number (an id)" if _python_type(field) is StrictInt else "text"
+        return "a whole number (an id)" if _python_type(field) is WholeNumber else "text"
     return _EXPECTED[field.kind]
+
+
+def _problem(field: Field, detail: Any) -> str:
+    kind = detail["type"]
+    if kind in ("greater_than_equal", "less_than_equal"):
+        return "expected a whole number of at most 19 digits"
+    if kind == "finite_number" or (kind == "float_type" and type(detail["input"]) is int):
+        return "expected a finite number"  # NaN, Infinity, or an int past any float
+    return f"expected {expected_type(field)}"
 
 
 def check_types(values: dict[str, Any]) -> dict[str, Any]:
@@ -92,7 +108,7 @@ def check_types(values: dict[str, Any]) -> dict[str, Any]:
         problems: dict[str, str] = {}
         for detail in error.errors():
             name = str(detail["loc"][0])
-            problems.setdefault(name, f"expected {expected_type(FIELDS[name])}")
+            problems.setdefault(name, _problem(FIELDS[name], detail))
         raise TypeProblem(problems) from None
     dumped = model.model_dump(by_alias=True, exclude_unset=True)
     return {name: dumped[name] for name in values}

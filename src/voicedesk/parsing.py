@@ -4,6 +4,7 @@ whose lookup list could not be loaded. The catalogue says how each field is read
 from __future__ import annotations
 
 import json
+import math
 from typing import Any
 
 from voicedesk.fields import FIELDS, Field, Kind, Lookup
@@ -18,13 +19,52 @@ class ParseError(ValueError):
     """Text that is not a value of its field; the message names the field."""
 
 
+# The API's ids and counts are 64-bit: 19 digits at most.
+_ID_DIGITS = 19
+
+
+def quoted(text: str, width: int = 40) -> str:
+    """A person's text quoted in a message: one short repr, however long the text."""
+    return repr(text if len(text) <= width else text[: width - 1] + "…")
+
+
+class _NotAllowed(ValueError):
+    """NaN or Infinity: Python's json reads them, JSON has no such values."""
+
+
+def _reject_constant(name: str) -> Any:
+    raise _NotAllowed(f"it holds {name}, which JSON does not allow")
+
+
+def load_json(text: str) -> Any:
+    """JSON typed or read from a file; a ValueError says in a phrase what is wrong."""
+    try:
+        return json.loads(text, parse_constant=_reject_constant)
+    except json.JSONDecodeError as error:
+        raise ValueError(f"{error.msg} at line {error.lineno}, column {error.colno}") from None
+    except _NotAllowed:
+        raise
+    except RecursionError:
+        raise ValueError("its lists or objects are nested too deeply") from None
+    except ValueError:  # Python's json refuses whole numbers past 4,300 digits
+        raise ValueError("it holds a whole number of more than 4,300 digits") from None
+
+
+def whole_number(text: str) -> int | None:
+    """The id or count in `text` (ASCII digits only: "²" is a digit to Python), or None."""
+    stripped = text.strip()
+    if stripped.isascii() and stripped.isdigit() and len(stripped) <= _ID_DIGITS:
+        return int(stripped)
+    return None
+
+
 def split_assignment(text: str) -> tuple[str, str]:
     name, sep, raw = text.partition("=")
     name = name.strip()
     if not sep:
-        raise ParseError(f"{text!r} is not FIELD=VALUE.")
+        raise ParseError(f"{quoted(text)} is not FIELD=VALUE.")
     if name not in FIELDS:
-        raise ParseError(f"{name!r} is not a field of the assistant. See 'voicedesk fields'.")
+        raise ParseError(f"{quoted(name)} is not a field of the assistant. See 'voicedesk fields'.")
     return name, raw
 
 
@@ -42,7 +82,7 @@ def parse_value(field: Field, text: str, lookups: Lookups | None = None) -> Any:
     try:
         return check_types({field.name: value})[field.name]
     except TypeProblem as problem:
-        raise ParseError(f"{field.name}: {problem.problems[field.name]}, got {text!r}.") from None
+        raise ParseError(f"{field.name}: {problem.problems[field.name]}, got {quoted(text)}.") from None
 
 
 def _parse(field: Field, text: str, stripped: str, lookups: Lookups) -> Any:
@@ -51,22 +91,27 @@ def _parse(field: Field, text: str, stripped: str, lookups: Lookups) -> Any:
         lowered = stripped.lower()
         if lowered in _TRUE | _FALSE:
             return lowered in _TRUE
-        raise ValueError(f"expected true/false, yes/no or on/off, got {text!r}.")
+        raise ValueError(f"expected true/false, yes/no or on/off, got {quoted(text)}.")
     if kind is Kind.INTEGER:
+        if len(stripped) > _ID_DIGITS + 1:  # a sign and 19 digits; int() fails past 4,300
+            raise ValueError(f"expected a whole number of at most {_ID_DIGITS} digits, got {quoted(text)}.")
         try:
             return int(stripped)
         except ValueError:
-            raise ValueError(f"expected a whole number, got {text!r}.") from None
+            raise ValueError(f"expected a whole number, got {quoted(text)}.") from None
     if kind is Kind.NUMBER:
         try:
-            return float(stripped)
+            number = float(stripped)
         except ValueError:
-            raise ValueError(f"expected a number, got {text!r}.") from None
+            raise ValueError(f"expected a number, got {quoted(text)}.") from None
+        if not math.isfinite(number):  # "nan", "inf", "1e999": nothing JSON can send
+            raise ValueError(f"expected a finite number, got {quoted(text)}.")
+        return number
     if kind in (Kind.KEY_VALUE, Kind.SCHEMA):
         try:
-            return json.loads(text)
-        except json.JSONDecodeError as error:
-            raise ValueError(f"expected JSON ({error.msg} at character {error.pos}).") from None
+            return load_json(text)
+        except ValueError as error:
+            raise ValueError(f"expected JSON ({error}).") from None
     if kind is Kind.CHOICE:
         for choice in field.choices:
             if stripped.lower() in (choice.value.lower(), choice.label.lower()):
@@ -80,21 +125,21 @@ def _parse(field: Field, text: str, stripped: str, lookups: Lookups) -> Any:
 
 
 def _voice(text: str, lookups: Lookups) -> int:
-    if text.isdigit():
-        return int(text)
+    if (voice_id := whole_number(text)) is not None:
+        return voice_id
     matches = [voice for voice in lookups.voices or () if voice.name == text]
     if len(matches) == 1:
         return matches[0].id
     if not matches:
-        raise ValueError(f"no voice is named {text!r}; give its id or its exact name.")
+        raise ValueError(f"no voice is named {quoted(text)}; give its id or its exact name.")
     ids = ", ".join(str(voice.id) for voice in matches)
-    raise ValueError(f"several voices are named {text!r} (ids {ids}); give the id.")
+    raise ValueError(f"several voices are named {quoted(text)} (ids {ids}); give the id.")
 
 
 def _phone_number(text: str, lookups: Lookups) -> int:
-    if text.isdigit():
-        return int(text)
+    if (number_id := whole_number(text)) is not None:
+        return number_id
     for number in lookups.all_numbers:
         if number.phone_number == text:
             return number.id
-    raise ValueError(f"expected a phone number id, or a number of the account, got {text!r}.")
+    raise ValueError(f"expected a phone number id, or a number of the account, got {quoted(text)}.")

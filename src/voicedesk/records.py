@@ -166,7 +166,9 @@ class Lookups:
         self.outbound_numbers = outbound_numbers
 
     def voice(self, voice_id: object) -> Voice | None:
-        return self._voices_by_id.get(voice_id)  # type: ignore[arg-type]
+        # Only an int is an id: a server's object would not hash, and true or 11.0
+        # would find voices 1 and 11.
+        return self._voices_by_id.get(voice_id) if type(voice_id) is int else None
 
     @cached_property
     def _voices_by_id(self) -> dict[int, Voice]:
@@ -198,4 +200,5 @@ class Lookups:
         return list(self._numbers_by_id.values())
 
     def phone_number(self, number_id: object) -> PhoneNumber | None:
-        return self._numbers_by_id.get(number_id)  # type: ignore[arg-type]
+        """The number with this id; only an int is an id (see `voice`)."""
+        return self._numbers_by_id.get(number_id) if type(number_id) is int else None

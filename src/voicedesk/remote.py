@@ -216,7 +216,7 @@ async def save(
     try:
         await client.update(session.assistant_id, body)
     except ValidationError as error:
-        session.apply_server_errors(error.errors)
+        session.apply_server_errors(error.errors, error.said)
         raise
     except (NetworkError, ProtocolError):
         # The update went out and its answer is lost: whether it was saved, the next

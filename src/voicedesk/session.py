@@ -7,6 +7,7 @@ change made with `voicedesk set` and with the form produce the same body.
 from __future__ import annotations
 
 import copy
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,13 +39,54 @@ class Rebase:
 
 def _normal(name: str, value: Any) -> Any:
     """Numbers compare by value (0.85 from a slider equals "0.85" from the server)."""
-    if value is not None and FIELDS[name].kind is Kind.NUMBER and not isinstance(value, bool):
+    if FIELDS[name].kind is Kind.NUMBER and type(value) in (int, float) and _is_finite(value):
         return round(float(value), 10)
     return value
 
 
+def _is_finite(number: float) -> bool:
+    try:
+        return math.isfinite(number)
+    except OverflowError:  # an int beyond any float
+        return False
+
+
+def _equal(a: Any, b: Any) -> bool:
+    """== where NaN equals NaN: a value is always the same as itself, whatever it holds."""
+    if a == b:
+        return True
+    if isinstance(a, float) and isinstance(b, float):
+        return a != a and b != b
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_equal(a[key], b[key]) for key in a)
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(map(_equal, a, b))
+    return False
+
+
 def same_value(name: str, a: Any, b: Any) -> bool:
-    return _normal(name, a) == _normal(name, b)
+    return _equal(_normal(name, a), _normal(name, b))
+
+
+def _unsendable(value: Any) -> str | None:
+    """What in a value no body can carry, or None: JSON has no NaN or Infinity, and
+    UTF-8 no unpaired surrogate (JSON text and argv in a non-UTF-8 locale can hold one)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, float) and not math.isfinite(item):
+            return "NaN or Infinity"
+        if isinstance(item, str) and not item.isascii():
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                return "an unpaired surrogate (a broken character)"
+        elif isinstance(item, dict):
+            stack.extend(item)
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return None
 
 
 class EditSession:
@@ -56,6 +98,9 @@ class EditSession:
         self._load(record)
         self.current: dict[str, Any] = copy.deepcopy(self.baseline)
         self.server_errors: dict[str, str] = {}
+        # What the server's last refusal said about no field: its own message, and
+        # entries whose key names no field. Stale once anything is edited.
+        self.server_notes: list[str] = []
 
     def _load(self, record: dict[str, Any]) -> None:
         loaded = wire.read_record(record, self.lookups)
@@ -66,7 +111,8 @@ class EditSession:
 
     @property
     def name(self) -> str:
-        return str(self.record.get("name") or "")
+        name = self.record.get("name")
+        return name if isinstance(name, str) else ""
 
     def value(self, name: str) -> Any:
         return self.current[FIELDS[name].name]
@@ -75,6 +121,7 @@ class EditSession:
         """Set a field's value; a server error on it is stale once the user edits it."""
         self.current[FIELDS[name].name] = copy.deepcopy(value)
         self.server_errors.pop(name, None)
+        self.server_notes.clear()
 
     def is_dirty(self, name: str) -> bool:
         return not same_value(name, self.current[name], self.baseline[name])
@@ -90,6 +137,7 @@ class EditSession:
     def revert_all(self) -> None:
         self.current = copy.deepcopy(self.baseline)
         self.server_errors.clear()
+        self.server_notes.clear()
 
     def changes(self) -> list[Change]:
         return [Change(name, self.baseline[name], self.current[name]) for name in self.dirty]
@@ -99,7 +147,11 @@ class EditSession:
 
     def validate(self) -> dict[str, str]:
         """Problems that must be fixed before sending: client rules, then the server's."""
-        found = validation.problems(self.current, self.dirty, self.lookups, self.baseline)
+        dirty = self.dirty
+        found = validation.problems(self.current, dirty, self.lookups, self.baseline)
+        for name in dirty:
+            if (what := _unsendable(self.current[name])) is not None:  # says more than any rule
+                found[name] = f"{FIELDS[name].label} holds {what}, which cannot be sent."
         for name, message in self.server_errors.items():
             found.setdefault(name, message)
         return found
@@ -113,8 +165,9 @@ class EditSession:
                 found.setdefault(name, f"{FIELDS[name].label}: {note}.")
         return found
 
-    def apply_server_errors(self, errors: dict[str, list[str]]) -> dict[str, str]:
-        """Attach a 422's messages to their fields; returns those naming no field."""
+    def apply_server_errors(self, errors: dict[str, list[str]], message: str = "") -> dict[str, str]:
+        """Attach a 422's messages to their fields; returns those naming no field. Those
+        and the 422's own `message` become `server_notes`."""
         self.server_errors.clear()
         unplaced: dict[str, str] = {}
         for key, messages in errors.items():
@@ -125,6 +178,8 @@ class EditSession:
             else:
                 joined = f"{self.server_errors[name]} {text}" if name in self.server_errors else text
                 self.server_errors[name] = joined
+        self.server_notes = [message] if message else []
+        self.server_notes += [f"{key}: {text}" if key else text for key, text in unplaced.items()]
         return unplaced
 
     def reset(self, record: dict[str, Any]) -> None:
@@ -136,6 +191,7 @@ class EditSession:
         """After a save that could not be read back: what was sent is the baseline."""
         self.baseline = copy.deepcopy(self.current)
         self.server_errors.clear()
+        self.server_notes.clear()
 
     def set_lookups(self, lookups: Lookups) -> None:
         """Adopt freshly loaded lookups: names that needed them can now be read."""

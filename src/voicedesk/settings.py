@@ -89,25 +89,30 @@ def parse_timeout(text: str, source: str) -> float:
         raise SettingsError(f"{source} must be a number of seconds greater than 0; got {text!r}.") from None
 
 
-def _toml_string(value: str) -> str:
-    escaped = value.replace("\\", "\\\\").replace('"', '\\"')
-    return f'"{escaped}"'
-
-
 def write_config(config: StoredConfig, path: Path | None = None) -> Path:
-    """Write the config atomically, readable by its owner only (it may hold the key)."""
+    """Set the host and the key in the config file, atomically, readable by its owner only
+    (it holds the key). Everything else in the file (comments, other settings) is kept."""
+    import tomlkit  # a TOML writer: only `configure` writes, the other commands only read
+
     path = path or config_path()
     ensure_private_dir(path.parent)
-    lines = ["# Written by `voicedesk configure`; holds an API key: keep it private."]
-    if config.base_url:
-        lines.append(f"base_url = {_toml_string(config.base_url)}")
-    if config.api_key:
-        lines.append(f"api_key = {_toml_string(config.api_key)}")
+    try:
+        document = tomlkit.parse(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        document = tomlkit.document()
+        document.add(tomlkit.comment("Written by `voicedesk configure`; holds an API key: keep it private."))
+    except OSError as error:
+        raise SettingsError(f"Cannot read the config file {path}: {error.strerror}.") from None
+    except (UnicodeDecodeError, tomlkit.exceptions.TOMLKitError) as error:
+        raise SettingsError(f"Cannot update the config file {path}: {error}. Fix or remove it.") from None
+    for key, value in (("base_url", config.base_url), ("api_key", config.api_key)):
+        if value:
+            document[key] = value
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
         with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-            handle.write("\n".join(lines) + "\n")
+            handle.write(tomlkit.dumps(document))
         os.replace(temporary, path)
     except BaseException:
         temporary.unlink(missing_ok=True)
@@ -139,25 +144,93 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+def _quoted(text: str) -> str:
+    return repr(text if len(text) <= 80 else text[:79] + "…")
+
+
+def check_base_url(base_url: str) -> str:
+    """The base URL without surrounding spaces and its trailing slash, or a SettingsError
+    saying what is wrong with it. The URL parsers on the way (urllib's, httpx's, the
+    resolver's) disagree on odd input, so only an address they all read alike passes."""
+    url = base_url.strip()
+    shown = _quoted(url)
+    if any(char.isspace() or not char.isprintable() or char == "\\" for char in url):
+        raise SettingsError(
+            f"The base URL {shown} holds spaces, control characters or backslashes; "
+            "give an address such as https://app.famulor.de."
+        )
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # e.g. an unclosed [ of an IPv6 address
+        parts = None
+    if parts is None or parts.scheme not in ("http", "https") or not parts.netloc:
+        raise SettingsError(f"The base URL {shown} is not an http(s) address such as https://app.famulor.de.")
+    if "@" in parts.netloc:
+        raise SettingsError(
+            f"The base URL {shown} holds a user name or password; give the host alone "
+            "(the API key is sent in a header)."
+        )
+    if parts.query or parts.fragment or url.endswith(("?", "#")):
+        raise SettingsError(f"The base URL {shown} holds a query or fragment (? or #); give the host alone.")
+    host, port = _split_host_port(parts.netloc)
+    if not _is_host(host):
+        raise SettingsError(f"The base URL {shown} does not name a host that can be reached.")
+    if port is not None and not (port.isascii() and port.isdigit() and 1 <= int(port) <= 65535):
+        raise SettingsError(f"The base URL {shown} has port {_quoted(port)}; a port is a number from 1 to 65535.")
+    return url.rstrip("/")
+
+
+def _split_host_port(netloc: str) -> tuple[str, str | None]:
+    """'host:443' -> ('host', '443'); '[::1]:8080' -> ('[::1]', '8080'); no port: None."""
+    if netloc.startswith("[") and "]" in netloc:
+        end = netloc.index("]") + 1
+        host, rest = netloc[:end], netloc[end:]
+        if rest.startswith(":"):
+            return host, rest[1:]
+        return host + rest, None  # anything else after the ] is no host (_is_host says so)
+    host, colon, port = netloc.partition(":")
+    return host, (port if colon else None)
+
+
+def _is_host(host: str) -> bool:
+    if host.startswith("[") and host.endswith("]"):
+        try:
+            ipaddress.IPv6Address(host[1:-1])
+        except ValueError:
+            return False
+        return True
+    if not host or "[" in host or "]" in host:
+        return False
+    try:  # empty or over-long labels, names no IDNA spelling fits, broken xn-- labels
+        host.encode("idna").decode("idna")
+    except UnicodeError:
+        return False
+    return True
+
+
 def make_settings(
     base_url: str | None, api_key: str | None, *, insecure: bool = False, timeout: float = DEFAULT_TIMEOUT
 ) -> Settings:
-    if not base_url:
+    if not base_url or not base_url.strip():
         raise SettingsError(
             "No API host: pass --base-url (e.g. https://app.famulor.de), set "
             "VOICEDESK_BASE_URL, or run `voicedesk configure`. To try voicedesk without an "
             "account, add --demo."
         )
-    parts = urlsplit(base_url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise SettingsError(f"--base-url must be an http(s) address such as https://app.famulor.de; got {base_url!r}.")
-    if parts.scheme == "http" and not is_loopback(parts.hostname) and not insecure:
+    url = check_base_url(base_url)
+    hostname = urlsplit(url).hostname or ""
+    if url.startswith("http:") and not is_loopback(hostname) and not insecure:
         raise SettingsError(
-            f"Refusing to send the API key over plain http to {parts.hostname}: use https://, "
+            f"Refusing to send the API key over plain http to {hostname}: use https://, "
             "or pass --insecure if you really mean it."
         )
     if not api_key:
         raise SettingsError(
             "No API key: set VOICEDESK_API_KEY, pass --api-key-file, or run `voicedesk configure`."
         )
-    return Settings(base_url.rstrip("/"), Secret(api_key), timeout)
+    if not all(33 <= ord(char) <= 126 for char in api_key.strip()):  # as a header carries it
+        raise SettingsError(
+            "The API key holds spaces, line breaks or non-ASCII characters. Check --api-key "
+            "or VOICEDESK_API_KEY (copy the key whole)."
+        )
+    return Settings(url, Secret(api_key), timeout)

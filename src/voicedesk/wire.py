@@ -8,6 +8,9 @@ How each field is read is data in the catalogue (`Field.source`, `Field.read`).
 from __future__ import annotations
 
 import copy
+import json
+import math
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,30 +34,78 @@ class _Unreadable(ValueError):
     """A stored value that has no edit value; the message says what was stored."""
 
 
+# A number as text ("0.7", "-3", "1e3"), ASCII only: float() would also take "inf",
+# "nan", "1_000" and other scripts' digits, none of which a server means as a number.
+_DECIMAL = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
+_WHOLE = re.compile(r"[+-]?\d+", re.ASCII)
+# The database's integer columns are 64-bit: anything wider is no stored count or id.
+_INT_MAX = 2**63 - 1
+# Copies, comparisons and drafts recurse through edit values; no real value nests deeper.
+MAX_DEPTH = 32
+
+
+def _described(raw: Any) -> str:
+    """A stored value as a note quotes it: short whatever its size, never its nesting."""
+    if raw is None or isinstance(raw, bool):
+        return json.dumps(raw)
+    if isinstance(raw, int):
+        if _fits_64_bits(raw):
+            return str(raw)
+        if raw.bit_length() > 14_000:  # str() refuses ints past 4,300 digits
+            return "a number of thousands of digits"
+        return f"a {len(str(abs(raw))):,}-digit number"
+    if isinstance(raw, float):
+        return json.dumps(raw)  # NaN and Infinity as the server wrote them
+    if isinstance(raw, str):
+        return repr(raw if len(raw) <= 40 else raw[:39] + "…")
+    if isinstance(raw, list):
+        return "a list"
+    if isinstance(raw, dict):
+        return "an object"
+    return type(raw).__name__
+
+
+def _fits_64_bits(number: int) -> bool:
+    return -_INT_MAX - 1 <= number <= _INT_MAX
+
+
 def _as_int(raw: Any) -> int:
     if isinstance(raw, bool):
-        raise _Unreadable(f"the server stored {raw!r}, not a whole number")
+        raise _Unreadable(f"the server stored {_described(raw)}, not a whole number")
     if isinstance(raw, int):
-        return raw
-    try:
-        number = float(raw)
-    except (TypeError, ValueError):
-        raise _Unreadable(f"the server stored {raw!r}, not a number") from None
-    if number != int(number):
-        raise _Unreadable(f"the server stored {raw!r}, not a whole number")
-    return int(number)
+        number = raw
+    elif isinstance(raw, str) and _WHOLE.fullmatch(raw.strip()) and len(raw.strip()) <= 20:
+        number = int(raw)
+    else:
+        value = _as_number(raw)
+        if value != int(value):
+            raise _Unreadable(f"the server stored {_described(raw)}, not a whole number")
+        number = int(value)
+    if not _fits_64_bits(number):
+        raise _Unreadable(f"the server stored {_described(raw)}, too large for this setting")
+    return number
 
 
 def _as_number(raw: Any) -> int | float:
+    """A finite number: NaN and Infinity are no value a setting can hold or send."""
     if isinstance(raw, bool):
-        raise _Unreadable(f"the server stored {raw!r}, not a number")
-    if isinstance(raw, (int, float)):
-        return raw
+        raise _Unreadable(f"the server stored {_described(raw)}, not a number")
+    if isinstance(raw, str) and _DECIMAL.fullmatch(raw.strip()):
+        number: int | float = float(raw)
+        if math.isfinite(number) and number.is_integer() and "." not in raw:
+            number = int(number)
+    elif isinstance(raw, (int, float)):
+        number = raw
+    else:
+        raise _Unreadable(f"the server stored {_described(raw)}, not a number")
     try:
-        number = float(raw)
-    except (TypeError, ValueError):
-        raise _Unreadable(f"the server stored {raw!r}, not a number") from None
-    return int(number) if number.is_integer() and "." not in str(raw) else number
+        finite = math.isfinite(number)
+    except OverflowError:  # an int beyond any float
+        finite = False
+    if not finite:
+        what = "not a finite number" if isinstance(raw, float) else "too large for this setting"
+        raise _Unreadable(f"the server stored {_described(raw)}, {what}")
+    return number
 
 
 def _as_bool(raw: Any) -> bool:
@@ -62,15 +113,43 @@ def _as_bool(raw: Any) -> bool:
         return raw
     if raw in (0, 1, "0", "1"):
         return bool(int(raw))
-    raise _Unreadable(f"the server stored {raw!r}, not true or false")
+    raise _Unreadable(f"the server stored {_described(raw)}, not true or false")
+
+
+def _as_text(raw: Any) -> str:
+    if not isinstance(raw, str):
+        raise _Unreadable(f"the server stored {_described(raw)}, not text")
+    return raw
 
 
 def _end_call_description(tools: Any) -> str | None:
-    for tool in tools or ():
+    if tools is None:
+        return None
+    if not isinstance(tools, list):
+        raise _Unreadable(f"the server stored {_described(tools)} as its tools, not a list")
+    for tool in tools:
         if isinstance(tool, dict) and tool.get("type") == "end_call":
-            description = (tool.get("data") or {}).get("description")
-            return description if isinstance(description, str) else None
+            data = tool.get("data")
+            if data is None:
+                return None
+            if not isinstance(data, dict):
+                raise _Unreadable(f"the end call tool's data is {_described(data)}, not an object")
+            description = data.get("description")
+            return None if description is None else _as_text(description)
     return None  # older records list tool names as strings: no description stored
+
+
+def _nested_deeper_than(value: Any, limit: int) -> bool:
+    """Whether lists and objects nest more than `limit` levels (walked without recursion)."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, (list, dict)):
+            if depth > limit:
+                return True
+            children = item.values() if isinstance(item, dict) else item
+            stack.extend((child, depth + 1) for child in children)
+    return False
 
 
 def _variables(raw: Any) -> dict[str, Any]:
@@ -118,15 +197,17 @@ def _read_value(spec: Field, record: dict[str, Any], lookups: Lookups, notes: li
     if rule in (Read.INT_BOOL, Read.BOOL):
         return _as_bool(raw)
     if rule is Read.DIRECTION:
-        if raw not in _DIRECTIONS:
-            raise _Unreadable(f"the server stored direction {raw!r}")
+        if not isinstance(raw, str) or raw not in _DIRECTIONS:
+            raise _Unreadable(f"the server stored {_described(raw)}, not inbound or outbound")
         return _DIRECTIONS[raw]
     if rule is Read.WAIT_FOR_CUSTOMER:
         return _WAIT_FOR_CUSTOMER[_as_bool(raw)]
     if rule is Read.LANGUAGE_ID:
-        return _name_for(raw, lookups.languages, lookups.language_name, "language")
+        return _name_for(_as_int(raw), lookups.languages, lookups.language_name, "language")
     if rule is Read.MODEL_ID:
-        return _name_for(raw, lookups.models, lookups.model_name, "model")
+        return _name_for(_as_int(raw), lookups.models, lookups.model_name, "model")
+    if rule in (Read.VARIABLES, Read.SCHEMA) and _nested_deeper_than(raw, MAX_DEPTH):
+        raise _Unreadable(f"the server stored lists or objects nested more than {MAX_DEPTH} levels deep")
     if rule is Read.VARIABLES:
         return _variables(raw)
     if rule is Read.SCHEMA:
@@ -136,12 +217,11 @@ def _read_value(spec: Field, record: dict[str, Any], lookups: Lookups, notes: li
     if spec.kind is Kind.NUMBER:
         return _as_number(raw)
     if spec.kind in (Kind.TEXT, Kind.LONG_TEXT, Kind.CHOICE, Kind.LOOKUP):
-        if not isinstance(raw, str):
-            raise _Unreadable(f"the server stored {raw!r}, not text")
+        return _as_text(raw)
     return raw
 
 
-def _name_for(raw_id: Any, records: list[Any] | None, resolve: Any, what: str) -> str | None:
+def _name_for(raw_id: int, records: list[Any] | None, resolve: Any, what: str) -> str | None:
     if records is None:
         raise _Unreadable(f"{what} id {raw_id} (the account's {what}s are not loaded)")
     name = resolve(raw_id)
@@ -189,7 +269,7 @@ class UnknownKey(KeyError):
         super().__init__(key)
 
     def __str__(self) -> str:
-        return f"{self.key!r} is not a field of the assistant"
+        return f"{_described(self.key)} is not a field of the assistant"
 
 
 def from_body(body: dict[str, Any]) -> dict[str, Any]:

@@ -35,7 +35,7 @@ import httpx  # noqa: E402
 from voicedesk import __version__
 from voicedesk.records import Language, LlmModel, PhoneNumber, Record, RecordError, Voice, read_records
 from voicedesk.secret import Secret
-from voicedesk.settings import DEFAULT_TIMEOUT
+from voicedesk.settings import DEFAULT_TIMEOUT, SettingsError, check_base_url
 from voicedesk.text import reveal_controls
 
 from .errors import (
@@ -522,10 +522,15 @@ class ApiClient:
                   request.method, request.url, outcome, elapsed_ms, headers)
 
     def _json(self, response: Answer, method: str, path: str) -> Any:
+        note = f" {_MAYBE_SAVED}" if method != "GET" else ""
         try:
             return json.loads(response.content)
-        except ValueError:  # includes bad UTF-8
-            note = f" {_MAYBE_SAVED}" if method != "GET" else ""
+        except RecursionError:
+            raise ProtocolError(
+                f"The server answered {method} {path} with JSON nested too deeply to read.{note}",
+                status=response.status_code,
+            ) from None
+        except ValueError:  # includes bad UTF-8, and numbers past 4,300 digits
             raise ProtocolError(
                 f"The server answered with something that is not JSON "
                 f"({_content_type(response)}) to {method} {path}. "
@@ -571,13 +576,15 @@ class ApiClient:
         if status == 422:
             errors = _field_errors(body, self._redact)
             details = "; ".join(
-                f"{field}: {_quote(text)}" for field, texts in errors.items() for text in texts
+                f"{field}: {_quote(text)}" if field else _quote(text)
+                for field, texts in errors.items() for text in texts
             )
             message = f"The server rejected the values sent (422{quoted})."
             return ValidationError(
                 f"{message} {details}." if details else message,
                 status=status,
                 errors=errors,
+                said=said,
             )
         if status == 429:
             retry_after = _retry_after(response)
@@ -675,13 +682,14 @@ def _is_sendable_key(key: Secret) -> bool:
 
 def _parse_base_url(base_url: str) -> httpx.URL:
     try:
-        url = httpx.URL(base_url)
-    except httpx.InvalidURL:
-        url = None
-    if url is None or url.scheme not in ("http", "https") or not url.host:
+        url = httpx.URL(check_base_url(base_url))
+        url.host  # noqa: B018 - decoding an IDNA host can fail only here
+    except SettingsError as error:
+        raise ApiError(str(error)) from None
+    except (httpx.InvalidURL, ValueError):  # ValueError: a host IDNA 2008 refuses
         raise ApiError(
             f"The base URL {base_url!r} is not an http(s) address such as https://app.famulor.de."
-        )
+        ) from None
     return url
 
 
@@ -780,7 +788,7 @@ def _int_header(response: Answer, name: str) -> int | None:
 def _json_or_none(response: Answer) -> Any:
     try:
         return json.loads(response.content)
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
 
 
@@ -790,28 +798,38 @@ def _content_type(response: Answer) -> str:
 
 
 def _field_errors(body: Any, redact: Callable[[str], str]) -> dict[str, list[str]]:
-    """The 422 body's "errors" as field -> messages, skipping entries of another shape."""
+    """The 422 body's "errors" as field -> messages, each one line. Every message the
+    server gave is kept: one that is not text is shown as its JSON, and errors given as a
+    list (not by field) come under the key ""."""
     raw = body.get("errors") if isinstance(body, dict) else None
-    if not isinstance(raw, dict):
+    if raw is None:
         return {}
+    entries = raw.items() if isinstance(raw, dict) else [("", raw)]
     errors: dict[str, list[str]] = {}
-    for field, messages in raw.items():
-        if isinstance(messages, str):
-            messages = [messages]
-        if isinstance(messages, list):
-            texts = [reveal_controls(redact(text)) for text in messages if isinstance(text, str)]
-            if texts:
-                errors[str(field)] = texts
+    for field, messages in entries:
+        items = messages if isinstance(messages, list) else [messages]
+        texts = [line for line in (_line(redact(_as_text(item))) for item in items) if line]
+        if texts:
+            errors.setdefault(str(field), []).extend(texts)
     return errors
 
 
-def _quote(text: str) -> str:
-    """Server text as one short line, without a trailing full stop (the caller adds one),
-    its control characters made visible so it cannot drive a terminal."""
+def _as_text(value: Any) -> str:
+    # Not text: its JSON (a part of what json.loads just read, so it can be written back).
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+
+
+def _line(text: str) -> str:
+    """Server text as one line of at most QUOTE_LIMIT characters, its control characters
+    made visible so it cannot drive a terminal."""
     line = reveal_controls(" ".join(text.split()))
-    if len(line) > QUOTE_LIMIT:
-        line = line[: QUOTE_LIMIT - 1] + "…"
-    return line.rstrip(".")
+    return line if len(line) <= QUOTE_LIMIT else line[: QUOTE_LIMIT - 1] + "…"
+
+
+def _quote(text: str) -> str:
+    """Server text quoted in a sentence: one short line, without a trailing full stop (the
+    caller adds one)."""
+    return _line(text).rstrip(".")
 
 
 def _describe(value: Any) -> str:

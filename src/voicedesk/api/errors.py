@@ -32,13 +32,20 @@ class NotFoundError(ApiError):
 
 class ValidationError(ApiError):
     """422: the server rejected values; `errors` maps update-body field names
-    (dotted for nested ones, e.g. `end_call_tool.description`) to its messages."""
+    (dotted for nested ones, e.g. `end_call_tool.description`) to its messages, "" to
+    messages that name no key; `said` is the answer's own message ("" if none)."""
 
     def __init__(
-        self, message: str, *, status: int | None = 422, errors: dict[str, list[str]] | None = None
+        self,
+        message: str,
+        *,
+        status: int | None = 422,
+        errors: dict[str, list[str]] | None = None,
+        said: str = "",
     ) -> None:
         super().__init__(message, status=status)
         self.errors: dict[str, list[str]] = errors or {}
+        self.said = said
 
 
 class RateLimitedError(ApiError):

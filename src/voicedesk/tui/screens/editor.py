@@ -383,6 +383,10 @@ class EditorScreen(Screen[None]):
         # the editor loaded, and handing it to the first field restyled the whole form.
         form = VerticalScroll(*rows, id=_group_id(group), classes="group-form", can_focus=False)
         await self.query_one("#forms", ContentSwitcher).add_content(form)
+        if not all(row.is_attached for row in rows):
+            # Closed meanwhile (Escape, quit): its rows are being removed, and a row's
+            # message (a stored value's flag) would be mounted on nothing.
+            return
         for row in rows:
             self.rows[row.field.name] = row
         self.refresh_state()
@@ -669,13 +673,15 @@ class EditorScreen(Screen[None]):
                     title="Not saved", severity="error", markup=False, timeout=8,
                 )
                 return False
-            except ValidationError as error:
+            except ValidationError:
                 self.refresh_state()
-                self.notify(
-                    f"The server rejected {plural(len(error.errors), 'field')}; the messages are on "
-                    "the fields. Your edits are kept.",
-                    title="Not saved", severity="error", markup=False, timeout=8,
-                )
+                # What names a field is on it; everything else the server said is here.
+                lines = ["The server rejected the change (422).", *session.server_notes]
+                if session.server_errors:
+                    labels = ", ".join(FIELDS[name].label for name in session.server_errors)
+                    lines.append(f"Marked on the fields: {labels}.")
+                self.notify("\n".join([*lines, "Your edits are kept."]),
+                            title="Not saved", severity="error", markup=False, timeout=12)
                 return False
             except ApiError as error:
                 answer = await self.app.push_screen_wait(Ask(

@@ -98,6 +98,7 @@ class ReviewScreen(Screen[None]):
         with VerticalScroll(id="review-body"):
             yield Static("", id="review-problems-heading", markup=False)
             yield OptionList(id="review-problems")
+            yield Static("", id="review-server-notes", markup=False)
             yield Static(id="review-changes", markup=False)
             yield Static("", id="review-json", markup=False)
         with Horizontal(id="review-buttons"):
@@ -131,6 +132,9 @@ class ReviewScreen(Screen[None]):
                 for name, message in problems.items()
             ])
         heading.display = options.display = bool(problems)
+        notes = self.query_one("#review-server-notes", Static)
+        notes.update("The server refused the last send:\n" + "\n".join(f"✗ {note}" for note in session.server_notes))
+        notes.display = bool(session.server_notes)
         self._show_changes(changes)
         self.query_one("#review-json", Static).update(
             "PUT /api/user/assistant/{}\n{}".format(
