@@ -11,11 +11,13 @@ from typing import Any
 from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.driver import Driver
 from textual.screen import Screen
 
 from voicedesk.api import ApiClient
 from voicedesk.remote import FirstReads, LookupResult, load_lookups
 from voicedesk.settings import Settings
+from voicedesk.tui.driver import TerminalDriver
 
 
 # The collector is off while the app starts; this long at most, should no screen say
@@ -77,6 +79,9 @@ class VoicedeskApp(App[int]):
             await self.push_screen(
                 EditorScreen(self.initial_assistant_id, lookups=reads.lookups, reading=reads.assistant)
             )
+
+    def get_driver_class(self) -> type[Driver]:
+        return TerminalDriver
 
     def _save_drafts_on_exit_signals(self) -> None:
         """A dropped SSH link sends SIGHUP, a shutdown SIGTERM, `kill -INT` SIGINT (in the
