@@ -591,7 +591,8 @@ async def _run_tui(settings: Settings, assistant_id: int | None, client: ApiClie
         first_reads = FirstReads.start(client, assistant_id)
         app_class = await importing
         app = app_class(settings, assistant_id, client=client, first_reads=first_reads)
-        await app.run_async()
+        with app.save_drafts_on_exit_signals():
+            await app.run_async()
     return app.return_code or 0
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import gc
-import signal
 from collections.abc import Iterable
 from typing import Any
 
@@ -15,6 +14,7 @@ from textual.driver import Driver
 from textual.screen import Screen
 
 from voicedesk.api import ApiClient
+from voicedesk.lifeline import Lifeline
 from voicedesk.remote import FirstReads, LookupResult, load_lookups
 from voicedesk.settings import Settings
 from voicedesk.tui.driver import TerminalDriver
@@ -23,8 +23,6 @@ from voicedesk.tui.driver import TerminalDriver
 # The collector is off while the app starts; this long at most, should no screen say
 # that it is ready (see VoicedeskApp.started).
 COLLECTOR_OFF_AT_MOST = 5.0  # seconds
-
-EXIT_SIGNALS = (signal.SIGHUP, signal.SIGTERM, signal.SIGINT)
 
 
 class VoicedeskApp(App[int]):
@@ -61,7 +59,6 @@ class VoicedeskApp(App[int]):
         # 12 ms of that time. It is off until then (see `started`).
         gc.disable()
         self.set_timer(COLLECTOR_OFF_AT_MOST, self.started)
-        self._save_drafts_on_exit_signals()
         reads = self._first_reads
         if reads is None:
             await self.client.__aenter__()
@@ -83,15 +80,17 @@ class VoicedeskApp(App[int]):
     def get_driver_class(self) -> type[Driver]:
         return TerminalDriver
 
-    def _save_drafts_on_exit_signals(self) -> None:
-        """A dropped SSH link sends SIGHUP, a shutdown SIGTERM, `kill -INT` SIGINT (in the
-        TUI, ctrl+c is a key): write drafts, exit cleanly."""
-        loop = asyncio.get_running_loop()
-        for exit_signal in EXIT_SIGNALS:
-            try:
-                loop.add_signal_handler(exit_signal, self._save_drafts_and_exit)
-            except (NotImplementedError, RuntimeError, ValueError):
-                return  # not the main thread, or no signals here: nothing to install
+    def save_drafts_on_exit_signals(self) -> Lifeline:
+        """Hold it while the app runs in the terminal. A dropped SSH link sends SIGHUP (or
+        only closes the terminal), a shutdown SIGTERM, `kill -INT` SIGINT (in the TUI,
+        ctrl+c is a key): write drafts, give the terminal back and end, even when the
+        event loop is stuck (see `voicedesk.lifeline`). Everything `_save_drafts_and_exit`
+        must do happens before it returns: the process ends right after."""
+        return Lifeline(self._save_drafts_and_exit, self._give_back_terminal, self.call_later)
+
+    def _give_back_terminal(self) -> None:
+        if isinstance(self._driver, TerminalDriver):
+            self._driver.give_back()
 
     def _save_drafts_and_exit(self) -> None:
         from voicedesk.drafts import DraftError
@@ -106,9 +105,6 @@ class VoicedeskApp(App[int]):
         self.exit(0)
 
     async def on_unmount(self) -> None:
-        loop = asyncio.get_running_loop()
-        for exit_signal in EXIT_SIGNALS:
-            loop.remove_signal_handler(exit_signal)
         await self.client.aclose()
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:

@@ -30,6 +30,13 @@ class TerminalDriver(LinuxDriver):
         super().__init__(*args, **kwargs)
         self._file = TerminalOutput(self._file)
 
+    def give_back(self) -> None:
+        """Leave application mode and write out what is queued, if in it: the process ends
+        right after, without the app's teardown."""
+        if self._writer_thread is not None:
+            self.stop_application_mode()
+            self.close()
+
     def _sigcont_application(self, *args: Any) -> None:
         if self._must_signal_resume:  # set by our own SIGTSTP handler's suspension
             super()._sigcont_application(*args)
