@@ -18,7 +18,7 @@ def imports_of(module: str) -> set[str]:
 
 def test_the_core_runs_without_textual() -> None:
     for module in ("voicedesk.session", "voicedesk.remote", "voicedesk.drafts", "voicedesk.history",
-                   "voicedesk.parsing", "voicedesk.display", "voicedesk.settings"):
+                   "voicedesk.parsing", "voicedesk.display", "voicedesk.settings", "voicedesk.lifeline"):
         assert not any(name.split(".")[0] == "textual" for name in imports_of(module)), module
 
 

@@ -754,7 +754,26 @@ def edit(obj: Context, assistant_id: str | None) -> None:
         client = ApiClient(settings.base_url, settings.api_key.reveal(), deadline=settings.timeout, hints=obj.hints)
     except ApiError as error:  # a key that cannot be sent
         fail(error.message)
+    _require_terminal()
     sys.exit(asyncio.run(_run_tui(settings, opened, client)))
+
+
+def _require_terminal() -> None:
+    """The editor reads keys from stdin and draws on stderr. Without a terminal (a script,
+    a pipe) it cannot be used, and Textual would spin on the end of the input, writing
+    escape codes into the pipe."""
+    for name, stream in (("standard input", sys.stdin), ("standard output", sys.stdout),
+                         ("standard error", sys.stderr)):
+        if not _is_terminal(stream):
+            fail(f"the editor needs a terminal, and {name} is not one. Without a terminal, "
+                 "use list, show, set, diff, apply, history or fields (voicedesk --help).")
+
+
+def _is_terminal(stream: Any) -> bool:
+    try:
+        return stream is not None and stream.isatty()
+    except ValueError:  # closed
+        return False
 
 
 async def _run_tui(settings: Settings, assistant_id: int | None, client: ApiClient) -> int:
@@ -775,7 +794,8 @@ async def _run_tui(settings: Settings, assistant_id: int | None, client: ApiClie
         first_reads = FirstReads.start(client, assistant_id)
         app_class = await importing
         app = app_class(settings, assistant_id, client=client, first_reads=first_reads)
-        await app.run_async()
+        with app.save_drafts_on_exit_signals():
+            await app.run_async()
     return app.return_code or 0
 
 

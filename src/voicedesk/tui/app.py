@@ -4,30 +4,30 @@ from __future__ import annotations
 
 import asyncio
 import gc
-import signal
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.driver import Driver
 from textual.filter import LineFilter
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from voicedesk.api import ApiClient
 from voicedesk.display import for_terminal
+from voicedesk.lifeline import Lifeline
 from voicedesk.pagehints import PageHints
 from voicedesk.remote import FirstReads, LookupResult, load_lookups
 from voicedesk.settings import Settings
+from voicedesk.tui.driver import TerminalDriver
 from voicedesk.tui.terminal_guard import TerminalGuard
 
 
 # The collector is off while the app starts; this long at most, should no screen say
 # that it is ready (see VoicedeskApp.started).
 COLLECTOR_OFF_AT_MOST = 5.0  # seconds
-
-EXIT_SIGNALS = (signal.SIGHUP, signal.SIGTERM, signal.SIGINT)
 
 
 class VoicedeskApp(App[int]):
@@ -67,7 +67,6 @@ class VoicedeskApp(App[int]):
         # 12 ms of that time. It is off until then (see `started`).
         gc.disable()
         self.set_timer(COLLECTOR_OFF_AT_MOST, self.started)
-        self._save_drafts_on_exit_signals()
         reads = self._first_reads
         if reads is None:
             await self.client.__aenter__()
@@ -86,15 +85,20 @@ class VoicedeskApp(App[int]):
                 EditorScreen(self.initial_assistant_id, lookups=reads.lookups, reading=reads.assistant)
             )
 
-    def _save_drafts_on_exit_signals(self) -> None:
-        """A dropped SSH link sends SIGHUP, a shutdown SIGTERM, `kill -INT` SIGINT (in the
-        TUI, ctrl+c is a key): write drafts, exit cleanly."""
-        loop = asyncio.get_running_loop()
-        for exit_signal in EXIT_SIGNALS:
-            try:
-                loop.add_signal_handler(exit_signal, self._save_drafts_and_exit)
-            except (NotImplementedError, RuntimeError, ValueError):
-                return  # not the main thread, or no signals here: nothing to install
+    def get_driver_class(self) -> type[Driver]:
+        return TerminalDriver
+
+    def save_drafts_on_exit_signals(self) -> Lifeline:
+        """Hold it while the app runs in the terminal. A dropped SSH link sends SIGHUP (or
+        only closes the terminal), a shutdown SIGTERM, `kill -INT` SIGINT (in the TUI,
+        ctrl+c is a key): write drafts, give the terminal back and end, even when the
+        event loop is stuck (see `voicedesk.lifeline`). Everything `_save_drafts_and_exit`
+        must do happens before it returns: the process ends right after."""
+        return Lifeline(self._save_drafts_and_exit, self._give_back_terminal, self.call_later)
+
+    def _give_back_terminal(self) -> None:
+        if isinstance(self._driver, TerminalDriver):
+            self._driver.give_back()
 
     def _save_drafts_and_exit(self) -> None:
         from voicedesk.drafts import DraftError
@@ -109,9 +113,6 @@ class VoicedeskApp(App[int]):
         self.exit(0)
 
     async def on_unmount(self) -> None:
-        loop = asyncio.get_running_loop()
-        for exit_signal in EXIT_SIGNALS:
-            loop.remove_signal_handler(exit_signal)
         await self.client.aclose()
 
     def get_line_filters(self) -> Sequence[LineFilter]:
