@@ -33,7 +33,9 @@ def change_text(change: Change, editor: EditorScreen) -> Text:
     text = Text()
     text.append(field.label, style="bold")
     text.append(f"  {field.name}\n", style="dim")
-    long = isinstance(change.before, str) or isinstance(change.after, str)
+    # Text against text (or nothing) as a diff; a value of another type is shown whole.
+    sides = (change.before, change.after)
+    long = all(side is None or isinstance(side, str) for side in sides) and sides != (None, None)
     if long and (field.kind is Kind.LONG_TEXT or max(len(change.before or ""), len(change.after or "")) > _DIFF_FROM):
         before = safe_text(change.before or "", keep_newlines=True).splitlines()
         after = safe_text(change.after or "", keep_newlines=True).splitlines()
