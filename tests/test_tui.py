@@ -86,8 +86,9 @@ async def test_a_slider_step_reviewed_and_saved_sends_that_field_alone(sandbox) 
         await pilot.press("right")
         assert screen.session.value("speech_speed") == 1.05
         await pilot.press("ctrl+s")
-        await wait_until(pilot, lambda: isinstance(app.screen, ReviewScreen))
-        review_text = str(app.screen.query_one("#review-changes", Static).render())
+        await wait_until(pilot, lambda: isinstance(app.screen, ReviewScreen) and app.screen.query(".review-change"))
+        [change] = app.screen.query(".review-change")
+        review_text = str(change.render())
         assert "Speech speed" in review_text and "1.05" in review_text
         await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: not screen.session.dirty and isinstance(app.screen, EditorScreen))

@@ -9,7 +9,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, VerticalGroup, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, OptionList, Static
 from textual.widgets.option_list import Option
@@ -59,10 +59,15 @@ def change_text(change: Change, editor: EditorScreen) -> Text:
 
 
 class ReviewScreen(Screen[None]):
+    """Every change that ctrl+s sends, scrollable from the moment it opens (the changes
+    have the focus), with the changed fields named at the top, above the scrolling part,
+    so that nothing sent is off-screen unnoticed."""
+
     BINDINGS = [
         Binding("ctrl+s", "save", "Send", priority=True),
         Binding("escape", "back", "Back to editing"),
         Binding("j", "toggle_body", "Body JSON"),
+        Binding("space", "page_down", "Page down", show=False),
     ]
 
     def __init__(self, editor: EditorScreen) -> None:
@@ -74,10 +79,13 @@ class ReviewScreen(Screen[None]):
         session = self.editor.session
         assert session is not None
         yield Static("", id="review-title", markup=False)
-        with VerticalScroll(id="review-body"):
+        yield Static("", id="review-summary", markup=False)
+        with VerticalScroll(id="review-body") as body:
+            body.border_title = "Changes"
+            body.border_subtitle = "↑↓ PgUp PgDn Home End scroll"
             yield Static("", id="review-problems-heading", markup=False)
             yield OptionList(id="review-problems")
-            yield Static(id="review-changes", markup=False)
+            yield VerticalGroup(id="review-changes")
             yield Static("", id="review-json", markup=False)
         with Horizontal(id="review-buttons"):
             yield Button("Send changes", id="review-save", variant="primary")
@@ -99,6 +107,9 @@ class ReviewScreen(Screen[None]):
             f"Review: {len(changes)} change{'s' if len(changes) != 1 else ''} to "
             f"{safe_text(session.name)}  ·  #{session.assistant_id}  ·  {self.app.settings.host}"  # type: ignore[attr-defined]
         )
+        self.query_one("#review-summary", Static).update(
+            "Changed: " + ", ".join(FIELDS[change.field].label for change in changes) if changes else "No changes."
+        )
         heading = self.query_one("#review-problems-heading", Static)
         options = self.query_one("#review-problems", OptionList)
         options.clear_options()
@@ -110,11 +121,11 @@ class ReviewScreen(Screen[None]):
                 for name, message in problems.items()
             ])
         heading.display = options.display = bool(problems)
-        body = Text()
-        for change in changes:
-            body.append_text(change_text(change, self.editor))
-            body.append("\n")
-        self.query_one("#review-changes", Static).update(body)
+        shown = self.query_one("#review-changes", VerticalGroup)
+        shown.remove_children()
+        shown.mount_all(
+            Static(change_text(change, self.editor), classes="review-change", markup=False) for change in changes
+        )
         self.query_one("#review-json", Static).update(
             "PUT /api/user/assistant/{}\n{}".format(
                 session.assistant_id, to_json(session.body())
@@ -122,10 +133,15 @@ class ReviewScreen(Screen[None]):
         )
         save = self.query_one("#review-save", Button)
         save.disabled = bool(problems) or not changes or self.saving
+        # Problems block sending: Enter on one goes to its field. Otherwise the changes
+        # have the focus, so the keys scroll through everything ctrl+s would send.
         if problems:
             options.focus()
-        elif not save.disabled:
-            save.focus()
+        else:
+            self.query_one("#review-body", VerticalScroll).focus()
+
+    def action_page_down(self) -> None:
+        self.query_one("#review-body", VerticalScroll).scroll_page_down()
 
     def action_toggle_body(self) -> None:
         body = self.query_one("#review-json")
