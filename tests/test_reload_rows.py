@@ -236,3 +236,26 @@ def test_the_review_shows_any_value_a_control_can_hold() -> None:
 def test_a_number_too_large_for_a_float_is_described() -> None:
     assert "digits" in format_value("speech_speed", 10**5000)
     assert format_value("speech_speed", math.inf) == "inf x"
+
+
+async def test_a_reload_leaves_the_variables_and_schema_editors_as_they_are_unless_they_change() -> None:
+    """Rebuilding them on every reload dropped the focus from a row (and mounted a row's
+    widgets while a "Save and quit" was closing the app)."""
+    with Sandbox(rate_limit=None) as sandbox:
+        app = make_app(sandbox, 101)
+        async with app.run_test(size=(120, 36)) as pilot:
+            editor = await all_rows_built(pilot)
+            for name in ("variables", "post_call_schema"):
+                await focus(pilot, editor, name)
+                focused = app.focused
+                editor.session.set("speech_speed", 1.1)  # elsewhere, then reverted
+                editor.session.revert_all()
+                editor.reload_rows()
+                await pilot.pause()
+                assert app.focused is focused and focused.is_attached, name
+                await pilot.press("end", "x")  # a changed row is shown again as it was
+                assert editor.session.dirty == [name]
+                editor.session.revert_all()
+                editor.reload_rows()
+                await pilot.pause()
+                assert editor.rows[name].control.value == editor.session.value(name), name

@@ -394,7 +394,11 @@ class FieldRow(Vertical):
                 if control.text != _text_of(value, keep="\n\t"):
                     control.load_text(_text_of(value, keep="\n\t"))
             elif isinstance(control, (KeyValueEditor, SchemaEditor)):
-                control.load(_rows_shown(value or ({} if isinstance(control, KeyValueEditor) else [])))
+                rows = _rows_shown(value or ({} if isinstance(control, KeyValueEditor) else []))
+                # Rebuilt only when they show something else: a rebuild drops the focus
+                # from a row, and mounts a row's widgets while the app may be closing.
+                if control.value != rows or control.problems:
+                    control.load(rows)
             elif isinstance(control, Input):
                 control.value = _text_of(value)
         self._reloading = False
