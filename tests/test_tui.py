@@ -145,14 +145,14 @@ async def test_the_bar_at_a_rows_left_follows_focus_edits_errors_and_the_theme(s
         assert mark_colour(name_row) != mark_before  # the head's "●", in the screen's colours too
 
 
-async def test_ctrl_z_reverts_the_focused_field(sandbox) -> None:
+async def test_ctrl_o_reverts_the_focused_field(sandbox) -> None:
     app = make_app(sandbox, 101)
     async with app.run_test(size=(120, 36)) as pilot:
         screen = await open_editor(pilot)
         row = await focus_field(pilot, "assistant_name")
         await pilot.press("end", *"X2")
         assert screen.session.value("assistant_name").endswith("X2") and row.bar == "dirty-focus"
-        await pilot.press("ctrl+z")
+        await pilot.press("ctrl+o")
         assert screen.session.dirty == []
         assert row.control.value == "Bright Smile Dental – Reception"
         assert row.bar == "focus"

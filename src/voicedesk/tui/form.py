@@ -29,7 +29,7 @@ from voicedesk.fields import Field, Kind, Lookup
 from voicedesk.records import Lookups
 from voicedesk.session import EditSession, same_value
 from voicedesk.text import restore_controls, reveal_controls
-from voicedesk.tui.widgets import KeyValueEditor, SchemaEditor, SearchSelect, Slider
+from voicedesk.tui.widgets import KeyValueEditor, SchemaEditor, SearchSelect, Slider, TextBox
 from voicedesk.tui.widgets.search_select import Options
 from voicedesk.validation import timezones
 
@@ -285,7 +285,7 @@ class FieldRow(Vertical):
             preview.show(value)
             return preview
         if field.kind is Kind.LONG_TEXT:
-            return TextArea(
+            return TextBox(
                 _text_of(value, keep="\n\t"), soft_wrap=True, compact=True, id=control_id,
                 classes=f"-{field.name.split('.')[0].replace('_', '-')}",
             )

@@ -55,7 +55,8 @@ class EditorScreen(Screen[None]):
         Binding("ctrl+s", "review", "Review & save", priority=True),
         Binding("ctrl+f", "find", "Find field", priority=True),
         Binding("slash", "find", "Find field", show=False),
-        Binding("ctrl+z", "revert_field", "Revert field", priority=True),
+        # Not ctrl+z: in text that is the text's own undo, one step at a time.
+        Binding("ctrl+o", "revert_field", "Revert field", priority=True),
         Binding("ctrl+r", "revert_all", "Revert all", priority=True),
         Binding("ctrl+pagedown", "next_group(1)", "Next group", show=False, priority=True),
         Binding("ctrl+pageup", "next_group(-1)", "Previous group", show=False, priority=True),
@@ -563,7 +564,7 @@ class EditorScreen(Screen[None]):
         return [
             SystemCommand("Review and save", "See every change and the body to send (ctrl+s)", self.action_review),
             SystemCommand("Find field", "Jump to any field by label or name (ctrl+f, /)", self.action_find),
-            SystemCommand("Revert field", "Undo all edits of the focused field (ctrl+z)", self.action_revert_field),
+            SystemCommand("Revert field", "Undo all edits of the focused field (ctrl+o)", self.action_revert_field),
             SystemCommand("Revert all", "Drop every unsaved change, after asking (ctrl+r)", self.action_revert_all),
             SystemCommand("Reload lists", "Load voices, languages, models and numbers again", self.action_reload_lists),
             SystemCommand("Show history", "What voicedesk saved to this assistant from here", self.action_history),

@@ -30,7 +30,8 @@ class PromptEditorScreen(Screen[None]):
     BINDINGS = [
         Binding("escape", "done", "Back to the form"),
         Binding("ctrl+s", "review", "Review & save", priority=True),
-        Binding("ctrl+z", "revert", "Revert field", priority=True),
+        # Not ctrl+z: that is the text's own undo (ctrl+y redoes).
+        Binding("ctrl+o", "revert", "Revert field", priority=True),
     ]
 
     def __init__(self, row: FieldRow) -> None:
@@ -80,5 +81,8 @@ class PromptEditorScreen(Screen[None]):
     def action_revert(self) -> None:
         session, name = self.row.session, self.row.field.name
         session.revert(name)
-        self.query_one(TextArea).load_text(reveal_controls(session.value(name) or "", keep="\n\t"))
+        text_area = self.query_one(TextArea)
+        # An edit of the text, not a new text: ctrl+z brings back what was reverted.
+        text_area.replace(reveal_controls(session.value(name) or "", keep="\n\t"),
+                          text_area.document.start, text_area.document.end)
         self.sync()

@@ -4,7 +4,7 @@ They know nothing about assistants or edit sessions: each takes plain values, po
 `Changed` message when the user edits, and can be set back programmatically without
 posting (a `value` assignment or `load`). `AssistantTable` takes plain row tuples and
 posts `Opened` when a row is chosen. `KeyBar` is the screens' footer of keys, `GroupList` the editor's sidebar,
-`LargeTextArea` the system prompt's editor.
+`TextBox` the form's text areas, `LargeTextArea` the system prompt's editor.
 
 Each is imported when first asked for: the editor's first screen needs neither the
 picker's table nor the prompt's editor.
@@ -24,11 +24,13 @@ if TYPE_CHECKING:
     from .schema_table import SchemaEditor
     from .search_select import SearchSelect, SearchSelectScreen
     from .slider import Slider
+    from .text_box import TextBox
 
 _MODULES = {
     "AssistantTable": "assistant_table", "GroupList": "group_list", "KeyBar": "key_bar",
     "KeyValueEditor": "key_value", "LargeTextArea": "large_text_area", "SchemaEditor": "schema_table",
     "SearchSelect": "search_select", "SearchSelectScreen": "search_select", "Slider": "slider",
+    "TextBox": "text_box",
 }
 
 __all__ = list(_MODULES)

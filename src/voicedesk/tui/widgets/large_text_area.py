@@ -14,11 +14,12 @@ from __future__ import annotations
 from typing import Self
 
 from textual.geometry import Region
-from textual.widgets import TextArea
 from textual.widgets.text_area import Edit, EditResult, Location
 
+from .text_box import TextBox
 
-class LargeTextArea(TextArea):
+
+class LargeTextArea(TextBox):
     # Class defaults: TextArea's own __init__ already refreshes.
     _in_edit = False
     _repaint_asked = False  # a whole repaint was asked for during the edit
