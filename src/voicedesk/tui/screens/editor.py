@@ -294,6 +294,7 @@ class EditorScreen(Screen[None]):
             await self.show_group(GROUPS[event.index])
 
     async def action_next_group(self, offset: int) -> None:
+        await self.app.settle()
         if self.session is None:
             return
         index = GROUPS.index(self.current_group or GROUPS[0])
@@ -388,7 +389,8 @@ class EditorScreen(Screen[None]):
             node = node.parent  # type: ignore[assignment]
         return node
 
-    def action_revert_field(self) -> None:
+    async def action_revert_field(self) -> None:
+        await self.app.settle()
         row = self.focused_row()
         if row is None or self.session is None:
             return
@@ -404,8 +406,12 @@ class EditorScreen(Screen[None]):
         self.refresh_state()
         self.notify(f"Reverted {row.field.label}.", markup=False, timeout=2)
 
-    @work(exclusive=True, group="ask")
     async def action_revert_all(self) -> None:
+        await self.app.settle()
+        self._ask_revert_all()
+
+    @work(exclusive=True, group="ask")
+    async def _ask_revert_all(self) -> None:
         if self.session is None or not self.session.dirty:
             self.notify("Nothing to revert.", timeout=2)
             return
@@ -421,7 +427,8 @@ class EditorScreen(Screen[None]):
             self.reload_rows()
             self.notify(f"Reverted {plural(count, 'change')}.", timeout=3)
 
-    def action_review(self) -> None:
+    async def action_review(self) -> None:
+        await self.app.settle()
         if self.session is None:
             return
         if not self.session.dirty and not any(row.control_problem for row in self.rows.values()):
@@ -431,7 +438,8 @@ class EditorScreen(Screen[None]):
 
         self.app.push_screen(ReviewScreen(self))
 
-    def action_find(self) -> None:
+    async def action_find(self) -> None:
+        await self.app.settle()
         if self.session is None:
             return
         from voicedesk.tui.screens.finder import FinderScreen
@@ -442,8 +450,13 @@ class EditorScreen(Screen[None]):
 
         self.app.push_screen(FinderScreen(), found)
 
-    @work(exclusive=True, group="ask")
     async def action_leave(self) -> None:
+        await self.app.settle()
+        self._leave()
+
+    @work(exclusive=True, group="ask")
+    async def _leave(self) -> None:
+        """Back to the assistants, asking first when that would lose edits."""
         if self.session is not None and self.session.dirty:
             answer = await self.app.push_screen_wait(Ask(
                 "Leave with unsaved changes?",
@@ -476,7 +489,7 @@ class EditorScreen(Screen[None]):
         elif answer == "save":
             if self.problems():
                 self.notify("Fix the marked problems first; nothing was sent.", severity="error", timeout=5)
-                self.action_review()
+                await self.action_review()
             elif await self.save_changes():
                 self.app.exit(0)
 

@@ -2,7 +2,8 @@
 
 Prompts run to hundreds of kilobytes. In the form, a soft-wrapped TextArea of that size
 re-wraps whenever its group is shown again; here it is wrapped once, gets the whole
-screen, and the session is updated when typing pauses rather than on every keystroke.
+screen, and the session is updated a moment after typing starts (and then again every
+such moment while it goes on) rather than on every keystroke.
 """
 
 from __future__ import annotations
@@ -20,13 +21,19 @@ from voicedesk.text import reveal_controls
 from voicedesk.tui.widgets import KeyBar, LargeTextArea
 
 if TYPE_CHECKING:
+    from voicedesk.tui.app import VoicedeskApp
     from voicedesk.tui.form import FieldRow
 
-# How long typing must pause before the edit reaches the session (and the draft).
-_SYNC_AFTER = 0.3
+# Typing reaches the session (and so the draft) at most this long after the first key
+# not yet handed over, however steadily it goes on: handing over a 200 KB prompt costs
+# milliseconds, too much for every key. Every way out of this screen hands it over at
+# once (see `flush_edits`).
+SYNC_WITHIN = 0.25  # seconds
 
 
 class PromptEditorScreen(Screen[None]):
+    app: VoicedeskApp
+
     BINDINGS = [
         Binding("escape", "done", "Back to the form"),
         Binding("ctrl+s", "review", "Review & save", priority=True),
@@ -37,7 +44,7 @@ class PromptEditorScreen(Screen[None]):
     def __init__(self, row: FieldRow) -> None:
         super().__init__()
         self.row = row
-        self._sync_timer: Timer | None = None
+        self._sync_timer: Timer | None = None  # running while typing is not handed over
 
     def compose(self) -> ComposeResult:
         field = self.row.field
@@ -60,29 +67,40 @@ class PromptEditorScreen(Screen[None]):
 
     @on(TextArea.Changed, "#prompt-text")
     def _typed(self) -> None:
+        if self._sync_timer is None:  # the first key not handed over: at most SYNC_WITHIN
+            self._sync_timer = self.set_timer(SYNC_WITHIN, self.flush_edits)
+
+    def flush_edits(self) -> None:
+        """Hand over what was typed since the last hand-over, if anything."""
+        if self._sync_timer is not None:
+            self._hand_over()
+
+    def _hand_over(self) -> None:
+        """Hand the text to the form row, which updates the session and the draft."""
         if self._sync_timer is not None:
             self._sync_timer.stop()
-        self._sync_timer = self.set_timer(_SYNC_AFTER, self.sync)
-
-    def sync(self) -> None:
-        """Hand the text to the form row, which updates the session and the draft."""
+            self._sync_timer = None
         self.row.take_text(self.query_one(TextArea).text)
         self._show_title()
 
-    def action_done(self) -> None:
-        self.sync()
+    async def action_done(self) -> None:
+        await self.app.settle()
+        self.flush_edits()
         self.dismiss()
 
-    def action_review(self) -> None:
-        self.sync()
+    async def action_review(self) -> None:
+        await self.app.settle()
+        self.flush_edits()
+        editor = self.row.screen
         self.dismiss()
-        self.row.screen.action_review()  # type: ignore[attr-defined]
+        await editor.action_review()  # type: ignore[attr-defined]
 
-    def action_revert(self) -> None:
+    async def action_revert(self) -> None:
+        await self.app.settle()
         session, name = self.row.session, self.row.field.name
         session.revert(name)
         text_area = self.query_one(TextArea)
         # An edit of the text, not a new text: ctrl+z brings back what was reverted.
         text_area.replace(reveal_controls(session.value(name) or "", keep="\n\t"),
                           text_area.document.start, text_area.document.end)
-        self.sync()
+        self._hand_over()

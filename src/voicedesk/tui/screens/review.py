@@ -20,6 +20,7 @@ from voicedesk.session import Change
 from voicedesk.tui.widgets import KeyBar
 
 if TYPE_CHECKING:
+    from voicedesk.tui.app import VoicedeskApp
     from voicedesk.tui.screens.editor import EditorScreen
 
 # Above this many characters a text change is shown as a unified diff.
@@ -63,6 +64,8 @@ class ReviewScreen(Screen[None]):
     have the focus), with the changed fields named at the top, above the scrolling part,
     so that nothing sent is off-screen unnoticed."""
 
+    app: VoicedeskApp
+
     BINDINGS = [
         Binding("ctrl+s", "save", "Send", priority=True),
         Binding("escape", "back", "Back to editing"),
@@ -105,7 +108,7 @@ class ReviewScreen(Screen[None]):
         problems = self.editor.problems()
         self.query_one("#review-title", Static).update(
             f"Review: {len(changes)} change{'s' if len(changes) != 1 else ''} to "
-            f"{safe_text(session.name)}  ·  #{session.assistant_id}  ·  {self.app.settings.host}"  # type: ignore[attr-defined]
+            f"{safe_text(session.name)}  ·  #{session.assistant_id}  ·  {self.app.settings.host}"
         )
         self.query_one("#review-summary", Static).update(
             "Changed: " + ", ".join(FIELDS[change.field].label for change in changes) if changes else "No changes."
@@ -123,9 +126,10 @@ class ReviewScreen(Screen[None]):
         heading.display = options.display = bool(problems)
         shown = self.query_one("#review-changes", VerticalGroup)
         shown.remove_children()
-        shown.mount_all(
-            Static(change_text(change, self.editor), classes="review-change", markup=False) for change in changes
-        )
+        texts = [change_text(change, self.editor) for change in changes]
+        for text in texts:
+            text.rstrip()  # a change ends in a line break; their margins space them
+        shown.mount_all(Static(text, classes="review-change", markup=False) for text in texts)
         self.query_one("#review-json", Static).update(
             "PUT /api/user/assistant/{}\n{}".format(
                 session.assistant_id, to_json(session.body())
@@ -173,8 +177,12 @@ class ReviewScreen(Screen[None]):
         if name:
             self.editor.run_worker(self.editor.focus_field(name), group="focus")
 
-    @work(exclusive=True, group="save")
     async def action_save(self) -> None:
+        await self.app.settle()
+        self._send()
+
+    @work(exclusive=True, group="save")
+    async def _send(self) -> None:
         session = self.editor.session
         if self.saving or session is None:
             return
