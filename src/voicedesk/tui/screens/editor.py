@@ -113,6 +113,13 @@ class EditorScreen(Screen[None]):
         self.load()
 
     def on_unmount(self) -> None:
+        # Left or quit: a draft write still pending goes to disk now. After a revert
+        # (or an edit undone) the draft of the reverted edits would otherwise stay, and
+        # be offered again next time.
+        try:
+            self.write_draft_now()
+        except DraftError as problem:
+            self.app.notify(str(problem), title="Draft not saved", severity="error", markup=False, timeout=8)
         # Its callback holds this screen: subscribed, the app's signal would keep it alive.
         self.app.theme_changed_signal.unsubscribe(self)
         if self.app.return_code is None:  # not quitting: this screen's widgets can go now
