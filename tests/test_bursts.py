@@ -156,3 +156,36 @@ async def test_ctrl_q_and_ctrl_s_in_the_prompt_editor_see_its_typing(sandbox) ->
             assert editor.session.value("system_prompt") == "Kind. " + original
             editor.session.revert_all()
             editor.reload_rows()
+
+
+def test_no_key_bound_with_priority_is_one_a_focused_widget_keeps() -> None:
+    """Bindings, priority ones too, run once their key came back up from the focused
+    widget (see VoicedeskApp._check_bindings): a key the widget keeps for itself (one
+    that types) never comes back. Only help's q is such a key, on a screen with nothing
+    to type into."""
+    import importlib
+    import inspect
+    import pkgutil
+
+    import voicedesk.tui
+    from textual.binding import Binding
+    from textual.dom import DOMNode
+
+    from voicedesk.tui.screens.help import HelpScreen
+
+    typing_keys = {"enter", "tab", "space", "backspace"}
+    checked = 0
+    for module_info in pkgutil.walk_packages(voicedesk.tui.__path__, "voicedesk.tui."):
+        module = importlib.import_module(module_info.name)
+        for _, cls in inspect.getmembers(module, inspect.isclass):
+            if not issubclass(cls, DOMNode) or cls.__module__ != module.__name__:
+                continue
+            for binding in cls.BINDINGS:
+                if not (isinstance(binding, Binding) and binding.priority):
+                    continue
+                for key in binding.key.split(","):
+                    key = key.strip()
+                    checked += 1
+                    types = len(key) == 1 or key in typing_keys
+                    assert not types or cls is HelpScreen, (cls.__name__, key)
+    print(f"{checked} keys bound with priority, none kept by a widget that types")
