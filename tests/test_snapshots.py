@@ -89,6 +89,14 @@ def test_review(snap_compare, sandbox) -> None:
     assert snap_compare(make_app(sandbox, 101), terminal_size=WIDE, run_before=review)
 
 
+@pytest.mark.parametrize("size", [WIDE, (80, 24)], ids=lambda size: f"{size[0]}x{size[1]}")
+def test_review_of_many_changes(snap_compare, sandbox, size) -> None:
+    """Fourteen changes, more than fit: named at the top, the changes focused."""
+    from test_review import many_changes
+
+    assert snap_compare(make_app(sandbox, 101), terminal_size=size, run_before=many_changes)
+
+
 def test_finder(snap_compare, sandbox) -> None:
     async def find(pilot) -> None:
         await editor_ready(pilot)

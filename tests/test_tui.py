@@ -86,8 +86,9 @@ async def test_a_slider_step_reviewed_and_saved_sends_that_field_alone(sandbox) 
         await pilot.press("right")
         assert screen.session.value("speech_speed") == 1.05
         await pilot.press("ctrl+s")
-        await wait_until(pilot, lambda: isinstance(app.screen, ReviewScreen))
-        review_text = str(app.screen.query_one("#review-changes", Static).render())
+        await wait_until(pilot, lambda: isinstance(app.screen, ReviewScreen) and app.screen.query(".review-change"))
+        [change] = app.screen.query(".review-change")
+        review_text = str(change.render())
         assert "Speech speed" in review_text and "1.05" in review_text
         await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: not screen.session.dirty and isinstance(app.screen, EditorScreen))
@@ -144,14 +145,14 @@ async def test_the_bar_at_a_rows_left_follows_focus_edits_errors_and_the_theme(s
         assert mark_colour(name_row) != mark_before  # the head's "●", in the screen's colours too
 
 
-async def test_ctrl_z_reverts_the_focused_field(sandbox) -> None:
+async def test_ctrl_o_reverts_the_focused_field(sandbox) -> None:
     app = make_app(sandbox, 101)
     async with app.run_test(size=(120, 36)) as pilot:
         screen = await open_editor(pilot)
         row = await focus_field(pilot, "assistant_name")
         await pilot.press("end", *"X2")
         assert screen.session.value("assistant_name").endswith("X2") and row.bar == "dirty-focus"
-        await pilot.press("ctrl+z")
+        await pilot.press("ctrl+o")
         assert screen.session.dirty == []
         assert row.control.value == "Bright Smile Dental – Reception"
         assert row.bar == "focus"

@@ -19,7 +19,7 @@ import re
 from itertools import islice
 from typing import Any
 
-from voicedesk.fields import FIELDS, Kind, Lookup
+from voicedesk.fields import FIELDS, Field, Kind, Lookup
 from voicedesk.records import Lookups
 from voicedesk.text import UNSHOWABLE
 
@@ -74,7 +74,10 @@ def shorten(text: str, width: int) -> str:
 
 def format_value(name: str, value: Any, lookups: Lookups | None = None, *, width: int = 60) -> str:
     """One line for a value: names for ids, yes/no for booleans, sizes for long text.
-    Whatever came from the server is shown through `safe_text`."""
+    Whatever came from the server is shown through `safe_text`.
+
+    Any value at all, not only those the field is meant to hold: a server or a file may
+    hold anything, and a control shows a stored value as it is."""
     field = FIELDS[name]
     lookups = lookups or Lookups()
     if value is None:
@@ -83,6 +86,8 @@ def format_value(name: str, value: Any, lookups: Lookups | None = None, *, width
         return "not set"
     if field.kind is Kind.BOOLEAN:
         return "on" if value else "off"
+    if not _of_its_kind(field, value):
+        return _as_json(value, width)
     if field.lookup is Lookup.VOICES:
         voice = lookups.voice(value)
         return safe_text(f"{voice.name} ({value}, {voice.mode})" if voice else f"voice {value}")
@@ -92,7 +97,7 @@ def format_value(name: str, value: Any, lookups: Lookups | None = None, *, width
     if field.kind is Kind.CHOICE:
         return safe_text(field.choice_label(value))
     if field.is_numeric:
-        return f"{value:g}{' ' + field.unit if field.unit else ''}"
+        return f"{_number(value)}{' ' + field.unit if field.unit else ''}"
     if field.kind is Kind.KEY_VALUE:
         pairs = ", ".join(f"{k}={_inline(v)}" for k, v in islice(value.items(), width))
         return shorten(safe_text(pairs or "none"), width)
@@ -102,9 +107,10 @@ def format_value(name: str, value: Any, lookups: Lookups | None = None, *, width
             for item in islice(value, width)
         )
         return shorten(safe_text(names or "none"), width)
-    text = safe_text(str(value))
+    raw = str(value)
+    text = safe_text(raw)
     if len(text) > width:
-        return f"{shorten(text, width - 20)} ({len(value):,} chars)"
+        return f"{shorten(text, width - 20)} ({len(raw):,} chars)"
     return text
 
 
@@ -132,6 +138,35 @@ def _inline(value: Any) -> str:
 
 
 _INLINE_LIMIT = 200
+
+
+def _of_its_kind(field: Field, value: Any) -> bool:
+    """Whether `value` has a type the field holds, so that it can be shown as one."""
+    if field.lookup in (Lookup.VOICES, Lookup.PHONE_NUMBERS):
+        return isinstance(value, (int, str))  # an id
+    if field.is_numeric:
+        return isinstance(value, (int, float))
+    if field.kind is Kind.KEY_VALUE:
+        return isinstance(value, dict)
+    if field.kind is Kind.SCHEMA:
+        return isinstance(value, list) and all(isinstance(item, dict) for item in value)
+    return True  # text and choices: shown as text
+
+
+def _number(value: float) -> str:
+    try:
+        return f"{value:g}"
+    except OverflowError:  # an integer beyond a float (too long for str() too, maybe)
+        return f"a number of about {int(value.bit_length() * 0.30103) + 1:,} digits"
+
+
+def _as_json(value: Any, width: int) -> str:
+    """A value of another type than its field's, shown as what it is."""
+    try:
+        text = json.dumps(value, ensure_ascii=False)
+    except (TypeError, ValueError, RecursionError):
+        text = type(value).__name__
+    return shorten(safe_text(text), width)
 
 
 def to_json(value: Any, *, ascii_only: bool = False) -> str:

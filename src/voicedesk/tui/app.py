@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import gc
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 from textual import events
 from textual.app import App, SystemCommand
@@ -29,6 +29,18 @@ from voicedesk.tui.terminal_guard import TerminalGuard
 # that it is ready (see VoicedeskApp.started).
 COLLECTOR_OFF_AT_MOST = 5.0  # seconds
 
+# A binding waits at most this long for the keys typed ahead of it (see `settle`).
+SETTLE_AT_MOST = 2.0  # seconds
+
+
+@runtime_checkable
+class HoldsUnsyncedEdits(Protocol):
+    """A screen that may show typing it has not yet handed to the session (and so to
+    the draft): it hands typing over now and then rather than on every key."""
+
+    def flush_edits(self) -> None:
+        """Hand everything shown to the session now."""
+
 
 class VoicedeskApp(App[int]):
     CSS_PATH = "voicedesk.tcss"
@@ -37,7 +49,7 @@ class VoicedeskApp(App[int]):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     BINDINGS = [
         Binding("f1", "help", "Help", priority=True),
-        Binding("ctrl+q", "quit_app", "Quit", priority=True),
+        Binding("ctrl+q", "quit", "Quit", priority=True),
     ]
 
     def __init__(
@@ -104,6 +116,7 @@ class VoicedeskApp(App[int]):
         from voicedesk.drafts import DraftError
         from voicedesk.tui.screens.editor import EditorScreen
 
+        self.flush_edits()
         for screen in self.screen_stack:
             if isinstance(screen, EditorScreen):
                 try:
@@ -176,7 +189,10 @@ class VoicedeskApp(App[int]):
         if commands is not None:
             yield from commands()
         yield SystemCommand("Help", "Keys and what every field means (F1)", self.action_help)
-        yield from super().get_system_commands(screen)
+        for command in super().get_system_commands(screen):
+            if command.callback == self.action_quit:  # not "as soon as possible": it asks
+                command = SystemCommand("Quit", "Leave voicedesk (asks first with unsaved changes)", self.action_quit)
+            yield command
 
     def action_help(self) -> None:
         from voicedesk.tui.screens.help import HelpScreen
@@ -184,10 +200,73 @@ class VoicedeskApp(App[int]):
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 
-    async def action_quit_app(self) -> None:
-        """Quit, but ask first when an editor holds unsaved changes."""
+    async def _check_bindings(self, key: str, priority: bool = False) -> bool:
+        """Bindings run in the order their keys came, priority ones included.
+
+        Textual checks priority bindings as a key arrives, before it hands the key to the
+        focused widget, and the others when the key has come back up to the app through
+        the focused widget and its ancestors. In a burst of keys (an SSH link catching
+        up), a priority binding then ran before the keys typed ahead of it had been
+        handled, and ahead of their own bindings: ctrl+q quit before the text typed just
+        before it was in the session. Here every key goes to the focused widget first,
+        and all its bindings, priority ones first, are checked when it comes back to the
+        app (`App._on_key`), after the widgets on its way handled what came before it.
+        The widgets keep only keys that type (printable ones, Enter, Tab, and a digit on a
+        slider), none of which is bound with priority where such a widget can be focused.
+        """
+        if priority:
+            return False  # on arrival: the key goes to the focused widget first
+        return await super()._check_bindings(key, priority=True) or await super()._check_bindings(key)
+
+    def flush_edits(self) -> None:
+        """Every screen hands what it shows to the session."""
+        for screen in self.screen_stack:
+            if isinstance(screen, HoldsUnsyncedEdits):
+                screen.flush_edits()
+
+    async def settle(self) -> None:
+        """Wait until the focused widget and its ancestors have handled everything queued
+        for them: a binding that reads or acts on what the user typed awaits this first.
+
+        Its key came back to the app after the keys typed before it (`_check_bindings`),
+        but not after the messages those keys made the widgets post: a TextArea's
+        `Changed`, which brings its text to the session, is queued behind the very key
+        whose binding runs. So: a round trip through each of those widgets' queues, from
+        the focused one up, repeated until a round finds nothing more behind it.
+        """
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + SETTLE_AT_MOST
+        current = asyncio.current_task()
+        while True:
+            settled = True
+            for node in (self.focused or self.screen).ancestors_with_self:
+                # Not the app (it runs the binding), nor a widget awaiting this in its own
+                # task (it would wait for itself).
+                if node is self or getattr(node, "_task", None) is current:
+                    continue
+                behind: asyncio.Future[int] = loop.create_future()
+
+                def reached(node: Any = node, behind: asyncio.Future[int] = behind) -> None:
+                    if not behind.done():
+                        behind.set_result(node.message_queue_size)
+
+                if not node.call_later(reached):
+                    continue  # closed: nothing more will be handled there
+                try:
+                    queued = await asyncio.wait_for(behind, max(0.0, deadline - loop.time()))
+                except TimeoutError:
+                    return  # something is stuck: act on what arrived
+                settled = settled and queued == 0
+            if settled:
+                return
+
+    async def action_quit(self) -> None:
+        """Every way to quit (ctrl+q, the palette's Quit): ask first when an editor holds
+        unsaved changes, counting every key typed before."""
         from voicedesk.tui.screens.editor import EditorScreen
 
+        await self.settle()
+        self.flush_edits()
         editors = [screen for screen in self.screen_stack if isinstance(screen, EditorScreen)]
         dirty = next((editor for editor in editors if editor.session and editor.session.dirty), None)
         if dirty is None:

@@ -39,8 +39,14 @@ def timezone_options() -> list[tuple[str, str]]:
     return [(name, name) for name in sorted(timezones())]
 
 
-def lookup_options(field: Field, session: EditSession) -> Options | None:
-    """The choices of a lookup field right now, or None when its list is not loaded."""
+def field_options(field: Field, session: EditSession) -> Options | None:
+    """The choices a field's list offers right now, for every kind of field: a choice
+    field's own, a lookup's from the account's lists; None for a lookup whose list is
+    not loaded, and for fields that offer no list."""
+    if field.kind is Kind.CHOICE:
+        return [(choice.label, choice.value) for choice in field.choices]
+    if field.kind is not Kind.LOOKUP:
+        return None
     lookups: Lookups = session.lookups
     if field.lookup is Lookup.TIMEZONES:
         return timezone_options  # listed when the control opens: 10 ms the form can skip
@@ -57,6 +63,7 @@ def lookup_options(field: Field, session: EditSession) -> Options | None:
         if lookups.models is None:
             return None
         return [(m.name, m.name) for m in lookups.models]
+    assert field.lookup is Lookup.PHONE_NUMBERS, field.lookup  # a new list needs its options here
     numbers = lookups.numbers_for(session.value("calls_direction"))
     if numbers is None:
         return None
@@ -230,7 +237,7 @@ class FieldRow(Vertical):
         field = self.field
         if field.ranged:
             return f"{field.range_text()}  step {field.step:g}"
-        if field.kind is Kind.LOOKUP and lookup_options(field, self.session) is None:
+        if field.kind is Kind.LOOKUP and field_options(field, self.session) is None:
             return "list not loaded: unverified"
         return field.name
 
@@ -244,15 +251,13 @@ class FieldRow(Vertical):
             )
         if field.kind is Kind.BOOLEAN:
             return Switch(bool(value), id=control_id)
+        options = field_options(field, self.session)
         if field.kind is Kind.CHOICE:
             # The same control as the lookups: one widget (a Select is six, with its
             # overlay), and typing a letter opens it filtered.
-            return SearchSelect(
-                [(choice.label, choice.value) for choice in field.choices], value,
-                id=control_id, title=field.label, placeholder="not set",
-            )
+            assert options is not None
+            return SearchSelect(options, value, id=control_id, title=field.label, placeholder="not set")
         if field.kind is Kind.LOOKUP:
-            options = lookup_options(field, self.session)
             if options is None:
                 # The list failed to load: type the id or name; it is checked on save.
                 return ExactInput(_text_of(value), placeholder="id or name (unverified)",
@@ -376,16 +381,21 @@ class FieldRow(Vertical):
                 if control.exact != _text_of(value):
                     control.load_text(_text_of(value))
             elif isinstance(control, (KeyValueEditor, SchemaEditor)):
-                control.load(value or ({} if isinstance(control, KeyValueEditor) else []))
+                rows = value or ({} if isinstance(control, KeyValueEditor) else [])
+                # Reloaded only when they show something else: a reload moves the table's
+                # cursor and ends an edit in progress.
+                if control.value != rows or control.problems:
+                    control.load(rows)
             elif isinstance(control, ExactInput):
                 control.value = _text_of(value)  # the exact text; clears its undo history
         self._reloading = False
         self._update_counter()
 
     def refresh_options(self) -> None:
-        """Lookup choices depend on other fields (voices on engine, numbers on direction)."""
+        """Offer the choices of now: some depend on other fields (voices on the engine,
+        numbers on the direction) or on the lists (reloaded)."""
         if isinstance(self.control, SearchSelect):
-            options = lookup_options(self.field, self.session)
+            options = field_options(self.field, self.session)
             if options is not None:
                 self.control.set_options(options)
 

@@ -67,7 +67,8 @@ class EditorScreen(Screen[None]):
         Binding("ctrl+s", "review", "Review & save", priority=True),
         Binding("ctrl+f", "find", "Find field", priority=True),
         Binding("slash", "find", "Find field", show=False),
-        Binding("ctrl+z", "revert_field", "Revert field", priority=True),
+        # Not ctrl+z: in text that is the text's own undo, one step at a time.
+        Binding("ctrl+o", "revert_field", "Revert field", priority=True),
         Binding("ctrl+r", "revert_all", "Revert all", priority=True),
         Binding("ctrl+pagedown", "next_group(1)", "Next group", show=False, priority=True),
         Binding("ctrl+pageup", "next_group(-1)", "Previous group", show=False, priority=True),
@@ -424,6 +425,7 @@ class EditorScreen(Screen[None]):
             await self.show_group(GROUPS[event.index])
 
     async def action_next_group(self, offset: int) -> None:
+        await self.app.settle()
         if self.session is None:
             return
         index = GROUPS.index(self.current_group or GROUPS[0])
@@ -518,7 +520,8 @@ class EditorScreen(Screen[None]):
             node = node.parent  # type: ignore[assignment]
         return node
 
-    def action_revert_field(self) -> None:
+    async def action_revert_field(self) -> None:
+        await self.app.settle()
         row = self.focused_row()
         if row is None or self.session is None:
             return
@@ -534,8 +537,12 @@ class EditorScreen(Screen[None]):
         self.refresh_state()
         self.notify(f"Reverted {row.field.label}.", markup=False, timeout=2)
 
-    @work(exclusive=True, group="ask")
     async def action_revert_all(self) -> None:
+        await self.app.settle()
+        self._ask_revert_all()
+
+    @work(exclusive=True, group="ask")
+    async def _ask_revert_all(self) -> None:
         if self.session is None or not self.session.dirty:
             self.notify("Nothing to revert.", timeout=2)
             return
@@ -551,7 +558,8 @@ class EditorScreen(Screen[None]):
             self.reload_rows()
             self.notify(f"Reverted {plural(count, 'change')}.", timeout=3)
 
-    def action_review(self) -> None:
+    async def action_review(self) -> None:
+        await self.app.settle()
         if self.session is None:
             return
         if not self.session.dirty and not any(row.control_problem for row in self.rows.values()):
@@ -561,7 +569,8 @@ class EditorScreen(Screen[None]):
 
         self.app.push_screen(ReviewScreen(self))
 
-    def action_find(self) -> None:
+    async def action_find(self) -> None:
+        await self.app.settle()
         if self.session is None:
             return
         from voicedesk.tui.screens.finder import FinderScreen
@@ -572,11 +581,16 @@ class EditorScreen(Screen[None]):
 
         self.app.push_screen(FinderScreen(), found)
 
-    @work(exclusive=True, group="ask")
     async def action_leave(self) -> None:
         if self._loading is not None:
             self._loading.cancel()  # stop looking; the next Escape leaves
             return
+        await self.app.settle()
+        self._leave()
+
+    @work(exclusive=True, group="ask")
+    async def _leave(self) -> None:
+        """Back to the assistants, asking first when that would lose edits."""
         if self.session is not None and self.session.dirty:
             answer = await self.app.push_screen_wait(Ask(
                 "Leave with unsaved changes?",
@@ -609,7 +623,7 @@ class EditorScreen(Screen[None]):
         elif answer == "save":
             if self.problems():
                 self.notify("Fix the marked problems first; nothing was sent.", severity="error", timeout=5)
-                self.action_review()
+                await self.action_review()
             elif await self.save_changes():
                 self.app.exit(0)
 
@@ -737,7 +751,7 @@ class EditorScreen(Screen[None]):
         return [
             SystemCommand("Review and save", "See every change and the body to send (ctrl+s)", self.action_review),
             SystemCommand("Find field", "Jump to any field by label or name (ctrl+f, /)", self.action_find),
-            SystemCommand("Revert field", "Undo all edits of the focused field (ctrl+z)", self.action_revert_field),
+            SystemCommand("Revert field", "Undo all edits of the focused field (ctrl+o)", self.action_revert_field),
             SystemCommand("Revert all", "Drop every unsaved change, after asking (ctrl+r)", self.action_revert_all),
             SystemCommand("Reload lists", "Load voices, languages, models and numbers again", self.action_reload_lists),
             SystemCommand("Show history", "What voicedesk saved to this assistant from here", self.action_history),

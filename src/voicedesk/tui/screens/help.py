@@ -15,7 +15,8 @@ from voicedesk.tui.widgets import KeyBar
 KEYS = [
     ("ctrl+s", "Review the changes; in the review, send them"),
     ("ctrl+f or /", "Find a field by label or name and jump to it"),
-    ("ctrl+z", "Revert the focused field"),
+    ("ctrl+o", "Revert the focused field"),
+    ("ctrl+z, ctrl+y", "In text: undo / redo one step (ctrl+shift+z redoes too)"),
     ("ctrl+r", "Revert all changes (asks first)"),
     ("ctrl+z / ctrl+y", "In a text field: undo one step / redo (ctrl+shift+z redoes too)"),
     ("ctrl+pageup/pagedown", "Previous / next group"),
@@ -26,6 +27,7 @@ KEYS = [
     ("enter or a digit", "On a slider: type an exact value"),
     ("enter, space", "On a list field: open the searchable list"),
     ("enter", "On the system prompt: edit it in a screen of its own (Escape returns)"),
+    ("up/down, pageup/down, space", "In the review: scroll through every change"),
     ("escape", "Back: review -> editor -> assistants"),
     ("ctrl+p", "Command palette: every action by name"),
     ("ctrl+q", "Quit (asks Save / Discard / Cancel with unsaved changes)"),

@@ -2,7 +2,8 @@
 
 Prompts run to hundreds of kilobytes. In the form, a soft-wrapped TextArea of that size
 re-wraps whenever its group is shown again; here it is wrapped once, gets the whole
-screen, and the session is updated when typing pauses rather than on every keystroke.
+screen, and the session is updated a moment after typing starts (and then again every
+such moment while it goes on) rather than on every keystroke.
 """
 
 from __future__ import annotations
@@ -19,23 +20,30 @@ from textual.widgets import Static, TextArea
 from voicedesk.tui.widgets import KeyBar, LargeTextArea
 
 if TYPE_CHECKING:
+    from voicedesk.tui.app import VoicedeskApp
     from voicedesk.tui.form import FieldRow
 
-# How long typing must pause before the edit reaches the session (and the draft).
-_SYNC_AFTER = 0.3
+# Typing reaches the session (and so the draft) at most this long after the first key
+# not yet handed over, however steadily it goes on: handing over a 200 KB prompt costs
+# milliseconds, too much for every key. Every way out of this screen hands it over at
+# once (see `flush_edits`).
+SYNC_WITHIN = 0.25  # seconds
 
 
 class PromptEditorScreen(Screen[None]):
+    app: VoicedeskApp
+
     BINDINGS = [
         Binding("escape", "done", "Back to the form"),
         Binding("ctrl+s", "review", "Review & save", priority=True),
-        Binding("ctrl+z", "revert", "Revert field", priority=True),
+        # Not ctrl+z: that is the text's own undo (ctrl+y redoes).
+        Binding("ctrl+o", "revert", "Revert field", priority=True),
     ]
 
     def __init__(self, row: FieldRow) -> None:
         super().__init__()
         self.row = row
-        self._sync_timer: Timer | None = None
+        self._sync_timer: Timer | None = None  # running while typing is not handed over
 
     def compose(self) -> ComposeResult:
         field = self.row.field
@@ -58,26 +66,38 @@ class PromptEditorScreen(Screen[None]):
 
     @on(TextArea.Changed, "#prompt-text")
     def _typed(self) -> None:
+        if self._sync_timer is None:  # the first key not handed over: at most SYNC_WITHIN
+            self._sync_timer = self.set_timer(SYNC_WITHIN, self.flush_edits)
+
+    def flush_edits(self) -> None:
+        """Hand over what was typed since the last hand-over, if anything."""
+        if self._sync_timer is not None:
+            self._hand_over()
+
+    def _hand_over(self) -> None:
+        """Hand the text to the form row, which updates the session and the draft."""
         if self._sync_timer is not None:
             self._sync_timer.stop()
-        self._sync_timer = self.set_timer(_SYNC_AFTER, self.sync)
-
-    def sync(self) -> None:
-        """Hand the text to the form row, which updates the session and the draft."""
+            self._sync_timer = None
         self.row.take_text(self.query_one(LargeTextArea).exact)
         self._show_title()
 
-    def action_done(self) -> None:
-        self.sync()
+    async def action_done(self) -> None:
+        await self.app.settle()
+        self.flush_edits()
         self.dismiss()
 
-    def action_review(self) -> None:
-        self.sync()
+    async def action_review(self) -> None:
+        await self.app.settle()
+        self.flush_edits()
+        editor = self.row.screen
         self.dismiss()
-        self.row.screen.action_review()  # type: ignore[attr-defined]
+        await editor.action_review()  # type: ignore[attr-defined]
 
-    def action_revert(self) -> None:
+    async def action_revert(self) -> None:
+        await self.app.settle()
         session, name = self.row.session, self.row.field.name
         session.revert(name)
-        self.query_one(LargeTextArea).load_text(session.value(name) or "")
-        self.sync()
+        # An edit of the text, not a new text: ctrl+z brings back what was reverted.
+        self.query_one(LargeTextArea).replace_all_exactly(session.value(name) or "")
+        self._hand_over()

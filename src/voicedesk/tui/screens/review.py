@@ -8,7 +8,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, VerticalGroup, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, OptionList, Static
 from textual.widgets.option_list import Option
@@ -22,6 +22,7 @@ from voicedesk.textdiff import LARGE, DiffLine, diff_lines
 from voicedesk.tui.widgets import KeyBar
 
 if TYPE_CHECKING:
+    from voicedesk.tui.app import VoicedeskApp
     from voicedesk.tui.screens.editor import EditorScreen
 
 # Above this many characters a text change is shown as a diff of lines.
@@ -34,7 +35,9 @@ def diff_sides(change: Change) -> tuple[str, str] | None:
     field = FIELDS[change.field]
     if field.kind in (Kind.KEY_VALUE, Kind.SCHEMA):
         return to_json(change.before), to_json(change.after)
-    texts = isinstance(change.before, str) or isinstance(change.after, str)
+    # Text against text (or nothing) as a diff; a value of another type is shown whole.
+    sides = (change.before, change.after)
+    texts = all(side is None or isinstance(side, str) for side in sides) and sides != (None, None)
     if texts and (field.kind is Kind.LONG_TEXT or max(len(change.before or ""), len(change.after or "")) > _DIFF_FROM):
         return change.before or "", change.after or ""
     return None
@@ -77,10 +80,17 @@ def change_text(change: Change, editor: EditorScreen, diff: list[DiffLine] | Non
 
 
 class ReviewScreen(Screen[None]):
+    """Every change that ctrl+s sends, scrollable from the moment it opens (the changes
+    have the focus), with the changed fields named at the top, above the scrolling part,
+    so that nothing sent is off-screen unnoticed."""
+
+    app: VoicedeskApp
+
     BINDINGS = [
         Binding("ctrl+s", "save", "Send", priority=True),
         Binding("escape", "back", "Back to editing"),
         Binding("j", "toggle_body", "Body JSON"),
+        Binding("space", "page_down", "Page down", show=False),
     ]
 
     def __init__(self, editor: EditorScreen) -> None:
@@ -95,11 +105,14 @@ class ReviewScreen(Screen[None]):
         session = self.editor.session
         assert session is not None
         yield Static("", id="review-title", markup=False)
-        with VerticalScroll(id="review-body"):
+        yield Static("", id="review-summary", markup=False)
+        with VerticalScroll(id="review-body") as body:
+            body.border_title = "Changes"
+            body.border_subtitle = "↑↓ PgUp PgDn Home End scroll"
             yield Static("", id="review-problems-heading", markup=False)
             yield OptionList(id="review-problems")
             yield Static("", id="review-server-notes", markup=False)
-            yield Static(id="review-changes", markup=False)
+            yield VerticalGroup(id="review-changes")
             yield Static("", id="review-json", markup=False)
         with Horizontal(id="review-buttons"):
             yield Button("Send changes", id="review-save", variant="primary")
@@ -119,7 +132,10 @@ class ReviewScreen(Screen[None]):
         problems = self.editor.problems()
         self.query_one("#review-title", Static).update(
             f"Review: {len(changes)} change{'s' if len(changes) != 1 else ''} to "
-            f"{safe_text(session.name)}  ·  #{session.assistant_id}  ·  {self.app.settings.host}"  # type: ignore[attr-defined]
+            f"{safe_text(session.name)}  ·  #{session.assistant_id}  ·  {self.app.settings.host}"
+        )
+        self.query_one("#review-summary", Static).update(
+            "Changed: " + ", ".join(FIELDS[change.field].label for change in changes) if changes else "No changes."
         )
         heading = self.query_one("#review-problems-heading", Static)
         options = self.query_one("#review-problems", OptionList)
@@ -143,13 +159,18 @@ class ReviewScreen(Screen[None]):
         )
         save = self.query_one("#review-save", Button)
         save.disabled = bool(problems) or not changes or self.saving
+        # Problems block sending: Enter on one goes to its field. Otherwise the changes
+        # have the focus, so the keys scroll through everything ctrl+s would send.
         if problems:
             options.focus()
-        elif not save.disabled:
-            save.focus()
+        else:
+            self.query_one("#review-body", VerticalScroll).focus()
+
+    def action_page_down(self) -> None:
+        self.query_one("#review-body", VerticalScroll).scroll_page_down()
 
     def _show_changes(self, changes: list[Change]) -> None:
-        body = Text()
+        texts = []
         for change in changes:
             sides = diff_sides(change)
             diff = None
@@ -160,9 +181,12 @@ class ReviewScreen(Screen[None]):
                     self._compare(change.field, sides)
                 else:
                     diff = known[1]
-            body.append_text(change_text(change, self.editor, diff))
-            body.append("\n")
-        self.query_one("#review-changes", Static).update(body)
+            text = change_text(change, self.editor, diff)
+            text.rstrip()  # a change ends in a line break; their margins space them
+            texts.append(text)
+        shown = self.query_one("#review-changes", VerticalGroup)
+        shown.remove_children()
+        shown.mount_all(Static(text, classes="review-change", markup=False) for text in texts)
 
     @work(thread=True, group="compare")
     def _compare(self, name: str, sides: tuple[str, str]) -> tuple[str, tuple[str, str], list[DiffLine]]:
@@ -218,8 +242,12 @@ class ReviewScreen(Screen[None]):
         if name:
             self.editor.run_worker(self.editor.focus_field(name), group="focus")
 
-    @work(exclusive=True, group="save")
     async def action_save(self) -> None:
+        await self.app.settle()
+        self._send()
+
+    @work(exclusive=True, group="save")
+    async def _send(self) -> None:
         session = self.editor.session
         if self.saving or session is None:
             return

@@ -187,3 +187,15 @@ class ExactTextArea(TextArea):
             super().undo()
         finally:
             document.undoing = False
+
+    def replace_all_exactly(self, text: str) -> None:
+        """Make the whole text `text`, taken exactly (not as typed: no line break is
+        changed), as one edit that ctrl+z takes back."""
+        document: ExactDocument = self.document  # type: ignore[assignment]
+        marked = _Replaced(text)
+        marked.exact = text
+        document.undoing = True  # so that the document takes the text it carries exactly
+        try:
+            self.replace(marked, document.start, document.end)
+        finally:
+            document.undoing = False

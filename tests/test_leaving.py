@@ -1,0 +1,64 @@
+"""Leaving the editor or quitting writes the draft that is still pending: edits reverted
+just before are not offered again the next time."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from tui_helpers import choose, make_app, wait_until
+
+from voicedesk.sandbox import Sandbox
+from voicedesk.tui.screens.editor import EditorScreen
+from voicedesk.tui.screens.modals import Ask
+from voicedesk.tui.screens.picker import PickerScreen
+
+
+@pytest.fixture
+def sandbox():
+    with Sandbox(rate_limit=None) as server:
+        yield server
+
+
+def draft_files() -> list[Path]:
+    return sorted((Path(os.environ["VOICEDESK_STATE_DIR"]) / "drafts").glob("*.json"))
+
+
+async def edited_and_drafted(pilot) -> EditorScreen:
+    app = pilot.app
+    await wait_until(pilot, lambda: isinstance(app.screen, EditorScreen) and app.screen.ready)
+    editor = app.screen
+    await editor.focus_field("speech_speed")
+    await wait_until(pilot, lambda: editor.rows["speech_speed"].control_has_focus)
+    await pilot.press("right")
+    await wait_until(pilot, lambda: bool(draft_files()))
+    return editor
+
+
+async def test_reverted_then_quit_at_once_leaves_no_draft(sandbox) -> None:
+    app = make_app(sandbox, 101)
+    async with app.run_test(size=(120, 36)) as pilot:
+        editor = await edited_and_drafted(pilot)
+        await pilot.press("ctrl+r")
+        await choose(pilot, "revert")
+        await wait_until(pilot, lambda: app.screen is editor and not editor.session.dirty)
+        await pilot.press("ctrl+q")  # nothing unsaved: no question
+        await wait_until(pilot, lambda: not app.is_running)
+    assert draft_files() == []
+    app = make_app(sandbox, 101)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, EditorScreen) and app.screen.ready)
+        await pilot.pause(0.2)
+        assert not isinstance(app.screen, Ask)  # nothing to restore
+
+
+async def test_an_edit_undone_then_left_at_once_leaves_no_draft(sandbox) -> None:
+    app = make_app(sandbox, 101)
+    async with app.run_test(size=(120, 36)) as pilot:
+        editor = await edited_and_drafted(pilot)
+        await pilot.press("left")  # back to the stored value: nothing unsaved
+        assert not editor.session.dirty
+        await pilot.press("escape")  # no question: back to the assistants
+        await wait_until(pilot, lambda: isinstance(app.screen, PickerScreen))
+        assert draft_files() == []
