@@ -37,8 +37,7 @@ def test_show_caps_every_value_and_says_how_long_it_is() -> None:
 
 import time  # noqa: E402
 
-from textual.widgets import Static  # noqa: E402
-from tui_helpers import make_app, wait_until  # noqa: E402
+from tui_helpers import make_app, review_text, wait_until  # noqa: E402
 
 from voicedesk.tui.screens.editor import EditorScreen  # noqa: E402
 from voicedesk.tui.screens.review import ReviewScreen  # noqa: E402
@@ -85,7 +84,7 @@ async def test_5000_variables_and_500_schema_rows_stay_interactive() -> None:
             assert len(screen.query(".editor-line")) == 2
             await pilot.press("ctrl+s")
             await wait_until(pilot, lambda: isinstance(app.screen, ReviewScreen))
-            review = str(app.screen.query_one("#review-changes", Static).render())
+            review = review_text(app.screen)
             assert "var_24" in review and "Field 499 (last)" in review
             assert len(review.splitlines()) < 60  # the changed lines with their context, not 5,000
             await pilot.press("ctrl+s")
@@ -109,10 +108,9 @@ async def test_a_review_of_a_5_mb_prompt_shows_the_changed_line_only() -> None:
             started = time.perf_counter()
             await pilot.press("ctrl+s")
             await wait_until(pilot, lambda: isinstance(app.screen, ReviewScreen))
-            changes = app.screen.query_one("#review-changes", Static)
-            await wait_until(pilot, lambda: "@@" in str(changes.render()))
+            await wait_until(pilot, lambda: "@@" in review_text(app.screen))
             took = time.perf_counter() - started
-            review = str(changes.render())
+            review = review_text(app.screen)
             assert "+Always answer politely, briefly and in German." in review
             assert review.count("\n  -") == 1 and review.count("\n  +") == 1
             assert "@@ -69999,5 +69999,5 @@" in review

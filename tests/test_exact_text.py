@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from textual import events
 from textual.app import App, ComposeResult
-from tui_helpers import make_app, puts, wait_until
+from tui_helpers import make_app, puts, review_text, wait_until
 
 from voicedesk.display import safe_text
 from voicedesk.sandbox import Sandbox
@@ -299,7 +299,7 @@ async def test_edits_in_the_editor_send_exactly_the_edited_text(sandbox) -> None
 
         await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: isinstance(app.screen, ReviewScreen))
-        shown = str(app.screen.query_one("#review-changes").render())
+        shown = review_text(app.screen)
         assert f"{safe_text(NAME)}  →  {safe_text(NAME + '!')}" in shown
         await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: len(puts(sandbox)) == 1)

@@ -20,8 +20,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from textual.widgets import Static
-from tui_helpers import make_app, wait_until
+from tui_helpers import make_app, review_text, wait_until
 
 from voicedesk.cli import main
 from voicedesk.sandbox import DEMO_API_KEY, Sandbox
@@ -192,7 +191,7 @@ async def test_the_editor_sends_the_rest_as_it_came(sb, shape) -> None:
         assert screen.session.dirty == [shape["field"]]
         await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: isinstance(app.screen, ReviewScreen))
-        review = str(app.screen.query_one("#review-changes", Static).render())
+        review = review_text(app.screen)
         if shape.get("converted"):  # the conversion that will be sent is said here too
             assert "Note:" in review and "'boolean'" in review
         await pilot.press("ctrl+s")

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from textual.pilot import Pilot
+from textual.screen import Screen
 
 from voicedesk.sandbox import DEMO_API_KEY, Sandbox
 from voicedesk.settings import make_settings
@@ -50,6 +51,11 @@ async def dialog_message(pilot: Pilot) -> str:
 
     await wait_until(pilot, built)
     return str(pilot.app.screen.query_one("#ask-message").render())
+
+
+def review_text(screen: Screen) -> str:
+    """Every change the review shows, as text (one block per change)."""
+    return "\n".join(str(block.render()) for block in screen.query(".review-change"))
 
 
 def puts(sandbox: Sandbox) -> list:
