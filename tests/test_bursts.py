@@ -91,6 +91,14 @@ async def leave_asks(pilot, editor: EditorScreen) -> None:
     await choose(pilot, "stay")
 
 
+async def the_cell_edit_is_undone(pilot, editor: EditorScreen) -> None:
+    """In the variables and schema tables Escape ends the cell's edit and undoes it
+    (the README's keys): it must see the keys of that edit, and leave nothing behind."""
+    await pilot.pause()
+    assert pilot.app.screen is editor
+    await wait_until(pilot, lambda: not editor.session.dirty)
+
+
 async def revert_all_counts_it(pilot, editor: EditorScreen) -> None:
     app = pilot.app
     await wait_until(pilot, lambda: isinstance(app.screen, Ask)
@@ -117,12 +125,19 @@ BINDINGS: dict[str, Callable] = {
 }
 
 
+# Keys that a field's control takes for itself, with what they do there instead.
+OWN_KEYS: dict[str, dict[str, Callable]] = {
+    "variables": {"escape": the_cell_edit_is_undone},
+    "post_call_schema": {"escape": the_cell_edit_is_undone},
+}
+
+
 @pytest.mark.parametrize("name", list(EDITS))
 async def test_a_binding_sees_every_key_typed_before_it(sandbox, name) -> None:
     app = make_app(sandbox, 101)
     async with app.run_test(size=(120, 36)) as pilot:
         editor = await open_editor(pilot)
-        for key, outcome in BINDINGS.items():
+        for key, outcome in {**BINDINGS, **OWN_KEYS.get(name, {})}.items():
             await focus(pilot, editor, name)
             app.clear_notifications()
             burst(app, [*EDITS[name], key])
@@ -134,6 +149,28 @@ async def test_a_binding_sees_every_key_typed_before_it(sandbox, name) -> None:
             await pilot.pause()
             assert editor.session.dirty == []
     print(f"{len(BINDINGS)} bindings each saw the keys typed before them in {FIELDS[name].label}")
+
+
+async def test_keys_after_a_command_key_go_where_it_moved_the_focus(sandbox) -> None:
+    """Typed ahead of a screen that a key opens or closes, keys go to that screen: ctrl+f,
+    the field's name, Enter, then a step of the slider it found; and the same with "/"
+    (find) from a switch. Before, the name went into the field that had the focus."""
+    app = make_app(sandbox, 101)
+    async with app.run_test(size=(120, 36)) as pilot:
+        editor = await open_editor(pilot)
+        speed = editor.session.value("speech_speed")
+        cases = 0
+        for start, opener in (("assistant_name", "ctrl+f"), ("record_call", "/")):
+            await focus(pilot, editor, start)
+            burst(app, [opener, *"speech_speed", "enter", "right"])
+            await wait_until(pilot, lambda: editor.session.dirty == ["speech_speed"])
+            assert editor.session.value("speech_speed") == pytest.approx(speed + 0.05)
+            assert editor.rows["speech_speed"].control_has_focus
+            editor.session.revert_all()
+            editor.reload_rows()
+            await pilot.pause()
+            cases += 1
+    print(f"{cases} bursts typed ahead of the finder reached it")
 
 
 async def test_ctrl_q_and_ctrl_s_in_the_prompt_editor_see_its_typing(sandbox) -> None:
@@ -159,10 +196,9 @@ async def test_ctrl_q_and_ctrl_s_in_the_prompt_editor_see_its_typing(sandbox) ->
 
 
 def test_no_key_bound_with_priority_is_one_a_focused_widget_keeps() -> None:
-    """Bindings, priority ones too, run once their key came back up from the focused
-    widget (see VoicedeskApp._check_bindings): a key the widget keeps for itself (one
-    that types) never comes back. Only help's q is such a key, on a screen with nothing
-    to type into."""
+    """A priority binding takes its key before the focused widget sees it: bound to a key
+    that types (a letter, Enter, Tab, space, backspace), it would take that key from
+    every text field. Only help's q is such a key, on a screen with nothing to type into."""
     import importlib
     import inspect
     import pkgutil

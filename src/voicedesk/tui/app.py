@@ -22,6 +22,7 @@ from voicedesk.pagehints import PageHints
 from voicedesk.remote import FirstReads, LookupResult, load_lookups
 from voicedesk.settings import Settings
 from voicedesk.tui.driver import TerminalDriver
+from voicedesk.tui.key_order import KeyOrder, settled
 from voicedesk.tui.terminal_guard import TerminalGuard
 
 
@@ -72,6 +73,7 @@ class VoicedeskApp(App[int]):
         self._first_reads = first_reads
         self._lookups: asyncio.Task[LookupResult] | None = None
         self._terminal_guard = TerminalGuard()
+        self._key_order = KeyOrder(self)
 
     async def on_mount(self) -> None:
         # Until its first screen is ready the app makes some 20,000 objects, nearly all of
@@ -96,6 +98,19 @@ class VoicedeskApp(App[int]):
             await self.push_screen(
                 EditorScreen(self.initial_assistant_id, lookups=reads.lookups, reading=reads.assistant)
             )
+
+    async def on_event(self, event: events.Event) -> None:
+        # Keys and pastes in the order they came, one command key at a time (KeyOrder).
+        if isinstance(event, (events.Key, events.Paste)) and not event.is_forwarded:
+            if not self._key_order.admit(event):
+                return
+            command = self._key_order.is_command(event)
+            try:
+                await super().on_event(event)
+            finally:
+                self._key_order.handled(event, command=command)
+            return
+        await super().on_event(event)
 
     def get_driver_class(self) -> type[Driver]:
         return TerminalDriver
@@ -200,24 +215,6 @@ class VoicedeskApp(App[int]):
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 
-    async def _check_bindings(self, key: str, priority: bool = False) -> bool:
-        """Bindings run in the order their keys came, priority ones included.
-
-        Textual checks priority bindings as a key arrives, before it hands the key to the
-        focused widget, and the others when the key has come back up to the app through
-        the focused widget and its ancestors. In a burst of keys (an SSH link catching
-        up), a priority binding then ran before the keys typed ahead of it had been
-        handled, and ahead of their own bindings: ctrl+q quit before the text typed just
-        before it was in the session. Here every key goes to the focused widget first,
-        and all its bindings, priority ones first, are checked when it comes back to the
-        app (`App._on_key`), after the widgets on its way handled what came before it.
-        The widgets keep only keys that type (printable ones, Enter, Tab, and a digit on a
-        slider), none of which is bound with priority where such a widget can be focused.
-        """
-        if priority:
-            return False  # on arrival: the key goes to the focused widget first
-        return await super()._check_bindings(key, priority=True) or await super()._check_bindings(key)
-
     def flush_edits(self) -> None:
         """Every screen hands what it shows to the session."""
         for screen in self.screen_stack:
@@ -225,40 +222,16 @@ class VoicedeskApp(App[int]):
                 screen.flush_edits()
 
     async def settle(self) -> None:
-        """Wait until the focused widget and its ancestors have handled everything queued
+        """Wait until the focused widget and its parents have handled everything queued
         for them: a binding that reads or acts on what the user typed awaits this first.
 
-        Its key came back to the app after the keys typed before it (`_check_bindings`),
-        but not after the messages those keys made the widgets post: a TextArea's
-        `Changed`, which brings its text to the session, is queued behind the very key
-        whose binding runs. So: a round trip through each of those widgets' queues, from
-        the focused one up, repeated until a round finds nothing more behind it.
+        Textual runs a priority binding as its key arrives, before the keys typed ahead
+        of it (typing is not held, see `KeyOrder`) have reached the focused widget's
+        session, and a binding that comes back up to the app runs before the messages
+        those keys made the widgets post (a TextArea's `Changed`, which brings its text
+        to the session). Keys that come after the binding wait meanwhile.
         """
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + SETTLE_AT_MOST
-        current = asyncio.current_task()
-        while True:
-            settled = True
-            for node in (self.focused or self.screen).ancestors_with_self:
-                # Not the app (it runs the binding), nor a widget awaiting this in its own
-                # task (it would wait for itself).
-                if node is self or getattr(node, "_task", None) is current:
-                    continue
-                behind: asyncio.Future[int] = loop.create_future()
-
-                def reached(node: Any = node, behind: asyncio.Future[int] = behind) -> None:
-                    if not behind.done():
-                        behind.set_result(node.message_queue_size)
-
-                if not node.call_later(reached):
-                    continue  # closed: nothing more will be handled there
-                try:
-                    queued = await asyncio.wait_for(behind, max(0.0, deadline - loop.time()))
-                except TimeoutError:
-                    return  # something is stuck: act on what arrived
-                settled = settled and queued == 0
-            if settled:
-                return
+        await settled(self, with_app=False, deadline=asyncio.get_running_loop().time() + SETTLE_AT_MOST)
 
     async def action_quit(self) -> None:
         """Every way to quit (ctrl+q, the palette's Quit): ask first when an editor holds
