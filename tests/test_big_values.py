@@ -37,9 +37,8 @@ def test_show_caps_every_value_and_says_how_long_it_is() -> None:
 
 import time  # noqa: E402
 
-from tui_helpers import make_app, review_text, wait_until  # noqa: E402
+from tui_helpers import make_app, open_editor, review_text, wait_until  # noqa: E402
 
-from voicedesk.tui.screens.editor import EditorScreen  # noqa: E402
 from voicedesk.tui.screens.review import ReviewScreen  # noqa: E402
 
 VARIABLES = {f"var_{n}": f"value {n}" for n in range(5000)}
@@ -49,11 +48,6 @@ SCHEMA = [{"name": f"field_{n}", "type": "string", "description": f"Field {n}", 
 
 def puts(sb: Sandbox) -> list:
     return [request for request in sb.requests if request.method == "PUT"]
-
-
-async def open_editor(pilot) -> EditorScreen:
-    await wait_until(pilot, lambda: isinstance(pilot.app.screen, EditorScreen) and pilot.app.screen.ready)
-    return pilot.app.screen
 
 
 async def test_5000_variables_and_500_schema_rows_stay_interactive() -> None:

@@ -13,7 +13,7 @@ from collections.abc import Callable
 import pytest
 from textual import events
 from textual.keys import REPLACED_KEYS, _character_to_key, _get_unicode_name_from_key
-from tui_helpers import choose, dialog_message, make_app, wait_until
+from tui_helpers import choose, dialog_message, focus, make_app, open_editor, wait_until
 
 from voicedesk.fields import FIELDS
 from voicedesk.sandbox import Sandbox
@@ -43,16 +43,6 @@ def burst(app, keys: list[str]) -> None:
         event = events.Key(key, char)
         event.set_sender(app)
         app._driver.send_message(event)
-
-
-async def open_editor(pilot) -> EditorScreen:
-    await wait_until(pilot, lambda: isinstance(pilot.app.screen, EditorScreen) and pilot.app.screen.ready)
-    return pilot.app.screen
-
-
-async def focus(pilot, editor: EditorScreen, name: str) -> None:
-    await editor.focus_field(name)
-    await wait_until(pilot, lambda: editor.rows[name].control_has_focus)
 
 
 # The focused field and the keys that edit it (the first keys of each burst).

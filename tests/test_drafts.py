@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 from voicedesk import drafts
 from voicedesk.drafts import Draft, DraftEdit, DraftError, DraftProblem, DraftSlot, DraftStore, DraftWriter
 from voicedesk.fields import CATALOGUE, Field, Kind
+from voicedesk.model import INT_MAX, INT_MIN
 from voicedesk.paths import config_dir, file_key, state_dir
 from voicedesk.session import EditSession
 from voicedesk.settings import make_settings
@@ -589,12 +590,17 @@ def test_the_writer_drives_a_real_slot(store: DraftStore) -> None:
 _text = st.text(st.characters(exclude_categories=()), max_size=40)
 
 
+# The whole numbers a session can hold: typed and read ones past the API's 64-bit
+# columns are refused (model.WholeNumber, wire's notes).
+_whole = st.integers(INT_MIN, INT_MAX)
+
+
 def _values(field: Field) -> st.SearchStrategy:
     kind = field.kind
     if kind is Kind.BOOLEAN:
         value = st.booleans()
     elif kind is Kind.INTEGER:
-        value = st.integers()
+        value = _whole
     elif kind is Kind.NUMBER:
         value = st.floats(allow_nan=False, allow_infinity=False) | st.integers(-(10**15), 10**15)
     elif kind is Kind.CHOICE:
@@ -606,7 +612,7 @@ def _values(field: Field) -> st.SearchStrategy:
         row = st.fixed_dictionaries({"name": _text, "type": types, "description": _text})
         value = st.lists(row, max_size=3)
     elif field.name in ("voice_id", "phone_number_id"):
-        value = st.integers(min_value=0)
+        value = st.integers(0, INT_MAX)
     else:
         value = _text
     return st.none() | value

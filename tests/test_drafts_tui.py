@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
-from tui_helpers import Terminal, choose, dialog_message, make_app, puts, wait_until
+from tui_helpers import Terminal, choose, dialog_message, draft_files, make_app, puts, wait_until
 
 from voicedesk.drafts import Draft, DraftEdit, DraftStore
 from voicedesk.sandbox import DEMO_API_KEY, Sandbox
@@ -25,10 +25,6 @@ from voicedesk.tui.screens.review import ReviewScreen
 def sandbox():
     with Sandbox(rate_limit=None) as server:
         yield server
-
-
-def draft_files() -> list[Path]:
-    return sorted((Path(os.environ["VOICEDESK_STATE_DIR"]) / "drafts").glob("*.json"))
 
 
 def drafted_name() -> str | None:

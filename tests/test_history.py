@@ -178,7 +178,7 @@ SHOWN = {
     "schema rows as numbers": (line(assistant_id=101, changes=[{"field": "post_call_schema", "before": [1],
                                                                  "after": []}]), "[1]"),
     "NaN and Infinity": (line(assistant_id=101, changes=[{"field": "speech_speed", "before": float("nan"),
-                                                          "after": float("inf")}]), "nan"),
+                                                          "after": float("inf")}]), "NaN"),
     "hostile text everywhere": (line(assistant_id=101, host=HOSTILE, assistant_name=HOSTILE,
                                      changes=[{"field": HOSTILE, "before": HOSTILE, "after": {HOSTILE: HOSTILE}},
                                               {"field": "assistant_name", "before": HOSTILE, "after": "x"}]),

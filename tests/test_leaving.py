@@ -3,11 +3,9 @@ just before are not offered again the next time."""
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
 
 import pytest
-from tui_helpers import choose, make_app, wait_until
+from tui_helpers import choose, draft_files, make_app, wait_until
 
 from voicedesk.sandbox import Sandbox
 from voicedesk.tui.screens.editor import EditorScreen
@@ -19,10 +17,6 @@ from voicedesk.tui.screens.picker import PickerScreen
 def sandbox():
     with Sandbox(rate_limit=None) as server:
         yield server
-
-
-def draft_files() -> list[Path]:
-    return sorted((Path(os.environ["VOICEDESK_STATE_DIR"]) / "drafts").glob("*.json"))
 
 
 async def edited_and_drafted(pilot) -> EditorScreen:

@@ -13,7 +13,7 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 from textual.widgets import RadioSet, TextArea
-from tui_helpers import choose, make_app, wait_until
+from tui_helpers import choose, focus, make_app, wait_until
 
 from voicedesk.display import format_value
 from voicedesk.fields import FIELDS, GROUPS, Kind, fields_in
@@ -57,11 +57,6 @@ async def all_rows_built(pilot) -> EditorScreen:
 
 def shown_rows(editor: EditorScreen) -> dict[str, tuple[Any, ...]]:
     return {name: shown_row(row) for name, row in editor.rows.items()}
-
-
-async def focus(pilot, editor: EditorScreen, name: str) -> None:
-    await editor.focus_field(name)
-    await wait_until(pilot, lambda: editor.rows[name].control_has_focus)
 
 
 async def edit(pilot, editor: EditorScreen) -> None:
@@ -214,7 +209,7 @@ def held_values(name: str) -> st.SearchStrategy[Any]:
 
 
 def test_the_review_shows_any_value_a_control_can_hold() -> None:
-    editor = SimpleNamespace(session=SimpleNamespace(lookups=Lookups()))
+    editor = SimpleNamespace(session=SimpleNamespace(lookups=Lookups(), read_notes={}))
     tried = 0
 
     @given(st.sampled_from(sorted(FIELDS)).flatmap(

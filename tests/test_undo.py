@@ -6,10 +6,9 @@ from __future__ import annotations
 
 import pytest
 from textual.widgets import Input, TextArea
-from tui_helpers import make_app, wait_until
+from tui_helpers import focus, make_app, open_editor, wait_until
 
 from voicedesk.sandbox import Sandbox
-from voicedesk.tui.screens.editor import EditorScreen
 from voicedesk.tui.screens.prompt import PromptEditorScreen
 from voicedesk.tui.widgets import KeyBar
 
@@ -18,16 +17,6 @@ from voicedesk.tui.widgets import KeyBar
 def sandbox():
     with Sandbox(rate_limit=None) as server:
         yield server
-
-
-async def open_editor(pilot) -> EditorScreen:
-    await wait_until(pilot, lambda: isinstance(pilot.app.screen, EditorScreen) and pilot.app.screen.ready)
-    return pilot.app.screen
-
-
-async def focus(pilot, editor: EditorScreen, name: str) -> None:
-    await editor.focus_field(name)
-    await wait_until(pilot, lambda: editor.rows[name].control_has_focus)
 
 
 async def test_ctrl_z_in_a_text_area_undoes_one_step_and_redo_brings_it_back(sandbox) -> None:

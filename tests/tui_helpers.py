@@ -16,6 +16,7 @@ from textual.screen import Screen
 from voicedesk.sandbox import DEMO_API_KEY, Sandbox
 from voicedesk.settings import make_settings
 from voicedesk.tui.app import VoicedeskApp
+from voicedesk.tui.screens.editor import EditorScreen
 from voicedesk.tui.screens.modals import Ask
 
 
@@ -51,6 +52,23 @@ async def dialog_message(pilot: Pilot) -> str:
 
     await wait_until(pilot, built)
     return str(pilot.app.screen.query_one("#ask-message").render())
+
+
+async def open_editor(pilot: Pilot) -> EditorScreen:
+    """The editor the app opened, once it is ready for input."""
+    await wait_until(pilot, lambda: isinstance(pilot.app.screen, EditorScreen) and pilot.app.screen.ready)
+    return pilot.app.screen
+
+
+async def focus(pilot: Pilot, editor: EditorScreen, name: str) -> None:
+    """Put the focus on a field's control, as a jump to it does."""
+    await editor.focus_field(name)
+    await wait_until(pilot, lambda: editor.rows[name].control_has_focus)
+
+
+def draft_files() -> list[Path]:
+    """The drafts in this test's state folder."""
+    return sorted((Path(os.environ["VOICEDESK_STATE_DIR"]) / "drafts").glob("*.json"))
 
 
 def review_text(screen: Screen) -> str:
