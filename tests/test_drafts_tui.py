@@ -357,3 +357,26 @@ async def test_a_read_only_state_folder_never_costs_an_edit(sandbox) -> None:
     assert sandbox.assistant(101)["name"] == "Left behind"
     print(f"read-only state folder: {len(tried)} draft operations ({', '.join(tried)})")
     assert len(tried) == 5
+
+
+def test_the_demo_offers_a_draft_back_in_its_next_run() -> None:
+    """Each --demo run has a sandbox on a new port; its drafts are kept as "demo", so an
+    editor killed mid-edit offers its edit back in the next run, as for a real host."""
+    first = Terminal(None, "--demo", "edit", "101")
+    try:
+        first.wait_for("0 unsaved changes")
+        first.type("\x1b[F!")  # End, then "!" at the end of the name
+        first.wait_for("1 unsaved change")
+        deadline = time.monotonic() + 30
+        while not draft_files():
+            assert time.monotonic() < deadline, "no draft was written"
+            time.sleep(0.1)
+        first.process.kill()
+    finally:
+        first.close()
+    second = Terminal(None, "--demo", "edit", "101")
+    try:
+        second.wait_for("Restore unsaved changes?")
+        second.wait_for("Reception!")
+    finally:
+        second.close()

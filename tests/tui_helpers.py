@@ -83,13 +83,14 @@ def puts(sandbox: Sandbox) -> list:
 class Terminal:
     """voicedesk in a pseudo-terminal: type into it, read what it draws."""
 
-    def __init__(self, sandbox: Sandbox, *args: str) -> None:
+    def __init__(self, sandbox: Sandbox | None, *args: str) -> None:
+        """`sandbox`: the API it talks to; None for none (`--demo` brings its own)."""
         primary, secondary = os.openpty()
         os.set_blocking(primary, False)
         env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": "120", "LINES": "36"}
+        connection = [] if sandbox is None else ["--base-url", sandbox.base_url, "--api-key", DEMO_API_KEY]
         self.process = subprocess.Popen(
-            [str(Path(sys.executable).parent / "voicedesk"), "--base-url", sandbox.base_url,
-             "--api-key", DEMO_API_KEY, *args],
+            [str(Path(sys.executable).parent / "voicedesk"), *connection, *args],
             stdin=secondary, stdout=secondary, stderr=secondary, env=env, start_new_session=True,
         )
         os.close(secondary)

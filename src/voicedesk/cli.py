@@ -12,6 +12,7 @@ import json
 import logging
 import os
 import sys
+from dataclasses import replace
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
@@ -92,11 +93,15 @@ class Context:
             fail(str(error))
 
 
+DEMO_LABEL = "demo"
+
+
 def _start_demo_sandbox(timeout: float) -> Settings:
     from voicedesk.sandbox import DEMO_API_KEY, Sandbox
 
     sandbox = Sandbox().start()  # a daemon thread: it ends with the process
-    return make_settings(sandbox.base_url, DEMO_API_KEY, timeout=timeout)
+    # Kept as "demo" (drafts, history): its data is the same every run, its port is not.
+    return replace(make_settings(sandbox.base_url, DEMO_API_KEY, timeout=timeout), label=DEMO_LABEL)
 
 
 def echo(text: str = "", *, err: bool = False) -> None:
@@ -194,9 +199,7 @@ def run(obj: Context, work: Callable[[Any, ProgressLine], Awaitable[T]]) -> T:
     progress = ProgressLine()
 
     async def main() -> T:
-        async with ApiClient(
-            settings.base_url, settings.api_key.reveal(), deadline=settings.timeout, hints=hints
-        ) as client:
+        async with ApiClient.for_settings(settings, hints) as client:
             return await work(client, progress)
 
     try:
@@ -751,7 +754,7 @@ def edit(obj: Context, assistant_id: str | None) -> None:
 
     settings = obj.settings
     try:
-        client = ApiClient(settings.base_url, settings.api_key.reveal(), deadline=settings.timeout, hints=obj.hints)
+        client = ApiClient.for_settings(settings, obj.hints)
     except ApiError as error:  # a key that cannot be sent
         fail(error.message)
     _require_terminal()

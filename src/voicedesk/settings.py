@@ -38,10 +38,13 @@ class Settings:
     base_url: str
     api_key: Secret
     timeout: float = DEFAULT_TIMEOUT
+    # What people call the host, and what drafts and the history are kept under; the
+    # base URL's host[:port] when None. The demo's sandbox gets a new port every run.
+    label: str | None = None
 
     @property
     def host(self) -> str:
-        return urlsplit(self.base_url).netloc
+        return self.label or urlsplit(self.base_url).netloc
 
 
 def config_path() -> Path:

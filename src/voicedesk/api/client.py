@@ -35,7 +35,7 @@ import httpx  # noqa: E402
 from voicedesk import __version__
 from voicedesk.records import Language, LlmModel, PhoneNumber, Record, RecordError, Voice, read_records
 from voicedesk.secret import Secret
-from voicedesk.settings import DEFAULT_TIMEOUT, SettingsError, check_base_url
+from voicedesk.settings import DEFAULT_TIMEOUT, Settings, SettingsError, check_base_url
 from voicedesk.text import reveal_controls
 
 from .errors import (
@@ -145,10 +145,12 @@ class ApiClient:
         rate_limits: tuple[tuple[int, float], ...] = API_RATE_LIMITS,
         transport: httpx.AsyncBaseTransport | None = None,
         hints: PageHints | None = None,
+        label: str | None = None,
     ) -> None:
         """`deadline`: seconds one request may take from sending to the last byte of its
         answer (`timeout` bounds each wait for data, `connect_timeout` the connection).
-        `hints`: where assistants were found before, to look there first."""
+        `hints`: where assistants were found before, to look there first. `label`: the
+        name of the host for people and for what is kept per host (see `host`)."""
         self.base_url = base_url.strip().rstrip("/")
         self._api_key = Secret(api_key.strip())
         del api_key  # a traceback that shows locals must not show the key
@@ -158,6 +160,7 @@ class ApiClient:
                 "Check --api-key or VOICEDESK_API_KEY (copy the key whole)."
             )
         self._url = _parse_base_url(self.base_url)
+        self._label = label
         self._timeout = httpx.Timeout(timeout, connect=connect_timeout)
         self._deadline = deadline
         self._hints = hints
@@ -176,9 +179,20 @@ class ApiClient:
     def __repr__(self) -> str:
         return f"ApiClient({self.base_url!r})"
 
+    @classmethod
+    def for_settings(cls, settings: Settings, hints: PageHints | None = None) -> ApiClient:
+        return cls(settings.base_url, settings.api_key.reveal(), deadline=settings.timeout, hints=hints,
+                   label=settings.label)
+
     @property
     def host(self) -> str:
-        """host[:port] of the base URL, for display."""
+        """The host as people name it, and as drafts, the history and page hints are kept:
+        its label, else its address."""
+        return self._label or self.address
+
+    @property
+    def address(self) -> str:
+        """host[:port] of the base URL: where requests go."""
         host = self._url.host
         if ":" in host:  # IPv6 literal
             host = f"[{host}]"
@@ -623,7 +637,7 @@ class ApiClient:
 
     def _deadline_error(self, request: httpx.Request) -> NetworkError:
         text = (
-            f"{_target(request)} got no complete answer from {self.host} within "
+            f"{_target(request)} got no complete answer from {self.address} within "
             f"{self._deadline:g} s (the deadline set by --timeout or VOICEDESK_TIMEOUT): "
             "the server is answering too slowly, or not at all."
         )
@@ -634,7 +648,7 @@ class ApiClient:
     def _network_error(
         self, failure: httpx.RequestError, method: str, attempts: int
     ) -> NetworkError:
-        host = self.host
+        host = self.address
         timeouts = self._timeout
         if isinstance(failure, httpx.ConnectTimeout):
             text = f"Could not connect to {host} within {timeouts.connect:g} s (timed out)."

@@ -67,9 +67,7 @@ class VoicedeskApp(App[int]):
         super().__init__()
         self.settings = settings
         self.initial_assistant_id = assistant_id
-        self.client = client or ApiClient(
-            settings.base_url, settings.api_key.reveal(), deadline=settings.timeout, hints=PageHints()
-        )
+        self.client = client or ApiClient.for_settings(settings, PageHints())
         self._first_reads = first_reads
         self._lookups: asyncio.Task[LookupResult] | None = None
         self._terminal_guard = TerminalGuard()
