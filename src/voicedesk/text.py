@@ -82,6 +82,7 @@ class ExactText:
             self.exact = self.shown.copy() if shown is text else text.split("\n")
         else:
             self.shown, self.exact = [shown], [text]
+        self.length = len(text)  # of the exact text (as of the shown one: one stand-in a character)
 
     @property
     def text(self) -> str:
@@ -112,6 +113,7 @@ class ExactText:
             inserted_shown, inserted_exact = [shown_text], [text]
         end_location = _splice(self.shown, top, bottom, inserted_shown)
         _splice(self.exact, top, bottom, inserted_exact)
+        self.length += len(text) - len(replaced_exact)
         return Edit(end_location, replaced_shown, replaced_exact)
 
 

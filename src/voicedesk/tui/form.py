@@ -445,10 +445,13 @@ class FieldRow(Vertical):
         self.app.push_screen(PromptEditorScreen(self))
 
     def take_text(self, text: str) -> None:
-        """Text edited in the full-screen editor."""
-        self._edit(self._text_value(text))
-        if isinstance(self.control, TextPreview):
-            self.control.show(self.session.value(self.field.name))
+        """Text edited in the full-screen editor: into the session (and so the draft).
+        Its screen covers the form meanwhile, which shows it when it is shown again
+        (`reload`): redrawn now, the form made Textual repaint the covering screen."""
+        value = self._text_value(text)
+        if not same_value(self.field.name, value, self.session.value(self.field.name)):
+            self.session.set(self.field.name, value)
+        self._on_edit(self)
 
     @on(TextArea.Changed)
     def _long_text_changed(self, event: TextArea.Changed) -> None:

@@ -99,6 +99,7 @@ class EditorScreen(Screen[None]):
         self._shown_state: dict[str, tuple[Any, ...]] = {}
         self._shown_status = ""
         self._marked_row: FieldRow | None = None  # the row that shows the focus
+        self._redraw_on_resume: set[FieldRow] = set()  # edited while another screen was on top
         self.ready = False  # loaded, first group shown, taking input
         self._builds: dict[Group, asyncio.Task[None]] = {}  # forms built or being built
         self.drafts = DraftStore()
@@ -134,6 +135,9 @@ class EditorScreen(Screen[None]):
     def on_unmount(self) -> None:
         # Its callback holds this screen: subscribed, the app's signal would keep it alive.
         self.app.theme_changed_signal.unsubscribe(self)
+        if self._draft_timer is not None:  # the app's: it would outlive this screen
+            self._draft_timer.stop()
+            self._draft_timer = None
         if self._draft_slot is not None:
             # Leaving within a second of an edit (edits that were reverted, say): the draft
             # follows it. A failure leaves the draft of a second ago, offered next time.
@@ -332,7 +336,10 @@ class EditorScreen(Screen[None]):
     def _arm_draft_timer(self) -> None:
         wait = self._draft_writer.wait(time.monotonic()) if self._draft_writer else None
         if wait is not None and self._draft_timer is None:
-            self._draft_timer = self.set_timer(wait, self._write_draft_if_due)
+            # The app's timer, not this screen's: a message handled here while another
+            # screen covers this one (the prompt editor) makes Textual repaint all of
+            # that screen, some 30 ms for a 200 KB prompt, once a second while typing.
+            self._draft_timer = self.app.set_timer(wait, self._write_draft_if_due)
 
     def _write_draft_if_due(self) -> None:
         self._draft_timer = None
@@ -443,11 +450,21 @@ class EditorScreen(Screen[None]):
 
     def _row_edited(self, row: FieldRow) -> None:
         self._note_edit()
+        if not self.is_active:  # a screen of its own edits it (the prompt): drawn on resume
+            self._redraw_on_resume.add(row)
+            return
         name = row.field.name
         dependent = _OPTIONS_DEPEND_ON.get(name)
         if dependent in self.rows:
             self.rows[dependent].refresh_options()
         self.refresh_state()
+
+    def on_screen_resume(self) -> None:
+        rows, self._redraw_on_resume = self._redraw_on_resume, set()
+        for row in rows:
+            row.reload()
+        if rows:
+            self.refresh_state()
 
     def problems(self) -> dict[str, str]:
         """Everything that blocks saving: the rules, the server's 422, the controls' own."""

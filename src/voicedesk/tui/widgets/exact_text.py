@@ -158,6 +158,11 @@ class ExactTextArea(TextArea):
         """The text to send: the original for every untouched character, typed text as typed."""
         return self.document.exact  # type: ignore[attr-defined]
 
+    @property
+    def length(self) -> int:
+        """How many characters the text has (kept as it is edited: no text is joined)."""
+        return self.document.content.length  # type: ignore[attr-defined]
+
     def load_text(self, text: str) -> None:
         """Show a new text (the exact one); clears the undo history."""
         self._loading = text
