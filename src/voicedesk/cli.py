@@ -400,23 +400,31 @@ def _report_earlier(earlier: list[Any]) -> None:
 @click.pass_obj
 def show(obj: Context, assistant_id: str, as_json: bool, raw: bool) -> None:
     """Show an assistant's settings, grouped as in the editor."""
-    from voicedesk.wire import to_body
+    from voicedesk.wire import WriteError, to_body
 
     session = _open(obj, _assistant_id(assistant_id))
     if raw:
         echo_json(session.record)
         return
     if as_json:
-        echo_json(to_body(session.baseline))
+        # Every setting the server reported, in the host's body shape: `apply` takes it back.
+        known = {name: value for name, value in session.baseline.items() if name not in session.unreported}
+        try:
+            echo_json(to_body(known, session.fields, session.lookups))
+        except WriteError as error:
+            fail(str(error))
         return
     flags = session.flags()
-    echo(f"{_capped(session.name, 80)}  (id {session.assistant_id}, {obj.settings.host})")
-    width = max(len(f.label) for f in CATALOGUE)
-    for group in GROUPS:
+    echo(f"{_capped(session.name, 80)}  (id {session.assistant_id}, {obj.settings.host}, "
+         f"dialect {session.fields.dialect.value})")
+    width = max(len(f.label) for f in session.fields)
+    for group in session.fields.groups:
         echo(f"\n{group.value}")
-        for field in fields_in(group):
-            value = format_value(field.name, session.baseline[field.name], session.lookups)
-            mark = "  ! " + _capped(flags[field.name], 300) if field.name in flags else ""
+        for field in session.fields.fields_in(group):
+            value = ("not reported by the server" if field.name in session.unreported
+                     else format_value(field.name, session.baseline[field.name], session.lookups))
+            mark = "  ! " + _capped(flags[field.name], 300) \
+                if field.name in flags and field.name not in session.unreported else ""
             echo(f"  {field.label.ljust(width)}  {value}{mark}")
     echo("\nRead-only")
     for key, value in session.read_only.items():
@@ -463,18 +471,19 @@ def _print_plan(session: Any) -> None:
         return
     echo(f"{len(changes)} change{'s' if len(changes) != 1 else ''} to "
                f"{safe_text(session.name)} (id {session.assistant_id}):")
-    width = max(len(c.field) for c in changes)
+    names = {c.field: session.fields[c.field].update_name for c in changes}
+    width = max(len(name) for name in names.values())
     for change in changes:
         before = format_value(change.field, change.before, session.lookups, width=40)
         after = format_value(change.field, change.after, session.lookups, width=40)
-        echo(f"  {change.field.ljust(width)}  {before}  ->  {after}")
+        echo(f"  {names[change.field].ljust(width)}  {before}  ->  {after}")
 
 
 def _refuse_problems(session: Any) -> None:
     problems = session.validate()
     if problems:
         for name, message in problems.items():
-            echo(f"error: {name}: {message}", err=True)
+            echo(f"error: {session.fields[name].update_name}: {message}", err=True)
         fail(f"nothing was sent: fix the {len(problems)} problem{'s' if len(problems) != 1 else ''} above.")
 
 
@@ -486,7 +495,7 @@ def _confirm_and_save(obj: Context, session: Any, dry_run: bool, yes: bool, forc
     _refuse_problems(session)
     if not session.dirty:
         return
-    body = session.body()
+    body = _body_of(session)
     if dry_run:
         echo("Dry run; the body would be:")
         echo_json(body)
@@ -520,17 +529,34 @@ def _confirm_and_save(obj: Context, session: Any, dry_run: bool, yes: bool, forc
     if not result.sent:
         echo("Nothing to send: the server already holds these values.")
         return
-    echo(f"Saved {len(result.changes)} field{'s' if len(result.changes) != 1 else ''}.")
+    if result.taken:
+        echo(f"Saved {len(result.taken)} field{'s' if len(result.taken) != 1 else ''}.")
     if result.reread_error:
-        echo(f"warning: saved, but reading it back failed: {result.reread_error.message}", err=True)
+        echo(f"warning: the server answered 200, but reading it back failed, so what it took "
+             f"is not proven: {result.reread_error.message}", err=True)
     if result.history_error:
         echo(f"warning: {result.history_error}", err=True)
-    for change in result.differs:
-        echo(
-            f"note: the server holds {_shown(session, change.field, change.after)} "
-            f"for {change.field}, not the {_shown(session, change.field, change.before)} sent.",
-            err=True,
-        )
+    if result.not_taken:
+        for change in result.not_taken:
+            echo(
+                f"error: {change.field}: the server answered 200 but holds "
+                f"{_shown(session, change.field, change.after)}, not the "
+                f"{_shown(session, change.field, change.before)} sent.",
+                err=True,
+            )
+        names = ", ".join(change.field for change in result.not_taken)
+        hint = (" None of the fields sent was taken: the host may speak the other dialect "
+                "(see `voicedesk fields`)." if result.nothing_taken else "")
+        fail(f"the server did not take {names}; those values are not saved.{hint}")
+
+
+def _body_of(session: Any) -> dict[str, Any]:
+    from voicedesk.wire import WriteError
+
+    try:
+        return session.body()
+    except WriteError as error:
+        fail(f"{error} Nothing was sent.")
 
 
 def _shown(session: Any, name: str, value: Any) -> str:
@@ -562,20 +588,38 @@ def _as_typed(argument: str) -> str:
 
 
 def _assign(session: Any, assignments: tuple[str, ...]) -> None:
-    from voicedesk.parsing import ParseError, parse_value, split_assignment
+    from voicedesk.parsing import ParseError, parse_assignment
 
     try:
         for text in map(_as_typed, assignments):
-            name, raw = split_assignment(text)
-            session.set(name, parse_value(FIELDS[name], raw, session.lookups))
+            if text.partition("=")[0].strip() == "end_call_tool.description" and "tools" in session.fields:
+                _set_end_call_description(session, text.partition("=")[2])
+                continue
+            name, value = parse_assignment(text, session.fields, session.lookups)
+            session.set(name, value)
     except ParseError as error:
         fail(f"{error} Nothing was sent.")
 
 
-def _values_from_file(path: str) -> dict[str, Any]:
-    from voicedesk.model import TypeProblem, check_types
+def _set_end_call_description(session: Any, description: str) -> None:
+    """The seed's end_call_tool.description on a 2026 host: the end_call entry of the
+    tools list (added when there is none); the list goes whole, the others unchanged."""
+    tools = session.value("tools")
+    if tools is None and "tools" in session.read_notes:
+        fail("end_call_tool.description: the server's tools could not be read, so they cannot be "
+             "sent whole with this change. Nothing was sent.")
+    tools = [dict(tool) if isinstance(tool, dict) else tool for tool in tools or []]
+    entry = next((tool for tool in tools if isinstance(tool, dict) and tool.get("type") == "end_call"), None)
+    if entry is None:
+        tools.append({"type": "end_call", "description": description})
+    else:
+        entry["description"] = description
+    session.set("tools", tools)
+
+
+def _body_from_file(path: str) -> dict[str, Any]:
+    """The JSON object in FILE (or stdin), read before anything is asked of the host."""
     from voicedesk.parsing import load_json
-    from voicedesk.wire import UnknownKey, from_body
 
     try:
         if path != "-":
@@ -596,15 +640,21 @@ def _values_from_file(path: str) -> dict[str, Any]:
         fail(f"{path} is not JSON: {error}.")
     if not isinstance(body, dict):
         fail(f"{path} must hold a JSON object of fields (the update body), not {type(body).__name__}.")
+    return body
+
+
+def _apply_body(session: Any, body: dict[str, Any], path: str) -> None:
+    """The file's fields, named in either dialect, as the session's edits."""
+    from voicedesk.model import TypeProblem, check_types
+    from voicedesk.wire import UnknownKey, WriteError, from_body
+
     try:
-        return check_types(from_body(body))
-    except UnknownKey as error:
-        fail(f"{path}: {error}.")
+        values = check_types(from_body(body, session.fields, session.lookups), session.fields)
+    except (UnknownKey, WriteError) as error:
+        fail(f"{path}: {error}{'' if str(error).endswith('.') else '.'}")
     except TypeProblem as problem:
-        fail(f"{path}: " + "; ".join(f"{k}: {v}" for k, v in problem.problems.items()) + ".")
-
-
-def _apply_values(session: Any, values: dict[str, Any]) -> None:
+        fail(f"{path}: " + "; ".join(f"{session.fields[k].update_name if k in session.fields else k}: {v}"
+                                     for k, v in problem.problems.items()) + ".")
     for name, value in values.items():
         session.set(name, value)
 
@@ -631,9 +681,9 @@ def set_command(
 @click.pass_obj
 def diff(obj: Context, assistant_id: str, file: str) -> None:
     """Compare FILE (an update body, partial allowed) with the assistant. Exit 1 on changes."""
-    values = _values_from_file(file)
+    body = _body_from_file(file)
     session = _open(obj, _assistant_id(assistant_id))
-    _apply_values(session, values)
+    _apply_body(session, body, file)
     _print_plan(session)
     _refuse_problems(session)
     sys.exit(EXIT_CHANGES if session.dirty else EXIT_OK)
@@ -648,9 +698,9 @@ def diff(obj: Context, assistant_id: str, file: str) -> None:
 @click.pass_obj
 def apply(obj: Context, assistant_id: str, file: str, dry_run: bool, yes: bool, force: bool) -> None:
     """Send the fields of FILE that differ from the assistant's."""
-    values = _values_from_file(file)
+    body = _body_from_file(file)
     session = _open(obj, _assistant_id(assistant_id), settle=not dry_run)
-    _apply_values(session, values)
+    _apply_body(session, body, file)
     _confirm_and_save(obj, session, dry_run, yes, force)
 
 
@@ -729,16 +779,18 @@ def configure(obj: Context) -> None:
 @main.command()
 @click.option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True,
               help="Port on 127.0.0.1 (0 picks a free one).")
-def sandbox(port: int) -> None:
+@click.option("--dialect", "sandbox_dialect", type=click.Choice(["2025", "2026"]), default="2026",
+              show_default=True, help="The update contract it plays: the seed's (2025) or today's (2026).")
+def sandbox(port: int, sandbox_dialect: str) -> None:
     """Run the embedded sandbox API in the foreground (Ctrl+C stops it)."""
     from voicedesk.sandbox import DEMO_API_KEY, Sandbox
 
     def ready(server: Sandbox) -> None:
-        echo(f"Sandbox API on {server.base_url}  (API key: {DEMO_API_KEY}, a demo key)")
+        echo(f"Sandbox API on {server.base_url}, dialect {server.dialect}  (API key: {DEMO_API_KEY}, a demo key)")
         echo(f"Try: voicedesk --base-url {server.base_url} --api-key {DEMO_API_KEY} list")
 
     try:
-        Sandbox(port=port).serve_forever(ready=ready)
+        Sandbox(port=port, dialect=sandbox_dialect).serve_forever(ready=ready)
     except OSError as error:
         fail(f"cannot listen on 127.0.0.1:{port}: {error.strerror}. Try --port 0.")
 

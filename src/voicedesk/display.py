@@ -19,7 +19,7 @@ import re
 from itertools import islice
 from typing import Any
 
-from voicedesk.fields import FIELDS, Field, Kind, Lookup
+from voicedesk.fields import SETTINGS, Field, Kind, Lookup, catalogue
 from voicedesk.records import Lookups
 from voicedesk.text import UNSHOWABLE
 
@@ -78,7 +78,7 @@ def format_value(name: str, value: Any, lookups: Lookups | None = None, *, width
 
     Any value at all, not only those the field is meant to hold: a server or a file may
     hold anything, and a control shows a stored value as it is."""
-    field = FIELDS[name]
+    field = SETTINGS[name]
     lookups = lookups or Lookups()
     if value is None:
         if field.lookup is Lookup.PHONE_NUMBERS:
@@ -90,12 +90,28 @@ def format_value(name: str, value: Any, lookups: Lookups | None = None, *, width
         return _as_json(value, width)
     if field.lookup is Lookup.VOICES:
         voice = lookups.voice(value)
-        return safe_text(f"{voice.name} ({value}, {voice.mode})" if voice else f"voice {value}")
+        if voice is None:
+            return safe_text(f"voice {value}")
+        about = ", ".join(part for part in (voice.mode if voice.gender is None else voice.details,) if part)
+        return safe_text(f"{voice.name} ({value}{', ' + about if about else ''})")
     if field.lookup is Lookup.PHONE_NUMBERS:
         number = lookups.phone_number(value)
         return safe_text(f"{number.phone_number} ({value})" if number else f"number {value}")
     if field.kind is Kind.CHOICE:
         return safe_text(field.choice_label(value))
+    if field.kind is Kind.ID_LIST:
+        names = ", ".join(_entry_name(field, item, lookups) for item in islice(value, width))
+        return shorten(safe_text(names or "none"), width)
+    if field.kind is Kind.TOOLS:
+        from voicedesk.tools import summary  # only a 2026 host has tools
+
+        return shorten(safe_text(summary(value)), width)
+    if field.kind is Kind.PHRASES:
+        counts = ", ".join(f"{_inline(kind)} {len(items) if isinstance(items, list) else '?'}"
+                           for kind, items in islice(value.items(), width))
+        return shorten(safe_text(counts or "none"), width)
+    if field.holds_id:
+        return shorten(safe_text(_entry_name(field, value, lookups)), width)
     if field.is_numeric:
         return f"{_number(value)}{' ' + field.unit if field.unit else ''}"
     if field.kind is Kind.KEY_VALUE:
@@ -120,9 +136,9 @@ def format_recorded(name: str, value: Any, lookups: Lookups | None = None, *, wi
     # pydantic, imported here: it is not needed on the way to the editor's first screen.
     from voicedesk.model import TypeProblem, check_types
 
-    if name in FIELDS:
+    if name in SETTINGS:
         try:
-            check_types({name: value})
+            check_types({name: value}, catalogue(SETTINGS[name].dialect))
         except TypeProblem:
             pass
         else:
@@ -140,10 +156,26 @@ def _inline(value: Any) -> str:
 _INLINE_LIMIT = 200
 
 
+def _entry_name(field: Field, entry_id: Any, lookups: Lookups) -> str:
+    """An id of a list as its name and id, or the id alone when the list does not have it."""
+    if field.lookup is Lookup.LANGUAGES:
+        name = lookups.language_name(entry_id)
+    elif field.lookup is Lookup.MODELS:
+        name = lookups.model_name(entry_id)
+    else:
+        entry = lookups.entry(field.lookup.value, entry_id) if field.lookup else None
+        name = entry.name if entry is not None else None
+    return f"{name} ({entry_id})" if name is not None else f"#{_inline(entry_id)}"
+
+
 def _of_its_kind(field: Field, value: Any) -> bool:
     """Whether `value` has a type the field holds, so that it can be shown as one."""
     if field.lookup in (Lookup.VOICES, Lookup.PHONE_NUMBERS):
         return isinstance(value, (int, str))  # an id
+    if field.kind in (Kind.ID_LIST, Kind.TOOLS):
+        return isinstance(value, list)
+    if field.kind is Kind.PHRASES:
+        return isinstance(value, dict)
     if field.is_numeric:
         return isinstance(value, (int, float))
     if field.kind is Kind.KEY_VALUE:

@@ -33,7 +33,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from voicedesk.fields import FIELDS
+from voicedesk.fields import SETTINGS, catalogue
 from voicedesk.paths import ensure_private_dir, file_key, state_dir, write_private
 from voicedesk.session import EditSession, same_value
 
@@ -84,6 +84,12 @@ class Draft:
         if session.assistant_id != self.assistant_id:
             raise ValueError(
                 f"the draft is for assistant {self.assistant_id}, not {session.assistant_id}"
+            )
+        foreign = [name for name in self.fields if name not in session.fields]
+        if foreign:  # checked first: a draft is replayed whole or not at all
+            raise ValueError(
+                f"the draft holds {', '.join(foreign)}, which the host's dialect "
+                f"({session.fields.dialect.value}) does not have; open it with the other --dialect"
             )
         changed_on_server = []
         for name, edit in self.fields.items():
@@ -369,7 +375,7 @@ def _edits(document: dict[str, Any]) -> dict[str, DraftEdit]:
     raw = _member(document, "fields", dict, "an object")
     edits: dict[str, DraftEdit] = {}
     for name, entry in raw.items():
-        if name not in FIELDS:
+        if name not in SETTINGS:
             raise _Unreadable(f"unknown field {name!r}")
         if not isinstance(entry, dict) or set(entry) != {"base", "value"}:
             raise _Unreadable(f"field {name!r} is not a {{base, value}} pair")
@@ -379,8 +385,10 @@ def _edits(document: dict[str, Any]) -> dict[str, DraftEdit]:
     from voicedesk.model import TypeProblem, check_types
 
     try:
-        check_types({name: edit.base for name, edit in edits.items()})
-        check_types({name: edit.value for name, edit in edits.items()})
+        for name, edit in edits.items():  # each by its own dialect's types (see fields.SETTINGS)
+            fields = catalogue(SETTINGS[name].dialect)
+            check_types({name: edit.base}, fields)
+            check_types({name: edit.value}, fields)
     except TypeProblem as problem:
         raise _Unreadable(f"wrong type: {problem}") from None
     return edits

@@ -1,15 +1,34 @@
-"""The field catalogue: every setting of the Update Assistant endpoint, described once.
+"""The field catalogue: every setting of the Update Assistant endpoint, described once,
+and what each dialect of the API makes of it.
 
 The form, validation, wire translation, diff, CLI parsing and help screen are all
-generated from `CATALOGUE`. The order and grouping follow the seed reference
-(`shared/seed`), and each field keeps the seed's own sentence in `seed` so a test can
-prove nothing was missed or invented.
+generated from a `Catalogue`. A setting is one `Field` (its identity is its name in the
+seed's dialect, or its 2026 name when the seed lacks it); each `Dialect` says, as data
+(`_DIALECT_2026`), whether it has the setting, its update name, how its value is
+written, and the rules that differ. `catalogue(dialect)` applies that. The 2025
+catalogue's order and grouping follow the seed reference (`shared/seed`), and each field
+keeps the seed's own sentence in `seed` so a test can prove nothing was missed or
+invented; the 2026 rows follow `shared/api-contract.md`.
+
+Edit values keep one vocabulary whatever the dialect (a language by its name, a call
+direction as receive/make), so drafts, the history and the controls are the same for
+both; only the body differs (`Write`).
 """
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from enum import Enum
+from functools import cache
+from typing import Any
+
+
+class Dialect(str, Enum):
+    """The update contract a host speaks (api-contract.md, "Two dialects")."""
+
+    D2025 = "2025"  # the seed's names
+    D2026 = "2026"  # the platform's contract since 2026-02-17
 
 
 class Kind(str, Enum):
@@ -22,6 +41,9 @@ class Kind(str, Enum):
     LOOKUP = "lookup"
     KEY_VALUE = "key-value"
     SCHEMA = "schema table"
+    ID_LIST = "id list"  # a list of ids from a lookup, sent whole
+    TOOLS = "tools"  # the built-in tools, sent whole
+    PHRASES = "phrase lists"  # named lists of phrases (filler_config), sent whole
 
 
 class Lookup(str, Enum):
@@ -32,6 +54,14 @@ class Lookup(str, Enum):
     MODELS = "models"
     PHONE_NUMBERS = "phone numbers"
     TIMEZONES = "timezones"
+    # 2026 only
+    MULTIMODAL_MODELS = "multimodal models"
+    TOOLS = "mid-call tools"
+    KNOWLEDGE_BASES = "knowledge bases"
+    FOLDERS = "folders"
+    LABELS = "labels"
+    SYNTHESIZERS = "speech providers"
+    TRANSCRIBERS = "transcription providers"
 
 
 class Read(str, Enum):
@@ -49,6 +79,19 @@ class Read(str, Enum):
     WAIT_FOR_CUSTOMER = "wait for customer"  # false/true -> "AI assistant"/"Customer"
     VARIABLES = "variables"  # object of strings ([] from PHP means empty)
     SCHEMA = "schema"  # list of {name, type, description}
+    TOOLS = "tools"  # [{type, data: {...}}] -> [{type, ...}] (the write shape)
+    ID_LIST = "id list"  # list of ids (strings of digits taken)
+    PHRASES = "phrases"  # object of lists of strings
+
+
+class Write(str, Enum):
+    """How an edit value is written into the update body (the dialect decides)."""
+
+    SAME = "same"
+    LANGUAGE_ID = "language id"  # a language's name -> its id
+    MODEL_ID = "model id"  # a model's name -> its id
+    DIRECTION = "direction"  # receive/make -> inbound/outbound
+    WAIT_FOR_CUSTOMER = "wait for customer"  # "AI assistant"/"Customer" -> false/true
 
 
 class Group(str, Enum):
@@ -58,8 +101,10 @@ class Group(str, Enum):
     INTERRUPTION = "Interruption"
     VARIABLES = "Variables and schema"
     END_CALL = "End call tool"
+    TOOLS = "Tools and knowledge"  # 2026
     VOICE = "Voice and speech"
     CALL = "Call behaviour"
+    ORGANISE = "Folder and labels"  # 2026
 
 
 @dataclass(frozen=True)
@@ -89,6 +134,24 @@ class Field:
     choices: tuple[Choice, ...] = ()
     lookup: Lookup | None = None
     enabled_by: str | None = None  # a boolean field that must be on for this one to apply
+    # What the dialect makes of it (`catalogue` fills these in).
+    dialect: Dialect = Dialect.D2025
+    wire: str = ""  # the update body's name in this dialect ("" = `name`)
+    write: Write = Write.SAME
+    # False: the list record does not report it (the 2026 contract can write settings the
+    # list never shows); unknown until set, never given a default, sent only when set.
+    reported: bool = True
+    modes: tuple[str, ...] = ()  # the engine types it applies to (empty: all)
+
+    @property
+    def holds_id(self) -> bool:
+        """A lookup whose value is an id (not a name, as the seed's language and model)."""
+        return self.kind is Kind.LOOKUP and self.read is Read.SAME and self.lookup is not Lookup.TIMEZONES
+
+    @property
+    def update_name(self) -> str:
+        """The name this dialect's update body (and its 422s) use."""
+        return self.wire or self.name
 
     @property
     def ranged(self) -> bool:
@@ -366,12 +429,264 @@ CATALOGUE: tuple[Field, ...] = (
     ),
 )
 
+# Settings only the 2026 dialect has (api-contract.md, "The 2026 dialect"); `seed` holds
+# the contract's rule for each. Their names are the 2026 update names.
+_ONLY_2026: tuple[Field, ...] = (
+    Field(
+        "secondary_language_ids", Group.CORE, "Secondary languages",
+        "Further languages the assistant may switch to. Sent whole.",
+        "integer array; replaces; [] clears",
+        Kind.ID_LIST, "secondary_language_ids", Read.ID_LIST, lookup=Lookup.LANGUAGES,
+        reported=False,
+    ),
+    Field(
+        "multimodal_model_id", Group.CORE, "Multimodal model",
+        "The speech-to-speech model of a multimodal or dualplex assistant.",
+        "integer from models?type=multimodal or dualplex; those modes only",
+        Kind.LOOKUP, "multimodal_model_id", nullable=True, lookup=Lookup.MULTIMODAL_MODELS,
+        modes=("multimodal", "dualplex"),
+    ),
+    Field(
+        "chat_llm_fallback_id", Group.CORE, "Fallback LLM",
+        "The language model used for tool calls by multimodal and dualplex assistants.",
+        "integer or null: the LLM used for tool calls, multimodal/dualplex",
+        Kind.LOOKUP, "chat_llm_fallback_id", nullable=True, lookup=Lookup.MODELS,
+        reported=False, modes=("multimodal", "dualplex"),
+    ),
+    Field(
+        "turn_detection_threshold", Group.OPTIONAL, "Turn detection threshold",
+        "How sure the model must be that the caller has finished; empty is automatic.",
+        "number 0-1 or null (= automatic), multimodal/dualplex",
+        Kind.NUMBER, "turn_detection_threshold", Read.DECIMAL, minimum=0, maximum=1, step=0.05,
+        nullable=True, reported=False, modes=("multimodal", "dualplex"),
+    ),
+    Field(
+        "ambient_sound", Group.OPTIONAL, "Ambient sound",
+        "A background ambience mixed into the call.",
+        "off, office, city, forest, crowded_room, cafe, nature",
+        Kind.CHOICE, "ambient_sound",
+        choices=tuple(Choice(v, v.replace("_", " ").capitalize()) for v in (
+            "off", "office", "city", "forest", "crowded_room", "cafe", "nature")),
+    ),
+    Field(
+        "tools", Group.TOOLS, "Built-in tools",
+        "End the call, transfer it, take keypad input, book appointments... Sent whole: "
+        "the list replaces every built-in tool.",
+        "array of flat objects {type, ...}; replaces every built-in tool, [] clears",
+        Kind.TOOLS, "tools", Read.TOOLS,
+    ),
+    Field(
+        "tool_ids", Group.TOOLS, "Mid-call tools",
+        "The account's own tools (web requests) the assistant may call. Sent whole.",
+        "integer array (from /user/tools); replaces",
+        Kind.ID_LIST, "tool_ids", Read.ID_LIST, lookup=Lookup.TOOLS, reported=False,
+    ),
+    Field(
+        "knowledgebase_id", Group.TOOLS, "Knowledge base",
+        "Documents the assistant may answer from; none detaches it.",
+        "integer or null (from /user/knowledgebases)",
+        Kind.LOOKUP, "knowledgebase_id", nullable=True, lookup=Lookup.KNOWLEDGE_BASES,
+    ),
+    Field(
+        "knowledgebase_mode", Group.TOOLS, "Knowledge base mode",
+        "Looked up when needed (function call) or put into the prompt (pipeline only).",
+        "function_call / prompt; prompt is pipeline only",
+        Kind.CHOICE, "knowledgebase_mode",
+        choices=(Choice("function_call", "Function call"), Choice("prompt", "In the prompt")),
+    ),
+    Field(
+        "tts_emotion_enabled", Group.VOICE, "Emotional speech",
+        "Let the voice carry emotion where the speech provider supports it.",
+        "boolean",
+        Kind.BOOLEAN, "tts_emotion_enabled", Read.BOOL, reported=False,
+    ),
+    Field(
+        "synthesizer_provider_id", Group.VOICE, "Speech provider",
+        "Who turns the replies into speech; empty is the language's default.",
+        "integer or null (= the language's default), from synthesizer-providers?language_id=",
+        Kind.LOOKUP, "synthesizer_provider_id", nullable=True, lookup=Lookup.SYNTHESIZERS,
+    ),
+    Field(
+        "transcriber_provider_id", Group.VOICE, "Transcription provider",
+        "Who turns the caller's speech into text; empty is the language's default.",
+        "integer or null; pipeline only; from transcriber-providers?language_id=",
+        Kind.LOOKUP, "transcriber_provider_id", nullable=True, lookup=Lookup.TRANSCRIBERS,
+        modes=("pipeline",),
+    ),
+    Field(
+        "filler_config", Group.CALL, "Filler phrases",
+        "The phrases used as fillers, by kind (positive, negative, question, neutral). "
+        "Sent whole.",
+        'object {"positive": [...], "negative": [...], "question": [...], "neutral": [...]}',
+        Kind.PHRASES, "filler_config", Read.PHRASES,
+    ),
+    Field(
+        "reengagement_prompt", Group.CALL, "Re-engagement prompt",
+        "What the assistant is told to say when the caller has gone quiet.",
+        "string <= 1000 or null",
+        Kind.LONG_TEXT, "reengagement_prompt", max_length=1000, nullable=True, reported=False,
+    ),
+    Field(
+        "max_initial_silence_duration", Group.CALL, "Maximum initial silence",
+        "The call is ended when nobody speaks this long at its start; empty is off.",
+        "integer 1-120 or null (off)",
+        Kind.INTEGER, "max_initial_silence_duration", minimum=1, maximum=120, step=1,
+        unit=_SECONDS, nullable=True,
+    ),
+    Field(
+        "ringing_time", Group.CALL, "Ringing time",
+        "How long an outbound call rings before it is given up.",
+        "integer 1-60",
+        Kind.INTEGER, "ringing_time", minimum=1, maximum=60, step=1, unit=_SECONDS,
+    ),
+    Field(
+        "voice_mail_message", Group.CALL, "Voicemail message",
+        "What the assistant leaves on an answering machine.",
+        "string <= 1000 or null",
+        Kind.LONG_TEXT, "voice_mail_message", max_length=1000, nullable=True, reported=False,
+    ),
+    Field(
+        "folder_id", Group.ORGANISE, "Folder",
+        "Where the assistant is filed in the dashboard; none is uncategorised.",
+        "integer or null (uncategorised), from /user/folders",
+        Kind.LOOKUP, "folder_id", nullable=True, lookup=Lookup.FOLDERS, reported=False,
+    ),
+    Field(
+        "label_ids", Group.ORGANISE, "Labels",
+        "The dashboard's labels on the assistant. Sent whole.",
+        "integer array, from /user/labels; replaces",
+        Kind.ID_LIST, "label_ids", Read.ID_LIST, lookup=Lookup.LABELS, reported=False,
+    ),
+)
+
+# The 2026 dialect, as data: per setting of the seed, None (the dialect lacks it) or
+# what differs. Settings not named here are the same in both. The 2026-only settings
+# follow, each after the seed's setting it sits beside in the form.
+_DIALECT_2026: dict[str, dict[str, Any] | None] = {
+    "assistant_name": {"wire": "name"},
+    "language": {"wire": "language_id", "write": Write.LANGUAGE_ID},
+    "llm_model": {"wire": "llm_model_id", "write": Write.MODEL_ID, "modes": ("pipeline",), "nullable": True},
+    "calls_direction": {"wire": "type", "write": Write.DIRECTION},
+    "engine_type": {
+        "wire": "mode",
+        "help": "Pipeline chains speech-to-text, LLM and text-to-speech; multimodal and "
+                "dualplex use one speech model. Changing it resets that mode's own settings "
+                "(models, providers) on the server.",
+        "choices": (Choice("pipeline", "Pipeline"), Choice("multimodal", "Multimodal"),
+                    Choice("dualplex", "Dualplex")),
+    },
+    "initial_message": {"max_length": 200},
+    "use_min_interrupt_words": None,  # gone: min_interrupt_words null means off
+    "min_interrupt_words": {"nullable": True, "enabled_by": None},
+    "end_call_tool.description": None,  # one entry of `tools`
+    "filler_audios": {"wire": "fillers", "modes": ("pipeline",)},
+    "re_engagement_interval": {"wire": "reengagement_interval"},
+    "max_call_duration": {"wire": "max_duration"},
+    "max_silence_duration": {"maximum": 360},
+    "noise_cancellation": {"wire": "enable_noise_cancellation"},
+    "record_call": {"wire": "record"},
+    "who_speaks_first": {"wire": "wait_for_customer", "write": Write.WAIT_FOR_CUSTOMER},
+}
+# Where the 2026-only settings go in the 2026 form: after this setting of the seed.
+_PLACED_AFTER = {
+    "secondary_language_ids": "language",
+    "multimodal_model_id": "llm_model",
+    "chat_llm_fallback_id": "multimodal_model_id",
+    "turn_detection_threshold": "interrupt_sensitivity",
+    "ambient_sound": "turn_detection_threshold",
+    "tools": "post_call_schema",
+    "tool_ids": "tools",
+    "knowledgebase_id": "tool_ids",
+    "knowledgebase_mode": "knowledgebase_id",
+    "tts_emotion_enabled": "speech_speed",
+    "synthesizer_provider_id": "tts_emotion_enabled",
+    "transcriber_provider_id": "synthesizer_provider_id",
+    "filler_config": "filler_audios",
+    "reengagement_prompt": "re_engagement_interval",
+    "max_initial_silence_duration": "max_silence_duration",
+    "ringing_time": "max_initial_silence_duration",
+    "voice_mail_message": "end_call_on_voicemail",
+    "folder_id": "who_speaks_first",
+    "label_ids": "folder_id",
+}
+
+
+class Catalogue:
+    """The settings one dialect has, in form order, with that dialect's rules."""
+
+    def __init__(self, dialect: Dialect, fields: tuple[Field, ...]) -> None:
+        self.dialect = dialect
+        self.fields = fields
+        self.by_name: dict[str, Field] = {f.name: f for f in fields}
+        self.by_update_name: dict[str, Field] = {f.update_name: f for f in fields}
+        self.groups: tuple[Group, ...] = tuple(g for g in Group if any(f.group is g for f in fields))
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter(self.fields)
+
+    def __len__(self) -> int:
+        return len(self.fields)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.by_name
+
+    def __getitem__(self, name: str) -> Field:
+        return self.by_name[name]
+
+    def fields_in(self, group: Group) -> tuple[Field, ...]:
+        return tuple(f for f in self.fields if f.group is group)
+
+    def resolve(self, name: str) -> tuple[Field, Write] | None:
+        """The setting an operator names, by this dialect's update name or by its name in
+        the other dialect (`assistant_name` and `name` alike), with the shape the value
+        comes in: `language_id=5` gives an id (Write.LANGUAGE_ID), `language=German` the
+        edit value itself (Write.SAME). None when this dialect has no such setting."""
+        spec = self.by_update_name.get(name)
+        if spec is not None:
+            return spec, spec.write
+        spec = self.by_name.get(name)
+        if spec is not None:
+            return spec, Write.SAME
+        other = _WIRE_2026.get(name)
+        if other is not None and other[0] in self.by_name:
+            return self.by_name[other[0]], other[1]
+        return None
+
+
+@cache
+def catalogue(dialect: Dialect = Dialect.D2025) -> Catalogue:
+    if dialect is Dialect.D2025:
+        return Catalogue(dialect, CATALOGUE)
+    fields: list[Field] = []
+    for spec in CATALOGUE:
+        if spec.name in _DIALECT_2026 and _DIALECT_2026[spec.name] is None:
+            continue
+        fields.append(dataclasses.replace(spec, dialect=dialect, **(_DIALECT_2026.get(spec.name) or {})))
+    for added in _ONLY_2026:
+        after = _PLACED_AFTER[added.name]
+        index = next(i for i, f in enumerate(fields) if f.name == after)
+        fields.insert(index + 1, dataclasses.replace(added, dialect=dialect))
+    return Catalogue(dialect, tuple(fields))
+
+
+# The seed's settings by name.
 FIELDS: dict[str, Field] = {field.name: field for field in CATALOGUE}
-GROUPS: tuple[Group, ...] = tuple(Group)
+# Every setting of every dialect, by name: labels, kinds and help for any name a draft,
+# the history or a message may hold (rules: a session's own catalogue).
+SETTINGS: dict[str, Field] = {**FIELDS, **{f.name: f for f in catalogue(Dialect.D2026) if f.name not in FIELDS}}
+# 2026 update name -> (setting, the shape its values come in), for a 2025 host's
+# operators who use the current names.
+_WIRE_2026: dict[str, tuple[str, Write]] = {
+    spec["wire"]: (name, spec.get("write", Write.SAME))
+    for name, spec in _DIALECT_2026.items() if spec and "wire" in spec
+}
+GROUPS: tuple[Group, ...] = catalogue(Dialect.D2025).groups
 
 # The schema table's fixed vocabulary and the server's name rule.
 SCHEMA_TYPES: tuple[str, ...] = ("string", "number", "bool")
 SCHEMA_NAME_PATTERN = r"^[A-Za-z0-9_]+$"
+# 2026: 3-16 characters, lowercase (api-contract.md).
+SCHEMA_NAME_PATTERN_2026 = r"^[a-z0-9_]{3,16}$"
 
 
 def fields_in(group: Group) -> tuple[Field, ...]:

@@ -14,7 +14,9 @@ from pydantic import AllowInfNan, BaseModel, ConfigDict, StrictBool, StrictInt, 
 from pydantic import Field as PydanticField
 from pydantic import ValidationError
 
-from voicedesk.fields import CATALOGUE, FIELDS, Field, Kind
+from functools import cache
+
+from voicedesk.fields import Catalogue, Field, Kind, catalogue
 
 
 # The API's integer columns are 64-bit; a wider number is no count or id it can store.
@@ -38,10 +40,14 @@ def _python_type(field: Field) -> Any:
     # takes is a rule in `validation`, as for ranges.
     if field.kind is Kind.KEY_VALUE:
         return dict[StrictStr, Any]
-    if field.kind is Kind.SCHEMA:
+    if field.kind in (Kind.SCHEMA, Kind.TOOLS):
         return list[Any]
-    # Lookups: ids for voices and phone numbers, names for the rest.
-    return WholeNumber if field.name in ("voice_id", "phone_number_id") else StrictStr
+    if field.kind is Kind.ID_LIST:
+        return list[WholeNumber]
+    if field.kind is Kind.PHRASES:
+        return dict[StrictStr, Any]
+    # Lookups: ids (voices, phone numbers, the 2026 lists), names (languages, models).
+    return WholeNumber if field.holds_id else StrictStr
 
 
 def attribute_name(field_name: str) -> str:
@@ -49,14 +55,17 @@ def attribute_name(field_name: str) -> str:
     return field_name.replace(".", "__")
 
 
-EditModel: type[BaseModel] = create_model(  # type: ignore[call-overload]
-    "EditModel",
-    __config__=ConfigDict(strict=True, extra="forbid", populate_by_name=False),
-    **{
-        attribute_name(f.name): (_python_type(f) | None, PydanticField(None, alias=f.name))
-        for f in CATALOGUE
-    },
-)
+@cache
+def edit_model(fields: Catalogue) -> type[BaseModel]:
+    """The pydantic model of one dialect's edit values (built once per dialect)."""
+    return create_model(  # type: ignore[call-overload,no-any-return]
+        f"EditModel{fields.dialect.value}",
+        __config__=ConfigDict(strict=True, extra="forbid", populate_by_name=False),
+        **{
+            attribute_name(f.name): (_python_type(f) | None, PydanticField(None, alias=f.name))
+            for f in fields
+        },
+    )
 
 
 class TypeProblem(ValueError):
@@ -76,12 +85,15 @@ _EXPECTED = {
     Kind.BOOLEAN: "true or false",
     Kind.KEY_VALUE: "an object of named values",
     Kind.SCHEMA: "a list of {name, type, description} objects",
+    Kind.ID_LIST: "a list of ids (whole numbers)",
+    Kind.TOOLS: "a list of tool objects",
+    Kind.PHRASES: "an object of phrase lists",
 }
 
 
 def expected_type(field: Field) -> str:
     if field.kind is Kind.LOOKUP:
-        return "a whole number (an id)" if _python_type(field) is WholeNumber else "text"
+        return "a whole number (an id)" if field.holds_id else "text"
     return _EXPECTED[field.kind]
 
 
@@ -94,21 +106,22 @@ def _problem(field: Field, detail: Any) -> str:
     return f"expected {expected_type(field)}"
 
 
-def check_types(values: dict[str, Any]) -> dict[str, Any]:
-    """Validate a partial mapping of update names to values; returns the typed values.
+def check_types(values: dict[str, Any], fields: Catalogue | None = None) -> dict[str, Any]:
+    """Validate a partial mapping of setting names to values; returns the typed values.
 
     Unknown names and wrong types raise TypeProblem naming every offending field.
     """
-    unknown = [name for name in values if name not in FIELDS]
+    fields = fields or catalogue()
+    unknown = [name for name in values if name not in fields]
     if unknown:
         raise TypeProblem({name: "is not a field of the assistant" for name in unknown})
     try:
-        model = EditModel.model_validate(values)
+        model = edit_model(fields).model_validate(values)
     except ValidationError as error:
         problems: dict[str, str] = {}
         for detail in error.errors():
             name = str(detail["loc"][0])
-            problems.setdefault(name, _problem(FIELDS[name], detail))
+            problems.setdefault(name, _problem(fields[name], detail))
         raise TypeProblem(problems) from None
     dumped = model.model_dump(by_alias=True, exclude_unset=True)
     return {name: dumped[name] for name in values}

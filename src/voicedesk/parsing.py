@@ -7,7 +7,7 @@ import json
 import math
 from typing import Any
 
-from voicedesk.fields import FIELDS, Field, Kind, Lookup
+from voicedesk.fields import Catalogue, Field, Kind, Lookup, Write, catalogue
 from voicedesk.model import TypeProblem, check_types
 from voicedesk.records import Lookups
 
@@ -58,14 +58,50 @@ def whole_number(text: str) -> int | None:
     return None
 
 
-def split_assignment(text: str) -> tuple[str, str]:
+def split_assignment(text: str, fields: Catalogue | None = None) -> tuple[Field, Write, str]:
+    """FIELD=VALUE -> the setting, the shape its value is given in (a name of either
+    dialect: see `Catalogue.resolve`), and the text of the value."""
+    fields = fields or catalogue()
     name, sep, raw = text.partition("=")
     name = name.strip()
     if not sep:
         raise ParseError(f"{quoted(text)} is not FIELD=VALUE.")
-    if name not in FIELDS:
-        raise ParseError(f"{quoted(name)} is not a field of the assistant. See 'voicedesk fields'.")
-    return name, raw
+    found = fields.resolve(name)
+    if found is None:
+        raise ParseError(f"{quoted(name)} is not a field of the assistant on this host "
+                         f"(dialect {fields.dialect.value}). See 'voicedesk fields'.")
+    return found[0], found[1], raw
+
+
+def parse_assignment(text: str, fields: Catalogue | None = None, lookups: Lookups | None = None) -> tuple[str, Any]:
+    """FIELD=VALUE -> (the setting's name, its edit value)."""
+    from voicedesk.wire import WriteError, unwritten
+
+    fields = fields or catalogue()
+    field, shape, raw = split_assignment(text, fields)
+    if shape is Write.SAME:
+        return field.name, parse_value(field, raw, lookups)
+    stripped = raw.strip()
+    given: Any
+    if stripped == "null":
+        given = None
+    elif shape in (Write.LANGUAGE_ID, Write.MODEL_ID):
+        given = whole_number(stripped)
+        if given is None:
+            raise ParseError(f"{field.update_name}: expected an id (a whole number), got {quoted(raw)}.")
+    elif shape is Write.WAIT_FOR_CUSTOMER:
+        if stripped.lower() not in _TRUE | _FALSE:
+            raise ParseError(f"wait_for_customer: expected true or false, got {quoted(raw)}.")
+        given = stripped.lower() in _TRUE
+    else:
+        given = stripped
+    try:
+        value = unwritten(field, given, shape, lookups or Lookups())
+    except WriteError as error:
+        raise ParseError(str(error)) from None
+    if value is None and not field.nullable:
+        raise ParseError(f"{field.update_name}: {field.label} cannot be null.")
+    return field.name, value
 
 
 def parse_value(field: Field, text: str, lookups: Lookups | None = None) -> Any:
@@ -73,16 +109,16 @@ def parse_value(field: Field, text: str, lookups: Lookups | None = None) -> Any:
     stripped = text.strip()
     if stripped == "null":
         if not field.nullable:
-            raise ParseError(f"{field.name}: {field.label} cannot be null.")
+            raise ParseError(f"{field.update_name}: {field.label} cannot be null.")
         return None
     try:
         value = _parse(field, text, stripped, lookups)
     except ValueError as error:
-        raise ParseError(f"{field.name}: {error}") from None
+        raise ParseError(f"{field.update_name}: {error}") from None
     try:
-        return check_types({field.name: value})[field.name]
+        return check_types({field.name: value}, catalogue(field.dialect))[field.name]
     except TypeProblem as problem:
-        raise ParseError(f"{field.name}: {problem.problems[field.name]}, got {quoted(text)}.") from None
+        raise ParseError(f"{field.update_name}: {problem.problems[field.name]}, got {quoted(text)}.") from None
 
 
 def _parse(field: Field, text: str, stripped: str, lookups: Lookups) -> Any:
@@ -107,7 +143,7 @@ def _parse(field: Field, text: str, stripped: str, lookups: Lookups) -> Any:
         if not math.isfinite(number):  # "nan", "inf", "1e999": nothing JSON can send
             raise ValueError(f"expected a finite number, got {quoted(text)}.")
         return number
-    if kind in (Kind.KEY_VALUE, Kind.SCHEMA):
+    if kind in (Kind.KEY_VALUE, Kind.SCHEMA, Kind.ID_LIST, Kind.TOOLS, Kind.PHRASES):
         try:
             return load_json(text)
         except ValueError as error:
@@ -121,6 +157,10 @@ def _parse(field: Field, text: str, stripped: str, lookups: Lookups) -> Any:
         return _voice(stripped, lookups)
     if field.lookup is Lookup.PHONE_NUMBERS:
         return _phone_number(stripped, lookups)
+    if field.holds_id:
+        if (entry_id := whole_number(stripped)) is None:
+            raise ValueError(f"expected an id (a whole number), got {quoted(text)}.")
+        return entry_id
     return text  # free text keeps its spaces
 
 

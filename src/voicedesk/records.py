@@ -25,7 +25,18 @@ _record = dataclass(frozen=True, slots=True)
 class Voice:
     id: int
     name: str
-    mode: str  # "pipeline" or "multimodal": the engine type it works with
+    # The engine type it works with. A 2025 host says so on the record; a 2026 host
+    # does not, and the client fills in the mode its list was asked for.
+    mode: str | None = None
+    language_id: int | None = None
+    gender: str | None = None
+    accent: str | None = None
+    age: str | None = None
+
+    @property
+    def details(self) -> str:
+        """Gender, accent and age, as far as the server says them (2026)."""
+        return ", ".join(part for part in (self.gender, self.accent, self.age) if part)
 
 
 @_record
@@ -37,6 +48,15 @@ class Language:
 
 @_record
 class LlmModel:
+    id: int
+    name: str
+    code: str | None = None  # multimodal and dualplex models (2026)
+
+
+@_record
+class Named:
+    """A 2026 lookup's entry: a mid-call tool, knowledge base, folder, label or provider."""
+
     id: int
     name: str
 
@@ -54,7 +74,7 @@ class PhoneNumber:
         return (self.type_label or "").strip().lower() == "caller id"
 
 
-Record = TypeVar("Record", Voice, Language, LlmModel, PhoneNumber)
+Record = TypeVar("Record", Voice, Language, LlmModel, PhoneNumber, Named)
 
 
 class RecordError(ValueError):
@@ -158,12 +178,26 @@ class Lookups:
         models: list[LlmModel] | None = None,
         inbound_numbers: list[PhoneNumber] | None = None,
         outbound_numbers: list[PhoneNumber] | None = None,
+        named: dict[str, list[Any]] | None = None,
     ) -> None:
         self.voices = voices
         self.languages = languages
         self.models = models
         self.inbound_numbers = inbound_numbers
         self.outbound_numbers = outbound_numbers
+        # The 2026 lists, by `fields.Lookup` value ("knowledge bases", ...): Named, or
+        # LlmModel for the multimodal models. A list not loaded is missing.
+        self.named = named or {}
+
+    def listed(self, lookup: str) -> list[Any] | None:
+        """A 2026 list (None: not loaded)."""
+        return self.named.get(lookup)
+
+    def entry(self, lookup: str, entry_id: object) -> Any | None:
+        """The entry of a 2026 list with this id; only an int is an id (see `voice`)."""
+        if type(entry_id) is not int:
+            return None
+        return next((item for item in self.named.get(lookup) or () if item.id == entry_id), None)
 
     def voice(self, voice_id: object) -> Voice | None:
         # Only an int is an id: a server's object would not hash, and true or 11.0
@@ -174,6 +208,15 @@ class Lookups:
     def _voices_by_id(self) -> dict[int, Voice]:
         # Looked up on every keystroke's validation; accounts have thousands of voices.
         return {voice.id: voice for voice in self.voices or ()}
+
+    def voice_fits(self, voice_id: int, engine_type: object) -> bool:
+        """Whether the voice was listed for this engine type (a 2026 host lists one voice
+        for several)."""
+        return (voice_id, engine_type) in self._voice_modes
+
+    @cached_property
+    def _voice_modes(self) -> frozenset[tuple[int, object]]:
+        return frozenset((voice.id, voice.mode) for voice in self.voices or ())
 
     def voices_for(self, engine_type: object) -> list[Voice]:
         return [v for v in self.voices or () if v.mode == engine_type]

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
 from voicedesk.api import ApiClient, ApiError, NetworkError, Page, ProtocolError, ValidationError
 from voicedesk.api.rate import API_RATE_LIMITS
+from voicedesk.display import format_value
+from voicedesk.fields import Dialect, Lookup, catalogue
 from voicedesk.history import History
 from voicedesk.records import Lookups
 from voicedesk.session import Change, Conflict, EditSession, same_value
@@ -70,18 +72,110 @@ class Finding:
 class LookupResult:
     lookups: Lookups
     failures: dict[str, ApiError] = field(default_factory=dict)  # which list, why
+    dialect: DialectDecision | None = None
+
+
+@dataclass(frozen=True)
+class DialectDecision:
+    dialect: Dialect
+    reason: str  # one line: how it was decided
+
+    def __str__(self) -> str:
+        return f"dialect {self.dialect.value} ({self.reason})"
+
+
+def parse_dialect_choice(text: str) -> Dialect | None:
+    """ "2025", "2026" or "auto" (None); a ValueError says what is allowed."""
+    if text == "auto":
+        return None
+    try:
+        return Dialect(text)
+    except ValueError:
+        raise ValueError(f"dialect {text!r} is not one of 2025, 2026, auto.") from None
+
+
+def decide_dialect(pinned: Dialect | None, pinned_by: str, carry_mode: dict[str, bool | None],
+                   voice_failure: ApiError | None) -> DialectDecision:
+    """The dialect to speak: as pinned, or told by the voice records' shape (a 2025
+    host's carry a mode, a 2026 host's do not; api-contract.md, "Voices")."""
+    if pinned is not None:
+        return DialectDecision(pinned, f"set by {pinned_by}")
+    told = [shape for shape in carry_mode.values() if shape is not None]
+    if told:
+        if all(told):
+            return DialectDecision(Dialect.D2025, "detected: the host's voice records carry a mode")
+        return DialectDecision(Dialect.D2026, "detected: the host's voice records carry no mode")
+    why = "its voices did not load" if voice_failure else "it lists no voices"
+    return DialectDecision(Dialect.D2026, f"assumed, the platform's current one: {why}, which tell the "
+                                          "dialect; set --dialect if the host speaks 2025")
+
+
+# The 2026 lists a form needs, by `Lookup` value: (path, params).
+_NAMED_2026 = {
+    Lookup.TOOLS.value: ("/user/tools", None),
+    Lookup.KNOWLEDGE_BASES.value: ("/user/knowledgebases", None),
+    Lookup.FOLDERS.value: ("/user/folders", {"per_page": "100"}),
+    Lookup.LABELS.value: ("/user/labels", {"per_page": "100"}),
+}
 
 
 async def load_lookups(client: ApiClient) -> LookupResult:
-    """Every lookup list at once; one that fails stays None and is reported."""
-    calls = {
-        "pipeline voices": client.voices("pipeline"),
-        "multimodal voices": client.voices("multimodal"),
+    """Every lookup list at once; one that fails stays None and is reported. Unless the
+    client's settings pin the dialect, the voices decide it, and the lists only a 2026
+    host has follow."""
+    pinned = parse_dialect_choice(client.dialect_choice)
+    pinned_by = "the settings (--dialect, VOICEDESK_DIALECT or the profile)"
+    calls: dict[str, Awaitable[Any]] = {
+        "pipeline voices": client.voices_and_shape("pipeline"),
+        "multimodal voices": client.voices_and_shape("multimodal"),
         "languages": client.languages(),
         "models": client.models(),
         "inbound numbers": client.phone_numbers("inbound"),
         "outbound numbers": client.phone_numbers("outbound"),
     }
+    if pinned is Dialect.D2026:
+        calls.update(_calls_2026(client))
+    loaded, failures = await _gather(calls)
+    if pinned is None:
+        carry = {name: loaded[name][1] for name in ("pipeline voices", "multimodal voices") if name in loaded}
+        decision = decide_dialect(None, "", carry, failures.get("pipeline voices"))
+        if decision.dialect is Dialect.D2026:
+            more, more_failures = await _gather(_calls_2026(client))
+            loaded.update(more)
+            failures.update(more_failures)
+    else:
+        decision = decide_dialect(pinned, pinned_by, {}, None)
+    voices = None
+    if "pipeline voices" in loaded and "multimodal voices" in loaded:
+        voices = loaded["pipeline voices"][0] + loaded["multimodal voices"][0]
+        if "dualplex voices" in loaded:
+            voices += loaded["dualplex voices"][0]
+    named = {lookup: loaded[lookup] for lookup in _NAMED_2026 if lookup in loaded}
+    if "multimodal models" in loaded and "dualplex models" in loaded:
+        named[Lookup.MULTIMODAL_MODELS.value] = loaded["multimodal models"] + loaded["dualplex models"]
+    lookups = Lookups(
+        voices=voices,
+        languages=loaded.get("languages"),
+        models=loaded.get("models"),
+        inbound_numbers=loaded.get("inbound numbers"),
+        outbound_numbers=loaded.get("outbound numbers"),
+        named=named,
+    )
+    return LookupResult(lookups, failures, decision)
+
+
+def _calls_2026(client: ApiClient) -> dict[str, Awaitable[Any]]:
+    calls: dict[str, Awaitable[Any]] = {
+        "dualplex voices": client.voices_and_shape("dualplex"),
+        "multimodal models": client.models("multimodal"),
+        "dualplex models": client.models("dualplex"),
+    }
+    for lookup, (path, params) in _NAMED_2026.items():
+        calls[lookup] = client.named_list(path, params)
+    return calls
+
+
+async def _gather(calls: dict[str, Awaitable[Any]]) -> tuple[dict[str, Any], dict[str, ApiError]]:
     results = await asyncio.gather(*calls.values(), return_exceptions=True)
     loaded: dict[str, Any] = {}
     failures: dict[str, ApiError] = {}
@@ -92,17 +186,7 @@ async def load_lookups(client: ApiClient) -> LookupResult:
             raise result
         else:
             loaded[name] = result
-    voices = None
-    if "pipeline voices" in loaded and "multimodal voices" in loaded:
-        voices = loaded["pipeline voices"] + loaded["multimodal voices"]
-    lookups = Lookups(
-        voices=voices,
-        languages=loaded.get("languages"),
-        models=loaded.get("models"),
-        inbound_numbers=loaded.get("inbound numbers"),
-        outbound_numbers=loaded.get("outbound numbers"),
-    )
-    return LookupResult(lookups, failures)
+    return loaded, failures
 
 
 @dataclass
@@ -135,7 +219,13 @@ async def open_session(
         client.find_assistant(assistant_id, on_page=_pages_read(progress, Stage.READING, looking)),
         load_lookups(client),
     )
-    return EditSession(assistant_id, record, lookup_result.lookups), lookup_result
+    return session_for(assistant_id, record, lookup_result), lookup_result
+
+
+def session_for(assistant_id: int, record: dict[str, Any], lookup_result: LookupResult) -> EditSession:
+    """An edit session in the dialect the lookups decided."""
+    dialect = lookup_result.dialect.dialect if lookup_result.dialect else Dialect.D2025
+    return EditSession(assistant_id, record, lookup_result.lookups, catalogue(dialect))
 
 
 @dataclass
@@ -144,13 +234,29 @@ class SaveResult:
     changes: list[Change]
     # Remote changes to fields the user had not touched, taken before sending.
     adopted: list[Change] = field(default_factory=list)
-    # Fields whose value after a fresh read differs from what was sent.
-    differs: list[Change] = field(default_factory=list)
+    # Sent fields the server did not take (its 200 notwithstanding): `before` is the
+    # value sent, which the session keeps as an unsaved edit, `after` what the server
+    # holds. An error, not a detail: see `SaveResult.taken`.
+    not_taken: list[Change] = field(default_factory=list)
+    # Sent fields the list does not report, so no re-read can prove them.
+    unverified: list[Change] = field(default_factory=list)
     reread_error: ApiError | None = None
     history_error: str | None = None
     # An earlier update of this assistant whose answer was lost, which this save's
     # fresh read showed the server holds: its changes, now recorded in the history.
     earlier: list[Change] = field(default_factory=list)
+
+
+    @property
+    def taken(self) -> list[Change]:
+        """The changes the server now holds."""
+        missing = {change.field for change in self.not_taken}
+        return [change for change in self.changes if change.field not in missing]
+
+    @property
+    def nothing_taken(self) -> bool:
+        """Something was sent and none of it taken: a sign the host speaks another dialect."""
+        return bool(self.sent) and bool(self.not_taken) and not self.taken
 
 
 class SaveConflict(Exception):
@@ -225,27 +331,48 @@ async def save(
             with contextlib.suppress(OSError):  # then it is only not recorded later
                 history.note_unconfirmed(client.host, session.assistant_id, session.name, changes)
         raise
-    if history is not None:
-        try:
-            history.append(client.host, session.assistant_id, session.name, changes)
-        except OSError as error:
-            result.history_error = f"the change was saved but not recorded in {history.path}: {error.strerror}"
     reading = f"Saved; reading assistant #{number} back"
     progress(Stage.SAVED, reading)
     try:
         record = await client.find_assistant(number, on_page=_pages_read(progress, Stage.SAVED, reading))
     except ApiError as error:
-        # Saved, but the new baseline is unknown: take what was sent as the baseline.
+        # Answered 200, but what it holds is unknown: what was sent is the baseline.
         result.reread_error = error
         session.accept_sent()
+        _record(result, history, client.host, session, changes)
         return result
     session.reset(record)
-    result.differs = [
+    # What the list does not report cannot be checked: what was sent stands for it.
+    result.unverified = [change for change in changes if change.field in session.unreported]
+    session.assume_sent([change.field for change in result.unverified],
+                        {change.field: change.after for change in result.unverified})
+    result.not_taken = [
         Change(change.field, change.after, session.baseline[change.field])
         for change in changes
         if not same_value(change.field, change.after, session.baseline[change.field])
     ]
+    # A 200 is no proof: a server that ignores a key (one of another dialect, say)
+    # answers 200 too. Whatever it did not take stays the user's unsaved edit.
+    for change in result.not_taken:
+        session.set(change.field, change.before)
+    session.mark_not_taken({
+        change.field: f"The server answered 200 but did not take this value: it holds "
+                      f"{format_value(change.field, change.after, session.lookups, width=40)}."
+        for change in result.not_taken
+    })
+    taken = [change for change in changes if change.field not in {c.field for c in result.not_taken}]
+    _record(result, history, client.host, session, taken)
     return result
+
+
+def _record(result: SaveResult, history: History | None, host: str, session: EditSession,
+            changes: list[Change]) -> None:
+    if history is None or not changes:
+        return
+    try:
+        history.append(host, session.assistant_id, session.name, changes)
+    except OSError as error:
+        result.history_error = f"the change was saved but not recorded in {history.path}: {error.strerror}"
 
 
 def settle_unconfirmed(history: History, host: str, session: EditSession) -> tuple[list[Change], str | None]:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from voicedesk import validation, wire
-from voicedesk.fields import CATALOGUE, FIELDS, Kind
+from voicedesk.fields import SETTINGS, Catalogue, Kind, catalogue
 from voicedesk.records import Lookups
 
 
@@ -39,7 +39,7 @@ class Rebase:
 
 def _normal(name: str, value: Any) -> Any:
     """Numbers compare by value (0.85 from a slider equals "0.85" from the server)."""
-    if FIELDS[name].kind is Kind.NUMBER and type(value) in (int, float) and _is_finite(value):
+    if SETTINGS[name].kind is Kind.NUMBER and type(value) in (int, float) and _is_finite(value):
         return round(float(value), 10)
     return value
 
@@ -91,10 +91,12 @@ def _unsendable(value: Any) -> str | None:
 
 class EditSession:
     def __init__(
-        self, assistant_id: int, record: dict[str, Any], lookups: Lookups | None = None
+        self, assistant_id: int, record: dict[str, Any], lookups: Lookups | None = None,
+        fields: Catalogue | None = None,
     ) -> None:
         self.assistant_id = assistant_id
         self.lookups = lookups or Lookups()
+        self.fields = fields or catalogue()  # the host's dialect: which settings, which rules
         self._load(record)
         self.current: dict[str, Any] = copy.deepcopy(self.baseline)
         self.server_errors: dict[str, str] = {}
@@ -103,11 +105,13 @@ class EditSession:
         self.server_notes: list[str] = []
 
     def _load(self, record: dict[str, Any]) -> None:
-        loaded = wire.read_record(record, self.lookups)
+        loaded = wire.read_record(record, self.lookups, self.fields)
         self.record = record
         self.baseline: dict[str, Any] = loaded.values
         self.read_only = loaded.read_only
         self.read_notes = loaded.notes
+        # Their value is unknown, not None: shown as not reported, sent only when set.
+        self.unreported = loaded.unreported
 
     @property
     def name(self) -> str:
@@ -115,11 +119,11 @@ class EditSession:
         return name if isinstance(name, str) else ""
 
     def value(self, name: str) -> Any:
-        return self.current[FIELDS[name].name]
+        return self.current[self.fields[name].name]
 
     def set(self, name: str, value: Any) -> None:
         """Set a field's value; a server error on it is stale once the user edits it."""
-        self.current[FIELDS[name].name] = copy.deepcopy(value)
+        self.current[self.fields[name].name] = copy.deepcopy(value)
         self.server_errors.pop(name, None)
         self.server_notes.clear()
 
@@ -129,7 +133,7 @@ class EditSession:
     @property
     def dirty(self) -> list[str]:
         """The changed fields, in catalogue order."""
-        return [spec.name for spec in CATALOGUE if self.is_dirty(spec.name)]
+        return [spec.name for spec in self.fields if self.is_dirty(spec.name)]
 
     def revert(self, name: str) -> None:
         self.set(name, self.baseline[name])
@@ -143,26 +147,30 @@ class EditSession:
         return [Change(name, self.baseline[name], self.current[name]) for name in self.dirty]
 
     def body(self) -> dict[str, Any]:
-        return wire.to_body({name: self.current[name] for name in self.dirty})
+        return wire.to_body({name: self.current[name] for name in self.dirty}, self.fields, self.lookups)
 
     def validate(self) -> dict[str, str]:
         """Problems that must be fixed before sending: client rules, then the server's."""
         dirty = self.dirty
-        found = validation.problems(self.current, dirty, self.lookups, self.baseline)
+        found = validation.problems(self.current, dirty, self.lookups, self.baseline, self.fields)
         for name in dirty:
             if (what := _unsendable(self.current[name])) is not None:  # says more than any rule
-                found[name] = f"{FIELDS[name].label} holds {what}, which cannot be sent."
+                found[name] = f"{SETTINGS[name].label} holds {what}, which cannot be sent."
         for name, message in self.server_errors.items():
             found.setdefault(name, message)
         return found
 
     def flags(self) -> dict[str, str]:
         """Stored values that break a rule or could not be read: shown, never sent."""
-        untouched = [spec.name for spec in CATALOGUE if not self.is_dirty(spec.name)]
-        found = validation.flags(self.current, untouched, self.lookups)
+        untouched = [spec.name for spec in self.fields if not self.is_dirty(spec.name)]
+        found = validation.flags(self.current, untouched, self.lookups, self.fields)
         for name, note in self.read_notes.items():
             if name in untouched:
-                found.setdefault(name, f"{FIELDS[name].label}: {note}.")
+                found.setdefault(name, f"{SETTINGS[name].label}: {note}.")
+        for name in self.unreported:
+            if name in untouched:
+                found.setdefault(name, f"{SETTINGS[name].label}: not reported by the server, so what it "
+                                       "holds is unknown; nothing is sent unless you set it.")
         return found
 
     def apply_server_errors(self, errors: dict[str, list[str]], message: str = "") -> dict[str, str]:
@@ -172,7 +180,7 @@ class EditSession:
         unplaced: dict[str, str] = {}
         for key, messages in errors.items():
             text = " ".join(messages) if isinstance(messages, list) else str(messages)
-            name = _field_for_error_key(key)
+            name = _field_for_error_key(key, self.fields)
             if name is None:
                 unplaced[key] = text
             else:
@@ -181,6 +189,20 @@ class EditSession:
         self.server_notes = [message] if message else []
         self.server_notes += [f"{key}: {text}" if key else text for key, text in unplaced.items()]
         return unplaced
+
+    def mark_not_taken(self, messages: dict[str, str]) -> None:
+        """After a save: fields the server answered 200 to but did not take. They hold
+        the user's values again, and the message stands until the field is edited (a
+        send of the same value would be ignored the same way)."""
+        self.server_errors.update(messages)
+
+    def assume_sent(self, names: list[str], values: dict[str, Any]) -> None:
+        """After a save: settings the server does not report hold what was sent, as far
+        as anyone can tell; they are no longer unknown."""
+        for name in names:
+            self.baseline[name] = copy.deepcopy(values[name])
+            self.current[name] = copy.deepcopy(values[name])
+        self.unreported = self.unreported - set(names)
 
     def reset(self, record: dict[str, Any]) -> None:
         """Start over from a fresh read: it becomes the baseline and nothing is dirty."""
@@ -196,7 +218,7 @@ class EditSession:
     def set_lookups(self, lookups: Lookups) -> None:
         """Adopt freshly loaded lookups: names that needed them can now be read."""
         self.lookups = lookups
-        fresh = wire.read_record(self.record, lookups)
+        fresh = wire.read_record(self.record, lookups, self.fields)
         for name, value in fresh.values.items():
             if self.baseline[name] is None and value is not None:
                 if not self.is_dirty(name):
@@ -216,8 +238,11 @@ class EditSession:
         self._load(record)
         adopted: list[Change] = []
         conflicts: list[Conflict] = []
-        for spec in CATALOGUE:
+        for spec in self.fields:
             name = spec.name
+            if name in self.unreported:  # still unknown: what this session knew stands
+                self.baseline[name] = old_baseline[name]
+                continue
             base, theirs = old_baseline[name], self.baseline[name]
             if same_value(name, base, theirs):
                 continue
@@ -229,13 +254,13 @@ class EditSession:
         return Rebase(adopted, conflicts)
 
 
-def _field_for_error_key(key: str) -> str | None:
-    """'post_call_schema.0.name' -> 'post_call_schema'; 'end_call_tool.description' stays."""
-    if key in FIELDS:
-        return key
+def _field_for_error_key(key: str, fields: Catalogue) -> str | None:
+    """A 422's key (the dialect's update names) -> the setting: 'post_call_schema.0.name'
+    -> 'post_call_schema', 'tools.1.phone_number' -> 'tools', 'name' -> 'assistant_name';
+    'end_call_tool.description' stays."""
     parts = key.split(".")
-    for end in range(len(parts) - 1, 0, -1):
-        prefix = ".".join(parts[:end])
-        if prefix in FIELDS:
-            return prefix
+    for end in range(len(parts), 0, -1):
+        found = fields.by_update_name.get(".".join(parts[:end]))
+        if found is not None:
+            return found.name
     return None

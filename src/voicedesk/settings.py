@@ -41,6 +41,8 @@ class Settings:
     # What people call the host, and what drafts and the history are kept under; the
     # base URL's host[:port] when None. The demo's sandbox gets a new port every run.
     label: str | None = None
+    # Which update contract to speak: "2025", "2026", or "auto" (told by the host).
+    dialect: str = "auto"
 
     @property
     def host(self) -> str:

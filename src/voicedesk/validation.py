@@ -18,10 +18,22 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import TZPATH, available_timezones
 
-from voicedesk.fields import FIELDS, SCHEMA_NAME_PATTERN, SCHEMA_TYPES, Field, Kind, Lookup
+from voicedesk.fields import (
+    SETTINGS,
+    SCHEMA_NAME_PATTERN,
+    SCHEMA_NAME_PATTERN_2026,
+    SCHEMA_TYPES,
+    Catalogue,
+    Dialect,
+    Field,
+    Kind,
+    Lookup,
+    catalogue,
+)
 from voicedesk.records import Lookups
 
 _SCHEMA_NAME = re.compile(SCHEMA_NAME_PATTERN)
+_SCHEMA_NAME_2026 = re.compile(SCHEMA_NAME_PATTERN_2026)
 
 
 @cache
@@ -106,7 +118,55 @@ def check_field(field: Field, value: Any, lookups: Lookups | None = None) -> str
         if empty:
             return f"{label} may not have an empty name."
     if field.kind is Kind.SCHEMA:
-        return _check_schema(value)
+        return _check_schema(value, field.dialect)
+    if field.kind is Kind.ID_LIST:
+        return _check_id_list(field, value, lookups or Lookups())
+    if field.kind is Kind.TOOLS:
+        from voicedesk.tools import check_tools  # the tools' own rules
+
+        return check_tools(value)
+    if field.kind is Kind.PHRASES:
+        return _check_phrases(label, value)
+    return None
+
+
+def _check_id_list(field: Field, value: Any, lookups: Lookups) -> str | None:
+    if not isinstance(value, list) or not all(type(item) is int for item in value):
+        return f"{field.label} must be a list of ids (whole numbers)."
+    if len(set(value)) != len(value):
+        return f"{field.label} names an id twice."
+    known = _ids_of(field, lookups)
+    if known is not None:
+        unknown = [item for item in value if item not in known]
+        if unknown:
+            return f"{field.label}: {', '.join(map(str, unknown[:5]))} {'is' if len(unknown) == 1 else 'are'} not among the account's {field.lookup.value if field.lookup else 'ids'}."
+    return None
+
+
+def _ids_of(field: Field, lookups: Lookups) -> set[int] | None:
+    """The ids a lookup field may hold, when its list is loaded."""
+    if field.lookup is Lookup.LANGUAGES:
+        records = lookups.languages
+    elif field.lookup is Lookup.MODELS:
+        records = lookups.models
+    elif field.lookup is not None:
+        records = lookups.listed(field.lookup.value)
+    else:
+        return None
+    return None if records is None else {record.id for record in records}
+
+
+_PHRASE_KINDS = ("positive", "negative", "question", "neutral")
+
+
+def _check_phrases(label: str, value: Any) -> str | None:
+    if not isinstance(value, Mapping):
+        return f"{label} must be an object of phrase lists."
+    for kind, phrases in value.items():
+        if kind not in _PHRASE_KINDS:
+            return f"{label}: {_plain(kind)} is not one of {', '.join(_PHRASE_KINDS)}."
+        if not isinstance(phrases, list) or not all(isinstance(p, str) and p.strip() for p in phrases):
+            return f"{label}: {kind} must be a list of phrases (text, not empty)."
     return None
 
 
@@ -119,20 +179,28 @@ def _check_lookup(field: Field, value: Any, lookups: Lookups) -> str | None:
         if lookups.voices is not None and lookups.voice(value) is None:
             return f"{label} {_plain(value)} is not one of the account's voices."
     elif field.lookup is Lookup.LANGUAGES:
-        return _check_name(label, value, lookups.languages)
+        return _check_name(label, value, lookups.languages, field.update_name != field.name)
     elif field.lookup is Lookup.MODELS:
-        return _check_name(label, value, lookups.models)
+        return _check_name(label, value, lookups.models, field.update_name != field.name)
     elif field.lookup is Lookup.PHONE_NUMBERS:
         if lookups.inbound_numbers is not None or lookups.outbound_numbers is not None:
             if lookups.phone_number(value) is None:
                 return f"{label} {_plain(value)} is not one of the account's phone numbers."
+    elif field.holds_id:
+        known = _ids_of(field, lookups)
+        if known is not None and value not in known:
+            return f"{label} {_plain(value)} is not one of the account's {field.lookup.value if field.lookup else 'ids'}."
     return None
 
 
-def _check_name(label: str, value: str, records: list[Any] | None) -> str | None:
+def _check_name(label: str, value: str, records: list[Any] | None, sent_as_id: bool) -> str | None:
     if records is None:
-        return None
+        # A 2026 host takes the id, which only the list gives.
+        return f"{label} cannot be sent until the account's list is loaded (the host takes its id)." \
+            if sent_as_id else None
     names = [record.name for record in records]
+    if names.count(value) > 1 and sent_as_id:
+        return f"{label} {value!r} names more than one entry of the account's list; the host takes one id."
     if value in names:
         return None
     close = [name for name in names if name.lower() == value.lower()]
@@ -140,13 +208,16 @@ def _check_name(label: str, value: str, records: list[Any] | None) -> str | None
     return f"{label} {value!r} is not one of the account's names.{hint}"
 
 
-def _check_schema(items: list[Any]) -> str | None:
-    label = FIELDS["post_call_schema"].label
+def _check_schema(items: list[Any], dialect: Dialect = Dialect.D2025) -> str | None:
+    label = SETTINGS["post_call_schema"].label
     seen: set[str] = set()
     for row, item in enumerate(items, start=1):
         if not isinstance(item, Mapping):
             return f"{label} row {row} is not an object with a name, a type and a description."
         name, kind, description = item.get("name"), item.get("type"), item.get("description")
+        if dialect is Dialect.D2026 and not (isinstance(name, str) and _SCHEMA_NAME_2026.match(name)):
+            return (f"{label} row {row}: name {name!r} must have 3 to 16 characters: lowercase "
+                    "letters, digits and underscores.")
         if not isinstance(name, str) or not _SCHEMA_NAME.match(name):
             return f"{label} row {row}: name {name!r} may only use letters, digits and underscores."
         if name in seen:
@@ -158,14 +229,19 @@ def _check_schema(items: list[Any]) -> str | None:
             return f"{label} row {row}: the description must be text, not {description!r}."
         if not (description or "").strip():
             return f"{label} row {row}: a description is required."
+        if dialect is Dialect.D2026 and not 3 <= len(description.strip()) <= 255:
+            return f"{label} row {row}: the description must have 3 to 255 characters."
     return None
 
 
 def _cross_field(
-    values: Mapping[str, Any], baseline: Mapping[str, Any], lookups: Lookups
+    values: Mapping[str, Any], baseline: Mapping[str, Any], lookups: Lookups, fields: Catalogue
 ) -> dict[str, tuple[set[str], str]]:
     """Rules between fields: field -> (the fields the rule involves, message)."""
     found: dict[str, tuple[set[str], str]] = {}
+    engine = values.get("engine_type")
+    if fields.dialect is Dialect.D2026 and isinstance(engine, str):
+        _cross_field_2026(values, engine, fields, found)
     if values.get("is_webhook_active") and not values.get("webhook_url"):
         # Only switching the webhook on needs a URL: clearing the URL alone is the
         # documented way to turn the webhook off.
@@ -174,8 +250,7 @@ def _cross_field(
             "Webhook URL is required to turn the webhook on.",
         )
     voice = lookups.voice(values.get("voice_id"))
-    engine = values.get("engine_type")
-    if voice is not None and engine is not None and voice.mode != engine:
+    if voice is not None and engine is not None and not lookups.voice_fits(voice.id, engine):
         found["voice_id"] = (
             {"voice_id", "engine_type"},
             f"Voice {voice.name!r} is a {_plain(voice.mode)} voice; the engine type is {_plain(engine)}. "
@@ -204,39 +279,65 @@ def _cross_field(
     return found
 
 
+def _cross_field_2026(values: Mapping[str, Any], engine: str, fields: Catalogue,
+                      found: dict[str, tuple[set[str], str]]) -> None:
+    """The 2026 contract's rules between the mode and other settings."""
+    if engine in ("multimodal", "dualplex") and values.get("allow_interruptions") is False:
+        found["allow_interruptions"] = (
+            {"allow_interruptions", "engine_type"},
+            f"Interruptions cannot be turned off in {engine} mode.",
+        )
+    if engine != "pipeline" and values.get("knowledgebase_mode") == "prompt":
+        found["knowledgebase_mode"] = (
+            {"knowledgebase_mode", "engine_type"},
+            f"Only function_call mode is available for {engine} assistants.",
+        )
+
+
 def problems(
     values: Mapping[str, Any],
     dirty: Collection[str],
     lookups: Lookups | None = None,
     baseline: Mapping[str, Any] | None = None,
+    fields: Catalogue | None = None,
 ) -> dict[str, str]:
     """What the server would reject in a body of the dirty fields, by field name."""
     lookups = lookups or Lookups()
+    fields = fields or catalogue()
     found: dict[str, str] = {}
     for name in dirty:
-        message = check_field(FIELDS[name], values.get(name), lookups)
+        message = check_field(fields[name], values.get(name), lookups)
         if message:
             found[name] = message
-    for name, (involved, message) in _cross_field(values, baseline or {}, lookups).items():
+    for name, (involved, message) in _cross_field(values, baseline or {}, lookups, fields).items():
         if involved & set(dirty):
             found.setdefault(name, message)
+    engine = values.get("engine_type")
+    for name in dirty:  # only what is sent: the server resets the others on a mode change
+        spec = fields[name]
+        value = values.get(name)
+        if spec.modes and engine not in spec.modes and not (value is None or value is False or value in ([], {})):
+            found.setdefault(name, f"{spec.label} applies to {' and '.join(spec.modes)} assistants only; "
+                                   f"this one is {_plain(engine)}.")
     return found
 
 
 def flags(
-    values: Mapping[str, Any], untouched: Collection[str], lookups: Lookups | None = None
+    values: Mapping[str, Any], untouched: Collection[str], lookups: Lookups | None = None,
+    fields: Catalogue | None = None,
 ) -> dict[str, str]:
     """Rules that stored, untouched values already break: shown, never sent."""
     lookups = lookups or Lookups()
+    fields = fields or catalogue()
     found: dict[str, str] = {}
     for name in untouched:
         value = values.get(name)
         if value is None:
             continue
-        message = check_field(FIELDS[name], value, lookups)
+        message = check_field(fields[name], value, lookups)
         if message:
             found[name] = message
-    for name, (_, message) in _cross_field(values, values, lookups).items():
+    for name, (_, message) in _cross_field(values, values, lookups, fields).items():
         if name in untouched:
             found.setdefault(name, message)
     return found

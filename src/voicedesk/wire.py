@@ -1,8 +1,10 @@
 """Translation between the API's shapes and edit values.
 
-Read: a list record (database names, loose types) -> edit values keyed by update name.
-Write: edit values -> an update body in the seed's names (end_call_tool nested).
-How each field is read is data in the catalogue (`Field.source`, `Field.read`).
+Read: a list record (database names, loose types, the same for every dialect) -> edit
+values keyed by setting name. Write: edit values -> an update body in the dialect's
+names and shapes (2025: the seed's, end_call_tool nested; 2026: the read side's names,
+ids for languages and models, flat tools). How each field is read and written is data
+in the catalogue (`Field.source`, `Field.read`, `Field.update_name`, `Field.write`).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from voicedesk.fields import CATALOGUE, FIELDS, Field, Kind, Read
+from voicedesk.fields import Catalogue, Field, Kind, Read, Write, catalogue
 from voicedesk.records import Lookups
 
 _DIRECTIONS = {"inbound": "receive", "outbound": "make"}
@@ -25,9 +27,11 @@ _SCHEMA_TYPE_ALIASES = {"boolean": "bool"}
 
 @dataclass
 class Loaded:
-    values: dict[str, Any]  # edit values by update name
+    values: dict[str, Any]  # edit values by setting name
     read_only: dict[str, Any]  # what the record holds that the update cannot change
     notes: dict[str, str] = field(default_factory=dict)  # read problems, by field
+    # Settings the record does not report (their value is None, and unknown).
+    unreported: frozenset[str] = frozenset()
 
 
 class _Unreadable(ValueError):
@@ -139,6 +143,37 @@ def _end_call_description(tools: Any) -> str | None:
     return None  # older records list tool names as strings: no description stored
 
 
+def _tools(raw: Any) -> list[Any]:
+    """The built-in tools in the shape they are written: `{type, data: {...}}` becomes
+    `{type, ...}`. An entry that is not of that shape is kept exactly as it came (and
+    sent back so): the list is sent whole."""
+    if not isinstance(raw, list):
+        raise _Unreadable(f"the server stored {_described(raw)} as its tools, not a list")
+    flat: list[Any] = []
+    for item in copy.deepcopy(raw):
+        data = item.get("data") if isinstance(item, dict) else None
+        if isinstance(item, dict) and isinstance(data, dict) and set(item) <= {"type", "data"} \
+                and "type" not in data:
+            flat.append({"type": item.get("type"), **data})
+        else:
+            flat.append(item)
+    return flat
+
+
+def _id_list(raw: Any) -> list[int]:
+    if not isinstance(raw, list):
+        raise _Unreadable(f"the server stored {_described(raw)}, not a list of ids")
+    return [_as_int(item) for item in raw]
+
+
+def _phrases(raw: Any) -> dict[str, Any]:
+    if isinstance(raw, list) and not raw:
+        return {}  # PHP encodes an empty map as []
+    if not isinstance(raw, dict):
+        raise _Unreadable(f"the server stored {_described(raw)}, not an object")
+    return copy.deepcopy(raw)
+
+
 def _nested_deeper_than(value: Any, limit: int) -> bool:
     """Whether lists and objects nest more than `limit` levels (walked without recursion)."""
     stack = [(value, 1)]
@@ -206,13 +241,19 @@ def _read_value(spec: Field, record: dict[str, Any], lookups: Lookups, notes: li
         return _name_for(_as_int(raw), lookups.languages, lookups.language_name, "language")
     if rule is Read.MODEL_ID:
         return _name_for(_as_int(raw), lookups.models, lookups.model_name, "model")
-    if rule in (Read.VARIABLES, Read.SCHEMA) and _nested_deeper_than(raw, MAX_DEPTH):
+    if rule in (Read.VARIABLES, Read.SCHEMA, Read.TOOLS, Read.PHRASES) and _nested_deeper_than(raw, MAX_DEPTH):
         raise _Unreadable(f"the server stored lists or objects nested more than {MAX_DEPTH} levels deep")
     if rule is Read.VARIABLES:
         return _variables(raw)
     if rule is Read.SCHEMA:
         return _schema(raw, notes)
-    if spec.kind is Kind.INTEGER or spec.name in ("voice_id", "phone_number_id"):
+    if rule is Read.TOOLS:
+        return _tools(raw)
+    if rule is Read.ID_LIST:
+        return _id_list(raw)
+    if rule is Read.PHRASES:
+        return _phrases(raw)
+    if spec.kind is Kind.INTEGER or spec.holds_id:
         return _as_int(raw)
     if spec.kind is Kind.NUMBER:
         return _as_number(raw)
@@ -230,12 +271,19 @@ def _name_for(raw_id: int, records: list[Any] | None, resolve: Any, what: str) -
     return name
 
 
-def read_record(record: dict[str, Any], lookups: Lookups | None = None) -> Loaded:
+def read_record(record: dict[str, Any], lookups: Lookups | None = None,
+                fields: Catalogue | None = None) -> Loaded:
     """A list record -> edit values. Unreadable values become None with a note."""
     lookups = lookups or Lookups()
+    fields = fields or catalogue()
     values: dict[str, Any] = {}
     notes: dict[str, str] = {}
-    for spec in CATALOGUE:
+    unreported = set()
+    for spec in fields:
+        if not spec.reported and spec.source not in record:
+            values[spec.name] = None
+            unreported.add(spec.name)
+            continue
         field_notes: list[str] = []
         try:
             values[spec.name] = _read_value(spec, record, lookups, field_notes)
@@ -244,22 +292,81 @@ def read_record(record: dict[str, Any], lookups: Lookups | None = None) -> Loade
             field_notes.append(str(problem))
         if field_notes:
             notes[spec.name] = "; ".join(field_notes)
-    used = {spec.source for spec in CATALOGUE if spec.source}
+    used = {spec.source for spec in fields if spec.source}
     read_only = {key: value for key, value in record.items() if key not in used}
-    return Loaded(values, read_only, notes)
+    return Loaded(values, read_only, notes, frozenset(unreported))
 
 
-def to_body(values: dict[str, Any]) -> dict[str, Any]:
-    """Edit values (only those to send) -> the update body, nested where the API nests."""
+class WriteError(ValueError):
+    """An edit value this dialect's body cannot express (a language name that is not
+    among the account's languages, with the lists not loaded, ...)."""
+
+
+_TYPES = {"receive": "inbound", "make": "outbound"}
+_WAITS = {"AI assistant": False, "Customer": True}
+
+
+def written(spec: Field, value: Any, lookups: Lookups) -> Any:
+    """An edit value as the dialect's body holds it."""
+    if value is None or spec.write is Write.SAME:
+        return value
+    if spec.write is Write.DIRECTION:
+        return _TYPES.get(value, value)  # anything else goes as it is: the rules said so
+    if spec.write is Write.WAIT_FOR_CUSTOMER:
+        return _WAITS.get(value, value)
+    records = lookups.languages if spec.write is Write.LANGUAGE_ID else lookups.models
+    what = "language" if spec.write is Write.LANGUAGE_ID else "model"
+    if records is None:
+        raise WriteError(f"{spec.label} {value!r} cannot be sent: the host wants its id, and the "
+                         f"account's {what}s are not loaded. Reload the lists and try again.")
+    ids = [record.id for record in records if record.name == value]
+    if len(ids) != 1:
+        raise WriteError(f"{spec.label} {value!r} is {'not one' if not ids else 'more than one'} of the "
+                         f"account's {what}s; the host wants one id.")
+    return ids[0]
+
+
+def unwritten(spec: Field, value: Any, shape: Write, lookups: Lookups) -> Any:
+    """A value given in a body's shape (`shape`, e.g. a language id) -> the edit value.
+    A value that has none raises WriteError naming the setting."""
+    if value is None or shape is Write.SAME:
+        return value
+    if shape is Write.DIRECTION:
+        back = {wire: edit for edit, wire in _TYPES.items()}
+        if isinstance(value, str) and value in back:
+            return back[value]
+        raise WriteError(f"{spec.update_name} must be inbound or outbound, not {_described(value)}.")
+    if shape is Write.WAIT_FOR_CUSTOMER:
+        if isinstance(value, bool):
+            return {wait: edit for edit, wait in _WAITS.items()}[value]
+        raise WriteError(f"wait_for_customer must be true or false, not {_described(value)}.")
+    records = lookups.languages if shape is Write.LANGUAGE_ID else lookups.models
+    what = "language" if shape is Write.LANGUAGE_ID else "model"
+    if type(value) is not int:
+        raise WriteError(f"{_described(value)} is no {what} id (a whole number).")
+    if records is None:
+        raise WriteError(f"{what} id {value} cannot be checked: the account's {what}s are not loaded.")
+    name = next((record.name for record in records if record.id == value), None)
+    if name is None:
+        raise WriteError(f"{what} id {value} is not among the account's {what}s.")
+    return name
+
+
+def to_body(values: dict[str, Any], fields: Catalogue | None = None,
+            lookups: Lookups | None = None) -> dict[str, Any]:
+    """Edit values (only those to send) -> the update body, nested where the API nests,
+    in the dialect's names and shapes. Raises WriteError (see `written`)."""
+    fields = fields or catalogue()
+    lookups = lookups or Lookups()
     body: dict[str, Any] = {}
-    for spec in CATALOGUE:  # catalogue order keeps bodies stable and readable
+    for spec in fields:  # catalogue order keeps bodies stable and readable
         if spec.name not in values:
             continue
         target = body
-        *parents, leaf = spec.name.split(".")
+        *parents, leaf = spec.update_name.split(".")
         for parent in parents:
             target = target.setdefault(parent, {})
-        target[leaf] = values[spec.name]
+        target[leaf] = written(spec, values[spec.name], lookups)
     return body
 
 
@@ -272,21 +379,27 @@ class UnknownKey(KeyError):
         return f"{_described(self.key)} is not a field of the assistant"
 
 
-def from_body(body: dict[str, Any]) -> dict[str, Any]:
-    """An update body (partial allowed) -> edit values by update name.
+def from_body(body: dict[str, Any], fields: Catalogue | None = None,
+              lookups: Lookups | None = None) -> dict[str, Any]:
+    """An update body (partial allowed) -> edit values by setting name.
 
-    Accepts the nested end_call_tool object and its dotted spelling; an unknown key
-    raises UnknownKey naming it (a typo must never be dropped silently).
+    Takes either dialect's names (see `Catalogue.resolve`), the nested end_call_tool
+    object and its dotted spelling; an unknown key raises UnknownKey naming it (a typo
+    must never be dropped silently), a value the name's shape cannot hold WriteError.
     """
+    fields = fields or catalogue()
+    lookups = lookups or Lookups()
     values: dict[str, Any] = {}
     for key, value in body.items():
-        if key in FIELDS:
-            values[key] = value
+        found = fields.resolve(key)
+        if found is not None:
+            spec, shape = found
+            values[spec.name] = unwritten(spec, value, shape, lookups)
             continue
-        if isinstance(value, dict) and any(name.startswith(key + ".") for name in FIELDS):
+        if isinstance(value, dict) and any(name.startswith(key + ".") for name in fields.by_name):
             for inner_key, inner_value in value.items():
                 dotted = f"{key}.{inner_key}"
-                if dotted not in FIELDS:
+                if dotted not in fields.by_name:
                     raise UnknownKey(dotted)
                 values[dotted] = inner_value
             continue

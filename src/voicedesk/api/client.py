@@ -8,6 +8,7 @@ kept out of every message, repr, log line and traceback.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import ipaddress
 import json
 import logging
@@ -33,7 +34,7 @@ sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
 import httpx  # noqa: E402
 
 from voicedesk import __version__
-from voicedesk.records import Language, LlmModel, PhoneNumber, Record, RecordError, Voice, read_records
+from voicedesk.records import Language, LlmModel, Named, PhoneNumber, Record, RecordError, Voice, read_records
 from voicedesk.secret import Secret
 from voicedesk.settings import DEFAULT_TIMEOUT, Settings, SettingsError, check_base_url
 from voicedesk.text import reveal_controls
@@ -146,6 +147,7 @@ class ApiClient:
         transport: httpx.AsyncBaseTransport | None = None,
         hints: PageHints | None = None,
         label: str | None = None,
+        dialect: str = "auto",
     ) -> None:
         """`deadline`: seconds one request may take from sending to the last byte of its
         answer (`timeout` bounds each wait for data, `connect_timeout` the connection).
@@ -161,6 +163,7 @@ class ApiClient:
             )
         self._url = _parse_base_url(self.base_url)
         self._label = label
+        self.dialect_choice = dialect  # "2025", "2026" or "auto": see remote.load_lookups
         self._timeout = httpx.Timeout(timeout, connect=connect_timeout)
         self._deadline = deadline
         self._hints = hints
@@ -182,7 +185,7 @@ class ApiClient:
     @classmethod
     def for_settings(cls, settings: Settings, hints: PageHints | None = None) -> ApiClient:
         return cls(settings.base_url, settings.api_key.reveal(), deadline=settings.timeout, hints=hints,
-                   label=settings.label)
+                   label=settings.label, dialect=settings.dialect)
 
     @property
     def host(self) -> str:
@@ -314,21 +317,42 @@ class ApiClient:
     # -- lookups ------------------------------------------------------------------
 
     async def voices(self, mode: str | None = None) -> list[Voice]:
-        return await self._lookup("voices", Voice, {"mode": mode} if mode else None)
+        return (await self.voices_and_shape(mode))[0]
+
+    async def voices_and_shape(self, mode: str | None = None) -> tuple[list[Voice], bool | None]:
+        """The voices listed for `mode`, and whether their records carry a mode (a 2025
+        host's do, a 2026 host's do not; None: no voice to tell by). A voice without
+        one gets the mode it was listed for."""
+        voices = await self._lookup("voices", Voice, {"mode": mode} if mode else None)
+        carry_mode = None if not voices else any(voice.mode is not None for voice in voices)
+        if mode:
+            voices = [voice if voice.mode is not None else dataclasses.replace(voice, mode=mode)
+                      for voice in voices]
+        return voices, carry_mode
 
     async def languages(self) -> list[Language]:
         return await self._lookup("languages", Language)
 
-    async def models(self) -> list[LlmModel]:
-        return await self._lookup("models", LlmModel)
+    async def models(self, type: str | None = None) -> list[LlmModel]:
+        """The LLM models; on a 2026 host `type` asks for multimodal or dualplex ones."""
+        return await self._lookup("models", LlmModel, {"type": type} if type else None)
 
     async def phone_numbers(self, type: str | None = None) -> list[PhoneNumber]:
         return await self._lookup("phone-numbers", PhoneNumber, {"type": type} if type else None)
 
+    async def named_list(self, path: str, params: dict[str, str] | None = None) -> list[Named]:
+        """A 2026 list of named entries: `/user/tools`, `/user/knowledgebases`,
+        `/user/folders`, `/user/labels` (their first 100), the providers."""
+        return await self._list(f"/api{path}", Named, params)
+
     async def _lookup(
         self, name: str, record: type[Record], params: dict[str, str] | None = None
     ) -> list[Record]:
-        path = LOOKUP_PATH.format(name=name)
+        return await self._list(LOOKUP_PATH.format(name=name), record, params)
+
+    async def _list(
+        self, path: str, record: type[Record], params: dict[str, str] | None = None
+    ) -> list[Record]:
         response = await self._request("GET", path, params=params)
         body = self._json(response, "GET", path)
         # Documented as a bare array; some hosts wrap it as {"data": [...]}.

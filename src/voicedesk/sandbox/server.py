@@ -24,6 +24,7 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit
 
+from voicedesk.sandbox import dialect2026
 from voicedesk.sandbox.apply import apply_update, now_timestamp
 from voicedesk.sandbox.data import SandboxData, demo_data
 from voicedesk.sandbox.rules import is_integer, validate_update
@@ -288,8 +289,17 @@ class Sandbox:
         port: int = 0,
         rate_limit: RateLimit | None = RateLimit(),
         latency: float = 0.0,
+        dialect: str = "2025",
     ) -> None:
+        if dialect not in ("2025", "2026"):
+            raise ValueError(f"the sandbox speaks dialect 2025 or 2026, not {dialect!r}")
+        self.dialect = dialect  # the update contract it plays (api-contract.md)
         self.data = data if data is not None else demo_data()
+        if dialect == "2026":
+            for record in self.data.assistants.values():
+                dialect2026.with_current_columns(record)
+            if data is None:
+                dialect2026.current_demo(self.data)
         self.api_key = api_key
         self.host = host
         self.port = port  # the bound port once started; a restart reuses it
@@ -485,6 +495,13 @@ class Sandbox:
             "/api/user/assistants/models": self._models,
             "/api/user/assistants/phone-numbers": self._phone_numbers,
         }
+        if self.dialect == "2026":
+            routes.update({
+                "/api/user/tools": lambda request: _json(200, list(dialect2026.MID_CALL_TOOLS)),
+                "/api/user/knowledgebases": self._listing(dialect2026.KNOWLEDGE_BASES),
+                "/api/user/folders": self._listing(dialect2026.FOLDERS, paged=True),
+                "/api/user/labels": self._listing(dialect2026.LABELS, paged=True),
+            })
         return ("GET", routes[path]) if path in routes else None
 
     def _list_assistants(self, request: _Incoming) -> _Reply:
@@ -505,7 +522,7 @@ class Sandbox:
                 key=lambda a: a["id"],
             )
             start = (page - 1) * per_page
-            items = mine[start:start + per_page]
+            items = [dialect2026.listed(record) for record in mine[start:start + per_page]]
             last_page = max(1, math.ceil(len(mine) / per_page))
             return _json(200, {
                 "current_page": page,
@@ -532,10 +549,11 @@ class Sandbox:
             body = request.body
             if not isinstance(body, dict):
                 return _json(400, {"message": "The request body must be a JSON object."})
-            errors = validate_update(body, record, self.data)
-            if errors:
-                return _invalid(errors)
-            apply_update(record, body, self.data)
+            rules = dialect2026 if self.dialect == "2026" else None
+            errors = (rules.validate_update if rules else validate_update)(body, record, self.data)
+            if errors:  # the 2026 docs' wording
+                return _invalid(errors, "Validation failed" if rules else "The given data was invalid.")
+            (rules.apply_update if rules else apply_update)(record, body, self.data)
             return _json(200, {
                 "message": "Assistant updated successfully",
                 "data": {key: record.get(key) for key in ("id", "name", "status", "type", "mode")},
@@ -544,6 +562,8 @@ class Sandbox:
     def _voices(self, request: _Incoming) -> _Reply:
         mode = request.query.get("mode")
         with self.lock:
+            if self.dialect == "2026":
+                return _json(200, dialect2026.voice_records(self.data, mode))
             return _json(200, [v for v in self.data.voices if mode is None or v["mode"] == mode])
 
     def _languages(self, request: _Incoming) -> _Reply:
@@ -552,7 +572,19 @@ class Sandbox:
 
     def _models(self, request: _Incoming) -> _Reply:
         with self.lock:
+            if self.dialect == "2026":
+                return _json(200, dialect2026.model_records(self.data, request.query.get("type")))
             return _json(200, self.data.models)
+
+    def _listing(self, items: tuple[dict, ...], *, paged: bool = False) -> Callable[[_Incoming], _Reply]:
+        """A 2026 list: {"data": [...]} (with the paginator's counts when `paged`)."""
+        def reply(request: _Incoming) -> _Reply:
+            body: dict = {"data": list(items)}
+            if paged:
+                body.update(current_page=1, per_page=100, total=len(items))
+            return _json(200, body)
+
+        return reply
 
     def _phone_numbers(self, request: _Incoming) -> _Reply:
         """`is_available` follows the assignments; inbound leaves out Caller ID numbers."""
@@ -577,8 +609,8 @@ class Sandbox:
                 self._connections.discard(connection)
 
 
-def _invalid(errors: dict[str, list[str]]) -> _Reply:
-    return _json(422, {"message": "The given data was invalid.", "errors": errors})
+def _invalid(errors: dict[str, list[str]], message: str = "The given data was invalid.") -> _Reply:
+    return _json(422, {"message": message, "errors": errors})
 
 
 class _HTTPServer(ThreadingHTTPServer):

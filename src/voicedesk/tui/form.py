@@ -22,17 +22,35 @@ from textual.geometry import Region
 from textual.message import Message
 from textual.strip import Strip
 from textual.widget import Widget
-from textual.widgets import Input, Static, Switch, TextArea
+from textual.widgets import Input, SelectionList, Static, Switch, TextArea
 
 from voicedesk.display import safe_text, shorten
 from voicedesk.fields import Field, Kind, Lookup
 from voicedesk.records import Lookups
 from voicedesk.session import EditSession, same_value
-from voicedesk.tui.widgets import ExactInput, ExactTextArea, KeyValueEditor, SchemaEditor, SearchSelect, Slider
+from voicedesk.tui.widgets import (
+    ExactInput,
+    ExactTextArea,
+    IdListSelect,
+    JsonValueEditor,
+    KeyValueEditor,
+    SchemaEditor,
+    SearchSelect,
+    Slider,
+)
 from voicedesk.tui.widgets.search_select import Options
 from voicedesk.validation import timezones
 
 NO_NUMBER = "No number (unassign)"
+# What "none" means for each nullable list (the phone number's is NO_NUMBER).
+_NONE_LABELS = {
+    "folder_id": "Uncategorised",
+    "knowledgebase_id": "No knowledge base",
+    "synthesizer_provider_id": "The language's default",
+    "transcriber_provider_id": "The language's default",
+    "multimodal_model_id": "None",
+    "chat_llm_fallback_id": "None",
+}
 
 
 def timezone_options() -> list[tuple[str, str]]:
@@ -45,7 +63,9 @@ def field_options(field: Field, session: EditSession) -> Options | None:
     not loaded, and for fields that offer no list."""
     if field.kind is Kind.CHOICE:
         return [(choice.label, choice.value) for choice in field.choices]
-    if field.kind is not Kind.LOOKUP:
+    if field.kind is Kind.ID_LIST and field.lookup is Lookup.LANGUAGES:
+        return None if session.lookups.languages is None else [(x.name, x.id) for x in session.lookups.languages]
+    if field.kind not in (Kind.LOOKUP, Kind.ID_LIST):
         return None
     lookups: Lookups = session.lookups
     if field.lookup is Lookup.TIMEZONES:
@@ -63,7 +83,13 @@ def field_options(field: Field, session: EditSession) -> Options | None:
         if lookups.models is None:
             return None
         return [(m.name, m.name) for m in lookups.models]
-    assert field.lookup is Lookup.PHONE_NUMBERS, field.lookup  # a new list needs its options here
+    if field.lookup is Lookup.MODELS and field.holds_id:  # the 2026 fallback LLM: by id
+        return None if lookups.models is None else [(m.name, m.id) for m in lookups.models]
+    if field.lookup is not Lookup.PHONE_NUMBERS:  # a 2026 list of named entries
+        entries = lookups.listed(field.lookup.value) if field.lookup else None
+        if entries is None:
+            return None
+        return [(f"{entry.name}  #{entry.id}", entry.id) for entry in entries]
     numbers = lookups.numbers_for(session.value("calls_direction"))
     if numbers is None:
         return None
@@ -248,7 +274,16 @@ class FieldRow(Vertical):
             return Slider(
                 value, field.minimum, field.maximum, field.step,  # type: ignore[arg-type]
                 unit=field.unit, integer=field.kind is Kind.INTEGER, id=control_id,
+                none_label=("automatic" if field.name == "turn_detection_threshold" else "off")
+                if field.nullable else None,
             )
+        if field.kind is Kind.ID_LIST:
+            return IdListSelect(field_options(field, self.session) or [], value, id=control_id)
+        if field.kind in (Kind.TOOLS, Kind.PHRASES):
+            from voicedesk.tools import SECRET_FIELDS
+
+            return JsonValueEditor(value, secrets=SECRET_FIELDS if field.kind is Kind.TOOLS else frozenset(),
+                                   id=control_id)
         if field.kind is Kind.BOOLEAN:
             return Switch(bool(value), id=control_id)
         options = field_options(field, self.session)
@@ -264,7 +299,7 @@ class FieldRow(Vertical):
                                   compact=True, id=control_id, classes="-unverified")
             return SearchSelect(
                 options, value, id=control_id, title=field.label,
-                allow_none=NO_NUMBER if field.nullable else None,
+                allow_none=_NONE_LABELS.get(field.name, NO_NUMBER) if field.nullable else None,
             )
         if field.full_screen:
             preview = TextPreview("", id=control_id, classes="text-preview", markup=False)
@@ -377,6 +412,11 @@ class FieldRow(Vertical):
                 control.value = bool(value)
             elif isinstance(control, TextPreview):
                 control.show(value)
+            elif isinstance(control, JsonValueEditor):
+                if control.exact != control.shown(value):
+                    control.load(value)
+            elif isinstance(control, IdListSelect):
+                control.show(value)
             elif isinstance(control, ExactTextArea):
                 if control.exact != _text_of(value):
                     control.load_text(_text_of(value))
@@ -471,6 +511,22 @@ class FieldRow(Vertical):
             self._edit(parse_value(self.field, text, self.session.lookups))
         except ParseError as error:
             self._edit(None, str(error))
+
+    @on(JsonValueEditor.Edited)
+    def _json_changed(self, event: JsonValueEditor.Edited) -> None:
+        event.stop()
+        if event.problem is not None:
+            self._control_problem = f"{self.field.label}: {event.problem}."
+            self._update_counter()
+            self._on_edit(self)
+            return
+        self._edit(event.value)
+
+    @on(SelectionList.SelectedChanged)
+    def _ids_changed(self, event: SelectionList.SelectedChanged) -> None:
+        event.stop()
+        if not self._reloading and isinstance(self.control, IdListSelect):
+            self._edit(self.control.chosen)
 
     @on(KeyValueEditor.Changed)
     @on(SchemaEditor.Changed)

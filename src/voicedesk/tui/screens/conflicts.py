@@ -10,7 +10,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, RadioButton, RadioSet, Static
 
 from voicedesk.display import format_value
-from voicedesk.fields import FIELDS
+from voicedesk.fields import SETTINGS
 from voicedesk.records import Lookups
 from voicedesk.session import Conflict
 
@@ -51,7 +51,7 @@ class ConflictScreen(ModalScreen[dict[str, str] | None]):
         def shown(value: object) -> str:
             return format_value(name, value, self.lookups, width=50)
 
-        yield Static(f"{FIELDS[name].label}  ({name})", classes="conflict-field", markup=False)
+        yield Static(f"{SETTINGS[name].label}  ({name})", classes="conflict-field", markup=False)
         yield Static(
             f"loaded {shown(conflict.base)}   ·   yours {shown(conflict.mine)}   ·   "
             f"server {shown(conflict.theirs)}",

@@ -19,7 +19,7 @@ from textual.widgets import ContentSwitcher, LoadingIndicator, Static
 from voicedesk.api import ApiError, ValidationError
 from voicedesk.display import format_value, safe_text
 from voicedesk.drafts import Draft, DraftError, DraftSlot, DraftStore, DraftWriter, HeldDraft
-from voicedesk.fields import FIELDS, GROUPS, Group, fields_in
+from voicedesk.fields import GROUPS, SETTINGS, Catalogue, Group, catalogue
 from voicedesk.history import History
 from voicedesk.remote import (
     Finding,
@@ -30,6 +30,7 @@ from voicedesk.remote import (
     SaveResult,
     Stage,
     pages_read,
+    session_for,
     save,
 )
 from voicedesk.session import Change, EditSession, same_value
@@ -101,6 +102,7 @@ class EditorScreen(Screen[None]):
         self._marked_row: FieldRow | None = None  # the row that shows the focus
         self._redraw_on_resume: set[FieldRow] = set()  # edited while another screen was on top
         self.ready = False  # loaded, first group shown, taking input
+        self._dialect_reason = ""  # how the session's dialect was decided
         self._builds: dict[Group, asyncio.Task[None]] = {}  # forms built or being built
         self.drafts = DraftStore()
         # This session's own draft and its debounced writer, from when the session exists.
@@ -131,6 +133,15 @@ class EditorScreen(Screen[None]):
         self.watch(self, "focused", self._mark_focused_row, init=False)
         self.app.theme_changed_signal.subscribe(self, lambda _theme: self._repaint_bars())
         self.load()
+
+    @property
+    def fields(self) -> Catalogue:
+        """The host's settings: the session's dialect (the seed's until it is loaded)."""
+        return self.session.fields if self.session is not None else catalogue()
+
+    @property
+    def groups(self) -> tuple[Group, ...]:
+        return self.fields.groups
 
     def on_unmount(self) -> None:
         # Its callback holds this screen: subscribed, the app's signal would keep it alive.
@@ -196,12 +207,15 @@ class EditorScreen(Screen[None]):
             )
         self._draft_slot = self.drafts.slot(self.app.settings.host, self.assistant_id)
         self._draft_writer = DraftWriter(self._draft_slot, debounce=1.0)
-        self.session = EditSession(self.assistant_id, record, lookup_result.lookups)
+        self.session = session_for(self.assistant_id, record, lookup_result)
+        self._dialect_reason = lookup_result.dialect.reason if lookup_result.dialect else ""
         self._show_title()
         groups = self.query_one("#groups", GroupList)
+        if self.groups != GROUPS:
+            groups.set_labels(group.value for group in self.groups)
         groups.disabled = False
         groups.highlighted = 0
-        await self.show_group(GROUPS[0])
+        await self.show_group(self.groups[0])
         self.refresh_state()
         first = next(iter(self.rows.values()))
         first.focus_control()
@@ -230,7 +244,8 @@ class EditorScreen(Screen[None]):
 
     def _show_title(self) -> None:
         assert self.session is not None
-        title = f"{safe_text(self.session.name)}  ·  #{self.assistant_id}  ·  {self.app.settings.host}"
+        title = (f"{safe_text(self.session.name)}  ·  #{self.assistant_id}  ·  {self.app.settings.host}"
+                 f"  ·  dialect {self.session.fields.dialect.value}")
         self.query_one("#editor-title", Static).update(title)
 
     # --- drafts ------------------------------------------------------------------------
@@ -285,7 +300,7 @@ class EditorScreen(Screen[None]):
         draft = held.draft
         lines = []
         for name, edit in draft.fields.items():
-            line = (f"{FIELDS[name].label}: {format_value(name, edit.value, session.lookups, width=40)}"
+            line = (f"{SETTINGS[name].label}: {format_value(name, edit.value, session.lookups, width=40)}"
                     f"  (server: {format_value(name, session.baseline[name], session.lookups, width=40)}")
             moved = not same_value(name, session.baseline[name], edit.base)
             lines.append(line + (", changed since the draft)" if moved else ")"))
@@ -307,9 +322,15 @@ class EditorScreen(Screen[None]):
         session, writer = self.session, self._draft_writer
         assert session is not None and writer is not None
         draft = held.draft
-        moved = draft.apply_to(session)
+        try:
+            moved = draft.apply_to(session)
+        except ValueError as problem:  # kept on disk for an editor that can replay it
+            held.release()
+            self.notify(f"The draft was not restored: {problem}.", title="Draft kept",
+                        severity="error", markup=False, timeout=12)
+            return
         self.reload_rows()
-        note = (f" Changed on the server since: {', '.join(FIELDS[n].label for n in moved)}."
+        note = (f" Changed on the server since: {', '.join(SETTINGS[n].label for n in moved)}."
                 if moved else "")
         self.notify(f"Restored {plural(len(draft.fields), 'change')}.{note}",
                     title="Draft restored", markup=False, timeout=8)
@@ -386,7 +407,7 @@ class EditorScreen(Screen[None]):
         assert self.session is not None
         if not self.is_attached:
             return  # the editor was closed before a build ahead got to this group
-        rows = [FieldRow(field, self.session, self._row_edited) for field in fields_in(group)]
+        rows = [FieldRow(field, self.session, self._row_edited) for field in self.fields.fields_in(group)]
         # Not focusable: the focus goes to the fields. A focused form took the focus while
         # the editor loaded, and handing it to the first field restyled the whole form.
         form = VerticalScroll(*rows, id=_group_id(group), classes="group-form", can_focus=False)
@@ -402,7 +423,7 @@ class EditorScreen(Screen[None]):
     async def _build_ahead(self) -> None:
         if not self.is_attached:
             return
-        group = next((g for g in GROUPS if g not in self._builds), None)
+        group = next((g for g in self.groups if g not in self._builds), None)
         if group is None:
             self.app.keep_loaded()  # everything the editor needs is built
             return
@@ -414,34 +435,34 @@ class EditorScreen(Screen[None]):
         await self._build(group)
         form = self.query_one(f"#{_group_id(group)}", VerticalScroll)
         self.query_one("#forms", ContentSwitcher).current = form.id
-        self.query_one("#groups", GroupList).highlighted = GROUPS.index(group)
+        self.query_one("#groups", GroupList).highlighted = self.groups.index(group)
 
     @property
     def current_group(self) -> Group | None:
         current = self.query_one("#forms", ContentSwitcher).current
-        return next((g for g in GROUPS if _group_id(g) == current), None)
+        return next((g for g in self.groups if _group_id(g) == current), None)
 
     @on(GroupList.Selected, "#groups")
     async def _group_selected(self, event: GroupList.Selected) -> None:
-        group = GROUPS[event.index]
-        await self.focus_field(fields_in(group)[0].name)
+        group = self.groups[event.index]
+        await self.focus_field(self.fields.fields_in(group)[0].name)
 
     @on(GroupList.Highlighted, "#groups")
     async def _group_highlighted(self, event: GroupList.Highlighted) -> None:
         if self.session is not None:  # follow the user moving through the sidebar
-            await self.show_group(GROUPS[event.index])
+            await self.show_group(self.groups[event.index])
 
     async def action_next_group(self, offset: int) -> None:
         await self.app.settle()
         if self.session is None:
             return
-        index = GROUPS.index(self.current_group or GROUPS[0])
-        group = GROUPS[(index + offset) % len(GROUPS)]
-        await self.focus_field(fields_in(group)[0].name)
+        index = self.groups.index(self.current_group or self.groups[0])
+        group = self.groups[(index + offset) % len(self.groups)]
+        await self.focus_field(self.fields.fields_in(group)[0].name)
 
     async def focus_field(self, name: str) -> None:
         """Show a field's group and put the focus on its control."""
-        await self.show_group(FIELDS[name].group)
+        await self.show_group(SETTINGS[name].group)
         # At once, before the next layout hides the old form: a focused widget that is
         # hidden hands the focus on by itself, which restyles the screen once more.
         self.rows[name].focus_control()
@@ -491,8 +512,8 @@ class EditorScreen(Screen[None]):
                 self._shown_state[name] = state
                 row.show_state(problems.get(name), flags.get(name))
         groups = self.query_one("#groups", GroupList)
-        for index, group in enumerate(GROUPS):
-            names = [f.name for f in fields_in(group)]
+        for index, group in enumerate(self.groups):
+            names = [f.name for f in self.fields.fields_in(group)]
             count = sum(name in dirty for name in names)
             errors = sum(name in problems for name in names)
             label = group.value + (f"  ● {count}" if count else "") + ("  ✗" if errors else "")
@@ -709,7 +730,7 @@ class EditorScreen(Screen[None]):
                 # What names a field is on it; everything else the server said is here.
                 lines = ["The server rejected the change (422).", *session.server_notes]
                 if session.server_errors:
-                    labels = ", ".join(FIELDS[name].label for name in session.server_errors)
+                    labels = ", ".join(SETTINGS[name].label for name in session.server_errors)
                     lines.append(f"Marked on the fields: {labels}.")
                 self.notify("\n".join([*lines, "Your edits are kept."]),
                             title="Not saved", severity="error", markup=False, timeout=12)
@@ -725,10 +746,13 @@ class EditorScreen(Screen[None]):
                     continue
                 return False
             break
-        self.forget_draft()
+        if result.not_taken:
+            self._note_edit()  # the values the server did not take stay in the draft
+        else:
+            self.forget_draft()
         self._after_rebase(result.adopted)
         if result.earlier:
-            names = ", ".join(FIELDS[change.field].label for change in result.earlier)
+            names = ", ".join(SETTINGS[change.field].label for change in result.earlier)
             self.notify(f"The save whose answer was lost had reached the server ({names}); it is now "
                         "recorded in the history.", title="Saved earlier", markup=False, timeout=8)
         if not result.sent:
@@ -737,28 +761,29 @@ class EditorScreen(Screen[None]):
             if result.history_error:
                 self.notify(result.history_error, severity="warning", markup=False, timeout=8)
             return True
-        self.notify(f"Saved {plural(len(result.changes), 'field')} to {safe_text(session.name)}.",
-                    title="Saved", markup=False, timeout=4)
-        if result.differs:
-            lines = [
-                f"{FIELDS[c.field].label}: sent {format_value(c.field, c.before, session.lookups)}, "
-                f"server holds {format_value(c.field, c.after, session.lookups)}"
-                for c in result.differs
-            ]
-            self.notify("\n".join(lines), title="The server changed what was sent",
-                        severity="warning", markup=False, timeout=12)
+        if result.taken:
+            self.notify(f"Saved {plural(len(result.taken), 'field')} to {safe_text(session.name)}.",
+                        title="Saved", markup=False, timeout=4)
+        if result.not_taken:
+            names = ", ".join(SETTINGS[c.field].label for c in result.not_taken)
+            hint = (" None of the fields sent was taken: the host may speak the other dialect."
+                    if result.nothing_taken else "")
+            self.notify(f"{names}: the server answered 200 but did not take "
+                        f"{'these values' if len(result.not_taken) > 1 else 'this value'}. "
+                        f"Your values are kept as unsaved edits, marked on the fields.{hint}",
+                        title="Not taken by the server", severity="error", markup=False, timeout=20)
         if result.reread_error:
             self.notify(f"Saved, but reading it back failed: {result.reread_error.message}",
                         severity="warning", markup=False, timeout=8)
         if result.history_error:
             self.notify(result.history_error, severity="warning", markup=False, timeout=8)
-        return True
+        return not result.not_taken
 
     def _after_rebase(self, adopted: list[Change]) -> None:
         """Show what a fresh read brought in on fields the user had not touched."""
         self.reload_rows()
         if adopted:
-            names = ", ".join(FIELDS[change.field].label for change in adopted)
+            names = ", ".join(SETTINGS[change.field].label for change in adopted)
             self.notify(f"Changed on the server meanwhile and taken over (you had not touched "
                         f"them): {names}.", title="Updated from the server", markup=False, timeout=8)
 
@@ -775,7 +800,7 @@ class EditorScreen(Screen[None]):
             SystemCommand("Back to assistants", "Leave the editor (Escape)", self.action_leave),
         ] + [
             SystemCommand(f"Go to {group.value}", f"Show the {group.value} group", self._goto(group))
-            for group in GROUPS
+            for group in self.groups
         ]
 
     def action_history(self) -> None:
@@ -810,8 +835,8 @@ class EditorScreen(Screen[None]):
         for group, build in list(self._builds.items()):
             await build
             await self.query_one(f"#{_group_id(group)}", VerticalScroll).remove()
-            self.rows = {n: r for n, r in self.rows.items() if FIELDS[n].group is not group}
+            self.rows = {n: r for n, r in self.rows.items() if SETTINGS[n].group is not group}
             del self._builds[group]
         self._shown_state.clear()
-        await self.show_group(self.current_group or GROUPS[0])
+        await self.show_group(self.current_group or self.groups[0])
         self.set_timer(BUILD_AHEAD_DELAY, self._build_ahead)

@@ -10,7 +10,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from voicedesk.display import format_recorded, safe_text
-from voicedesk.fields import FIELDS
+from voicedesk.fields import SETTINGS
 from voicedesk.history import History, HistoryEntry, HistoryError
 from voicedesk.records import Lookups
 from voicedesk.tui.widgets import KeyBar
@@ -25,7 +25,7 @@ def history_text(entries: list[HistoryEntry], lookups: Lookups) -> Text:
         text.append(f"  {safe_text(entry.host)}\n", style="dim")
         for change in entry.changes:
             # A field this version does not know is shown by its name, its values as JSON.
-            label = FIELDS[change.field].label if change.field in FIELDS else safe_text(change.field)
+            label = SETTINGS[change.field].label if change.field in SETTINGS else safe_text(change.field)
             text.append(f"  {label}: ")
             text.append(format_recorded(change.field, change.before, lookups, width=50), style="red")
             text.append("  →  ")

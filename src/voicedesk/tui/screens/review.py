@@ -15,7 +15,7 @@ from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
 from voicedesk.display import format_value, safe_text, to_json
-from voicedesk.fields import FIELDS, Kind
+from voicedesk.fields import SETTINGS, Kind
 from voicedesk.remote import Stage
 from voicedesk.session import Change
 from voicedesk.textdiff import LARGE, DiffLine, diff_lines
@@ -32,7 +32,7 @@ _DIFF_STYLES = {"+": "green", "-": "red", "@": "cyan", "…": "dim italic", " ":
 
 def diff_sides(change: Change) -> tuple[str, str] | None:
     """The two texts whose line diff shows this change, or None for a one-line change."""
-    field = FIELDS[change.field]
+    field = SETTINGS[change.field]
     if field.kind in (Kind.KEY_VALUE, Kind.SCHEMA):
         return to_json(change.before), to_json(change.after)
     # Text against text (or nothing) as a diff; a value of another type is shown whole.
@@ -54,7 +54,7 @@ def change_text(change: Change, editor: EditorScreen, diff: list[DiffLine] | Non
     A long text, the variables and the schema show a diff of lines: `diff` when given
     (worked out beforehand), else worked out here unless it is large (`needs_thread`).
     """
-    field = FIELDS[change.field]
+    field = SETTINGS[change.field]
     lookups = editor.session.lookups  # type: ignore[union-attr]
     text = Text()
     text.append(field.label, style="bold")
@@ -135,7 +135,7 @@ class ReviewScreen(Screen[None]):
             f"{safe_text(session.name)}  ·  #{session.assistant_id}  ·  {self.app.settings.host}"
         )
         self.query_one("#review-summary", Static).update(
-            "Changed: " + ", ".join(FIELDS[change.field].label for change in changes) if changes else "No changes."
+            "Changed: " + ", ".join(SETTINGS[change.field].label for change in changes) if changes else "No changes."
         )
         heading = self.query_one("#review-problems-heading", Static)
         options = self.query_one("#review-problems", OptionList)
@@ -144,7 +144,7 @@ class ReviewScreen(Screen[None]):
             heading.update(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} to fix before sending "
                            "(Enter goes to the field):")
             options.add_options([
-                Option(Text(f"✗ {FIELDS[name].label}: {message}"), id=name)
+                Option(Text(f"✗ {SETTINGS[name].label}: {message}"), id=name)
                 for name, message in problems.items()
             ])
         heading.display = options.display = bool(problems)

@@ -20,6 +20,8 @@ if TYPE_CHECKING:
     from .assistant_table import AssistantTable
     from .exact_text import ExactInput, ExactTextArea
     from .group_list import GroupList
+    from .id_list import IdListSelect
+    from .json_value import JsonValueEditor
     from .key_bar import KeyBar
     from .key_value import KeyValueEditor
     from .large_text_area import LargeTextArea
@@ -29,7 +31,7 @@ if TYPE_CHECKING:
 
 _MODULES = {
     "AssistantTable": "assistant_table", "ExactInput": "exact_text", "ExactTextArea": "exact_text",
-    "GroupList": "group_list", "KeyBar": "key_bar",
+    "GroupList": "group_list", "IdListSelect": "id_list", "JsonValueEditor": "json_value", "KeyBar": "key_bar",
     "KeyValueEditor": "key_value", "LargeTextArea": "large_text_area", "SchemaEditor": "schema_table",
     "SearchSelect": "search_select", "SearchSelectScreen": "search_select", "Slider": "slider",
 }

@@ -69,6 +69,12 @@ class GroupList(Widget, can_focus=True):
             self._highlighted = index
             self._refresh_line(index)
 
+    def set_labels(self, labels: Iterable[str]) -> None:
+        """Other lines altogether (the host's dialect has other groups)."""
+        self._labels = list(labels)
+        self._highlighted = min(self._highlighted, len(self._labels) - 1)
+        self.refresh(layout=True)
+
     def set_label(self, index: int, label: str) -> None:
         if self._labels[index] != label:
             self._labels[index] = label

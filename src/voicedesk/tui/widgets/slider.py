@@ -82,6 +82,7 @@ class Slider(Widget, can_focus=True):
         Binding("end", "to_maximum", "Maximum", show=False),
         Binding("enter", "type_value", "Type value", id="slider.type_value"),
         Binding("escape", "cancel_entry", "Cancel"),
+        Binding("delete", "clear", "Off"),
     ]
 
     COMPONENT_CLASSES = {
@@ -96,7 +97,7 @@ class Slider(Widget, can_focus=True):
     class Changed(Message):
         """The user changed the value (never sent for programmatic changes)."""
 
-        def __init__(self, slider: Slider, value: Number) -> None:
+        def __init__(self, slider: Slider, value: Number | None) -> None:
             super().__init__()
             self.slider = slider
             self.value = value
@@ -117,10 +118,14 @@ class Slider(Widget, can_focus=True):
         *,
         unit: str = "",
         integer: bool = False,
+        none_label: str | None = None,
         id: str | None = None,
         disabled: bool = False,
     ) -> None:
+        """`none_label`: the value may be none at all, which delete sets and this names
+        ("off", "automatic"); without it there is no way back to no value."""
         super().__init__(id=id, disabled=disabled)
+        self.none_label = none_label
         if step <= 0 or maximum < minimum:
             raise ValueError("a slider needs step > 0 and minimum <= maximum")
         self.minimum = minimum
@@ -179,8 +184,8 @@ class Slider(Widget, can_focus=True):
             index = math.ceil(position - _GRID_TOLERANCE)
         return self._on_grid(index + steps)
 
-    def _set_by_user(self, value: Number) -> None:
-        if self.value is not None and value == self.value:
+    def _set_by_user(self, value: Number | None) -> None:
+        if value == self.value and (value is not None or self.none_label is None):
             return
         self.value = value
         self.post_message(self.Changed(self, value))
@@ -199,7 +204,7 @@ class Slider(Widget, can_focus=True):
     def _label_width(self) -> int:
         """A width that fits any in-range value, so the track does not jump."""
         texts = [self.format_value(self._clean(self.minimum)), self.format_value(self._clean(self.maximum))]
-        texts.append(self.format_value(self.value) if self.value is not None else "not set")
+        texts.append(self.format_value(self.value) if self.value is not None else self._unset_text)
         return max(len(text) for text in texts)
 
     def _track_width(self) -> int:
@@ -227,7 +232,7 @@ class Slider(Widget, can_focus=True):
             segments = [
                 Segment("─" * track_width, style("slider--empty")),
                 Segment(" ", base),
-                Segment("not set".ljust(label_width), style("slider--unset")),
+                Segment(self._unset_text.ljust(label_width), style("slider--unset")),
             ]
         else:
             thumb = self._thumb_position(track_width)
@@ -259,10 +264,19 @@ class Slider(Widget, can_focus=True):
     def action_cancel_entry(self) -> None:
         self._close_entry()
 
+    def action_clear(self) -> None:
+        self._set_by_user(None)
+
+    @property
+    def _unset_text(self) -> str:
+        return self.none_label or "not set"
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # While the entry is open, keys belong to it; escape only means something then.
         if action == "cancel_entry":
             return self.editing
+        if action == "clear" and self.none_label is None:
+            return False  # nothing to go back to: not offered
         return not self.editing
 
     def _plain_value(self) -> str:

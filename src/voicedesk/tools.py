@@ -1,0 +1,146 @@
+"""The built-in tools of the 2026 dialect (`tools`): each type's fields and rules, as
+api-contract.md ("Built-in tools") lists them.
+
+The list is sent whole, so a tool of a type not listed here, or a field not listed, is
+kept exactly as read and sent back unchanged: only what is known is checked.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+# Fields whose value is a secret: masked on screen and in drafts, history and output.
+SECRET_FIELDS = frozenset({"calcom_api_key"})
+
+
+@dataclass(frozen=True)
+class ToolField:
+    name: str
+    kind: str  # "text", "bool", "int", "choice", "list", "id"
+    required: bool = False
+    choices: tuple[str, ...] = ()
+    minimum: int | None = None
+    maximum: int | None = None
+    max_length: int | None = None
+
+
+@dataclass(frozen=True)
+class ToolType:
+    type: str
+    label: str
+    fields: tuple[ToolField, ...]
+
+
+def _text(name: str, required: bool = False, max_length: int | None = None) -> ToolField:
+    return ToolField(name, "text", required, max_length=max_length)
+
+
+TOOL_TYPES: dict[str, ToolType] = {tool.type: tool for tool in (
+    ToolType("end_call", "End the call", (_text("description"),)),
+    ToolType("call_transfer", "Transfer the call", (
+        _text("phone_number", True), _text("description"), _text("custom"), _text("timezone"),
+        ToolField("warm_transfer", "bool"), _text("warm_transfer_message"),
+    )),
+    ToolType("warm_call_transfer", "Warm transfer to a supervisor", (
+        _text("supervisor_phone", True), ToolField("outbound_phone_id", "id", True), _text("description", True),
+        _text("custom_sip"),
+        ToolField("caller_id_mode", "choice", choices=("outbound_number", "customer_number", "custom")),
+        _text("custom_caller_id"), ToolField("hold_music", "choice", choices=("hold_music", "none")),
+        ToolField("hold_music_volume", "int", minimum=0, maximum=100), _text("hold_message"),
+        _text("summary_instructions"), _text("briefing_initial_message"), _text("connected_message"),
+    )),
+    ToolType("dtmf_input", "Press keys (DTMF)", (_text("description"),)),
+    ToolType("collect_keypad", "Collect keypad input", (
+        ToolField("timeout", "int", minimum=1, maximum=30), ToolField("stop_key", "choice", choices=("#", "*")),
+    )),
+    ToolType("calendar_integration", "Book with Cal.com", (
+        _text("calcom_api_key", True), _text("calcom_event_slug", True), _text("calcom_team_slug"),
+        ToolField("calcom_endpoint", "choice", choices=("us", "eu", "custom")), _text("calcom_custom_endpoint"),
+        ToolField("calcom_booking_fields", "list"), _text("description"),
+    )),
+    ToolType("assistant_transfer", "Transfer to another assistant", (
+        ToolField("assistant_id", "id", True), _text("description", max_length=500),
+        _text("message_before_transfer", max_length=500), ToolField("speak_transfer_greeting", "bool"),
+    )),
+)}
+
+
+def _plain(value: object) -> str:
+    text = str(value)
+    return text if text.isascii() and text.isprintable() and len(text) <= 40 else repr(value)[:40]
+
+
+def check_tool(tool: Any, number: int) -> str | None:
+    """The first rule the tool at position `number` (from 1) breaks, or None."""
+    where = f"Built-in tools, tool {number}"
+    if not isinstance(tool, dict):
+        return None  # an entry of an old or unknown shape: sent back as it came
+    spec = TOOL_TYPES.get(tool.get("type"))  # type: ignore[arg-type]
+    if spec is None:
+        return None if isinstance(tool.get("type"), str) else f"{where} has no type."
+    where = f"{where} ({spec.type})"
+    for field in spec.fields:
+        value = tool.get(field.name)
+        if value is None or value == "":
+            if field.required:
+                return f"{where}: {field.name} is required."
+            continue
+        problem = _check_value(field, value)
+        if problem:
+            return f"{where}: {field.name} {problem}"
+    return None
+
+
+def _check_value(field: ToolField, value: Any) -> str | None:
+    if field.kind == "text":
+        if not isinstance(value, str):
+            return "must be text."
+        if field.max_length is not None and len(value) > field.max_length:
+            return f"may have at most {field.max_length} characters; it has {len(value)}."
+    elif field.kind == "bool":
+        if not isinstance(value, bool):
+            return "must be true or false."
+    elif field.kind in ("int", "id"):
+        # Read data may hold ids as strings of digits ("7"): they go back as they came.
+        number = int(value) if isinstance(value, str) and value.isascii() and value.isdigit() else value
+        if type(number) is not int:
+            return "must be a whole number."
+        if field.minimum is not None and field.maximum is not None and not field.minimum <= number <= field.maximum:
+            return f"must be between {field.minimum} and {field.maximum}; {number} is outside."
+    elif field.kind == "choice":
+        if value not in field.choices:
+            return f"must be one of {', '.join(field.choices)}; {_plain(value)} is not."
+    elif field.kind == "list" and not isinstance(value, list):
+        return "must be a list."
+    return None
+
+
+def check_tools(tools: Any) -> str | None:
+    """The first rule the tools list breaks, or None."""
+    if not isinstance(tools, list):
+        return "Built-in tools must be a list of tools."
+    for number, tool in enumerate(tools, start=1):
+        problem = check_tool(tool, number)
+        if problem:
+            return problem
+    return None
+
+
+def summary(tools: Any) -> str:
+    """One line: the tools' types in order."""
+    if not isinstance(tools, list):
+        return "not a list"
+    names = [str(tool.get("type")) if isinstance(tool, dict) else str(tool) for tool in tools]
+    return ", ".join(names) if names else "none"
+
+
+def masked(tools: Any) -> Any:
+    """The list with every secret replaced by ***: what may be shown or written down."""
+    if not isinstance(tools, list):
+        return tools
+    return [
+        {key: ("***" if key in SECRET_FIELDS and value else value) for key, value in tool.items()}
+        if isinstance(tool, dict) else tool
+        for tool in tools
+    ]

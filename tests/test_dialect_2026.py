@@ -1,0 +1,234 @@
+"""The 2026 dialect: the catalogue has every row of the contract's 2026 table, bodies
+use its names and shapes, and the client accepts a value exactly when the 2026 sandbox
+(an independent reading of the same contract) does."""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from voicedesk.api import ApiClient
+from voicedesk.fields import CATALOGUE, Dialect, Kind, catalogue
+from voicedesk.records import Lookups
+from voicedesk.remote import load_lookups
+from voicedesk.sandbox import DEMO_API_KEY, Sandbox, demo_data
+from voicedesk.sandbox import dialect2026
+from voicedesk.session import EditSession
+from voicedesk.wire import UnknownKey, from_body, read_record, to_body
+
+FIELDS_2026 = catalogue(Dialect.D2026)
+
+# api-contract.md, "The 2026 dialect": every update field of its table.
+CONTRACT_2026 = """
+name voice_id language_id secondary_language_ids llm_model_id multimodal_model_id chat_llm_fallback_id
+type mode timezone system_prompt initial_message phone_number_id endpoint_type endpoint_sensitivity
+interrupt_sensitivity turn_detection_threshold ambient_sound ambient_sound_volume post_call_evaluation
+send_webhook_only_on_completed include_recording_in_webhook is_webhook_active webhook_url
+min_interrupt_words variables post_call_schema tools tool_ids knowledgebase_id knowledgebase_mode
+llm_temperature voice_stability voice_similarity speech_speed tts_emotion_enabled synthesizer_provider_id
+transcriber_provider_id allow_interruptions fillers filler_config reengagement_interval reengagement_prompt
+max_duration max_silence_duration max_initial_silence_duration ringing_time end_call_on_voicemail
+voice_mail_message enable_noise_cancellation record wait_for_customer folder_id label_ids
+""".split()
+
+
+def test_the_2026_catalogue_is_the_contracts_table() -> None:
+    assert sorted(f.update_name for f in FIELDS_2026) == sorted(CONTRACT_2026)
+    print(f"{len(CONTRACT_2026)} update fields of the 2026 table")
+
+
+def test_the_2025_catalogue_is_untouched() -> None:
+    assert catalogue(Dialect.D2025).fields == CATALOGUE
+    assert all(f.update_name == f.name for f in CATALOGUE)
+
+
+@pytest.mark.parametrize("name, attribute, value", [
+    ("initial_message", "max_length", 200),
+    ("max_silence_duration", "maximum", 360),
+    ("min_interrupt_words", "nullable", True),
+    ("engine_type", "choices", None),
+])
+def test_rules_that_differ(name, attribute, value) -> None:
+    spec = FIELDS_2026[name]
+    if attribute == "choices":
+        assert [c.value for c in spec.choices] == ["pipeline", "multimodal", "dualplex"]
+    else:
+        assert getattr(spec, attribute) == value
+    assert "use_min_interrupt_words" not in FIELDS_2026 and "end_call_tool.description" not in FIELDS_2026
+
+
+def _sandbox_data():
+    data = demo_data()
+    for record in data.assistants.values():
+        dialect2026.with_current_columns(record)
+    dialect2026.current_demo(data)
+    return data
+
+
+DATA = _sandbox_data()
+RECORD = DATA.assistants[101]
+
+
+def _account_lookups() -> tuple[Lookups, Dialect]:
+    async def load():
+        with Sandbox(copy.deepcopy(DATA), rate_limit=None, dialect="2026") as sandbox:
+            async with ApiClient(sandbox.base_url, DEMO_API_KEY) as client:
+                return await load_lookups(client)
+
+    result = asyncio.run(load())
+    assert not result.failures
+    return result.lookups, result.dialect.dialect
+
+
+LOOKUPS, DETECTED = _account_lookups()
+
+
+def test_auto_detects_2026_from_the_voices() -> None:
+    assert DETECTED is Dialect.D2026
+
+
+def test_auto_detects_2025_from_the_voices() -> None:
+    async def load():
+        with Sandbox(rate_limit=None) as sandbox:
+            async with ApiClient(sandbox.base_url, DEMO_API_KEY) as client:
+                return await load_lookups(client)
+
+    assert asyncio.run(load()).dialect.dialect is Dialect.D2025
+
+
+def session_with(changes: dict) -> EditSession:
+    session = EditSession(101, RECORD, LOOKUPS, FIELDS_2026)
+    for name, value in changes.items():
+        session.set(name, value)
+    return session
+
+
+def test_bodies_use_the_2026_names_and_shapes() -> None:
+    session = session_with({"assistant_name": "New", "language": "German", "calls_direction": "make",
+                            "who_speaks_first": "Customer", "max_call_duration": 900})
+    assert session.body() == {"name": "New", "language_id": 2, "type": "outbound", "max_duration": 900,
+                              "wait_for_customer": True}
+
+
+def test_tools_are_read_flat_and_every_tool_is_sent_back() -> None:
+    session = session_with({})
+    tools = session.value("tools")
+    assert tools[0] == {"type": "end_call", "description": "End the call when the patient has no further questions."}
+    assert tools[-1] == {"type": "sms_followup", "template": "Thanks for calling!"}  # unknown type, kept
+    edited = copy.deepcopy(tools)
+    edited[0]["description"] = "Hang up politely."
+    session.set("tools", edited)
+    assert session.body() == {"tools": edited}
+
+
+def test_unreported_settings_are_unknown_and_never_sent_unset() -> None:
+    session = session_with({})
+    assert {"tool_ids", "folder_id", "label_ids", "voice_mail_message"} <= session.unreported
+    assert session.body() == {}
+    assert "not reported by the server" in session.flags()["tool_ids"]
+
+
+def test_either_dialects_names_are_taken() -> None:
+    values = from_body({"assistant_name": "A", "language_id": 3, "type": "inbound", "tools": []},
+                       FIELDS_2026, LOOKUPS)
+    assert values == {"assistant_name": "A", "language": "French", "calls_direction": "receive", "tools": []}
+    with pytest.raises(UnknownKey):
+        from_body({"use_min_interrupt_words": True}, FIELDS_2026, LOOKUPS)
+
+
+def test_a_read_record_goes_back_as_the_same_body() -> None:
+    loaded = read_record(RECORD, LOOKUPS, FIELDS_2026)
+    known = {k: v for k, v in loaded.values.items() if k not in loaded.unreported}
+    body = to_body(known, FIELDS_2026, LOOKUPS)
+    assert from_body(body, FIELDS_2026, LOOKUPS) == known
+
+
+# -- the client accepts a value iff the 2026 sandbox does --------------------------
+
+
+def client_accepts(changes: dict) -> bool:
+    return not session_with(changes).validate()
+
+
+def server_accepts(changes: dict) -> bool:
+    return not dialect2026.validate_update(session_with(changes).body(), RECORD, DATA)
+
+
+RANGED = [f for f in FIELDS_2026 if f.ranged]
+
+
+def numbers_around(field) -> st.SearchStrategy:
+    low, high = field.minimum, field.maximum
+    edges = st.sampled_from([low, high, low - field.step, high + field.step, (low + high) / 2])
+    if field.kind is Kind.INTEGER:
+        return st.one_of(edges.map(int), st.integers(int(low) - 50, int(high) + 50))
+    return st.one_of(edges, st.floats(low - 2, high + 2, allow_nan=False).map(lambda x: round(x, 3)))
+
+
+@given(st.sampled_from(RANGED).flatmap(lambda f: st.tuples(st.just(f.name), numbers_around(f))))
+def test_ranges_agree(change) -> None:
+    name, value = change
+    assert client_accepts({name: value}) == server_accepts({name: value}), change
+
+
+texts = st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=1100)
+
+
+@given(st.sampled_from(["assistant_name", "initial_message", "reengagement_prompt", "voice_mail_message"]), texts)
+def test_text_lengths_agree(name, value) -> None:
+    assert client_accepts({name: value}) == server_accepts({name: value})
+
+
+schema_rows = st.fixed_dictionaries({
+    "name": st.sampled_from(["callback", "ab", "first_name", "First_name", "a" * 17, "ok_2", "x-y"]),
+    "type": st.sampled_from(["string", "number", "bool", "boolean"]),
+    "description": st.sampled_from(["Wants a call back", "ab", "", "x" * 256]),
+})
+
+
+@given(st.lists(schema_rows, max_size=3, unique_by=lambda row: row["name"]))
+def test_schema_rows_agree(rows) -> None:
+    assert client_accepts({"post_call_schema": rows}) == server_accepts({"post_call_schema": rows})
+
+
+tools = st.one_of(
+    st.fixed_dictionaries({"type": st.just("end_call"), "description": st.sampled_from(["Bye", ""])}),
+    st.fixed_dictionaries({"type": st.just("call_transfer")},
+                          optional={"phone_number": st.sampled_from(["+4930123", ""]),
+                                    "warm_transfer": st.booleans()}),
+    st.fixed_dictionaries({"type": st.just("collect_keypad")},
+                          optional={"timeout": st.integers(-1, 40), "stop_key": st.sampled_from(["#", "*", "0"])}),
+    st.fixed_dictionaries({"type": st.just("assistant_transfer")},
+                          optional={"assistant_id": st.sampled_from([102, "x"]),
+                                    "description": st.sampled_from(["ok", "d" * 501])}),
+    st.fixed_dictionaries({"type": st.just("calendar_integration"), "calcom_event_slug": st.just("demo")},
+                          optional={"calcom_api_key": st.sampled_from(["cal_x", ""]),
+                                    "calcom_endpoint": st.sampled_from(["eu", "mars"])}),
+    st.fixed_dictionaries({"type": st.just("sms_followup"), "template": st.text(max_size=5)}),
+)
+
+
+@given(st.lists(tools, max_size=3))
+def test_tools_agree(items) -> None:
+    assert client_accepts({"tools": items}) == server_accepts({"tools": items}), items
+
+
+@given(st.sampled_from(["pipeline", "multimodal", "dualplex"]), st.booleans(),
+       st.sampled_from(["function_call", "prompt"]))
+def test_mode_rules_agree(mode, interruptions, kb_mode) -> None:
+    voice = 401 if mode == "pipeline" else 601
+    changes = {"engine_type": mode, "voice_id": voice, "allow_interruptions": interruptions,
+               "knowledgebase_mode": kb_mode}
+    if mode != "pipeline":
+        changes.update(llm_model=None, filler_audios=False, transcriber_provider_id=None)
+    assert client_accepts(changes) == server_accepts(changes), changes
+
+
+@given(st.sampled_from(["tool_ids", "label_ids", "secondary_language_ids"]),
+       st.lists(st.sampled_from([1, 2, 71, 72, 95, 96, 999]), max_size=3, unique=True))
+def test_id_lists_agree(name, ids) -> None:
+    assert client_accepts({name: ids}) == server_accepts({name: ids})
