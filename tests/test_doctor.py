@@ -146,6 +146,13 @@ def test_doctor_with_the_connection_refused(dirs) -> None:
     assert "key" not in checks
 
 
+def test_doctor_when_tls_cannot_be_set_up(dirs, sb: Sandbox) -> None:
+    """https to a server that speaks plain http: the TLS handshake fails."""
+    checks = doctor(dirs, sb.base_url.replace("http://", "https://"))
+    assert checks["host"][0] == "FAIL" and "a secure connection could not be set up" in checks["host"][1]
+    assert "key" not in checks and sb.requests == []
+
+
 def test_doctor_when_the_server_limits_requests(dirs, sb: Sandbox) -> None:
     sb.fail_next(1, Fault.status(429, {"error": "Rate limit exceeded", "message": "Too many requests.",
                                        "retry_after": 120},
