@@ -345,8 +345,8 @@ async def test_404_on_update(client: ApiClient, assistant_id: int):
         await client.update(assistant_id, {"assistant_name": "X"})
     assert caught.value.status == 404
     assert str(caught.value) == (
-        "Assistant not found or does not belong to the authenticated user (404). "
-        "It may have been deleted, or belong to another account."
+        f"Assistant {assistant_id} is not in this account (404: Assistant not found or does not belong "
+        "to the authenticated user). It may have been deleted, or belong to another account."
     )
 
 

@@ -60,6 +60,13 @@ class Context:
 
     @property
     def settings(self) -> Settings:
+        try:
+            return self.resolve()
+        except SettingsError as error:
+            fail(str(error))
+
+    def resolve(self) -> Settings:
+        """The settings, or SettingsError saying what is wrong with them."""
         if self._settings is None:
             self._settings = self._resolve()
         return self._settings
@@ -73,24 +80,21 @@ class Context:
         return self._hints
 
     def _resolve(self) -> Settings:
-        try:
-            timeout = parse_timeout(self.timeout, "--timeout (or VOICEDESK_TIMEOUT)") if self.timeout else None
-            if self.demo:
-                return _start_demo_sandbox(timeout or DEFAULT_TIMEOUT)
-            key = self.api_key
-            if not key and self.api_key_file:
-                key, warning = read_key_file(self.api_key_file)
-                if warning:
-                    echo(f"warning: {warning}", err=True)
-            stored = read_config() if not (key and self.base_url and timeout) else StoredConfig()
-            return make_settings(
-                self.base_url or stored.base_url,
-                key or stored.api_key,
-                insecure=self.insecure,
-                timeout=timeout or stored.timeout or DEFAULT_TIMEOUT,
-            )
-        except SettingsError as error:
-            fail(str(error))
+        timeout = parse_timeout(self.timeout, "--timeout (or VOICEDESK_TIMEOUT)") if self.timeout else None
+        if self.demo:
+            return _start_demo_sandbox(timeout or DEFAULT_TIMEOUT)
+        key = self.api_key
+        if not key and self.api_key_file:
+            key, warning = read_key_file(self.api_key_file)
+            if warning:
+                echo(f"warning: {warning}", err=True)
+        stored = read_config() if not (key and self.base_url and timeout) else StoredConfig()
+        return make_settings(
+            self.base_url or stored.base_url,
+            key or stored.api_key,
+            insecure=self.insecure,
+            timeout=timeout or stored.timeout or DEFAULT_TIMEOUT,
+        )
 
 
 DEMO_LABEL = "demo"
@@ -774,6 +778,35 @@ def configure(obj: Context) -> None:
     except OSError as error:
         fail(f"cannot write the config file: {error.strerror}.")
     echo(f"Saved the host and the key to {path} (readable by you only).")
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the checks as a JSON list.")
+@click.pass_obj
+def doctor(obj: Context, as_json: bool) -> None:
+    """Check the config, the directories, the host, the key, the rate limit and the dialect.
+
+    One line per check, ok, warn or FAIL first; exits 2 when a check fails.
+    """
+    from voicedesk.api import ApiClient, ApiError
+    from voicedesk.doctor import FAIL, Check, local_checks, remote_checks
+
+    checks = local_checks()
+    try:
+        client = ApiClient.for_settings(obj.resolve())
+    except (SettingsError, ApiError) as error:  # ApiError: a key that cannot be sent
+        checks.append(Check(FAIL, "settings", f"settings: {error}"))
+    else:
+        try:
+            checks += asyncio.run(remote_checks(client))
+        except KeyboardInterrupt:
+            fail("stopped; doctor only reads, so nothing was changed.")
+    if as_json:
+        echo_json([{"check": check.name, "status": check.status, "message": check.text} for check in checks])
+    else:
+        for check in checks:
+            echo(f"{check.status:<4}  {check.text}")
+    sys.exit(EXIT_ERROR if any(check.status == FAIL for check in checks) else EXIT_OK)
 
 
 @main.command()

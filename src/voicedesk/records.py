@@ -77,6 +77,28 @@ class PhoneNumber:
 Record = TypeVar("Record", Voice, Language, LlmModel, PhoneNumber, Named)
 
 
+@_record
+class Account:
+    """The key's account (GET /user/me), each value as text; None when not given."""
+
+    name: str | None = None
+    email: str | None = None
+    total_balance: str | None = None  # "12.5": the server may send a number or text
+
+
+def read_account(item: dict[str, Any]) -> Account:
+    """The account record, read loosely: it is shown, never computed with or sent back."""
+    return Account(*(_loose_text(item.get(key)) for key in ("name", "email", "total_balance")))
+
+
+def _loose_text(value: Any) -> str | None:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)  # json.loads refuses integers too long for str()
+    return None
+
+
 class RecordError(ValueError):
     """A record the client cannot read; names the item (from 1) and the key, never the
     server's data."""

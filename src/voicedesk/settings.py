@@ -17,6 +17,7 @@ import os
 import stat
 import tomllib
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -182,7 +183,26 @@ def check_base_url(base_url: str) -> str:
         raise SettingsError(f"The base URL {shown} does not name a host that can be reached.")
     if port is not None and not (port.isascii() and port.isdigit() and 1 <= int(port) <= 65535):
         raise SettingsError(f"The base URL {shown} has port {_quoted(port)}; a port is a number from 1 to 65535.")
+    if _is_platform_2_path(parts.path):
+        raise SettingsError(
+            f"The base URL {shown} is Famulor's Platform 2.0 API (.../api/v1, keys starting fam_), "
+            f"which voicedesk does not speak. {_USE_CLASSIC}"
+        )
     return url.rstrip("/")
+
+
+# Said whenever settings point at the Platform 2.0 API.
+_USE_CLASSIC = (
+    "Use the Classic API: its host alone, such as https://app.famulor.de (voicedesk adds "
+    "/api itself), with a Classic API key."
+)
+
+
+def _is_platform_2_path(path: str) -> bool:
+    """A path of the Platform 2.0 API: /api/v1, or anything under it (an endpoint's
+    address pasted whole). No path of the Classic API has it: voicedesk adds /api/user/..."""
+    segments = [segment.lower() for segment in path.split("/") if segment]
+    return ("api", "v1") in pairwise(segments)
 
 
 def _split_host_port(netloc: str) -> tuple[str, str | None]:
@@ -237,5 +257,10 @@ def make_settings(
         raise SettingsError(
             "The API key holds spaces, line breaks or non-ASCII characters. Check --api-key "
             "or VOICEDESK_API_KEY (copy the key whole)."
+        )
+    if api_key.strip().startswith("fam_"):
+        raise SettingsError(
+            "The API key starts with fam_: it is a key of Famulor's Platform 2.0 API (.../api/v1), "
+            f"which voicedesk does not speak. {_USE_CLASSIC}"
         )
     return Settings(url, Secret(api_key), timeout)

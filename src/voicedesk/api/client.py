@@ -13,6 +13,7 @@ import ipaddress
 import json
 import logging
 import math
+import re
 import socket
 import ssl
 import sys
@@ -34,7 +35,18 @@ sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
 import httpx  # noqa: E402
 
 from voicedesk import __version__
-from voicedesk.records import Language, LlmModel, Named, PhoneNumber, Record, RecordError, Voice, read_records
+from voicedesk.records import (
+    Account,
+    Language,
+    LlmModel,
+    Named,
+    PhoneNumber,
+    Record,
+    RecordError,
+    Voice,
+    read_account,
+    read_records,
+)
 from voicedesk.secret import Secret
 from voicedesk.settings import DEFAULT_TIMEOUT, Settings, SettingsError, check_base_url
 from voicedesk.text import reveal_controls
@@ -59,6 +71,7 @@ log = logging.getLogger("voicedesk.api")
 LIST_PATH = "/api/user/assistants/get"
 UPDATE_PATH = "/api/user/assistant/{id}"
 LOOKUP_PATH = "/api/user/assistants/{name}"
+ACCOUNT_PATH = "/api/user/me"
 
 RETRY_STATUSES = frozenset({429, 502, 503})
 # Pages in flight at once (a task is made only when a slot frees up); the rate gate
@@ -73,6 +86,8 @@ MAX_ANSWER_BYTES = 128 * 1024 * 1024
 # How long to hold requests when X-RateLimit-Remaining hits 0 and the server gives
 # no reset time; a 429 that still follows is retried with its own Retry-After.
 EXHAUSTED_PAUSE = 1.0
+# The assistant's id in a request path (/user/assistant/{id}, /user/assistants/{id}).
+_ASSISTANT_IN_PATH = re.compile(r"/assistants?/([0-9]+)(?:/|$)")
 # Server text quoted in a message is cut to this many characters.
 QUOTE_LIMIT = 300
 # Said when an update went out but its answer is missing or unreadable.
@@ -129,6 +144,15 @@ class Page:
     per_page: int
 
 
+@dataclass(frozen=True)
+class RateHeadroom:
+    """What an answer's X-RateLimit-* headers said (None: that header was not sent)."""
+
+    limit: int | None
+    remaining: int | None
+    reset_in: float | None  # seconds
+
+
 class ApiClient:
     """Talks to one host of the assistant API with one API key."""
 
@@ -178,6 +202,8 @@ class ApiClient:
         # Monotonic time before which no request starts (the server said to wait).
         self._paused_until = 0.0
         self._gate = RateGate(rate_limits)
+        # The rate-limit headers of the last answer (None: it sent none), for `doctor`.
+        self.headroom: RateHeadroom | None = None
 
     def __repr__(self) -> str:
         return f"ApiClient({self.base_url!r})"
@@ -313,6 +339,21 @@ class ApiClient:
                 status=response.status_code,
             )
         return data
+
+    # -- the account ----------------------------------------------------------------
+
+    async def account(self) -> Account:
+        """The key's account (GET /user/me): the cheapest request that proves a key works."""
+        body = await self._get_json(ACCOUNT_PATH, None)
+        # Documented bare; a host may wrap it as {"data": {...}}, as it may the lists.
+        if isinstance(body, dict) and isinstance(body.get("data"), dict) and not body.keys() & {"name", "email"}:
+            body = body["data"]
+        if not isinstance(body, dict):
+            raise ProtocolError(
+                f"The server answered GET {ACCOUNT_PATH} with {_describe(body)}; expected a JSON "
+                f"object. {self._base_url_hint()}"
+            )
+        return read_account(body)
 
     # -- lookups ------------------------------------------------------------------
 
@@ -489,6 +530,7 @@ class ApiClient:
             self._gate.answered(sent, time.monotonic())
             self._log(request, str(response.status_code), started)
             self._note_rate_limit(response)
+            self.headroom = _headroom(response)
             if response.is_success:
                 return response
             if response.status_code in RETRY_STATUSES and retries_left:
@@ -599,6 +641,15 @@ class ApiClient:
                 status=status,
             )
         if status == 404:
+            if said.lower().startswith("assistant not found"):
+                # Both texts the platform uses ("... or does not belong to the
+                # authenticated user" too), on an update or any other request.
+                which = f"Assistant {found[1]}" if (found := _ASSISTANT_IN_PATH.search(path)) else "The assistant"
+                return NotFoundError(
+                    f"{which} is not in this account (404: {said}). It may have been deleted, "
+                    "or belong to another account.",
+                    status=status,
+                )
             if said and method == "GET":
                 # The list and lookups always exist: a 404 there means a wrong host or path.
                 return NotFoundError(f"{said} (404). {self._base_url_hint()}", status=status)
@@ -628,7 +679,7 @@ class ApiClient:
             retry_after = _retry_after(response)
             wait = "a minute" if retry_after is None else f"{math.ceil(retry_after)} s"
             return RateLimitedError(
-                f"The server is limiting how often requests may be sent (429). "
+                f"The server is limiting how often requests may be sent (429{quoted}). "
                 f"Wait {wait} and try again.",
                 status=status,
                 retry_after=retry_after,
@@ -699,14 +750,21 @@ class ApiClient:
         return NetworkError(text)
 
     def _server_text(self, body: Any) -> str:
-        """The JSON body's "message" (or "error"), single-line, short and without the key."""
+        """What the JSON body says, single-line, short and without the key: its "error"
+        and its "message", both when they differ (the platform's 401 and 403 put the
+        reason in one and the advice in the other), else whichever it has."""
         if not isinstance(body, dict):
             return ""
-        for key in ("message", "error"):
+        texts: list[str] = []
+        for key in ("error", "message"):
             value = body.get(key)
-            if isinstance(value, str) and value.strip():
-                return _quote(self._redact(value))
-        return ""
+            if isinstance(value, str) and (text := _quote(self._redact(value))):
+                if texts and text.casefold() in texts[0].casefold():
+                    continue
+                if texts and texts[0].casefold() in text.casefold():
+                    texts.clear()  # the message repeats the error and says more
+                texts.append(text)
+        return _quote(": ".join(texts))
 
     def _redact(self, text: str) -> str:
         # Server text is quoted in messages; never let it echo the key back.
@@ -789,8 +847,23 @@ def _connect_failure_reason(failure: httpx.ConnectError) -> str:
 
 
 def _retry_after(response: Answer) -> float | None:
-    """Retry-After in seconds (it may be a number or an HTTP date), or None."""
-    value = response.headers.get("Retry-After")
+    """How long the server asks to wait, in seconds: its Retry-After header (a number or
+    an HTTP date) when it sends one, else the `retry_after` of an error's JSON body (all
+    the platform documents), else None."""
+    seconds = _retry_after_header(response.headers.get("Retry-After"))
+    if seconds is not None or response.is_success:
+        return seconds
+    body = _json_or_none(response)
+    value = body.get("retry_after") if isinstance(body, dict) else None
+    if isinstance(value, str):
+        value = value.strip()
+        value = float(value) if value.isascii() and value.replace(".", "", 1).isdigit() else None
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value) and value >= 0:
+        return float(value)
+    return None
+
+
+def _retry_after_header(value: str | None) -> float | None:
     if value is None:
         return None
     try:
@@ -814,6 +887,14 @@ def _reset_in(response: Answer) -> float | None:
     if reset > 1_000_000_000:  # an epoch timestamp, as Laravel sends it
         return max(0.0, reset - time.time())
     return float(reset)
+
+
+def _headroom(response: Answer) -> RateHeadroom | None:
+    limit, remaining = _int_header(response, "X-RateLimit-Limit"), _int_header(response, "X-RateLimit-Remaining")
+    reset_in = _reset_in(response)
+    if limit is None and remaining is None and reset_in is None:
+        return None
+    return RateHeadroom(limit, remaining, reset_in)
 
 
 def _int_header(response: Answer, name: str) -> int | None:

@@ -31,6 +31,8 @@ from voicedesk.sandbox.rules import is_integer, validate_update
 
 DEMO_API_KEY = "demo-key-0000"
 
+# GET /user/me: the key's account (the balance a number, as real hosts send it).
+DEMO_ACCOUNT = {"name": "Bright Smile Dental", "email": "ops@brightsmile.example", "total_balance": 42.5}
 _NOT_FOUND = {"message": "Assistant not found or does not belong to the authenticated user"}
 _UPDATE_PATH = re.compile(r"/api/user/assistant/([^/]+)")
 _ID = re.compile(r"[0-9]+")
@@ -494,6 +496,7 @@ class Sandbox:
             "/api/user/assistants/languages": self._languages,
             "/api/user/assistants/models": self._models,
             "/api/user/assistants/phone-numbers": self._phone_numbers,
+            "/api/user/me": self._me,
         }
         if self.dialect == "2026":
             routes.update({
@@ -558,6 +561,9 @@ class Sandbox:
                 "message": "Assistant updated successfully",
                 "data": {key: record.get(key) for key in ("id", "name", "status", "type", "mode")},
             })
+
+    def _me(self, request: _Incoming) -> _Reply:
+        return _json(200, DEMO_ACCOUNT)
 
     def _voices(self, request: _Incoming) -> _Reply:
         mode = request.query.get("mode")
