@@ -414,7 +414,7 @@ def show(obj: Context, assistant_id: str, as_json: bool, raw: bool) -> None:
         # Every setting the server reported, in the host's body shape: `apply` takes it back.
         known = {name: value for name, value in session.baseline.items() if name not in session.unreported}
         try:
-            echo_json(to_body(known, session.fields, session.lookups))
+            echo_json(_masked(to_body(known, session.fields, session.lookups)))
         except WriteError as error:
             fail(str(error))
         return
@@ -502,7 +502,7 @@ def _confirm_and_save(obj: Context, session: Any, dry_run: bool, yes: bool, forc
     body = _body_of(session)
     if dry_run:
         echo("Dry run; the body would be:")
-        echo_json(body)
+        echo_json(_masked(body))
         return
     if not yes:
         if not _stdin_is_terminal():
@@ -552,6 +552,14 @@ def _confirm_and_save(obj: Context, session: Any, dry_run: bool, yes: bool, forc
         hint = (" None of the fields sent was taken: the host may speak the other dialect "
                 "(see `voicedesk fields`)." if result.nothing_taken else "")
         fail(f"the server did not take {names}; those values are not saved.{hint}")
+
+
+def _masked(body: dict[str, Any]) -> dict[str, Any]:
+    """A body as it may be printed: the tools' secrets as tools.KEPT, which `apply`
+    reads as "the stored one"."""
+    from voicedesk.tools import masked
+
+    return {**body, "tools": masked(body["tools"])} if "tools" in body else body
 
 
 def _body_of(session: Any) -> dict[str, Any]:
@@ -659,6 +667,12 @@ def _apply_body(session: Any, body: dict[str, Any], path: str) -> None:
     except TypeProblem as problem:
         fail(f"{path}: " + "; ".join(f"{session.fields[k].update_name if k in session.fields else k}: {v}"
                                      for k, v in problem.problems.items()) + ".")
+    if "tools" in values:
+        from voicedesk.tools import unmasked
+
+        values["tools"], problem = unmasked(values["tools"], session.value("tools"))
+        if problem:
+            fail(f"{path}: tools: {problem}.")
     for name, value in values.items():
         session.set(name, value)
 

@@ -22,6 +22,7 @@ from typing import Any
 
 from voicedesk.paths import ensure_private_dir, file_key, state_dir, write_private
 from voicedesk.session import Change
+from voicedesk.tools import masked
 
 # Deeper than anything voicedesk writes (a schema row inside a change inside an entry is
 # 5 levels): a deeper line is not voicedesk's, and printing it could exhaust the stack.
@@ -56,8 +57,11 @@ class History:
     def append(
         self, host: str, assistant_id: int, assistant_name: str, changes: list[Change]
     ) -> HistoryEntry:
-        """Record one save. Raises OSError when the file cannot be written."""
-        entry = _entry(host, assistant_id, assistant_name, changes)
+        """Record one save, secrets masked (see tools.masked). Raises OSError when the
+        file cannot be written."""
+        entry = _entry(host, assistant_id, assistant_name, [
+            Change(c.field, masked(c.before), masked(c.after)) if c.field == "tools" else c for c in changes
+        ])
         line = _line(entry)
         ensure_private_dir(self.path.parent)
         fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)

@@ -135,12 +135,41 @@ def summary(tools: Any) -> str:
     return ", ".join(names) if names else "none"
 
 
-def masked(tools: Any) -> Any:
-    """The list with every secret replaced by ***: what may be shown or written down."""
-    if not isinstance(tools, list):
-        return tools
+KEPT = "*** kept ***"  # a secret as it is shown: the stored one stays unless replaced
+
+
+def masked(value: Any, secrets: frozenset[str] = SECRET_FIELDS) -> Any:
+    """The value with each secret (a key of `secrets` in an object of a list) as KEPT."""
+    if not isinstance(value, list) or not secrets:
+        return value
     return [
-        {key: ("***" if key in SECRET_FIELDS and value else value) for key, value in tool.items()}
-        if isinstance(tool, dict) else tool
-        for tool in tools
+        {key: (KEPT if key in secrets and item else item) for key, item in entry.items()}
+        if isinstance(entry, dict) else entry
+        for entry in value
     ]
+
+
+def unmasked(edited: Any, original: Any, secrets: frozenset[str] = SECRET_FIELDS) -> tuple[Any, str | None]:
+    """The edited value with each KEPT put back from the entry of the same type at the
+    same place in `original` (else from the only entry of that type); a problem when
+    there is none to take it from."""
+    if not isinstance(edited, list) or not secrets:
+        return edited, None
+    before = original if isinstance(original, list) else []
+    result = []
+    for index, entry in enumerate(edited):
+        if not isinstance(entry, dict) or not any(entry.get(key) == KEPT for key in secrets):
+            result.append(entry)
+            continue
+        source = before[index] if index < len(before) and isinstance(before[index], dict) \
+            and before[index].get("type") == entry.get("type") else None
+        if source is None:
+            same_type = [e for e in before if isinstance(e, dict) and e.get("type") == entry.get("type")]
+            source = same_type[0] if len(same_type) == 1 else None
+        if source is None:
+            return edited, f"tool {index + 1}: type the secret again ({KEPT!r} has no stored value here)"
+        result.append({key: (source.get(key) if key in secrets and item == KEPT else item)
+                       for key, item in entry.items()})
+    return result, None
+
+

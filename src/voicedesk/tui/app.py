@@ -211,7 +211,8 @@ class VoicedeskApp(App[int]):
         from voicedesk.tui.screens.help import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
+            sessions = [s for s in map(_session_of, self.screen_stack) if s is not None]
+            self.push_screen(HelpScreen(sessions[-1].fields if sessions else None))
 
     def flush_edits(self) -> None:
         """Every screen hands what it shows to the session."""
@@ -244,3 +245,8 @@ class VoicedeskApp(App[int]):
             self.exit(0)
             return
         dirty.ask_before_quit()
+
+
+def _session_of(screen: Screen[Any]) -> Any:
+    """The edit session a screen holds (an editor's), if any."""
+    return getattr(screen, "session", None)

@@ -74,7 +74,7 @@ def field_options(field: Field, session: EditSession) -> Options | None:
         if lookups.voices is None:
             return None
         voices = lookups.voices_for(session.value("engine_type"))
-        return [(f"{v.name}  #{v.id}", v.id) for v in sorted(voices, key=lambda v: v.name.lower())]
+        return [(_voice_label(v, lookups), v.id) for v in sorted(voices, key=lambda v: v.name.lower())]
     if field.lookup is Lookup.LANGUAGES:
         if lookups.languages is None:
             return None
@@ -100,6 +100,16 @@ def field_options(field: Field, session: EditSession) -> Options | None:
             notes.append("in use")
         options.append((f"{number.phone_number}  {' · '.join(notes)}".rstrip(), number.id))
     return options
+
+
+def _voice_label(voice: Any, lookups: Lookups) -> str:
+    """A voice as its list shows it: name, then (2026) gender, accent, age and language,
+    which the search matches too."""
+    about = [voice.details] if voice.details else []
+    language = lookups.language_name(voice.language_id) if voice.language_id is not None else None
+    if language:
+        about.append(language)
+    return "  ".join([voice.name, *about, f"#{voice.id}"])
 
 
 def _text_of(value: Any) -> str:
@@ -279,11 +289,12 @@ class FieldRow(Vertical):
             )
         if field.kind is Kind.ID_LIST:
             return IdListSelect(field_options(field, self.session) or [], value, id=control_id)
-        if field.kind in (Kind.TOOLS, Kind.PHRASES):
-            from voicedesk.tools import SECRET_FIELDS
+        if field.kind is Kind.TOOLS:
+            from voicedesk.tools import masked, unmasked
 
-            return JsonValueEditor(value, secrets=SECRET_FIELDS if field.kind is Kind.TOOLS else frozenset(),
-                                   id=control_id)
+            return JsonValueEditor(value, mask=masked, unmask=unmasked, id=control_id)
+        if field.kind is Kind.PHRASES:
+            return JsonValueEditor(value, id=control_id)
         if field.kind is Kind.BOOLEAN:
             return Switch(bool(value), id=control_id)
         options = field_options(field, self.session)

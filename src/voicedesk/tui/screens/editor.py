@@ -19,7 +19,7 @@ from textual.widgets import ContentSwitcher, LoadingIndicator, Static
 from voicedesk.api import ApiError, ValidationError
 from voicedesk.display import format_value, safe_text
 from voicedesk.drafts import Draft, DraftError, DraftSlot, DraftStore, DraftWriter, HeldDraft
-from voicedesk.fields import GROUPS, SETTINGS, Catalogue, Group, catalogue
+from voicedesk.fields import GROUPS, SETTINGS, Catalogue, Dialect, Group, catalogue
 from voicedesk.history import History
 from voicedesk.remote import (
     Finding,
@@ -475,6 +475,11 @@ class EditorScreen(Screen[None]):
             self._redraw_on_resume.add(row)
             return
         name = row.field.name
+        if name == "engine_type" and self.fields.dialect is Dialect.D2026 and self.session is not None \
+                and self.session.is_dirty(name):
+            self.notify("Changing the mode makes the server reset that mode's own settings (models, "
+                        "speech and transcription providers) when it is saved.", title="Mode",
+                        severity="warning", timeout=8)
         dependent = _OPTIONS_DEPEND_ON.get(name)
         if dependent in self.rows:
             self.rows[dependent].refresh_options()
@@ -617,7 +622,7 @@ class EditorScreen(Screen[None]):
             if name:
                 self.run_worker(self.focus_field(name), group="focus")
 
-        self.app.push_screen(FinderScreen(), found)
+        self.app.push_screen(FinderScreen(self.fields), found)
 
     async def action_leave(self) -> None:
         if self._loading is not None:

@@ -12,22 +12,27 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from voicedesk.fields import CATALOGUE, Field
+from voicedesk.fields import Catalogue, Field, catalogue
 
 
 def _prompt(field: Field, matcher: Matcher | None) -> Content:
     label = matcher.highlight(field.label) if matcher else Content(field.label)
-    return Content.assemble(label, ("  " + field.name, "dim"), ("  " + field.group.value, "italic dim"))
+    return Content.assemble(label, ("  " + field.update_name, "dim"), ("  " + field.group.value, "italic dim"))
 
 
 class FinderScreen(ModalScreen[str | None]):
-    """Dismisses with the chosen field's update name, or None."""
+    """Dismisses with the chosen field's name, or None."""
 
     BINDINGS = [
         Binding("escape", "dismiss(None)", "Close"),
         Binding("down", "move(1)", show=False),
         Binding("up", "move(-1)", show=False),
     ]
+
+    def __init__(self, fields: Catalogue | None = None) -> None:
+        """`fields`: the settings of the host's dialect."""
+        super().__init__()
+        self.fields = fields or catalogue()
 
     def compose(self) -> ComposeResult:
         with Vertical(id="finder-dialog"):
@@ -47,10 +52,10 @@ class FinderScreen(ModalScreen[str | None]):
         results.clear_options()
         if query.strip():
             matcher = Matcher(query)
-            scored = [(max(matcher.match(f.label), matcher.match(f.name)), f) for f in CATALOGUE]
+            scored = [(max(matcher.match(f.label), matcher.match(f.update_name)), f) for f in self.fields]
             fields = [f for score, f in sorted(scored, key=lambda pair: -pair[0]) if score > 0]
         else:
-            matcher, fields = None, list(CATALOGUE)
+            matcher, fields = None, list(self.fields)
         results.add_options([Option(_prompt(f, matcher), id=f.name) for f in fields])
         if fields:
             results.highlighted = 0

@@ -9,7 +9,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static
 
-from voicedesk.fields import GROUPS, fields_in
+from voicedesk.fields import Catalogue, catalogue
 from voicedesk.tui.widgets import KeyBar
 
 KEYS = [
@@ -35,18 +35,19 @@ KEYS = [
 ]
 
 
-def help_text() -> Text:
+def help_text(fields: Catalogue) -> Text:
     text = Text()
     text.append("Keys\n", style="bold underline")
     width = max(len(key) for key, _ in KEYS)
     for key, meaning in KEYS:
         text.append(f"  {key.ljust(width)}  ", style="bold")
         text.append(f"{meaning}\n")
-    for group in GROUPS:
+    text.append(f"\nThe settings of dialect {fields.dialect.value}\n", style="bold")
+    for group in fields.groups:
         text.append(f"\n{group.value}\n", style="bold underline")
-        for field in fields_in(group):
+        for field in fields.fields_in(group):
             text.append(f"  {field.label}", style="bold")
-            text.append(f"  {field.name}", style="dim")
+            text.append(f"  {field.update_name}", style="dim")
             if field.ranged:
                 text.append(f"  {field.range_text()}, step {field.step:g}", style="italic")
             elif field.max_length:
@@ -58,8 +59,13 @@ def help_text() -> Text:
 class HelpScreen(Screen[None]):
     BINDINGS = [Binding("escape,f1,q", "dismiss", "Close help", priority=True)]
 
+    def __init__(self, fields: Catalogue | None = None) -> None:
+        """`fields`: the settings of the host's dialect (the seed's when none is open)."""
+        super().__init__()
+        self.fields = fields or catalogue()
+
     def compose(self) -> ComposeResult:
         yield Static("voicedesk help", id="help-title")
         with VerticalScroll(id="help-body"):
-            yield Static(help_text(), markup=False)
+            yield Static(help_text(self.fields), markup=False)
         yield KeyBar()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import on, work
@@ -15,6 +15,8 @@ from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
 from voicedesk.display import format_value, safe_text, to_json
+from voicedesk.tools import masked
+from voicedesk.wire import WriteError
 from voicedesk.fields import SETTINGS, Kind
 from voicedesk.remote import Stage
 from voicedesk.session import Change
@@ -33,14 +35,27 @@ _DIFF_STYLES = {"+": "green", "-": "red", "@": "cyan", "…": "dim italic", " ":
 def diff_sides(change: Change) -> tuple[str, str] | None:
     """The two texts whose line diff shows this change, or None for a one-line change."""
     field = SETTINGS[change.field]
-    if field.kind in (Kind.KEY_VALUE, Kind.SCHEMA):
+    if field.kind in (Kind.KEY_VALUE, Kind.SCHEMA, Kind.ID_LIST, Kind.PHRASES):
         return to_json(change.before), to_json(change.after)
+    if field.kind is Kind.TOOLS:
+        return to_json(masked(change.before)), to_json(masked(change.after))
     # Text against text (or nothing) as a diff; a value of another type is shown whole.
     sides = (change.before, change.after)
     texts = all(side is None or isinstance(side, str) for side in sides) and sides != (None, None)
     if texts and (field.kind is Kind.LONG_TEXT or max(len(change.before or ""), len(change.after or "")) > _DIFF_FROM):
         return change.before or "", change.after or ""
     return None
+
+
+def shown_body(session: Any) -> str:
+    """The body to send as JSON, secrets masked; or why there is none yet."""
+    try:
+        body = session.body()
+    except WriteError as error:
+        return f"(not yet: {error})"
+    if isinstance(body.get("tools"), list):
+        body = {**body, "tools": masked(body["tools"])}
+    return to_json(body)
 
 
 def needs_thread(sides: tuple[str, str]) -> bool:
@@ -58,7 +73,7 @@ def change_text(change: Change, editor: EditorScreen, diff: list[DiffLine] | Non
     lookups = editor.session.lookups  # type: ignore[union-attr]
     text = Text()
     text.append(field.label, style="bold")
-    text.append(f"  {field.name}\n", style="dim")
+    text.append(f"  {editor.fields[change.field].update_name}\n", style="dim")
     note = editor.session.read_notes.get(change.field)  # type: ignore[union-attr]
     if note:  # e.g. a conversion made on reading, which this change sends
         text.append(f"  Note: {safe_text(note)}\n", style="yellow")
@@ -153,9 +168,7 @@ class ReviewScreen(Screen[None]):
         notes.display = bool(session.server_notes)
         self._show_changes(changes)
         self.query_one("#review-json", Static).update(
-            "PUT /api/user/assistant/{}\n{}".format(
-                session.assistant_id, to_json(session.body())
-            )
+            f"PUT /api/user/assistant/{session.assistant_id}\n{shown_body(session)}"
         )
         save = self.query_one("#review-save", Button)
         save.disabled = bool(problems) or not changes or self.saving

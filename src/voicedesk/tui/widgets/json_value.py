@@ -1,11 +1,12 @@
-"""Values with no control of their own, edited as JSON text: the 2026 built-in tools
-list and the filler phrases. Secrets in them (a Cal.com API key) never reach the
-screen: they are shown as `KEPT` and put back from the value they came with.
+"""Values with no control of their own, edited as JSON text (the 2026 built-in tools
+list, the filler phrases). A `mask` keeps secrets in them off the screen; its `unmask`
+puts them back from the value they came with.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from textual import on
@@ -13,44 +14,6 @@ from textual.message import Message
 from textual.widgets import TextArea
 
 from .exact_text import ExactTextArea
-
-KEPT = "*** kept ***"  # a secret as it is shown: the stored one stays unless replaced
-
-
-def masked(value: Any, secrets: frozenset[str]) -> Any:
-    """The value with each secret (a key of `secrets` in an object of a list) as KEPT."""
-    if not isinstance(value, list) or not secrets:
-        return value
-    return [
-        {key: (KEPT if key in secrets and item else item) for key, item in entry.items()}
-        if isinstance(entry, dict) else entry
-        for entry in value
-    ]
-
-
-def unmasked(edited: Any, original: Any, secrets: frozenset[str]) -> tuple[Any, str | None]:
-    """The edited value with each KEPT put back from the entry of the same type at the
-    same place in `original` (else from the only entry of that type); a problem when
-    there is none to take it from."""
-    if not isinstance(edited, list) or not secrets:
-        return edited, None
-    before = original if isinstance(original, list) else []
-    result = []
-    for index, entry in enumerate(edited):
-        if not isinstance(entry, dict) or not any(entry.get(key) == KEPT for key in secrets):
-            result.append(entry)
-            continue
-        source = before[index] if index < len(before) and isinstance(before[index], dict) \
-            and before[index].get("type") == entry.get("type") else None
-        if source is None:
-            same_type = [e for e in before if isinstance(e, dict) and e.get("type") == entry.get("type")]
-            source = same_type[0] if len(same_type) == 1 else None
-        if source is None:
-            return edited, f"tool {index + 1}: type the secret again ({KEPT!r} has no stored value here)"
-        result.append({key: (source.get(key) if key in secrets and item == KEPT else item)
-                       for key, item in entry.items()})
-    return result, None
-
 
 class JsonValueEditor(ExactTextArea):
     """A value as indented JSON; posts `Edited` with the parsed value (or a problem)."""
@@ -70,13 +33,20 @@ class JsonValueEditor(ExactTextArea):
         def control(self) -> JsonValueEditor:
             return self.editor
 
-    def __init__(self, value: Any, *, secrets: frozenset[str] = frozenset(), id: str | None = None) -> None:  # noqa: A002
+    def __init__(
+        self, value: Any, *, mask: Callable[[Any], Any] | None = None,
+        unmask: Callable[[Any, Any], tuple[Any, str | None]] | None = None,
+        id: str | None = None,  # noqa: A002 - Textual's name
+    ) -> None:
+        """`mask(value)`: the value as shown; `unmask(edited, original)`: the value meant
+        by what was edited, or a problem."""
         self._original = value
-        self._secrets = secrets
+        self._mask = mask or (lambda value: value)
+        self._unmask = unmask or (lambda edited, original: (edited, None))
         super().__init__(self.shown(value), soft_wrap=True, compact=True, id=id)
 
     def shown(self, value: Any) -> str:
-        return "" if value is None else json.dumps(masked(value, self._secrets), indent=2, ensure_ascii=False)
+        return "" if value is None else json.dumps(self._mask(value), indent=2, ensure_ascii=False)
 
     def load(self, value: Any) -> None:
         """Show another value (a reload); the original for secrets becomes this one."""
@@ -97,5 +67,5 @@ class JsonValueEditor(ExactTextArea):
         except ValueError as error:
             self.post_message(self.Edited(self, None, f"not JSON: {error}"))
             return
-        value, problem = unmasked(parsed, self._original, self._secrets)
+        value, problem = self._unmask(parsed, self._original)
         self.post_message(self.Edited(self, value, problem))
