@@ -836,7 +836,8 @@ def test_diff_exits_0_when_the_partial_file_matches(sb, cli, tmp_path):
     [
         ({"speeech_speed": 1.0}, "speeech_speed"),
         ({"end_call_tool": {"descr": "x"}}, "end_call_tool.descr"),
-        ({"name": "x"}, "name"),  # the read-side name is not an update field
+        ({"nme": "x"}, "nme"),  # neither dialect's name
+        ({"assistant_nam": "x"}, "assistant_nam"),
     ],
 )
 def test_diff_with_an_unknown_key_exits_2_naming_it_before_any_request(sb, cli, tmp_path, body, named):

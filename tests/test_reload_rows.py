@@ -16,7 +16,7 @@ from textual.widgets import RadioSet, TextArea
 from tui_helpers import choose, focus, make_app, wait_until
 
 from voicedesk.display import format_value
-from voicedesk.fields import FIELDS, GROUPS, Kind, fields_in
+from voicedesk.fields import FIELDS, GROUPS, Kind, catalogue, fields_in
 from voicedesk.records import Lookups
 from voicedesk.sandbox import Fault, Sandbox
 from voicedesk.session import Change
@@ -209,7 +209,7 @@ def held_values(name: str) -> st.SearchStrategy[Any]:
 
 
 def test_the_review_shows_any_value_a_control_can_hold() -> None:
-    editor = SimpleNamespace(session=SimpleNamespace(lookups=Lookups(), read_notes={}))
+    editor = SimpleNamespace(session=SimpleNamespace(lookups=Lookups(), read_notes={}, fields=catalogue()))
     tried = 0
 
     @given(st.sampled_from(sorted(FIELDS)).flatmap(

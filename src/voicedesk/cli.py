@@ -445,13 +445,16 @@ def _capped(text: str, width: int) -> str:
 
 
 @main.command("fields")
-def fields_command() -> None:
-    """List every field that set/apply accept, with its type and range."""
+@click.pass_obj
+def fields_command(obj: Context) -> None:
+    """List every field that set/apply accept on the host (its dialect), with its rules."""
     from voicedesk.model import expected_type
 
-    for group in GROUPS:
+    fields, how = _listing_dialect(obj)
+    echo(f"Dialect {fields.dialect.value} ({how}).")
+    for group in fields.groups:
         echo(group.value)
-        for field in fields_in(group):
+        for field in fields.fields_in(group):
             rules = [expected_type(field)]
             if field.ranged:
                 rules.append(field.range_text())
@@ -461,8 +464,31 @@ def fields_command() -> None:
                 rules.append(f"max {field.max_length} chars")
             if field.nullable:
                 rules.append("null allowed")
-            echo(f"  {field.name}: {'; '.join(rules)}")
+            if not field.reported:
+                rules.append("not reported by the list")
+            other = "" if field.update_name == field.name else f" (also {field.name})"
+            echo(f"  {field.update_name}: {'; '.join(rules)}{other}")
             echo(f"      {field.help}")
+
+
+def _listing_dialect(obj: Context) -> tuple[Any, str]:
+    """The catalogue `fields` lists: the dialect set, else the host's (asked), else,
+    with no host configured, the platform's current one."""
+    from voicedesk.fields import Dialect, catalogue
+    from voicedesk.remote import detect_dialect, parse_dialect_choice
+
+    try:
+        settings = obj.resolve()
+    except SettingsError:
+        return catalogue(Dialect.D2026), "no host is configured: the platform's current one; --dialect 2025 lists the seed's"
+    try:
+        pinned = parse_dialect_choice(settings.dialect)
+    except ValueError as error:
+        fail(str(error))
+    if pinned is not None:
+        return catalogue(pinned), "as set"
+    decision = run(obj, lambda client, progress: detect_dialect(client))
+    return catalogue(decision.dialect), f"the host's: {decision.reason}"
 
 
 # --- changing --------------------------------------------------------------------------
@@ -652,7 +678,32 @@ def _body_from_file(path: str) -> dict[str, Any]:
         fail(f"{path} is not JSON: {error}.")
     if not isinstance(body, dict):
         fail(f"{path} must hold a JSON object of fields (the update body), not {type(body).__name__}.")
+    _check_names_and_types(body, path)
     return body
+
+
+def _check_names_and_types(body: dict[str, Any], path: str) -> None:
+    """What can be known wrong before the host is asked (its dialect is not known yet):
+    a key no dialect has, and a value of the wrong type for a key whose value needs no
+    list to read. The rest waits for the session (`_apply_body`)."""
+    from voicedesk.fields import Dialect, Write, catalogue
+    from voicedesk.model import TypeProblem, check_types
+    from voicedesk.wire import UnknownKey, from_body
+
+    problems: dict[str, str] = {}
+    for dialect in Dialect:
+        fields = catalogue(dialect)
+        try:
+            values = from_body({k: v for k, v in body.items()
+                                if (found := fields.resolve(k)) is None or found[1] is Write.SAME}, fields)
+            check_types(values, fields)
+            return  # a body this dialect can read
+        except UnknownKey as error:
+            problems.setdefault("unknown", f"{path}: {error}.")
+        except TypeProblem as problem:
+            problems.setdefault("type", f"{path}: " + "; ".join(
+                f"{fields[k].update_name if k in fields else k}: {v}" for k, v in problem.problems.items()) + ".")
+    fail(problems.get("type") or problems["unknown"])
 
 
 def _apply_body(session: Any, body: dict[str, Any], path: str) -> None:

@@ -73,17 +73,10 @@ async def _dialect_check(client: ApiClient) -> tuple[str, str]:
     """(status, line): which dialect the host speaks, and how that was decided: as set,
     or told by the voice records (read, nothing written). A setting the voices contradict
     is a FAIL: every save would be ignored."""
-    from voicedesk.remote import decide_dialect, parse_dialect_choice
+    from voicedesk.remote import choice_of, detect_dialect
 
-    pinned = parse_dialect_choice(client.dialect_choice)
-    shapes: dict[str, bool | None] = {}
-    failure = None
-    for mode in ("pipeline", "multimodal"):
-        try:
-            shapes[mode] = (await client.voices_and_shape(mode))[1]
-        except ApiError as error:
-            failure = error
-    told = decide_dialect(None, "", shapes, failure)
+    pinned = choice_of(client)
+    told = await detect_dialect(client)
     if pinned is None:
         return (WARN if told.reason.startswith("assumed") else OK), f"dialect: {told.dialect.value} ({told.reason})"
     if told.reason.startswith("detected") and told.dialect is not pinned:

@@ -110,6 +110,23 @@ def decide_dialect(pinned: Dialect | None, pinned_by: str, carry_mode: dict[str,
                                           "dialect; set --dialect if the host speaks 2025")
 
 
+async def detect_dialect(client: ApiClient) -> DialectDecision:
+    """What the host's voice records tell (two reads; nothing written), whatever is set."""
+    shapes: dict[str, bool | None] = {}
+    failure = None
+    for mode in ("pipeline", "multimodal"):
+        try:
+            shapes[mode] = (await client.voices_and_shape(mode))[1]
+        except ApiError as error:
+            failure = error
+    return decide_dialect(None, "", shapes, failure)
+
+
+def choice_of(client: ApiClient) -> Dialect | None:
+    """The dialect the client's settings pin (None: auto)."""
+    return parse_dialect_choice(client.dialect_choice)
+
+
 # The 2026 lists a form needs, by `Lookup` value: (path, params).
 _NAMED_2026 = {
     Lookup.TOOLS.value: ("/user/tools", None),

@@ -73,7 +73,7 @@ def change_text(change: Change, editor: EditorScreen, diff: list[DiffLine] | Non
     lookups = editor.session.lookups  # type: ignore[union-attr]
     text = Text()
     text.append(field.label, style="bold")
-    text.append(f"  {editor.fields[change.field].update_name}\n", style="dim")
+    text.append(f"  {editor.session.fields[change.field].update_name}\n", style="dim")  # type: ignore[union-attr]
     note = editor.session.read_notes.get(change.field)  # type: ignore[union-attr]
     if note:  # e.g. a conversion made on reading, which this change sends
         text.append(f"  Note: {safe_text(note)}\n", style="yellow")
