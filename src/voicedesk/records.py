@@ -54,7 +54,16 @@ class PhoneNumber:
         return (self.type_label or "").strip().lower() == "caller id"
 
 
-Record = TypeVar("Record", Voice, Language, LlmModel, PhoneNumber)
+@_record
+class Account:
+    """Whose key it is (GET /user/me); the balance as the server wrote it."""
+
+    name: str | None = None
+    email: str | None = None
+    total_balance: str | None = None
+
+
+Record = TypeVar("Record", Voice, Language, LlmModel, PhoneNumber, Account)
 
 
 class RecordError(ValueError):

@@ -33,7 +33,7 @@ sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
 import httpx  # noqa: E402
 
 from voicedesk import __version__
-from voicedesk.records import Language, LlmModel, PhoneNumber, Record, RecordError, Voice, read_records
+from voicedesk.records import Account, Language, LlmModel, PhoneNumber, Record, RecordError, Voice, read_records
 from voicedesk.secret import Secret
 from voicedesk.settings import DEFAULT_TIMEOUT, Settings, SettingsError, check_base_url
 from voicedesk.text import reveal_controls
@@ -58,6 +58,7 @@ log = logging.getLogger("voicedesk.api")
 LIST_PATH = "/api/user/assistants/get"
 UPDATE_PATH = "/api/user/assistant/{id}"
 LOOKUP_PATH = "/api/user/assistants/{name}"
+ACCOUNT_PATH = "/api/user/me"
 
 RETRY_STATUSES = frozenset({429, 502, 503})
 # Pages in flight at once (a task is made only when a slot frees up); the rate gate
@@ -146,11 +147,14 @@ class ApiClient:
         transport: httpx.AsyncBaseTransport | None = None,
         hints: PageHints | None = None,
         label: str | None = None,
+        write_refusal: str | None = None,
     ) -> None:
         """`deadline`: seconds one request may take from sending to the last byte of its
         answer (`timeout` bounds each wait for data, `connect_timeout` the connection).
         `hints`: where assistants were found before, to look there first. `label`: the
-        name of the host for people and for what is kept per host (see `host`)."""
+        name of the host for people and for what is kept per host (see `host`).
+        `write_refusal`: why nothing may be saved through this client (a read-only
+        profile), which `remote.save` says instead of sending; None: saving is allowed."""
         self.base_url = base_url.strip().rstrip("/")
         self._api_key = Secret(api_key.strip())
         del api_key  # a traceback that shows locals must not show the key
@@ -161,6 +165,7 @@ class ApiClient:
             )
         self._url = _parse_base_url(self.base_url)
         self._label = label
+        self.write_refusal = write_refusal
         self._timeout = httpx.Timeout(timeout, connect=connect_timeout)
         self._deadline = deadline
         self._hints = hints
@@ -182,7 +187,7 @@ class ApiClient:
     @classmethod
     def for_settings(cls, settings: Settings, hints: PageHints | None = None) -> ApiClient:
         return cls(settings.base_url, settings.api_key.reveal(), deadline=settings.timeout, hints=hints,
-                   label=settings.label)
+                   label=settings.label, write_refusal=settings.write_refusal)
 
     @property
     def host(self) -> str:
@@ -310,6 +315,27 @@ class ApiClient:
                 status=response.status_code,
             )
         return data
+
+    async def account(self) -> Account:
+        """The account the key belongs to (GET /user/me): the cheapest check that it works."""
+        response = await self._request("GET", ACCOUNT_PATH)
+        body = self._json(response, "GET", ACCOUNT_PATH)
+        if not isinstance(body, dict):
+            raise ProtocolError(
+                f"The server answered GET {ACCOUNT_PATH} with {_describe(body)}; expected a JSON "
+                f"object with the account's name. {self._base_url_hint()}"
+            )
+        # A balance may come as a number: kept as its JSON text, as the server wrote it.
+        balance = body.get("total_balance")
+        if isinstance(balance, (int, float)) and not isinstance(balance, bool):
+            body = {**body, "total_balance": json.dumps(balance)}
+        try:
+            return read_records(Account, [body])[0]
+        except RecordError as error:
+            raise ProtocolError(
+                f"The server answered GET {ACCOUNT_PATH} with an account the client cannot read "
+                f"({error.key}: {error.problem})."
+            ) from None
 
     # -- lookups ------------------------------------------------------------------
 
