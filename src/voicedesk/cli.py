@@ -24,13 +24,19 @@ from voicedesk.display import for_terminal, format_value, safe_text, shorten, to
 from voicedesk.fields import CATALOGUE, FIELDS, GROUPS, fields_in
 from voicedesk.settings import (
     DEFAULT_TIMEOUT,
+    DIALECTS,
+    Given,
+    Profile,
     Settings,
     SettingsError,
     StoredConfig,
+    check_dialect,
+    check_profile_name,
     make_settings,
     parse_timeout,
     read_config,
     read_key_file,
+    resolve,
     write_config,
 )
 from voicedesk.startup import long_lived
@@ -49,12 +55,8 @@ class Context:
     """What every command needs: the settings, resolved lazily (some need none), and
     the pages where assistants were found (shared by every client of this process)."""
 
-    def __init__(
-        self, base_url: str | None, api_key: str | None, api_key_file: str | None, demo: bool, insecure: bool,
-        timeout: str | None = None,
-    ) -> None:
-        self.base_url, self.api_key, self.api_key_file = base_url, api_key, api_key_file
-        self.demo, self.insecure, self.timeout = demo, insecure, timeout
+    def __init__(self, given: Given, demo: bool) -> None:
+        self.given, self.demo = given, demo
         self._settings: Settings | None = None
         self._hints: PageHints | None = None
 
@@ -80,32 +82,28 @@ class Context:
         return self._hints
 
     def _resolve(self) -> Settings:
-        timeout = parse_timeout(self.timeout, "--timeout (or VOICEDESK_TIMEOUT)") if self.timeout else None
+        given = self.given
         if self.demo:
-            return _start_demo_sandbox(timeout or DEFAULT_TIMEOUT)
-        key = self.api_key
-        if not key and self.api_key_file:
-            key, warning = read_key_file(self.api_key_file)
-            if warning:
-                echo(f"warning: {warning}", err=True)
-        stored = read_config() if not (key and self.base_url and timeout) else StoredConfig()
-        return make_settings(
-            self.base_url or stored.base_url,
-            key or stored.api_key,
-            insecure=self.insecure,
-            timeout=timeout or stored.timeout or DEFAULT_TIMEOUT,
-        )
+            timeout = parse_timeout(given.timeout, "--timeout (or VOICEDESK_TIMEOUT)") if given.timeout else None
+            dialect = check_dialect(given.dialect, "--dialect (or VOICEDESK_DIALECT)") if given.dialect else "auto"
+            return _start_demo_sandbox(timeout or DEFAULT_TIMEOUT, dialect)
+        settings, warnings = resolve(given)
+        for warning in warnings:
+            echo(f"warning: {warning}", err=True)
+        return settings
 
 
 DEMO_LABEL = "demo"
 
 
-def _start_demo_sandbox(timeout: float) -> Settings:
+def _start_demo_sandbox(timeout: float, dialect: str) -> Settings:
     from voicedesk.sandbox import DEMO_API_KEY, Sandbox
 
-    sandbox = Sandbox().start()  # a daemon thread: it ends with the process
+    # It plays the dialect asked for, else today's: what a user of the platform sees now.
+    sandbox = Sandbox(dialect="2025" if dialect == "2025" else "2026").start()  # a daemon thread
     # Kept as "demo" (drafts, history): its data is the same every run, its port is not.
-    return replace(make_settings(sandbox.base_url, DEMO_API_KEY, timeout=timeout), label=DEMO_LABEL)
+    settings = make_settings(sandbox.base_url, DEMO_API_KEY, timeout=timeout)
+    return replace(settings, label=DEMO_LABEL, dialect=dialect)
 
 
 def echo(text: str = "", *, err: bool = False) -> None:
@@ -245,12 +243,18 @@ _STOPPED = {
 @click.option("--timeout", envvar="VOICEDESK_TIMEOUT", metavar="SECONDS",
               help=f"The longest one request may take, answer included (or VOICEDESK_TIMEOUT, or "
                    f"timeout in the config file; default {DEFAULT_TIMEOUT:g}).")
+@click.option("--profile", "-P", envvar="VOICEDESK_PROFILE", metavar="NAME",
+              help="Use the config file's [profiles.NAME] (or VOICEDESK_PROFILE; default: its "
+                   "default_profile). The options above still win over its values.")
+@click.option("--dialect", envvar="VOICEDESK_DIALECT", metavar="[" + "|".join(DIALECTS) + "]",
+              help="The host's update contract (or VOICEDESK_DIALECT, or the profile's dialect; "
+                   "default auto: detected).")
 @click.option("--debug", is_flag=True, help="Log every request to stderr (the key shows as ***).")
 @click.version_option(__version__, prog_name="voicedesk")
 @click.pass_context
 def main(
     ctx: click.Context, base_url: str | None, api_key: str | None, api_key_file: str | None,
-    demo: bool, insecure: bool, timeout: str | None, debug: bool,
+    demo: bool, insecure: bool, timeout: str | None, profile: str | None, dialect: str | None, debug: bool,
 ) -> None:
     """voicedesk: edit the AI phone assistants of your voice-agent account.
 
@@ -260,7 +264,8 @@ def main(
         logging.basicConfig(level=logging.DEBUG, format="%(name)s: %(message)s", stream=sys.stderr)
         for noisy in ("httpx", "httpcore"):
             logging.getLogger(noisy).setLevel(logging.WARNING)
-    ctx.obj = Context(base_url, api_key, api_key_file, demo, insecure, timeout)
+    given = Given(base_url, api_key, api_key_file, timeout, dialect, profile, insecure)
+    ctx.obj = Context(given, demo)
     if ctx.invoked_subcommand is None:
         ctx.invoke(edit, assistant_id=None)
 
@@ -530,6 +535,8 @@ def _confirm_and_save(obj: Context, session: Any, dry_run: bool, yes: bool, forc
         echo("Dry run; the body would be:")
         echo_json(_masked(body))
         return
+    if obj.settings.write_refusal:  # said before asking; remote.save refuses it too
+        fail(obj.settings.write_refusal)
     if not yes:
         if not _stdin_is_terminal():
             fail("not sending without confirmation: pass --yes (stdin is not a terminal).")
@@ -815,34 +822,138 @@ def history_command(assistant_id: str | None, as_json: bool) -> None:
 
 
 @main.command()
+@click.option("--profile", "-P", "profile_name", metavar="NAME",
+              help="Write the config file's [profiles.NAME] (checking the key first), not its top level.")
+@click.option("--yes", "-y", is_flag=True, help="Never ask: when the key check fails, save nothing.")
 @click.pass_obj
-def configure(obj: Context) -> None:
+def configure(obj: Context, profile_name: str | None, yes: bool) -> None:
     """Store the host (--base-url) and the API key in the config file (mode 600).
 
-    The key comes from VOICEDESK_API_KEY, --api-key-file, or a hidden prompt.
+    The key comes from VOICEDESK_API_KEY, --api-key-file, or a hidden prompt. With
+    --profile, the key is checked (GET /user/me) before the profile is saved, and a key
+    from --api-key-file is stored as that file's path.
     """
     from voicedesk.settings import config_path
 
-    host = obj.base_url
-    if not host:
-        if sys.stdin is None:
-            fail("give the host with --base-url or VOICEDESK_BASE_URL (there is no standard input to ask on).")
-        host = _prompt("API host (e.g. https://app.famulor.de)")
-    key = obj.api_key
+    given, path = obj.given, config_path()
+    name = profile_name if profile_name is not None else given.profile
+    host = given.base_url
     try:
-        if not key and obj.api_key_file:
-            key, _ = read_key_file(obj.api_key_file)
+        if name is not None:
+            check_profile_name(name)
+            existing = read_config(path).profiles.get(name)
+            host = host or (existing.base_url if existing else None)
+        if not host:
+            if sys.stdin is None:
+                fail("give the host with --base-url or VOICEDESK_BASE_URL (there is no standard input to ask on).")
+            host = _prompt("API host (e.g. https://app.famulor.de)")
+        key, key_file = given.api_key, None
+        if not key and given.api_key_file:
+            key, _ = read_key_file(given.api_key_file)
+            key_file = str(Path(given.api_key_file).expanduser().absolute())
         if not key:
             if not _stdin_is_terminal():
                 fail("give the key with VOICEDESK_API_KEY or --api-key-file (stdin is not a terminal).")
             key = _prompt("API key (not shown)", hidden=True)
-        settings = make_settings(host, key, insecure=obj.insecure)
-        path = write_config(StoredConfig(settings.base_url, key.strip()), config_path())
+        settings = make_settings(host, key, insecure=given.insecure)
+        if name is None:
+            saved = write_config(StoredConfig(settings.base_url, key.strip()), path)
+            echo(f"Saved the host and the key to {saved} (readable by you only).")
+            return
+        dialect = check_dialect(given.dialect, "--dialect (or VOICEDESK_DIALECT)") if given.dialect else None
+        _check_key(settings, yes)
+        profile = Profile(name, settings.base_url, None if key_file else key.strip(), key_file, dialect)
+        saved = write_config(StoredConfig(), path, profile=profile)
     except SettingsError as error:
         fail(str(error))
     except OSError as error:
         fail(f"cannot write the config file: {error.strerror}.")
-    echo(f"Saved the host and the key to {path} (readable by you only).")
+    echo(f"Saved profile {name} ({settings.host}) to {saved} (readable by you only).")
+
+
+def _check_key(settings: Settings, yes: bool) -> None:
+    """Ask the host whose key it is; when that fails, save only if the user says so."""
+    from voicedesk.api import ApiClient, ApiError
+
+    async def ask_host() -> Any:
+        async with ApiClient.for_settings(settings) as client:
+            return await client.account()
+
+    try:
+        account = asyncio.run(ask_host())
+    except ApiError as error:
+        problem = f"the key check (GET /user/me) failed: {error.message}"
+        if yes or not _stdin_is_terminal():
+            fail(f"{problem} Nothing was saved.")
+        echo(f"warning: {problem}", err=True)
+        if not _ask("Save the profile anyway?"):
+            fail("cancelled; nothing was saved.")
+        return
+    except KeyboardInterrupt:
+        fail("cancelled; nothing was saved.")
+    who = ", ".join(_cell(text) for text in (account.name, account.email) if text) or "an account without a name"
+    echo(f"The key works: {who}.")
+
+
+@main.command("profiles")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@click.pass_obj
+def profiles_command(obj: Context, as_json: bool) -> None:
+    """List the config file's profiles (* marks the default); never their keys."""
+    from voicedesk.settings import config_path
+
+    path = config_path()
+    try:
+        config = read_config(path)
+    except SettingsError as error:
+        fail(str(error))
+    rows = [
+        _profile_row(name, profile, config, obj.given, default=name == config.default_profile)
+        for name, profile in sorted(config.profiles.items())
+    ]
+    if config.base_url or config.api_key:  # the top level: the profile without a name
+        rows.insert(0, _profile_row(None, None, config, obj.given, default=config.default_profile is None))
+    if as_json:
+        echo_json(rows)
+        return
+    if not rows:
+        echo(f"No profiles in {path}; `voicedesk configure --profile NAME` adds one.")
+        return
+    headers = ("", "NAME", "HOST", "DIALECT", "READ-ONLY", "KEY")
+    table = [
+        ("*" if row["default"] else "", "-" if row["name"] is None else row["name"], _cell(row["base_url"]),
+         row["dialect"], "yes" if row["read_only"] else "no", shorten(safe_text(row["key"] or "none"), 100))
+        for row in rows
+    ]
+    widths = [max(len(h), *(len(row[i]) for row in table)) for i, h in enumerate(headers)]
+    for row in (headers, *table):
+        echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
+
+
+def _profile_row(
+    name: str | None, profile: Profile | None, config: StoredConfig, given: Given, *, default: bool
+) -> dict[str, Any]:
+    """What a profile resolves to, from the config file (and, for the key, the flags and
+    variables, which win): where the key comes from, never the key."""
+    if given.api_key:
+        key = "env"
+    elif given.api_key_file:
+        key = f"file {given.api_key_file}"
+    elif profile and profile.api_key:
+        key = "config"
+    elif profile and profile.api_key_file:
+        key = f"file {profile.api_key_file}"
+    else:
+        key = "config" if config.api_key else None
+    return {
+        "name": name,
+        "default": default,
+        "base_url": (profile and profile.base_url) or config.base_url,
+        "dialect": (profile and profile.dialect) or "auto",
+        "read_only": bool(profile and profile.read_only),
+        "color": profile and profile.color,
+        "key": key,
+    }
 
 
 @main.command()

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
-from voicedesk.api import ApiClient, ApiError, NetworkError, Page, ProtocolError, ValidationError
+from voicedesk.api import ApiClient, ApiError, NetworkError, Page, ProtocolError, ReadOnlyError, ValidationError
 from voicedesk.api.rate import API_RATE_LIMITS
 from voicedesk.display import format_value
 from voicedesk.fields import Dialect, Lookup, catalogue
@@ -316,8 +316,11 @@ async def save(
     `history`, and so is an earlier update whose answer was lost once the fresh read
     shows that it was saved (`SaveResult.earlier`). Raises ApiError when a request
     fails (a 422 also lands on the session's fields); edits stay in place. `progress`
-    hears each stage before it starts, and the pages of each read.
+    hears each stage before it starts, and the pages of each read. A client of a
+    read-only profile raises ReadOnlyError first: every save comes through here.
     """
+    if client.write_refusal:
+        raise ReadOnlyError(client.write_refusal)
     number = session.assistant_id
     reading = f"Reading assistant #{number} again before sending"
     progress(Stage.READING, reading)

@@ -2,11 +2,16 @@
 out of every repr.
 
 The key comes from, first to last: --api-key or VOICEDESK_API_KEY, --api-key-file, the
-config file (`voicedesk configure` writes it, mode 0600). The host likewise from
---base-url or VOICEDESK_BASE_URL, then the config file; the deadline of one request
-from --timeout or VOICEDESK_TIMEOUT, then the config file's `timeout`, then
-DEFAULT_TIMEOUT. Plain http is for loopback hosts only (the sandbox), unless
---insecure says otherwise.
+profile in use, the config file's top level (`voicedesk configure` writes it, mode 0600).
+The host likewise from --base-url or VOICEDESK_BASE_URL, then the profile, then the top
+level; the deadline of one request from --timeout or VOICEDESK_TIMEOUT, then the
+profile's and the top level's `timeout`, then DEFAULT_TIMEOUT; the dialect from
+--dialect or VOICEDESK_DIALECT, then the profile, then "auto". Plain http is for
+loopback hosts only (the sandbox), unless --insecure says otherwise.
+
+A profile is a `[profiles.NAME]` table of the config file, chosen by --profile (-P) or
+VOICEDESK_PROFILE, else by the top-level `default_profile`; without one, the top-level
+keys are the (unnamed) profile, as before profiles existed.
 """
 
 from __future__ import annotations
@@ -14,11 +19,13 @@ from __future__ import annotations
 import ipaddress
 import math
 import os
+import re
 import stat
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from itertools import pairwise
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from voicedesk.paths import config_dir, ensure_private_dir
@@ -28,6 +35,22 @@ from voicedesk.secret import Secret
 # Seconds one request may take, from sending it to the last byte of its answer: a
 # whole page of a large account (20 MB) on a slow link, with room to spare.
 DEFAULT_TIMEOUT = 60.0
+
+
+# The update contracts a host may speak; "auto" leaves it to detection.
+DIALECTS = ("2025", "2026", "auto")
+
+# The colour names a profile's `color` may use (or #rrggbb): common CSS names, which the
+# TUI's colour parser knows too.
+COLOR_NAMES = frozenset({
+    "black", "white", "gray", "grey", "silver", "red", "maroon", "crimson", "orange", "darkorange",
+    "gold", "yellow", "olive", "lime", "green", "darkgreen", "teal", "cyan", "aqua", "blue", "navy",
+    "darkblue", "purple", "magenta", "fuchsia", "violet", "indigo", "pink", "brown", "coral",
+    "tomato", "salmon",
+})
+
+_HEX_COLOR = re.compile(r"#[0-9a-fA-F]{6}")
+_PROFILE_NAME = re.compile(r"[A-Za-z0-9_.-]{1,40}")
 
 
 class SettingsError(ValueError):
@@ -42,12 +65,30 @@ class Settings:
     # What people call the host, and what drafts and the history are kept under; the
     # base URL's host[:port] when None. The demo's sandbox gets a new port every run.
     label: str | None = None
-    # Which update contract to speak: "2025", "2026", or "auto" (told by the host).
+    # The profile in use (None: the config file's top level, or flags alone).
+    profile: str | None = None
+    # The dialect chosen (DIALECTS); what "auto" means is decided when talking to the host.
     dialect: str = "auto"
+    # The profile refuses every write (see `write_refusal`).
+    read_only: bool = False
+    # The profile's colour for the TUI's title bars: a COLOR_NAMES name or #rrggbb.
+    color: str | None = None
 
     @property
     def host(self) -> str:
         return self.label or urlsplit(self.base_url).netloc
+
+    @property
+    def heading(self) -> str:
+        """The host as the TUI's titles show it: with the profile, and read-only if so."""
+        return f"{self.host}  ·  read-only" if self.read_only else self.host
+
+    @property
+    def write_refusal(self) -> str | None:
+        """Why nothing may be sent, or None when writes are allowed."""
+        if not self.read_only:
+            return None
+        return f"profile {self.profile} is read-only; nothing was sent."
 
 
 def config_path() -> Path:
@@ -55,10 +96,26 @@ def config_path() -> Path:
 
 
 @dataclass(frozen=True)
+class Profile:
+    """One `[profiles.NAME]` table, checked; `api_key_file` as an absolute path."""
+
+    name: str
+    base_url: str | None = None
+    api_key: str | None = None
+    api_key_file: str | None = None
+    dialect: str | None = None
+    read_only: bool = False
+    timeout: float | None = None
+    color: str | None = None
+
+
+@dataclass(frozen=True)
 class StoredConfig:
     base_url: str | None = None
     api_key: str | None = None
     timeout: float | None = None
+    profiles: dict[str, Profile] = field(default_factory=dict)
+    default_profile: str | None = None
 
 
 def read_config(path: Path | None = None) -> StoredConfig:
@@ -77,7 +134,153 @@ def read_config(path: Path | None = None) -> StoredConfig:
         if isinstance(timeout, bool) or not isinstance(timeout, (int, float)):
             raise SettingsError(f"The config file {path} must hold timeout as a number of seconds.")
         timeout = check_timeout(timeout, f"timeout in {path}")
-    return StoredConfig(base_url, api_key, timeout)
+    tables = data.get("profiles", {})
+    if not isinstance(tables, dict):
+        raise SettingsError(f"The config file {path}: profiles must be tables, as [profiles.NAME].")
+    profiles = {name: _profile(path, name, table) for name, table in tables.items()}
+    default = data.get("default_profile")
+    if default is not None and not isinstance(default, str):
+        raise SettingsError(f"The config file {path}: default_profile must be a profile's name (text).")
+    if default is not None and default not in profiles:
+        raise SettingsError(
+            f"The config file {path}: default_profile {_quoted(default)} is not a profile; "
+            f"{_known(profiles)}."
+        )
+    return StoredConfig(base_url, api_key, timeout, profiles, default)
+
+
+def _known(profiles: dict[str, Profile]) -> str:
+    if not profiles:
+        return "there are no [profiles.NAME] tables"
+    return "known: " + ", ".join(sorted(profiles))
+
+
+_PROFILE_KEYS = ("base_url", "api_key", "api_key_file", "dialect", "read_only", "timeout", "color")
+
+
+def _profile(path: Path, name: str, table: Any) -> Profile:
+    """A profile's table, checked key by key; a bad one names the file, profile and key."""
+    check_profile_name(name, f"The config file {path}: the profile name")
+
+    def bad(key: str, expected: str) -> SettingsError:
+        return SettingsError(f"The config file {path}, profile {name}: {key} must be {expected}.")
+
+    if not isinstance(table, dict):
+        raise SettingsError(f"The config file {path}: profiles.{name} must be a table, as [profiles.{name}].")
+    for key in table:
+        if key not in _PROFILE_KEYS:
+            raise SettingsError(
+                f"The config file {path}, profile {name}: unknown key {_quoted(key)} "
+                f"(a profile holds {', '.join(_PROFILE_KEYS)})."
+            )
+    for key in ("base_url", "api_key", "api_key_file", "dialect", "color"):
+        if not isinstance(table.get(key), (str, type(None))):
+            raise bad(key, "text")
+    if "api_key" in table and "api_key_file" in table:
+        raise bad("api_key", "left out when api_key_file is given (one or the other)")
+    dialect = table.get("dialect")
+    if dialect is not None and dialect not in DIALECTS:
+        raise bad("dialect", f'"2025", "2026" or "auto"; got {_quoted(dialect)}')
+    read_only = table.get("read_only", False)
+    if not isinstance(read_only, bool):
+        raise bad("read_only", "true or false")
+    timeout = table.get("timeout")
+    if timeout is not None:
+        if isinstance(timeout, bool) or not isinstance(timeout, (int, float)):
+            raise bad("timeout", "a number of seconds")
+        try:
+            timeout = check_timeout(timeout, "timeout")
+        except SettingsError:
+            raise bad("timeout", f"a number of seconds greater than 0; got {timeout!r}") from None
+    color = table.get("color")
+    if color is not None and not (color in COLOR_NAMES or _HEX_COLOR.fullmatch(color)):
+        raise bad("color", f"a colour name such as red or blue, or #rrggbb; got {_quoted(color)}")
+    key_file = table.get("api_key_file")
+    if key_file is not None:
+        if not key_file.strip():
+            raise bad("api_key_file", "a file's path")
+        key_file = str(path.parent / Path(key_file).expanduser())  # relative: to the config file
+    return Profile(name, table.get("base_url"), table.get("api_key"), key_file, dialect, read_only, timeout, color)
+
+
+def check_profile_name(name: str, source: str = "The profile name") -> str:
+    if not _PROFILE_NAME.fullmatch(name):
+        raise SettingsError(
+            f"{source} {_quoted(name)} may hold only letters, digits, '-', '_' and '.' (at most 40)."
+        )
+    return name
+
+
+def check_dialect(text: str, source: str) -> str:
+    if text not in DIALECTS:
+        raise SettingsError(f'{source} must be 2025, 2026 or auto; got {_quoted(text)}.')
+    return text
+
+
+def choose_profile(config: StoredConfig, name: str | None, path: Path | None = None) -> Profile | None:
+    """The profile asked for by name (--profile, VOICEDESK_PROFILE), else the default
+    one, else None (the top level)."""
+    if name is None:
+        return config.profiles.get(config.default_profile) if config.default_profile else None
+    if name not in config.profiles:
+        raise SettingsError(
+            f"No profile {_quoted(name)} in {path or config_path()}: {_known(config.profiles)}."
+        )
+    return config.profiles[name]
+
+
+@dataclass(frozen=True)
+class Given:
+    """What the command line and the environment say, each None when not given."""
+
+    base_url: str | None = None
+    api_key: str | None = None
+    api_key_file: str | None = None
+    timeout: str | None = None
+    dialect: str | None = None
+    profile: str | None = None
+    insecure: bool = False
+
+
+def resolve(given: Given, path: Path | None = None) -> tuple[Settings, list[str]]:
+    """The settings from the flags and variables, the profile and the config file's top
+    level, first to last (see the module's docstring), with any warnings to show."""
+    path = path or config_path()
+    warnings: list[str] = []
+    timeout = parse_timeout(given.timeout, "--timeout (or VOICEDESK_TIMEOUT)") if given.timeout else None
+    dialect = check_dialect(given.dialect, "--dialect (or VOICEDESK_DIALECT)") if given.dialect else None
+    config = read_config(path)
+    profile = choose_profile(config, given.profile, path)
+    key = given.api_key
+    if not key and given.api_key_file:
+        key, warning = read_key_file(given.api_key_file)
+        warnings += [warning] if warning else []
+    if not key and profile is not None:
+        key = profile.api_key
+        if not key and profile.api_key_file:
+            try:
+                key, warning = read_key_file(profile.api_key_file)
+            except SettingsError as error:
+                raise SettingsError(f"The config file {path}, profile {profile.name}: api_key_file: {error}") from None
+            warnings += [warning] if warning else []
+    settings = make_settings(
+        given.base_url or (profile and profile.base_url) or config.base_url,
+        key or config.api_key,
+        insecure=given.insecure,
+        timeout=timeout or (profile and profile.timeout) or config.timeout or DEFAULT_TIMEOUT,
+    )
+    if profile is None:
+        return replace(settings, dialect=dialect or "auto"), warnings
+    return replace(
+        settings,
+        # Drafts and the history are kept per profile and host: two accounts on one host
+        # never see each other's.
+        label=f"{profile.name}@{settings.host}",
+        profile=profile.name,
+        dialect=dialect or profile.dialect or "auto",
+        read_only=profile.read_only,
+        color=profile.color,
+    ), warnings
 
 
 def check_timeout(seconds: float, source: str) -> float:
@@ -95,9 +298,11 @@ def parse_timeout(text: str, source: str) -> float:
         raise SettingsError(f"{source} must be a number of seconds greater than 0; got {text!r}.") from None
 
 
-def write_config(config: StoredConfig, path: Path | None = None) -> Path:
+def write_config(config: StoredConfig, path: Path | None = None, *, profile: Profile | None = None) -> Path:
     """Set the host and the key in the config file, atomically, readable by its owner only
-    (it holds the key). Everything else in the file (comments, other settings) is kept."""
+    (it holds the key). Everything else in the file (comments, other settings) is kept.
+    With `profile`, its host, key (or key file) and dialect go to its [profiles.NAME]
+    table instead of the top level."""
     import tomlkit  # a TOML writer: only `configure` writes, the other commands only read
 
     path = path or config_path()
@@ -111,9 +316,12 @@ def write_config(config: StoredConfig, path: Path | None = None) -> Path:
         raise SettingsError(f"Cannot read the config file {path}: {error.strerror}.") from None
     except (UnicodeDecodeError, tomlkit.exceptions.TOMLKitError) as error:
         raise SettingsError(f"Cannot update the config file {path}: {error}. Fix or remove it.") from None
-    for key, value in (("base_url", config.base_url), ("api_key", config.api_key)):
-        if value:
-            document[key] = value
+    if profile is None:
+        for key, value in (("base_url", config.base_url), ("api_key", config.api_key)):
+            if value:
+                document[key] = value
+    else:
+        _write_profile(document, profile, tomlkit)
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
@@ -124,6 +332,28 @@ def write_config(config: StoredConfig, path: Path | None = None) -> Path:
         temporary.unlink(missing_ok=True)
         raise
     return path
+
+
+def _write_profile(document: Any, profile: Profile, tomlkit: Any) -> None:
+    profiles = document.get("profiles")
+    if profiles is None:
+        profiles = document["profiles"] = tomlkit.table(is_super_table=True)
+    elif not isinstance(profiles, dict):
+        raise SettingsError("The config file's profiles must be tables, as [profiles.NAME]. Fix it first.")
+    table = profiles.get(profile.name)
+    if table is None:
+        table = profiles[profile.name] = tomlkit.table()
+    elif not isinstance(table, dict):
+        raise SettingsError(f"The config file's profiles.{profile.name} must be a table. Fix it first.")
+    # One key source: the key itself, or the file that holds it.
+    values = {"base_url": profile.base_url, "api_key": profile.api_key, "api_key_file": profile.api_key_file,
+              "dialect": profile.dialect}
+    for key in ("api_key", "api_key_file"):
+        if values[key] is None and (values["api_key"] or values["api_key_file"]):
+            table.pop(key, None)
+    for key, value in values.items():
+        if value is not None:
+            table[key] = value
 
 
 def read_key_file(path: str) -> tuple[str, str | None]:

@@ -8,6 +8,7 @@ from .errors import (
     NotFoundError,
     ProtocolError,
     RateLimitedError,
+    ReadOnlyError,
     ServerError,
     ValidationError,
 )
@@ -21,6 +22,7 @@ __all__ = [
     "Page",
     "ProtocolError",
     "RateLimitedError",
+    "ReadOnlyError",
     "ServerError",
     "ValidationError",
 ]

@@ -172,11 +172,14 @@ class ApiClient:
         hints: PageHints | None = None,
         label: str | None = None,
         dialect: str = "auto",
+        write_refusal: str | None = None,
     ) -> None:
         """`deadline`: seconds one request may take from sending to the last byte of its
         answer (`timeout` bounds each wait for data, `connect_timeout` the connection).
         `hints`: where assistants were found before, to look there first. `label`: the
-        name of the host for people and for what is kept per host (see `host`)."""
+        name of the host for people and for what is kept per host (see `host`).
+        `write_refusal`: why nothing may be saved through this client (a read-only
+        profile), which `remote.save` says instead of sending; None: saving is allowed."""
         self.base_url = base_url.strip().rstrip("/")
         self._api_key = Secret(api_key.strip())
         del api_key  # a traceback that shows locals must not show the key
@@ -188,6 +191,7 @@ class ApiClient:
         self._url = _parse_base_url(self.base_url)
         self._label = label
         self.dialect_choice = dialect  # "2025", "2026" or "auto": see remote.load_lookups
+        self.write_refusal = write_refusal
         self._timeout = httpx.Timeout(timeout, connect=connect_timeout)
         self._deadline = deadline
         self._hints = hints
@@ -211,7 +215,7 @@ class ApiClient:
     @classmethod
     def for_settings(cls, settings: Settings, hints: PageHints | None = None) -> ApiClient:
         return cls(settings.base_url, settings.api_key.reveal(), deadline=settings.timeout, hints=hints,
-                   label=settings.label, dialect=settings.dialect)
+                   label=settings.label, dialect=settings.dialect, write_refusal=settings.write_refusal)
 
     @property
     def host(self) -> str:

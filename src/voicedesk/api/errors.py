@@ -68,3 +68,7 @@ class NetworkError(ApiError):
 
 class ProtocolError(ApiError):
     """An answer that is not JSON, or JSON of a shape the client does not expect."""
+
+
+class ReadOnlyError(ApiError):
+    """A save through a client of a read-only profile: refused before anything is sent."""

@@ -64,8 +64,8 @@ class VoicedeskApp(App[int]):
         """`first_reads`, when given, were started through `client` (then already open)
         before this app was even imported (see `voicedesk.cli`); else the app opens its
         client and starts them on mount."""
+        self.settings = settings  # first: App.__init__ reads the CSS variables (its colour)
         super().__init__()
-        self.settings = settings
         self.initial_assistant_id = assistant_id
         self.client = client or ApiClient.for_settings(settings, PageHints())
         self._first_reads = first_reads
@@ -109,6 +109,15 @@ class VoicedeskApp(App[int]):
                 self._key_order.handled(event, command=command)
             return
         await super().on_event(event)
+
+    def get_css_variables(self) -> dict[str, str]:
+        # The title bars in the profile's colour (text in a colour that reads on it), so
+        # an operator sees at a glance which account is open.
+        variables = super().get_css_variables()
+        color = self.settings.color
+        variables["title-background"] = color or variables["panel"]
+        variables["title-color"] = "auto 90%" if color else variables["text-primary"]
+        return variables
 
     def get_driver_class(self) -> type[Driver]:
         return TerminalDriver

@@ -114,7 +114,7 @@ class EditorScreen(Screen[None]):
     # --- layout ------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield Static(f"Assistant #{self.assistant_id}  ·  {self.app.settings.host}", id="editor-title", markup=False)
+        yield Static(f"Assistant #{self.assistant_id}  ·  {self.app.settings.heading}", id="editor-title", markup=False)
         with Horizontal(id="editor-body"):
             # Disabled until the assistant is loaded (set here: toggled, it is restyled).
             yield GroupList([group.value for group in GROUPS], id="groups", disabled=True)
@@ -244,7 +244,7 @@ class EditorScreen(Screen[None]):
 
     def _show_title(self) -> None:
         assert self.session is not None
-        title = (f"{safe_text(self.session.name)}  ·  #{self.assistant_id}  ·  {self.app.settings.host}"
+        title = (f"{safe_text(self.session.name)}  ·  #{self.assistant_id}  ·  {self.app.settings.heading}"
                  f"  ·  dialect {self.session.fields.dialect.value}")
         self.query_one("#editor-title", Static).update(title)
 

@@ -61,7 +61,7 @@ class PickerScreen(Screen[None]):
         self.rows: dict[int, Row] = {}  # by id: a page's rows are built once
 
     def compose(self) -> ComposeResult:
-        yield Static(f"Assistants  ·  {self.app.settings.host}", id="picker-title", markup=False)
+        yield Static(f"Assistants  ·  {self.app.settings.heading}", id="picker-title", markup=False)
         yield Input(placeholder="Filter by name or id (Down for the list, Enter to open)", id="picker-filter")
         yield AssistantTable(id="picker-table")
         yield Static("Loading…", id="picker-status", markup=False)

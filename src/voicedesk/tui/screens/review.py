@@ -130,7 +130,9 @@ class ReviewScreen(Screen[None]):
             yield VerticalGroup(id="review-changes")
             yield Static("", id="review-json", markup=False)
         with Horizontal(id="review-buttons"):
-            yield Button("Send changes", id="review-save", variant="primary")
+            # Where a narrow title cuts the host off, the button still says why it is off.
+            sending = "Read-only profile" if self.app.settings.read_only else "Send changes"
+            yield Button(sending, id="review-save", variant="primary")
             yield Button("Back to editing", id="review-back")
             yield Button("Show body JSON", id="review-toggle-json")
         yield KeyBar()
@@ -147,7 +149,7 @@ class ReviewScreen(Screen[None]):
         problems = self.editor.problems()
         self.query_one("#review-title", Static).update(
             f"Review: {len(changes)} change{'s' if len(changes) != 1 else ''} to "
-            f"{safe_text(session.name)}  ·  #{session.assistant_id}  ·  {self.app.settings.host}"
+            f"{safe_text(session.name)}  ·  #{session.assistant_id}  ·  {self.app.settings.heading}"
         )
         self.query_one("#review-summary", Static).update(
             "Changed: " + ", ".join(SETTINGS[change.field].label for change in changes) if changes else "No changes."
@@ -171,7 +173,7 @@ class ReviewScreen(Screen[None]):
             f"PUT /api/user/assistant/{session.assistant_id}\n{shown_body(session)}"
         )
         save = self.query_one("#review-save", Button)
-        save.disabled = bool(problems) or not changes or self.saving
+        save.disabled = bool(problems) or not changes or self.saving or self.app.settings.read_only
         # Problems block sending: Enter on one goes to its field. Otherwise the changes
         # have the focus, so the keys scroll through everything ctrl+s would send.
         if problems:
@@ -263,6 +265,10 @@ class ReviewScreen(Screen[None]):
     async def _send(self) -> None:
         session = self.editor.session
         if self.saving or session is None:
+            return
+        refusal = self.app.settings.write_refusal
+        if refusal:  # said here, before anything else; remote.save refuses it too
+            self.notify(refusal, title="Read-only", severity="error", timeout=6)
             return
         if self.editor.problems():
             self.notify("Fix the problems listed first; nothing was sent.", severity="error", timeout=4)
