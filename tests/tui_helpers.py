@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from textual.pilot import Pilot
@@ -20,8 +21,8 @@ from voicedesk.tui.screens.editor import EditorScreen
 from voicedesk.tui.screens.modals import Ask
 
 
-def make_app(sandbox: Sandbox, assistant_id: int | None = None) -> VoicedeskApp:
-    return VoicedeskApp(make_settings(sandbox.base_url, DEMO_API_KEY), assistant_id)
+def make_app(sandbox: Sandbox, assistant_id: int | None = None, *, dialect: str = "auto") -> VoicedeskApp:
+    return VoicedeskApp(replace(make_settings(sandbox.base_url, DEMO_API_KEY), dialect=dialect), assistant_id)
 
 
 async def wait_until(pilot: Pilot, condition: Callable[[], object], timeout: float = 30.0) -> None:

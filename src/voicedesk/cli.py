@@ -389,6 +389,9 @@ def _open(obj: Context, assistant_id: int, *, settle: bool = False) -> Any:
     session, lookup_result, (earlier, history_error) = run(obj, work)
     for name, error in lookup_result.failures.items():
         echo(f"warning: could not load {name}: {error.message}", err=True)
+    decision = lookup_result.dialect
+    if decision is not None and not decision.reason.startswith(("detected", "set by")):
+        echo(f"warning: speaking {decision}.", err=True)
     _report_earlier(earlier)
     if history_error:
         echo(f"warning: {history_error}", err=True)

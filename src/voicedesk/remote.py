@@ -16,6 +16,7 @@ from typing import Any
 from voicedesk.api import ApiClient, ApiError, NetworkError, Page, ProtocolError, ReadOnlyError, ValidationError
 from voicedesk.api.rate import API_RATE_LIMITS
 from voicedesk.display import format_value
+from voicedesk import known_dialects
 from voicedesk.fields import Dialect, Lookup, catalogue
 from voicedesk.history import History
 from voicedesk.records import Lookups
@@ -155,8 +156,14 @@ async def load_lookups(client: ApiClient) -> LookupResult:
     loaded, failures = await _gather(calls)
     if pinned is None:
         carry = {name: loaded[name][1] for name in ("pipeline voices", "multimodal voices") if name in loaded}
-        decision = decide_dialect(None, "", carry, failures.get("pipeline voices"))
-        if decision.dialect is Dialect.D2026:
+        voice_failure = failures.get("pipeline voices") or failures.get("multimodal voices")
+        decision = decide_dialect(None, "", carry, voice_failure)
+        if decision.reason.startswith("detected"):
+            known_dialects.remember(client.host, decision.dialect)
+        elif voice_failure is not None and (earlier := known_dialects.recalled(client.host)) is not None:
+            decision = DialectDecision(earlier, "as this host's voices told before: they did not load now")
+        # The lists only a 2026 host has; not on a guess made while its voices failed.
+        if decision.dialect is Dialect.D2026 and not (voice_failure and decision.reason.startswith("assumed")):
             more, more_failures = await _gather(_calls_2026(client))
             loaded.update(more)
             failures.update(more_failures)
