@@ -80,14 +80,21 @@ async def error(pilot: Pilot, sandbox: Sandbox) -> None:
     await until(pilot, lambda: isinstance(pilot.app.screen, Ask))
 
 
+async def editor_tools(pilot: Pilot, sandbox: Sandbox) -> None:
+    await focus(pilot, "tools")
+
+
 Scene = Callable[[Pilot, Sandbox], Awaitable[None]]
-SCENES: list[tuple[str, int | None, Scene]] = [
-    ("picker", None, picker),
-    ("editor-core", 101, editor_core),
-    ("editor-voice", 104, editor_voice),
-    ("finder", 101, finder),
-    ("review", 101, review),
-    ("error", 101, error),
+# (file, assistant, scene, the sandbox's dialect)
+SCENES: list[tuple[str, int | None, Scene, str]] = [
+    ("picker", None, picker, "2026"),
+    ("editor-core", 101, editor_core, "2026"),
+    ("editor-voice", 104, editor_voice, "2026"),
+    ("editor-tools-2026", 101, editor_tools, "2026"),
+    ("editor-core-2025", 101, editor_core, "2025"),
+    ("finder", 101, finder, "2026"),
+    ("review", 101, review, "2026"),
+    ("error", 101, error, "2026"),
 ]
 
 
@@ -101,11 +108,12 @@ async def render(sandbox: Sandbox, name: str, assistant_id: int | None, scene: S
 
 def main() -> None:
     OUT.mkdir(exist_ok=True)
-    for name, assistant_id, scene in SCENES:
+    for name, assistant_id, scene, dialect in SCENES:
         # Fresh data and empty draft/history folders per scene: one scene's unsent edits
         # must not be offered back in the next, nor land among the user's own drafts.
         os.environ["VOICEDESK_STATE_DIR"] = tempfile.mkdtemp(prefix="voicedesk-shots-")
-        with Sandbox(rate_limit=None, port=8765) as sandbox:  # the sandbox command's default port
+        # The sandbox command's default port; its dialect detected, as on a real host.
+        with Sandbox(rate_limit=None, port=8765, dialect=dialect) as sandbox:
             print(asyncio.run(render(sandbox, name, assistant_id, scene)))
 
 

@@ -1158,12 +1158,15 @@ def test_console_script_demo_list_runs_against_the_embedded_sandbox():
     assert "Private Line (other account)" not in process.stdout
 
 
-def test_python_dash_m_demo_show_json_is_an_update_body():
-    process = run_process(sys.executable, "-m", "voicedesk", "--demo", "show", "111", "--json")
+@pytest.mark.parametrize(("dialect", "name_key"), [(None, "name"), ("2026", "name"), ("2025", "assistant_name")])
+def test_python_dash_m_demo_show_json_is_an_update_body(dialect, name_key):
+    """The demo plays 2026 unless asked for 2025; the body is the host's shape."""
+    chosen = ["--dialect", dialect] if dialect else []
+    process = run_process(sys.executable, "-m", "voicedesk", "--demo", *chosen, "show", "111", "--json")
 
     assert process.returncode == 0, process.stderr
     body = json.loads(process.stdout)
-    assert body["assistant_name"] == "Clínica Sol – Citas" and body["speech_speed"] == 0.9
+    assert body[name_key] == "Clínica Sol – Citas" and body["speech_speed"] == 0.9
 
 
 def test_sandbox_command_serves_the_api_until_stopped():

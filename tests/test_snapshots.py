@@ -133,3 +133,26 @@ def test_help(snap_compare, sandbox) -> None:
         await pilot.press("f1")
 
     assert snap_compare(make_app(sandbox, 101), terminal_size=WIDE, run_before=help_screen)
+
+
+# -- the 2026 dialect's controls, at both sizes -----------------------------------------
+
+SNAPSHOT_PORT_2026 = SNAPSHOT_PORT + 1
+SIZES = [WIDE, (80, 24)]
+
+
+@pytest.fixture(scope="module")
+def sandbox_2026():
+    with Sandbox(rate_limit=None, port=SNAPSHOT_PORT_2026, dialect="2026") as server:
+        yield server
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("name", ["tools", "label_ids", "max_initial_silence_duration"])
+def test_2026_controls(snap_compare, sandbox_2026, name, size) -> None:
+    """The tools editor (secrets masked), a multi-select, a number that can be off."""
+
+    async def show(pilot) -> None:
+        await focus(pilot, name)
+
+    assert snap_compare(make_app(sandbox_2026, 101), terminal_size=size, run_before=show)

@@ -43,6 +43,16 @@ class HoldsUnsyncedEdits(Protocol):
         """Hand everything shown to the session now."""
 
 
+# More specific than the stylesheet's rule for the titles, which is read after this.
+PROFILE_TITLES = """
+Screen #picker-title, Screen #editor-title, Screen #review-title, Screen #help-title,
+Screen #history-title {{
+    background: {color};
+    color: auto 90%;
+}}
+"""
+
+
 class VoicedeskApp(App[int]):
     CSS_PATH = "voicedesk.tcss"
     TITLE = "voicedesk"
@@ -64,8 +74,13 @@ class VoicedeskApp(App[int]):
         """`first_reads`, when given, were started through `client` (then already open)
         before this app was even imported (see `voicedesk.cli`); else the app opens its
         client and starts them on mount."""
-        self.settings = settings  # first: App.__init__ reads the CSS variables (its colour)
+        self.settings = settings
         super().__init__()
+        if settings.color:
+            # The title bars in the profile's colour (text in a colour that reads on it), so
+            # an operator sees at a glance which account is open. Added here, not as a
+            # variable of the stylesheet: its widgets are used by apps without one.
+            self.stylesheet.add_source(PROFILE_TITLES.format(color=settings.color), read_from=("profile", ""))
         self.initial_assistant_id = assistant_id
         self.client = client or ApiClient.for_settings(settings, PageHints())
         self._first_reads = first_reads
@@ -109,15 +124,6 @@ class VoicedeskApp(App[int]):
                 self._key_order.handled(event, command=command)
             return
         await super().on_event(event)
-
-    def get_css_variables(self) -> dict[str, str]:
-        # The title bars in the profile's colour (text in a colour that reads on it), so
-        # an operator sees at a glance which account is open.
-        variables = super().get_css_variables()
-        color = self.settings.color
-        variables["title-background"] = color or variables["panel"]
-        variables["title-color"] = "auto 90%" if color else variables["text-primary"]
-        return variables
 
     def get_driver_class(self) -> type[Driver]:
         return TerminalDriver

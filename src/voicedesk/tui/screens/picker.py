@@ -86,6 +86,8 @@ class PickerScreen(Screen[None]):
         loaded_pages: set[int] = set()
 
         def page_arrived(page: Page) -> None:
+            if not self.is_attached:  # the app closed meanwhile
+                return
             loaded_pages.add(page.current_page)
             self.records.extend(page.items)
             self.records.sort(key=lambda record: record.get("id") or 0)
@@ -110,6 +112,8 @@ class PickerScreen(Screen[None]):
     @work(group="lookups")
     async def load_lookups(self) -> None:
         result = await self.app.lookups()
+        if not self.is_attached:  # the app closed meanwhile: nothing to show them in
+            return
         self.lookups = result.lookups
         self.rows = {record["id"]: row_cells(record, self.lookups) for record in self.records}
         self.rows_changed()
