@@ -527,7 +527,7 @@ class FieldRow(Vertical):
     def _json_changed(self, event: JsonValueEditor.Edited) -> None:
         event.stop()
         if event.problem is not None:
-            self._control_problem = f"{self.field.label}: {event.problem}."
+            self._control_problem = f"{event.problem[0].upper()}{event.problem[1:]}."
             self._update_counter()
             self._on_edit(self)
             return
