@@ -11,6 +11,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from test_client_matches_server import numbers_around
+
 from voicedesk.api import ApiClient
 from voicedesk.fields import CATALOGUE, Dialect, Kind, catalogue
 from voicedesk.records import Lookups
@@ -159,14 +161,6 @@ def server_accepts(changes: dict) -> bool:
 
 
 RANGED = [f for f in FIELDS_2026 if f.ranged]
-
-
-def numbers_around(field) -> st.SearchStrategy:
-    low, high = field.minimum, field.maximum
-    edges = st.sampled_from([low, high, low - field.step, high + field.step, (low + high) / 2])
-    if field.kind is Kind.INTEGER:
-        return st.one_of(edges.map(int), st.integers(int(low) - 50, int(high) + 50))
-    return st.one_of(edges, st.floats(low - 2, high + 2, allow_nan=False).map(lambda x: round(x, 3)))
 
 
 @given(st.sampled_from(RANGED).flatmap(lambda f: st.tuples(st.just(f.name), numbers_around(f))))

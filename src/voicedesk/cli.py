@@ -521,7 +521,7 @@ def _refuse_problems(session: Any) -> None:
     problems = session.validate()
     if problems:
         for name, message in problems.items():
-            echo(f"error: {session.fields[name].update_name}: {message}", err=True)
+            echo(f"error: {_named(session, name)}: {message}", err=True)
         fail(f"nothing was sent: fix the {len(problems)} problem{'s' if len(problems) != 1 else ''} above.")
 
 
@@ -551,18 +551,18 @@ def _confirm_and_save(obj: Context, session: Any, dry_run: bool, yes: bool, forc
     except SaveConflict as conflict:
         for item in conflict.conflicts:
             echo(
-                f"conflict: {item.field}: loaded {_shown(session, item.field, item.base)}, "
+                f"conflict: {_named(session, item.field)}: loaded {_shown(session, item.field, item.base)}, "
                 f"yours {_shown(session, item.field, item.mine)}, "
                 f"on the server now {_shown(session, item.field, item.theirs)}",
                 err=True,
             )
-        names = ", ".join(item.field for item in conflict.conflicts)
+        names = ", ".join(_named(session, item.field) for item in conflict.conflicts)
         fail(f"{names} changed on the server meanwhile; nothing was sent. "
              "Look again, or pass --force to overwrite with your values.")
     except SaveRefused as refused:
         _report_adopted(session, refused.adopted)
         for name, message in refused.problems.items():
-            echo(f"error: {name}: {message}", err=True)
+            echo(f"error: {_named(session, name)}: {message}", err=True)
         fail("after taking the server's newer values, the change breaks a rule; nothing was sent.")
     _report_adopted(session, result.adopted)
     _report_earlier(result.earlier)
@@ -579,12 +579,12 @@ def _confirm_and_save(obj: Context, session: Any, dry_run: bool, yes: bool, forc
     if result.not_taken:
         for change in result.not_taken:
             echo(
-                f"error: {change.field}: the server answered 200 but holds "
+                f"error: {_named(session, change.field)}: the server answered 200 but holds "
                 f"{_shown(session, change.field, change.after)}, not the "
                 f"{_shown(session, change.field, change.before)} sent.",
                 err=True,
             )
-        names = ", ".join(change.field for change in result.not_taken)
+        names = ", ".join(_named(session, change.field) for change in result.not_taken)
         hint = (" None of the fields sent was taken: the host may speak the other dialect "
                 "(see `voicedesk fields`)." if result.nothing_taken else "")
         fail(f"the server did not take {names}; those values are not saved.{hint}")
@@ -605,6 +605,11 @@ def _body_of(session: Any) -> dict[str, Any]:
         return session.body()
     except WriteError as error:
         fail(f"{error} Nothing was sent.")
+
+
+def _named(session: Any, name: str) -> str:
+    """A setting as the host's dialect names it (what its bodies and 422s say)."""
+    return session.fields[name].update_name if name in session.fields else name
 
 
 def _shown(session: Any, name: str, value: Any) -> str:

@@ -275,7 +275,7 @@ class FieldRow(Vertical):
             return f"{field.range_text()}  step {field.step:g}"
         if field.kind is Kind.LOOKUP and field_options(field, self.session) is None:
             return "list not loaded: unverified"
-        return field.name
+        return field.update_name
 
     def _make_control(self) -> Widget:
         field, value = self.field, self.session.value(self.field.name)
