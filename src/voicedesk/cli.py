@@ -21,7 +21,6 @@ import click
 
 from voicedesk import __version__
 from voicedesk.display import for_terminal, format_value, safe_text, shorten, to_json
-from voicedesk.fields import CATALOGUE, FIELDS, GROUPS, fields_in
 from voicedesk.settings import (
     DEFAULT_TIMEOUT,
     DIALECTS,

@@ -387,8 +387,7 @@ async def save(
                       f"{format_value(change.field, change.after, session.lookups, width=40)}."
         for change in result.not_taken
     })
-    taken = [change for change in changes if change.field not in {c.field for c in result.not_taken}]
-    _record(result, history, client.host, session, taken)
+    _record(result, history, client.host, session, result.taken)
     return result
 
 

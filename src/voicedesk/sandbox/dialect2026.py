@@ -37,6 +37,7 @@ from voicedesk.sandbox.rules import (
     _timezone,
     _url,
     is_blank,
+    schema_errors,
     to_bool,
     to_int,
     to_number,
@@ -250,14 +251,11 @@ _TOOL_FIELDS: dict[str, dict[str, tuple[Rule, ...]]] = {
 def _nested_errors(name: str, value: object, ctx: _Context) -> Errors:
     errors: Errors = {}
     if name == "post_call_schema":
+        errors.update(schema_errors(value, _SCHEMA_ITEM_RULES, ctx))  # type: ignore[arg-type]
         for index, item in enumerate(value):  # type: ignore[arg-type]
             prefix = f"post_call_schema.{index}"
             if not isinstance(item, dict):
-                errors[prefix] = [f"The {prefix} must be an array."]
                 continue
-            for key, rules in _SCHEMA_ITEM_RULES.items():
-                if message := _run(rules, f"{prefix}.{key}", item.get(key), ctx):
-                    errors[f"{prefix}.{key}"] = [message]
             row_name = item.get("name")
             if f"{prefix}.name" not in errors and not (
                     3 <= len(row_name) <= 16 and row_name.isascii()

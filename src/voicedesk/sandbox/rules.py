@@ -289,20 +289,27 @@ _SCHEMA_ITEM_RULES: dict[str, tuple[Rule, ...]] = {
 _END_CALL_DESCRIPTION_RULES = (_required, _string, _max_chars(500))
 
 
+def schema_errors(items: list, item_rules: dict[str, tuple[Rule, ...]], ctx: _Context) -> Errors:
+    """Each schema row's first failed rule per key (`post_call_schema.N.key`)."""
+    errors: Errors = {}
+    for index, item in enumerate(items):
+        prefix = f"post_call_schema.{index}"
+        if not isinstance(item, dict):
+            errors[prefix] = [f"The {_label(prefix)} must be an array."]
+            continue
+        for key, rules in item_rules.items():
+            if message := _run(rules, f"{prefix}.{key}", item.get(key), ctx):
+                errors[f"{prefix}.{key}"] = [message]
+    return errors
+
+
 def _nested_errors(name: str, value: object, ctx: _Context) -> Errors:
     """Errors of the parts of a valid container: schema items, the end call tool's
     description. (Variables' values are not checked: no document says they must be text,
     and stored records hold numbers, booleans and objects there.)"""
     errors: Errors = {}
     if name == "post_call_schema":
-        for index, item in enumerate(value):  # type: ignore[arg-type]
-            prefix = f"post_call_schema.{index}"
-            if not isinstance(item, dict):
-                errors[prefix] = [f"The {_label(prefix)} must be an array."]
-                continue
-            for key, rules in _SCHEMA_ITEM_RULES.items():
-                if message := _run(rules, f"{prefix}.{key}", item.get(key), ctx):
-                    errors[f"{prefix}.{key}"] = [message]
+        errors.update(schema_errors(value, _SCHEMA_ITEM_RULES, ctx))  # type: ignore[arg-type]
     elif name == "end_call_tool":
         description = value.get("description") if isinstance(value, dict) else None
         attribute = "end_call_tool.description"

@@ -26,7 +26,6 @@ from rich.segment import Segment
 from rich.style import Style as RichStyle
 from textual import events, on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.content import Content
 from textual.geometry import Region, Size
 from textual.message import Message
