@@ -163,6 +163,39 @@ async def test_keys_after_a_command_key_go_where_it_moved_the_focus(sandbox) -> 
     print(f"{cases} bursts typed ahead of the finder reached it")
 
 
+async def test_typing_ahead_into_a_list_opens_it_once_and_filters_by_every_key(sandbox) -> None:
+    """A list opens on typing, filtered by what is typed; typed faster than it opens,
+    each key opened one more list, and the filter had only the last key. Every control
+    that opens a list on typing: the form's lists and the schema table's type column."""
+    from voicedesk.tui.widgets.search_select import SearchSelectScreen
+
+    app = make_app(sandbox, 101)
+    async with app.run_test(size=(120, 36)) as pilot:
+        editor = await open_editor(pilot)
+        cases = 0
+        for name, keys, wanted in (
+            ("language", [*"ital", "enter"], lambda: editor.session.value("language") == "Italian"),
+            ("timezone", [*"tokyo", "enter"], lambda: editor.session.value("timezone") == "Asia/Tokyo"),
+            ("voice_id", [*"adam", "enter"], lambda: editor.session.is_dirty("voice_id")),
+        ):
+            await focus(pilot, editor, name)
+            burst(app, keys)
+            await wait_until(pilot, lambda: app.screen is editor and wanted())
+            assert not any(isinstance(screen, SearchSelectScreen) for screen in app.screen_stack)
+            editor.session.revert_all()
+            editor.reload_rows()
+            await pilot.pause()
+            cases += 1
+        schema = editor.rows["post_call_schema"].control
+        await focus(pilot, editor, "post_call_schema")
+        burst(app, ["right", *"nu", "enter"])  # the first row's type: "number"
+        await wait_until(pilot, lambda: app.screen is editor and editor.session.is_dirty("post_call_schema"))
+        assert schema.value[0]["type"] == "number"
+        assert not any(isinstance(screen, SearchSelectScreen) for screen in app.screen_stack)
+        cases += 1
+    print(f"{cases} bursts typed into lists opened one list each")
+
+
 async def test_ctrl_q_and_ctrl_s_in_the_prompt_editor_see_its_typing(sandbox) -> None:
     app = make_app(sandbox, 101)
     async with app.run_test(size=(120, 36)) as pilot:

@@ -11,8 +11,8 @@ their order both ways:
   focus was: text typed after ctrl+f landed in the form's field, not in the finder.
 
 `KeyOrder` holds the keys that come after a *command key* (one that some binding of
-the focused widget, its screen or the app takes) until that key and everything it set
-off have been handled; then the next key goes to whatever has the focus by then.
+the focused widget, its screen or the app takes, or that the focused widget turns into a
+screen: `key_opens_screen`) until that key and everything it set off have been handled; then the next key goes to whatever has the focus by then.
 Typing (keys no binding takes) is not held. `settled` is the wait both use: a round
 trip through the queues of the focused widget and its parents.
 """
@@ -101,13 +101,19 @@ class KeyOrder:
         return True
 
     def is_command(self, event: events.Event) -> bool:
-        """A key that a binding of the focused widget, its screen or the app takes."""
+        """A key that a binding of the focused widget, its screen or the app takes, or
+        one the focused widget turns into a screen (a list opened by typing its filter)."""
         if not isinstance(event, events.Key):
             return False
         try:
-            return event.key in self._app.active_bindings
+            if event.key in self._app.active_bindings:
+                return True
         except ScreenStackError:  # before the first screen: Textual drops the key anyway
             return False
+        # A widget that opens a screen on plain typing says so: the keys typed after it
+        # must wait for that screen, or each would open one more of it.
+        opens_screen = getattr(self._app.focused, "key_opens_screen", None)
+        return bool(opens_screen and opens_screen(event))
 
     def handled(self, event: events.Event, *, command: bool) -> None:
         """The app has handled `event` (a command key: run its priority binding, or

@@ -486,6 +486,15 @@ class RowGrid(ScrollView, can_focus=True):
 
     # --- keys and the mouse -------------------------------------------------------------
 
+    def key_opens_screen(self, event: events.Key) -> bool:
+        """Enter or typing on a cell picked from a list opens that list (see `KeyOrder`)."""
+        editor = self.editor
+        if editor.editing or not editor.row_count or not (
+                event.key in ("enter", "f2") or (event.is_printable and event.character)):
+            return False
+        row = editor._rows[editor.cursor_row]
+        return editor.locked(row) is None and editor.choices(row, editor.cursor_column) is not None
+
     def on_key(self, event: events.Key) -> None:
         if self.take_key(event):
             event.stop()

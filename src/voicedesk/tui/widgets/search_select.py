@@ -730,8 +730,12 @@ class SearchSelect(Widget, can_focus=True):
         self.value = value
         self.post_message(self.Changed(self, value))
 
+    def key_opens_screen(self, event: events.Key) -> bool:
+        """Typing opens the list filtered by what is typed (see `KeyOrder`)."""
+        return bool(event.is_printable and event.character and not event.character.isspace())
+
     def on_key(self, event: events.Key) -> None:
-        if event.is_printable and event.character and not event.character.isspace():
+        if self.key_opens_screen(event):
             event.stop()
             event.prevent_default()
             self.action_open(event.character)
