@@ -516,7 +516,8 @@ def _print_plan(session: Any) -> None:
         echo(f"  {names[change.field].ljust(width)}  {before}  ->  {after}")
 
 
-def _refuse_problems(session: Any) -> None:
+def _refuse_problems(obj: Context, session: Any) -> None:
+    _load_providers(obj, session)
     problems = session.validate()
     if problems:
         for name, message in problems.items():
@@ -524,12 +525,27 @@ def _refuse_problems(session: Any) -> None:
         fail(f"nothing was sent: fix the {len(problems)} problem{'s' if len(problems) != 1 else ''} above.")
 
 
+def _load_providers(obj: Context, session: Any) -> None:
+    """A 2026 host lists the speech and transcription providers per language: a provider
+    being sent is checked against its language's list, loaded now."""
+    from voicedesk.fields import Lookup
+    from voicedesk.remote import load_providers
+
+    per_language = (Lookup.SYNTHESIZERS, Lookup.TRANSCRIBERS)
+    if not any(session.is_dirty(f.name) for f in session.fields.fields if f.lookup in per_language):
+        return
+    language = session.value("language")
+    failures = run(obj, lambda client, progress: load_providers(client, session.lookups, language))
+    for name, error in failures.items():
+        echo(f"warning: could not load the {name} of {safe_text(str(language))}: {error.message}", err=True)
+
+
 def _confirm_and_save(obj: Context, session: Any, dry_run: bool, yes: bool, force: bool) -> None:
     from voicedesk.history import History
     from voicedesk.remote import SaveConflict, SaveRefused, save
 
     _print_plan(session)
-    _refuse_problems(session)
+    _refuse_problems(obj, session)
     if not session.dirty:
         return
     body = _body_of(session)
@@ -768,7 +784,7 @@ def diff(obj: Context, assistant_id: str, file: str) -> None:
     session = _open(obj, _assistant_id(assistant_id))
     _apply_body(session, body, file)
     _print_plan(session)
-    _refuse_problems(session)
+    _refuse_problems(obj, session)
     sys.exit(EXIT_CHANGES if session.dirty else EXIT_OK)
 
 

@@ -87,8 +87,8 @@ def parse_assignment(text: str, fields: Catalogue | None = None, lookups: Lookup
         given = None
     elif shape in (Write.LANGUAGE_ID, Write.MODEL_ID):
         given = whole_number(stripped)
-        if given is None:
-            raise ParseError(f"{field.update_name}: expected an id (a whole number), got {quoted(raw)}.")
+        if given is None:  # a name: as the field takes it under its other name
+            return field.name, parse_value(field, raw, lookups)
     elif shape is Write.WAIT_FOR_CUSTOMER:
         if stripped.lower() not in _TRUE | _FALSE:
             raise ParseError(f"wait_for_customer: expected true or false, got {quoted(raw)}.")
@@ -158,10 +158,29 @@ def _parse(field: Field, text: str, stripped: str, lookups: Lookups) -> Any:
     if field.lookup is Lookup.PHONE_NUMBERS:
         return _phone_number(stripped, lookups)
     if field.holds_id:
-        if (entry_id := whole_number(stripped)) is None:
-            raise ValueError(f"expected an id (a whole number), got {quoted(text)}.")
-        return entry_id
+        if (entry_id := whole_number(stripped)) is not None:
+            return entry_id
+        return _entry_named(field, stripped, lookups)
     return text  # free text keeps its spaces
+
+
+def _entry_named(field: Field, text: str, lookups: Lookups) -> int:
+    """The id of the one entry of the field's list with this exact name."""
+    entries = lookups.entries(field.lookup.value) if field.lookup else None
+    if field.lookup in (Lookup.SYNTHESIZERS, Lookup.TRANSCRIBERS) and not entries:
+        # Listed per language, loaded only to check a provider being sent: by id.
+        raise ValueError(f"expected the provider's id (a whole number), got {quoted(text)}.")
+    if entries is None:
+        raise ValueError(f"expected an id (a whole number), got {quoted(text)}; the account's "
+                         f"{field.lookup.value if field.lookup else 'list'} did not load, so names cannot be looked up.")
+    ids = sorted({entry.id for entry in entries if entry.name == text})
+    if len(ids) == 1:
+        return ids[0]
+    if not ids:
+        raise ValueError(f"no entry of the account's {field.lookup.value} is named {quoted(text)}; "
+                         "give its id or its exact name.")
+    raise ValueError(f"several of the account's {field.lookup.value} are named {quoted(text)} "
+                     f"(ids {', '.join(map(str, ids))}); give the id.")
 
 
 def _voice(text: str, lookups: Lookups) -> int:

@@ -210,16 +210,41 @@ class Lookups:
         # The 2026 lists, by `fields.Lookup` value ("knowledge bases", ...): Named, or
         # LlmModel for the multimodal models. A list not loaded is missing.
         self.named = named or {}
+        # The 2026 speech and transcription providers, per language: (`Lookup` value,
+        # language id) -> list. Filled as languages are chosen (`remote.load_providers`),
+        # the one part that grows after construction (nothing indexes it).
+        self.providers: dict[tuple[str, int], list[Named]] = {}
+
+    def providers_for(self, lookup: str, language: object) -> list[Named] | None:
+        """The providers a language (by name) offers; None: not loaded (yet)."""
+        language_id = self.language_id(language)
+        return None if language_id is None else self.providers.get((lookup, language_id))
+
+    def language_id(self, name: object) -> int | None:
+        """The id of the one language of this name; None when none or several have it."""
+        ids = [lang.id for lang in self.languages or () if lang.name == name]
+        return ids[0] if len(ids) == 1 else None
 
     def listed(self, lookup: str) -> list[Any] | None:
         """A 2026 list (None: not loaded)."""
         return self.named.get(lookup)
 
+    def entries(self, lookup: str) -> list[Any] | None:
+        """The entries (with an id and a name) of a list by its `fields.Lookup` value;
+        the providers of every language loaded. None: not loaded."""
+        if lookup in ("languages", "models"):
+            return self.languages if lookup == "languages" else self.models
+        per_language = [entries for (kind, _), entries in self.providers.items() if kind == lookup]
+        if per_language:
+            return [entry for entries in per_language for entry in entries]
+        return self.named.get(lookup)
+
     def entry(self, lookup: str, entry_id: object) -> Any | None:
-        """The entry of a 2026 list with this id; only an int is an id (see `voice`)."""
+        """The entry of a 2026 list with this id (a provider: of any language loaded);
+        only an int is an id (see `voice`)."""
         if type(entry_id) is not int:
             return None
-        return next((item for item in self.named.get(lookup) or () if item.id == entry_id), None)
+        return next((item for item in self.entries(lookup) or () if item.id == entry_id), None)
 
     def voice(self, voice_id: object) -> Voice | None:
         # Only an int is an id: a server's object would not hash, and true or 11.0

@@ -199,6 +199,29 @@ def _calls_2026(client: ApiClient) -> dict[str, Awaitable[Any]]:
     return calls
 
 
+# The 2026 lists that depend on the assistant's language, by `Lookup` value: their path.
+_PER_LANGUAGE = {
+    Lookup.SYNTHESIZERS.value: "/user/assistants/synthesizer-providers",
+    Lookup.TRANSCRIBERS.value: "/user/assistants/transcriber-providers",
+}
+
+
+async def load_providers(client: ApiClient, lookups: Lookups, language: object) -> dict[str, ApiError]:
+    """The providers a language (by name) offers, into `lookups.providers`; lists loaded
+    before are not asked again. What failed is returned, by list."""
+    language_id = lookups.language_id(language)
+    if language_id is None:
+        return {}  # a language the list does not have: its provider stays a typed id
+    calls = {
+        lookup: client.named_list(path, {"language_id": str(language_id)})
+        for lookup, path in _PER_LANGUAGE.items() if (lookup, language_id) not in lookups.providers
+    }
+    loaded, failures = await _gather(calls)
+    for lookup, entries in loaded.items():
+        lookups.providers[(lookup, language_id)] = entries
+    return failures
+
+
 async def _gather(calls: dict[str, Awaitable[Any]]) -> tuple[dict[str, Any], dict[str, ApiError]]:
     results = await asyncio.gather(*calls.values(), return_exceptions=True)
     loaded: dict[str, Any] = {}

@@ -144,15 +144,11 @@ def _check_id_list(field: Field, value: Any, lookups: Lookups) -> str | None:
 
 
 def _ids_of(field: Field, lookups: Lookups) -> set[int] | None:
-    """The ids a lookup field may hold, when its list is loaded."""
-    if field.lookup is Lookup.LANGUAGES:
-        records = lookups.languages
-    elif field.lookup is Lookup.MODELS:
-        records = lookups.models
-    elif field.lookup is not None:
-        records = lookups.listed(field.lookup.value)
-    else:
+    """The ids a lookup field may hold, when its list is loaded (a provider: checked
+    against its language's list, see `_providers_fit_the_language`)."""
+    if field.lookup is None or field.lookup in (Lookup.SYNTHESIZERS, Lookup.TRANSCRIBERS):
         return None
+    records = lookups.entries(field.lookup.value)
     return None if records is None else {record.id for record in records}
 
 
@@ -178,18 +174,18 @@ def _check_lookup(field: Field, value: Any, lookups: Lookups) -> str | None:
     elif field.lookup is Lookup.VOICES:
         if lookups.voices is not None and lookups.voice(value) is None:
             return f"{label} {_plain(value)} is not one of the account's voices."
-    elif field.lookup is Lookup.LANGUAGES:
-        return _check_name(label, value, lookups.languages, field.update_name != field.name)
-    elif field.lookup is Lookup.MODELS:
-        return _check_name(label, value, lookups.models, field.update_name != field.name)
     elif field.lookup is Lookup.PHONE_NUMBERS:
         if lookups.inbound_numbers is not None or lookups.outbound_numbers is not None:
             if lookups.phone_number(value) is None:
                 return f"{label} {_plain(value)} is not one of the account's phone numbers."
-    elif field.holds_id:
+    elif field.holds_id:  # before the lists by name: the 2026 fallback LLM is a model by id
         known = _ids_of(field, lookups)
         if known is not None and value not in known:
             return f"{label} {_plain(value)} is not one of the account's {field.lookup.value if field.lookup else 'ids'}."
+    elif field.lookup is Lookup.LANGUAGES:
+        return _check_name(label, value, lookups.languages, field.update_name != field.name)
+    elif field.lookup is Lookup.MODELS:
+        return _check_name(label, value, lookups.models, field.update_name != field.name)
     return None
 
 
@@ -242,6 +238,8 @@ def _cross_field(
     engine = values.get("engine_type")
     if fields.dialect is Dialect.D2026 and isinstance(engine, str):
         _cross_field_2026(values, engine, fields, found)
+    if fields.dialect is Dialect.D2026:
+        _providers_fit_the_language(values, lookups, fields, found)
     if values.get("is_webhook_active") and not values.get("webhook_url"):
         # Only switching the webhook on needs a URL: clearing the URL alone is the
         # documented way to turn the webhook off.
@@ -277,6 +275,26 @@ def _cross_field(
             "Minimum interrupt words needs a number (0-10) while it is in use.",
         )
     return found
+
+
+def _providers_fit_the_language(values: Mapping[str, Any], lookups: Lookups, fields: Catalogue,
+                                found: dict[str, tuple[set[str], str]]) -> None:
+    """A provider is one its language offers (when that language's list is loaded). Only
+    a provider being sent is refused: one the server holds is flagged when the language
+    changes, and the user picks another (or the language's default)."""
+    language = values.get("language")
+    for spec in fields.fields:
+        if spec.lookup not in (Lookup.SYNTHESIZERS, Lookup.TRANSCRIBERS):
+            continue
+        value = values.get(spec.name)
+        offered = lookups.providers_for(spec.lookup.value, language)
+        if value is None or offered is None or any(entry.id == value for entry in offered):
+            continue
+        found[spec.name] = (
+            {spec.name},
+            f"{spec.label} {_plain(value)} is not one the {_plain(language)} language offers "
+            f"({', '.join(_plain(entry.name) for entry in offered) or 'none'}).",
+        )
 
 
 def _cross_field_2026(values: Mapping[str, Any], engine: str, fields: Catalogue,

@@ -37,6 +37,7 @@ from voicedesk.sandbox.rules import (
     _timezone,
     _url,
     is_blank,
+    is_integer,
     schema_errors,
     to_bool,
     to_int,
@@ -70,6 +71,22 @@ FOLDERS = ({"id": 91, "name": "Customers A-M", "color": "#2f80ed", "assistants_c
            {"id": 92, "name": "Customers N-Z", "color": "#27ae60", "assistants_count": 2})
 LABELS = ({"id": 95, "name": "priority", "color": "#eb5757", "assistants_count": 2},
           {"id": 96, "name": "pilot", "color": "#f2c94c", "assistants_count": 1})
+# The speech (TTS) and transcription (STT) providers; which a language offers: `providers`.
+SYNTHESIZER_PROVIDERS = ({"id": 1, "name": "ElevenLabs", "code": "elevenlabs"},
+                         {"id": 2, "name": "Cartesia", "code": "cartesia"},
+                         {"id": 3, "name": "Azure", "code": "azure"})
+TRANSCRIBER_PROVIDERS = ({"id": 11, "name": "Deepgram", "code": "deepgram"},
+                         {"id": 12, "name": "Azure", "code": "azure"},
+                         {"id": 13, "name": "Gladia", "code": "gladia"})
+_EVERY_PROVIDER_LANGUAGES = (1, 2)  # English and German; the others have Azure only
+
+
+def providers(kind: str, language_id: int) -> list[dict]:
+    """The providers (`kind`: "synthesizer" or "transcriber") a language offers."""
+    every = SYNTHESIZER_PROVIDERS if kind == "synthesizer" else TRANSCRIBER_PROVIDERS
+    return [p for p in every if language_id in _EVERY_PROVIDER_LANGUAGES or p["name"] == "Azure"]
+
+
 _GENDERS = ("female", "male")
 _ACCENTS = ("American", "British", "German", "French", "Spanish", "Italian", "neutral")
 
@@ -154,6 +171,18 @@ def _id_in(items: Callable[[_Context], list[dict]]) -> Rule:
     return rule
 
 
+def _provider_of_language(kind: str) -> Rule:
+    def rule(attribute: str, value: object, ctx: _Context) -> str | None:
+        language = ctx.body.get("language_id") if "language_id" in ctx.body else next(
+            (x["id"] for x in ctx.data.languages if x.get("iso_2") == ctx.record.get("language")), None)
+        offered = providers(kind, to_int(language)) if is_integer(language) else []
+        if any(item["id"] == to_int(value) for item in offered):
+            return None
+        return f"The selected {_label(attribute)} is invalid."
+
+    return rule
+
+
 def _ids_in(items: Callable[[_Context], list[dict]]) -> Rule:
     def rule(attribute: str, value: object, ctx: _Context) -> str | None:
         if not isinstance(value, list):
@@ -204,8 +233,8 @@ RULES: dict[str, tuple[Rule, ...]] = {
     "voice_similarity": _ZERO_TO_ONE,
     "speech_speed": (_numeric, _between(0.7, 1.2)),
     "tts_emotion_enabled": (_boolean,),
-    "synthesizer_provider_id": (_nullable, _integer),
-    "transcriber_provider_id": (_nullable, _integer),
+    "synthesizer_provider_id": (_nullable, _integer, _provider_of_language("synthesizer")),
+    "transcriber_provider_id": (_nullable, _integer, _provider_of_language("transcriber")),
     "allow_interruptions": (_boolean,),
     "fillers": (_boolean,),
     "filler_config": (_array,),

@@ -504,6 +504,8 @@ class Sandbox:
                 "/api/user/knowledgebases": self._listing(dialect2026.KNOWLEDGE_BASES),
                 "/api/user/folders": self._listing(dialect2026.FOLDERS, paged=True),
                 "/api/user/labels": self._listing(dialect2026.LABELS, paged=True),
+                "/api/user/assistants/synthesizer-providers": self._providers("synthesizer"),
+                "/api/user/assistants/transcriber-providers": self._providers("transcriber"),
             })
         return ("GET", routes[path]) if path in routes else None
 
@@ -589,6 +591,20 @@ class Sandbox:
             if paged:
                 body.update(current_page=1, per_page=100, total=len(items))
             return _json(200, body)
+
+        return reply
+
+    def _providers(self, kind: str) -> Callable[[_Incoming], _Reply]:
+        """A 2026 list of providers, for the `language_id` asked (required)."""
+        def reply(request: _Incoming) -> _Reply:
+            language = request.query.get("language_id")
+            if language is None:
+                return _invalid({"language_id": ["The language id field is required."]})
+            with self.lock:
+                known = is_integer(language) and any(x["id"] == int(language) for x in self.data.languages)
+            if not known:
+                return _invalid({"language_id": ["The selected language id is invalid."]})
+            return _json(200, dialect2026.providers(kind, int(language)))
 
         return reply
 

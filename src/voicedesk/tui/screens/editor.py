@@ -19,7 +19,7 @@ from textual.widgets import ContentSwitcher, LoadingIndicator, Static
 from voicedesk.api import ApiError, ValidationError
 from voicedesk.display import format_value, safe_text
 from voicedesk.drafts import Draft, DraftError, DraftSlot, DraftStore, DraftWriter, HeldDraft
-from voicedesk.fields import GROUPS, SETTINGS, Catalogue, Dialect, Group, catalogue
+from voicedesk.fields import GROUPS, SETTINGS, Catalogue, Dialect, Group, Lookup, catalogue
 from voicedesk.history import History
 from voicedesk.remote import (
     Finding,
@@ -29,6 +29,7 @@ from voicedesk.remote import (
     SaveRefused,
     SaveResult,
     Stage,
+    load_providers,
     pages_read,
     session_for,
     save,
@@ -48,6 +49,8 @@ BUILD_AHEAD_GAP = 0.02  # between two groups: the keyboard is served in between
 
 # Rows whose choices depend on another field's value.
 _OPTIONS_DEPEND_ON = {"engine_type": "voice_id", "calls_direction": "phone_number_id"}
+# The 2026 lists that are the assistant's language's own (loaded for each language chosen).
+_PER_LANGUAGE = (Lookup.SYNTHESIZERS, Lookup.TRANSCRIBERS)
 
 
 def _group_id(group: Group) -> str:
@@ -104,6 +107,9 @@ class EditorScreen(Screen[None]):
         self.ready = False  # loaded, first group shown, taking input
         self._dialect_reason = ""  # how the session's dialect was decided
         self._builds: dict[Group, asyncio.Task[None]] = {}  # forms built or being built
+        # The providers of the assistant's language, being loaded: rows offering them are
+        # built after it ends (see `_load_providers`).
+        self._providers: asyncio.Task[None] | None = None
         self.drafts = DraftStore()
         # This session's own draft and its debounced writer, from when the session exists.
         self._draft_slot: DraftSlot | None = None
@@ -208,6 +214,7 @@ class EditorScreen(Screen[None]):
         self._draft_slot = self.drafts.slot(self.app.settings.host, self.assistant_id)
         self._draft_writer = DraftWriter(self._draft_slot, debounce=1.0)
         self.session = session_for(self.assistant_id, record, lookup_result)
+        self._providers = asyncio.create_task(self._load_providers())
         self._dialect_reason = lookup_result.dialect.reason if lookup_result.dialect else ""
         self._show_title()
         groups = self.query_one("#groups", GroupList)
@@ -407,7 +414,10 @@ class EditorScreen(Screen[None]):
         assert self.session is not None
         if not self.is_attached:
             return  # the editor was closed before a build ahead got to this group
-        rows = [FieldRow(field, self.session, self._row_edited) for field in self.fields.fields_in(group)]
+        fields = self.fields.fields_in(group)
+        if self._providers is not None and any(field.lookup in _PER_LANGUAGE for field in fields):
+            await asyncio.wait({self._providers})  # their lists, or their typed-id fallback
+        rows = [FieldRow(field, self.session, self._row_edited) for field in fields]
         # Not focusable: the focus goes to the fields. A focused form took the focus while
         # the editor loaded, and handing it to the first field restyled the whole form.
         form = VerticalScroll(*rows, id=_group_id(group), classes="group-form", can_focus=False)
@@ -480,10 +490,35 @@ class EditorScreen(Screen[None]):
             self.notify("Changing the mode makes the server reset that mode's own settings (models, "
                         "speech and transcription providers) when it is saved.", title="Mode",
                         severity="warning", timeout=8)
+        self._refresh_dependents(name)
+        self.refresh_state()
+
+    def _refresh_dependents(self, name: str) -> None:
+        """Offer the choices that follow a field's new value."""
         dependent = _OPTIONS_DEPEND_ON.get(name)
         if dependent in self.rows:
             self.rows[dependent].refresh_options()
-        self.refresh_state()
+        if name == "language" and self._providers is not None:
+            self._providers = asyncio.create_task(self._load_providers())
+
+    async def _load_providers(self) -> None:
+        """The providers the assistant's language offers (a 2026 host lists them per
+        language), each language's asked once; the rows offering them are refreshed."""
+        session = self.session
+        if session is None or not any(field.lookup in _PER_LANGUAGE for field in self.fields.fields):
+            return
+        language = session.value("language")
+        failures = await load_providers(self.app.client, session.lookups, language)
+        for name, failure in failures.items():
+            self.notify(f"Could not load the {name} of {safe_text(str(language))}: {failure.message} Those "
+                        "fields take a typed id (unverified).", title="Lists not loaded", severity="warning",
+                        markup=False, timeout=8)
+        if session is not self.session or not self.is_attached:
+            return
+        for field in self.fields.fields:
+            if field.lookup in _PER_LANGUAGE and field.name in self.rows:
+                self.rows[field.name].refresh_options()
+        self.refresh_state()  # a provider the new language does not offer is flagged
 
     def on_screen_resume(self) -> None:
         rows, self._redraw_on_resume = self._redraw_on_resume, set()
@@ -548,6 +583,9 @@ class EditorScreen(Screen[None]):
             row.paint_bar()
 
     def reload_rows(self) -> None:
+        """Show the session's values again (a draft taken, a revert, a rebase, a save)."""
+        if self._providers is not None:  # the language may be another now (asked only if so)
+            self._providers = asyncio.create_task(self._load_providers())
         for row in self.rows.values():
             row.refresh_options()
             row.reload()
@@ -574,9 +612,7 @@ class EditorScreen(Screen[None]):
         self.session.revert(row.field.name)
         self._note_edit()
         row.reload()
-        dependent = _OPTIONS_DEPEND_ON.get(row.field.name)
-        if dependent in self.rows:
-            self.rows[dependent].refresh_options()
+        self._refresh_dependents(row.field.name)
         self.refresh_state()
         self.notify(f"Reverted {row.field.label}.", markup=False, timeout=2)
 
@@ -830,6 +866,7 @@ class EditorScreen(Screen[None]):
             return
         result = await self.app.lookups(reload=True)
         self.session.set_lookups(result.lookups)
+        self._providers = asyncio.create_task(self._load_providers())  # new lists, none of them yet
         for name, failure in result.failures.items():
             self.notify(f"Could not load the {name}: {failure.message} Those fields still take a typed "
                         "id or name (unverified).", severity="warning", markup=False)
