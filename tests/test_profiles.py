@@ -549,3 +549,50 @@ def test_two_profiles_on_one_host_keep_separate_drafts_and_history(sb) -> None:
         found.release()
         cases += 1
     print(f"profiles kept apart: {cases} cases")
+
+
+# -- switching profile in the TUI ------------------------------------------------------------
+
+
+async def test_switching_profile_keeps_the_edits_in_the_draft_and_opens_the_other_picker(sb) -> None:
+    from textual.color import Color
+
+    from tui_helpers import choose, draft_files
+    from voicedesk.tui.screens.modals import Ask
+    from voicedesk.tui.screens.picker import PickerScreen
+    from voicedesk.tui.widgets import AssistantTable
+    from voicedesk.tui.widgets.search_select import SearchSelectScreen
+
+    with Sandbox(api_key=OTHER_KEY, rate_limit=None, dialect="2026") as other:
+        other.edit_assistant(102, name="Only on the other host")
+        write_config(f'[profiles.alpha]\nbase_url = "{sb.base_url}"\napi_key = "{KEY}"\n'
+                     f'[profiles.beta]\nbase_url = "{other.base_url}"\napi_key = "{OTHER_KEY}"\ncolor = "navy"\n')
+        app = VoicedeskApp(resolve(Given(profile="alpha"))[0], 101)
+        async with app.run_test(size=(120, 36)) as pilot:
+            editor = await open_editor(pilot)
+            editor.rows["assistant_name"].control.value = "Typed under alpha"
+            await pilot.pause()
+            for answer in ("stay", "switch"):
+                app.action_switch_profile()
+                await wait_until(pilot, lambda: isinstance(app.screen, SearchSelectScreen))
+                await pilot.press(*"beta", "enter")
+                await wait_until(pilot, lambda: isinstance(app.screen, Ask))
+                assert "1 unsaved change" in str(app.screen.query_one("#ask-message").render())
+                await choose(pilot, answer)
+                if answer == "stay":
+                    await wait_until(pilot, lambda: app.screen is editor)
+                    assert editor.session.value("assistant_name") == "Typed under alpha"
+            await wait_until(pilot, lambda: isinstance(app.screen, PickerScreen))
+            table = app.screen.query_one("#picker-table", AssistantTable)
+            await wait_until(pilot, lambda: table.row_count > 0)
+            assert table.get_row(102)[1] == "Only on the other host"
+            title = app.screen.query_one("#picker-title")
+            assert "beta@" in str(title.render()) and title.styles.background == Color.parse("navy")
+            assert len(app.screen_stack) == 2  # Textual's own screen and the picker
+        assert puts(sb) == [] and puts(other) == []
+        assert any("Typed under alpha" in path.read_text() for path in draft_files())
+        # Back under alpha, the draft is offered.
+        again = VoicedeskApp(resolve(Given(profile="alpha"))[0], 101)
+        async with again.run_test(size=(120, 36)) as pilot:
+            await wait_until(pilot, lambda: isinstance(again.screen, Ask))
+            assert "Typed under alpha" in str(again.screen.query_one("#ask-message").render())

@@ -7,7 +7,7 @@ import gc
 from collections.abc import Iterable, Sequence
 from typing import Any, Protocol, runtime_checkable
 
-from textual import events
+from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.driver import Driver
@@ -16,7 +16,7 @@ from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from voicedesk.api import ApiClient
-from voicedesk.display import for_terminal
+from voicedesk.display import for_terminal, safe_text
 from voicedesk.lifeline import Lifeline
 from voicedesk.pagehints import PageHints
 from voicedesk.remote import FirstReads, LookupResult, load_lookups
@@ -76,11 +76,7 @@ class VoicedeskApp(App[int]):
         client and starts them on mount."""
         self.settings = settings
         super().__init__()
-        if settings.color:
-            # The title bars in the profile's colour (text in a colour that reads on it), so
-            # an operator sees at a glance which account is open. Added here, not as a
-            # variable of the stylesheet: its widgets are used by apps without one.
-            self.stylesheet.add_source(PROFILE_TITLES.format(color=settings.color), read_from=("profile", ""))
+        self._show_profile_colour(settings.color)
         self.initial_assistant_id = assistant_id
         self.client = client or ApiClient.for_settings(settings, PageHints())
         self._first_reads = first_reads
@@ -212,10 +208,18 @@ class VoicedeskApp(App[int]):
             self._lookups = asyncio.create_task(load_lookups(self.client))
         return self._lookups
 
+    def _show_profile_colour(self, color: str | None) -> None:
+        # The title bars in the profile's colour (text in a colour that reads on it), so
+        # an operator sees at a glance which account is open. Added here, not as a
+        # variable of the stylesheet: its widgets are used by apps without one.
+        self.stylesheet.add_source(PROFILE_TITLES.format(color=color) if color else "", read_from=("profile", ""))
+
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         commands = getattr(screen, "palette_commands", None)
         if commands is not None:
             yield from commands()
+        yield SystemCommand("Switch profile", "Another host or account of config.toml (asks first about unsaved "
+                                              "changes)", self.action_switch_profile)
         yield SystemCommand("Help", "Keys and what every field means (F1)", self.action_help)
         for command in super().get_system_commands(screen):
             if command.callback == self.action_quit:  # not "as soon as possible": it asks
@@ -228,6 +232,86 @@ class VoicedeskApp(App[int]):
         if not isinstance(self.screen, HelpScreen):
             sessions = [s for s in map(_session_of, self.screen_stack) if s is not None]
             self.push_screen(HelpScreen(sessions[-1].fields if sessions else None))
+
+    @work(exclusive=True, group="profile")
+    async def action_switch_profile(self) -> None:
+        """Pick a profile of the config file and start over with its host and key, at its
+        list of assistants; unsaved edits stay in their drafts (asked first)."""
+        from voicedesk.settings import Given, SettingsError, read_config, resolve
+        from voicedesk.tui.widgets.search_select import SearchSelectScreen
+
+        try:
+            profiles = read_config().profiles
+        except SettingsError as error:
+            self.notify(str(error), title="Profiles", severity="error", timeout=10)
+            return
+        if not profiles:
+            self.notify("The config file has no profiles: voicedesk configure --profile NAME adds one.",
+                        title="Profiles", timeout=6)
+            return
+        names = sorted(profiles)
+        labels = [f"{name}  {profiles[name].base_url or '(the top level host)'}"
+                  f"{'  · read-only' if profiles[name].read_only else ''}"
+                  f"{'  · in use' if name == self.settings.profile else ''}" for name in names]
+        current = names.index(self.settings.profile) if self.settings.profile in names else None
+        index = await self.push_screen_wait(SearchSelectScreen(labels, current, title="Switch profile"))
+        if index is None or names[index] == self.settings.profile:
+            return
+        try:
+            # The profile's own host, key and dialect: the flags this run began with chose
+            # the profile being left.
+            settings, _ = resolve(Given(profile=names[index]))
+        except SettingsError as error:
+            self.notify(str(error), title="Profile not switched", severity="error", timeout=10)
+            return
+        if await self._keep_unsaved_edits(names[index]):
+            await self._use_settings(settings)
+
+    async def _keep_unsaved_edits(self, profile: str) -> bool:
+        """Before the editors close: ask when they hold unsaved edits, and write their
+        drafts now. False: stay (the user said so, or a draft could not be written)."""
+        from voicedesk.drafts import DraftError
+        from voicedesk.tui.screens.editor import EditorScreen
+        from voicedesk.tui.screens.modals import Ask
+
+        await self.settle()
+        self.flush_edits()
+        editors = [screen for screen in self.screen_stack if isinstance(screen, EditorScreen)]
+        dirty = [editor.session for editor in editors if editor.session is not None and editor.session.dirty]
+        if dirty:
+            count = sum(len(session.dirty) for session in dirty)
+            answer = await self.push_screen_wait(Ask(
+                "Switch profile with unsaved changes?",
+                f"{count} unsaved change{'s' if count != 1 else ''} to {safe_text(dirty[0].name)} "
+                f"{'stay' if count != 1 else 'stays'} in the draft on this machine, offered when you open it "
+                f"again under {self.settings.profile or 'these settings'}.",
+                [("stay", "Keep editing", "primary"), ("switch", f"Switch to {safe_text(profile)}", "warning")],
+            ))
+            if answer != "switch":
+                return False
+        for editor in editors:
+            try:
+                editor.write_draft_now()
+            except DraftError as error:
+                self.notify(f"{error} The profile was not switched.", title="Draft not written", severity="error")
+                return False
+        return True
+
+    async def _use_settings(self, settings: Settings) -> None:
+        """Start over with other settings: a new client, new lists, the picker."""
+        from voicedesk.tui.screens.picker import PickerScreen
+
+        old = self.client
+        client = ApiClient.for_settings(settings, PageHints())
+        await client.__aenter__()
+        self.settings, self.client, self._lookups = settings, client, None
+        self._show_profile_colour(settings.color)
+        self.refresh_css(animate=False)
+        while len(self.screen_stack) > 1:  # Textual's own screen stays at the bottom
+            await self.pop_screen()
+        await self.push_screen(PickerScreen())
+        self.collect_closed()
+        await old.aclose()
 
     def flush_edits(self) -> None:
         """Every screen hands what it shows to the session."""
