@@ -226,3 +226,27 @@ def test_mode_rules_agree(mode, interruptions, kb_mode) -> None:
        st.lists(st.sampled_from([1, 2, 71, 72, 95, 96, 999]), max_size=3, unique=True))
 def test_id_lists_agree(name, ids) -> None:
     assert client_accepts({name: ids}) == server_accepts({name: ids})
+
+
+async def test_an_unreported_settings_old_value_is_shown_as_not_reported() -> None:
+    """The plan and the review say what the server's list said of it: nothing. "not set"
+    would claim the setting was empty."""
+    from click.testing import CliRunner
+    from tui_helpers import make_app, open_editor, wait_until
+
+    from voicedesk.cli import main
+    from voicedesk.tui.screens.review import ReviewScreen
+
+    with Sandbox(rate_limit=None, dialect="2026") as sandbox:
+        result = await asyncio.to_thread(CliRunner().invoke, main, [
+            "--base-url", sandbox.base_url, "--api-key", DEMO_API_KEY, "set", "101", "folder_id=92", "--dry-run"])
+        assert result.exit_code == 0, result.output
+        assert "folder_id  not reported  ->  Customers N-Z (92)" in result.stdout
+        app = make_app(sandbox, 101)
+        async with app.run_test(size=(120, 36)) as pilot:
+            editor = await open_editor(pilot)
+            editor.session.set("folder_id", 92)
+            await pilot.press("ctrl+s")
+            await wait_until(pilot, lambda: isinstance(app.screen, ReviewScreen) and app.screen.query(".review-change"))
+            [change] = app.screen.query(".review-change")
+            assert "not reported  →  Customers N-Z (92)" in str(change.render())

@@ -93,3 +93,24 @@ async def test_a_narrow_bar_crops_and_drops_the_palette_key() -> None:
         await pilot.pause()
         text = bar_text(app)
         assert "palette" not in text and text.startswith(" ^o Open ")  # the focused widget's keys come first
+
+
+async def test_delete_on_a_nullable_number_is_named_for_what_it_sets() -> None:
+    """In the 2026 editor delete sets a nullable number to none: "Off" for most, and
+    "Automatic" for the turn detection threshold, whose none means automatic."""
+    from tui_helpers import focus, make_app, open_editor
+
+    from voicedesk.fields import Dialect, catalogue
+    from voicedesk.sandbox import Sandbox
+
+    nullable = [f.name for f in catalogue(Dialect.D2026).fields if f.nullable and f.ranged and f.is_numeric]
+    with Sandbox(rate_limit=None, dialect="2026") as sandbox:
+        app = make_app(sandbox, 101)
+        async with app.run_test(size=(120, 36)) as pilot:
+            editor = await open_editor(pilot)
+            for name in nullable:
+                await focus(pilot, editor, name)
+                await pilot.pause()
+                named = {k.description for k in app.screen.query_one(KeyBar).shown if k.display == "del"}
+                assert named == {"Automatic" if name == "turn_detection_threshold" else "Off"}, (name, named)
+    print(f"{len(nullable)} nullable numbers")

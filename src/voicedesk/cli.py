@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 import click
 
 from voicedesk import __version__
-from voicedesk.display import for_terminal, format_value, safe_text, shorten, to_json
+from voicedesk.display import for_terminal, format_before, format_value, safe_text, shorten, to_json
 from voicedesk.settings import (
     DEFAULT_TIMEOUT,
     DIALECTS,
@@ -511,7 +511,7 @@ def _print_plan(session: Any) -> None:
     names = {c.field: session.fields[c.field].update_name for c in changes}
     width = max(len(name) for name in names.values())
     for change in changes:
-        before = format_value(change.field, change.before, session.lookups, width=40)
+        before = format_before(change.field, change.before, session.unreported, session.lookups, width=40)
         after = format_value(change.field, change.after, session.lookups, width=40)
         echo(f"  {names[change.field].ljust(width)}  {before}  ->  {after}")
 

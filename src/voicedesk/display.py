@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Collection
 from itertools import islice
 from typing import Any
 
@@ -70,6 +71,17 @@ def safe_text(text: str, *, keep_newlines: bool = False) -> str:
 
 def shorten(text: str, width: int) -> str:
     return text if len(text) <= width else text[: max(width - 1, 0)] + "…"
+
+
+# What an unreported setting held before it was set here (its baseline, None, is no value).
+NOT_REPORTED = "not reported"
+
+
+def format_before(name: str, value: Any, unreported: Collection[str], lookups: Lookups | None = None, *,
+                  width: int = 60) -> str:
+    """A change's old value: as `format_value`, or unknown for a setting the server's
+    list does not report."""
+    return NOT_REPORTED if name in unreported else format_value(name, value, lookups, width=width)
 
 
 def format_value(name: str, value: Any, lookups: Lookups | None = None, *, width: int = 60) -> str:

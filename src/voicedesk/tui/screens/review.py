@@ -14,7 +14,7 @@ from textual.widgets import Button, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
-from voicedesk.display import format_value, safe_text, to_json
+from voicedesk.display import format_before, format_value, safe_text, to_json
 from voicedesk.tools import masked
 from voicedesk.wire import WriteError
 from voicedesk.fields import SETTINGS, Kind
@@ -87,7 +87,8 @@ def change_text(change: Change, editor: EditorScreen, diff: list[DiffLine] | Non
                         style=_DIFF_STYLES[line.kind])
         return text
     text.append("  ")
-    text.append(format_value(change.field, change.before, lookups), style="red")
+    text.append(format_before(change.field, change.before, editor.session.unreported, lookups),  # type: ignore[union-attr]
+                style="red")
     text.append("  →  ")
     text.append(format_value(change.field, change.after, lookups), style="green")
     text.append("\n")

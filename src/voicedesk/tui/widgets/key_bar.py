@@ -62,10 +62,13 @@ class KeyBar(Widget, can_focus=False):
         app = self.app
         active = screen.active_bindings
         shown: dict[str, ShownKey] = {}  # by action: the first key bound to it is shown
-        for _node, binding, enabled, _tooltip in active.values():
+        for node, binding, enabled, _tooltip in active.values():
             if binding.show and binding.action not in shown:
-                shown[binding.action] = ShownKey(binding.key, app.get_key_display(binding),
-                                                 binding.description, enabled)
+                # A widget may name a key's action for what it does there (a slider's
+                # delete: "Off" or "Automatic").
+                describe = getattr(node, "key_description", None)
+                description = (describe(binding.action) if describe else None) or binding.description
+                shown[binding.action] = ShownKey(binding.key, app.get_key_display(binding), description, enabled)
         palette = None
         if app.ENABLE_COMMAND_PALETTE and app.COMMAND_PALETTE_BINDING in active:
             _node, binding, enabled, _tooltip = active[app.COMMAND_PALETTE_BINDING]

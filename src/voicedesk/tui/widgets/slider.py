@@ -271,6 +271,10 @@ class Slider(Widget, can_focus=True):
     def _unset_text(self) -> str:
         return self.none_label or "not set"
 
+    def key_description(self, action: str) -> str | None:
+        """The key bar's name for delete: what it sets (see `KeyBar`)."""
+        return self.none_label.capitalize() if action == "clear" and self.none_label else None
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # While the entry is open, keys belong to it; escape only means something then.
         if action == "cancel_entry":
