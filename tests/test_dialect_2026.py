@@ -250,3 +250,68 @@ async def test_an_unreported_settings_old_value_is_shown_as_not_reported() -> No
             await wait_until(pilot, lambda: isinstance(app.screen, ReviewScreen) and app.screen.query(".review-change"))
             [change] = app.screen.query(".review-change")
             assert "not reported  →  Customers N-Z (92)" in str(change.render())
+
+
+UNREPORTED_NULLABLE = [f.name for f in FIELDS_2026.fields if not f.reported and f.nullable]
+
+
+@pytest.mark.parametrize("name", UNREPORTED_NULLABLE)
+def test_an_unreported_setting_set_to_none_is_a_change(name) -> None:
+    """Its None is unknown, not a value: set to none (off, automatic, no entry, empty)
+    it is sent as null; reverted, it is unknown again and sent not at all."""
+    session = session_with({})
+    assert session.is_unknown(name) and not session.is_dirty(name)
+    session.set(name, None)
+    assert session.dirty == [name] and session.body() == {FIELDS_2026[name].update_name: None}
+    assert not session.is_unknown(name)
+    session.revert(name)
+    assert session.is_unknown(name) and session.body() == {}
+    session.set(name, None)
+    session.revert_all()
+    assert session.is_unknown(name) and session.body() == {}
+
+
+@pytest.mark.parametrize("assignment", ["folder_id=null", "chat_llm_fallback_id=null", "voice_mail_message=null"])
+def test_the_cli_sends_null_to_an_unreported_setting(assignment) -> None:
+    from click.testing import CliRunner
+
+    from voicedesk.cli import main
+
+    with Sandbox(rate_limit=None, dialect="2026") as sandbox:
+        if assignment.startswith("chat_llm"):
+            sandbox.edit_assistant(101, mode="multimodal")
+        result = CliRunner().invoke(main, ["--base-url", sandbox.base_url, "--api-key", DEMO_API_KEY,
+                                           "set", "101", assignment, "--dry-run"])
+    assert result.exit_code == 0, result.output
+    assert "not reported  ->  not set" in result.stdout and '": null' in result.stdout
+
+
+async def test_the_editor_sets_an_unreported_setting_to_none() -> None:
+    """The controls say "not reported" until set; delete on the slider (automatic) and
+    the none entry of a list are changes even though the value stays None."""
+    from tui_helpers import focus, make_app, open_editor, wait_until
+
+    from voicedesk.tui.widgets.search_select import SearchSelectScreen
+
+    with Sandbox(rate_limit=None, dialect="2026") as sandbox:
+        app = make_app(sandbox, 101)
+        async with app.run_test(size=(120, 36)) as pilot:
+            editor = await open_editor(pilot)
+            await wait_until(pilot, lambda: len(editor.rows) == len(FIELDS_2026.fields))  # every group built
+            slider = editor.rows["turn_detection_threshold"].control
+            folder = editor.rows["folder_id"].control
+            assert slider._unset_text == "not reported" and folder.label == "not reported"
+            await focus(pilot, editor, "turn_detection_threshold")
+            await pilot.press("delete")
+            await wait_until(pilot, lambda: editor.session.is_dirty("turn_detection_threshold"))
+            assert slider._unset_text == "automatic"
+            await focus(pilot, editor, "folder_id")
+            await pilot.press("enter")
+            await wait_until(pilot, lambda: isinstance(app.screen, SearchSelectScreen))
+            await pilot.press("home", "enter")  # the first entry: no folder
+            await wait_until(pilot, lambda: editor.session.is_dirty("folder_id"))
+            assert folder.label == "Uncategorised" and editor.session.body() == {"turn_detection_threshold": None,
+                                                                          "folder_id": None}
+            await pilot.press("ctrl+o")
+            await wait_until(pilot, lambda: not editor.session.is_dirty("folder_id"))
+            assert folder.label == "not reported"

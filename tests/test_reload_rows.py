@@ -209,7 +209,8 @@ def held_values(name: str) -> st.SearchStrategy[Any]:
 
 
 def test_the_review_shows_any_value_a_control_can_hold() -> None:
-    editor = SimpleNamespace(session=SimpleNamespace(lookups=Lookups(), read_notes={}, fields=catalogue()))
+    editor = SimpleNamespace(session=SimpleNamespace(lookups=Lookups(), read_notes={}, fields=catalogue(),
+                                                    unreported=frozenset()))
     tried = 0
 
     @given(st.sampled_from(sorted(FIELDS)).flatmap(

@@ -97,6 +97,9 @@ class EditSession:
         self.assistant_id = assistant_id
         self.lookups = lookups or Lookups()
         self.fields = fields or catalogue()  # the host's dialect: which settings, which rules
+        # The unreported settings the user has set: changes whatever the value, even
+        # None (a cleared voicemail message, the fallback LLM set to none).
+        self._set_unreported: set[str] = set()
         self._load(record)
         self.current: dict[str, Any] = copy.deepcopy(self.baseline)
         self.server_errors: dict[str, str] = {}
@@ -123,12 +126,21 @@ class EditSession:
 
     def set(self, name: str, value: Any) -> None:
         """Set a field's value; a server error on it is stale once the user edits it."""
-        self.current[self.fields[name].name] = copy.deepcopy(value)
+        name = self.fields[name].name
+        self.current[name] = copy.deepcopy(value)
+        if name in self.unreported:
+            self._set_unreported.add(name)
         self.server_errors.pop(name, None)
         self.server_notes.clear()
 
     def is_dirty(self, name: str) -> bool:
+        if name in self.unreported:
+            return name in self._set_unreported
         return not same_value(name, self.current[name], self.baseline[name])
+
+    def is_unknown(self, name: str) -> bool:
+        """Not reported by the server and not set here: what it holds is unknown."""
+        return name in self.unreported and name not in self._set_unreported
 
     @property
     def dirty(self) -> list[str]:
@@ -137,9 +149,11 @@ class EditSession:
 
     def revert(self, name: str) -> None:
         self.set(name, self.baseline[name])
+        self._set_unreported.discard(self.fields[name].name)
 
     def revert_all(self) -> None:
         self.current = copy.deepcopy(self.baseline)
+        self._set_unreported.clear()
         self.server_errors.clear()
         self.server_notes.clear()
 
@@ -203,6 +217,7 @@ class EditSession:
             self.baseline[name] = copy.deepcopy(values[name])
             self.current[name] = copy.deepcopy(values[name])
         self.unreported = self.unreported - set(names)
+        self._set_unreported -= set(names)
 
     def reset(self, record: dict[str, Any]) -> None:
         """Start over from a fresh read: it becomes the baseline and nothing is dirty."""
@@ -212,6 +227,8 @@ class EditSession:
     def accept_sent(self) -> None:
         """After a save that could not be read back: what was sent is the baseline."""
         self.baseline = copy.deepcopy(self.current)
+        self.unreported = self.unreported - self._set_unreported
+        self._set_unreported.clear()
         self.server_errors.clear()
         self.server_notes.clear()
 

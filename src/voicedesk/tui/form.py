@@ -287,7 +287,7 @@ class FieldRow(Vertical):
                 value, field.minimum, field.maximum, field.step,  # type: ignore[arg-type]
                 unit=field.unit, integer=field.kind is Kind.INTEGER, id=control_id,
                 none_label=("automatic" if field.name == "turn_detection_threshold" else "off")
-                if field.nullable else None,
+                if field.nullable else None, not_reported=self.session.is_unknown(field.name),
             )
         if field.kind is Kind.ID_LIST:
             return IdListSelect(field_options(field, self.session) or [], value, id=control_id)
@@ -313,6 +313,7 @@ class FieldRow(Vertical):
             return SearchSelect(
                 options, value, id=control_id, title=field.label,
                 allow_none=_NONE_LABELS.get(field.name, NO_NUMBER) if field.nullable else None,
+                not_reported=self.session.is_unknown(field.name),
             )
         if field.full_screen:
             preview = TextPreview("", id=control_id, classes="text-preview", markup=False)
@@ -420,7 +421,9 @@ class FieldRow(Vertical):
         self._reloading = True
         with control.prevent(Input.Changed, TextArea.Changed):
             if isinstance(control, (Slider, SearchSelect)):
+                control.not_reported = self.session.is_unknown(self.field.name)
                 control.value = value
+                control.refresh()
             elif isinstance(control, Switch):
                 control.value = bool(value)
             elif isinstance(control, TextPreview):
@@ -489,6 +492,16 @@ class FieldRow(Vertical):
                 self._edit(self._text_value(self.control.exact))
         else:
             self._edit(value)
+
+    @on(Slider.Changed)
+    @on(SearchSelect.Changed)
+    def _set_to_none_while_unknown(self, event: Slider.Changed | SearchSelect.Changed) -> None:
+        # An unreported setting set to none (off, automatic, no entry): the value stays
+        # None, which the value watch does not see, yet it is now set and will be sent.
+        if event.value is None and self.session.is_unknown(self.field.name) and not self._reloading:
+            self.session.set(self.field.name, None)
+            self._update_counter()
+            self._on_edit(self)
 
     @on(TextPreview.OpenRequested)
     def _open_full_screen(self, event: TextPreview.OpenRequested) -> None:

@@ -625,11 +625,15 @@ class SearchSelect(Widget, can_focus=True):
         allow_none: str | None = None,
         placeholder: str = "Select…",
         title: str = "",
+        not_reported: bool = False,
         id: str | None = None,
         disabled: bool = False,
     ) -> None:
+        """`not_reported`: no value is shown as unknown (the server did not say), until the
+        user picks one, the `allow_none` entry included."""
         super().__init__(id=id, disabled=disabled)
         self.allow_none = allow_none
+        self.not_reported = not_reported
         self.placeholder = placeholder
         self.title = title
         self._entries: list[tuple[str, Hashable | None]] = []
@@ -681,6 +685,8 @@ class SearchSelect(Widget, can_focus=True):
         """The text the control shows for the current value."""
         if self._unlisted is not None and self.value is not None:
             return safe_text(str(self.value))  # not listed yet: the labels are the values
+        if self.value is None and self.not_reported:
+            return "not reported"
         index = self._index_of(self.value)
         if index is not None:
             return self._entries[index][0]
@@ -725,8 +731,10 @@ class SearchSelect(Widget, can_focus=True):
         if index is None:
             return
         value = self._entries[index][1]
-        if value == self.value:
+        if value == self.value and not self.not_reported:
             return
+        self.not_reported = False
+        self._refresh_display()
         self.value = value
         self.post_message(self.Changed(self, value))
 

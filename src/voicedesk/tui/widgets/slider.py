@@ -119,13 +119,17 @@ class Slider(Widget, can_focus=True):
         unit: str = "",
         integer: bool = False,
         none_label: str | None = None,
+        not_reported: bool = False,
         id: str | None = None,
         disabled: bool = False,
     ) -> None:
         """`none_label`: the value may be none at all, which delete sets and this names
-        ("off", "automatic"); without it there is no way back to no value."""
+        ("off", "automatic"); without it there is no way back to no value.
+        `not_reported`: no value is shown as unknown (the server did not say), until the
+        user sets one, delete included."""
         super().__init__(id=id, disabled=disabled)
         self.none_label = none_label
+        self.not_reported = not_reported
         if step <= 0 or maximum < minimum:
             raise ValueError("a slider needs step > 0 and minimum <= maximum")
         self.minimum = minimum
@@ -187,7 +191,9 @@ class Slider(Widget, can_focus=True):
     def _set_by_user(self, value: Number | None) -> None:
         if value == self.value and (value is not None or self.none_label is None):
             return
+        self.not_reported = False
         self.value = value
+        self.refresh()  # the same value (none) may read differently now
         self.post_message(self.Changed(self, value))
 
     # -- formatting and rendering ----------------------------------------------
@@ -269,7 +275,7 @@ class Slider(Widget, can_focus=True):
 
     @property
     def _unset_text(self) -> str:
-        return self.none_label or "not set"
+        return "not reported" if self.not_reported else self.none_label or "not set"
 
     def key_description(self, action: str) -> str | None:
         """The key bar's name for delete: what it sets (see `KeyBar`)."""
