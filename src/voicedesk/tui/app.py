@@ -250,9 +250,9 @@ class VoicedeskApp(App[int]):
                         title="Profiles", timeout=6)
             return
         names = sorted(profiles)
-        labels = [f"{name}  {profiles[name].base_url or '(the top level host)'}"
-                  f"{'  · read-only' if profiles[name].read_only else ''}"
-                  f"{'  · in use' if name == self.settings.profile else ''}" for name in names]
+        labels = [safe_text(f"{name}  {profiles[name].base_url or '(the top level host)'}"
+                            f"{'  · read-only' if profiles[name].read_only else ''}"
+                            f"{'  · in use' if name == self.settings.profile else ''}") for name in names]
         current = names.index(self.settings.profile) if self.settings.profile in names else None
         index = await self.push_screen_wait(SearchSelectScreen(labels, current, title="Switch profile"))
         if index is None or names[index] == self.settings.profile:
