@@ -5,6 +5,7 @@ use its names and shapes, and the client accepts a value exactly when the 2026 s
 from __future__ import annotations
 
 import asyncio
+import re
 import copy
 
 import pytest
@@ -315,3 +316,28 @@ async def test_the_editor_sets_an_unreported_setting_to_none() -> None:
             await pilot.press("ctrl+o")
             await wait_until(pilot, lambda: not editor.session.is_dirty("folder_id"))
             assert folder.label == "not reported"
+
+
+@pytest.mark.parametrize("name, text, said", [
+    ("turn_detection_threshold", "auto", "expected a number (or null: automatic), got 'auto'"),
+    ("max_initial_silence_duration", "off", "expected a whole number (or null: off), got 'off'"),
+    ("min_interrupt_words", "none", "expected a whole number (or null: off), got 'none'"),
+    ("max_silence_duration", "x", "expected a whole number, got 'x'"),
+])
+def test_a_nullable_number_says_how_to_set_none(name, text, said) -> None:
+    from voicedesk.parsing import ParseError, parse_value
+
+    with pytest.raises(ParseError, match=re.escape(said)):
+        parse_value(FIELDS_2026[name], text, LOOKUPS)
+    if FIELDS_2026[name].nullable:
+        assert parse_value(FIELDS_2026[name], "null", LOOKUPS) is None
+    else:
+        with pytest.raises(ParseError, match="cannot be null"):
+            parse_value(FIELDS_2026[name], "null", LOOKUPS)
+
+
+def test_a_choice_only_2026_has_shows_its_label() -> None:
+    from voicedesk.display import format_value
+
+    assert [format_value("engine_type", mode) for mode in ("pipeline", "multimodal", "dualplex")] == \
+        ["Pipeline", "Multimodal", "Dualplex"]

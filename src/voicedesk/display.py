@@ -20,7 +20,7 @@ from collections.abc import Collection
 from itertools import islice
 from typing import Any
 
-from voicedesk.fields import SETTINGS, Field, Kind, Lookup, catalogue
+from voicedesk.fields import SETTINGS, Dialect, Field, Kind, Lookup, catalogue
 from voicedesk.records import Lookups
 from voicedesk.text import UNSHOWABLE
 
@@ -110,7 +110,11 @@ def format_value(name: str, value: Any, lookups: Lookups | None = None, *, width
         number = lookups.phone_number(value)
         return safe_text(f"{number.phone_number} ({value})" if number else f"number {value}")
     if field.kind is Kind.CHOICE:
-        return safe_text(field.choice_label(value))
+        label = field.choice_label(value)
+        newer = catalogue(Dialect.D2026).by_name.get(name)
+        if label == str(value) and newer is not None:  # a choice only 2026 has (dualplex)
+            label = newer.choice_label(value)
+        return safe_text(label)
     if field.kind is Kind.ID_LIST:
         names = ", ".join(_entry_name(field, item, lookups) for item in islice(value, width))
         return shorten(safe_text(names or "none"), width)

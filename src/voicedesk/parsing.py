@@ -121,6 +121,13 @@ def parse_value(field: Field, text: str, lookups: Lookups | None = None) -> Any:
         raise ParseError(f"{field.update_name}: {problem.problems[field.name]}, got {quoted(text)}.") from None
 
 
+def _or_null(field: Field) -> str:
+    """How a nullable number is set to none on the command line, and what that means."""
+    if not field.nullable:
+        return ""
+    return " (or null: automatic)" if field.name == "turn_detection_threshold" else " (or null: off)"
+
+
 def _parse(field: Field, text: str, stripped: str, lookups: Lookups) -> Any:
     kind = field.kind
     if kind is Kind.BOOLEAN:
@@ -134,12 +141,12 @@ def _parse(field: Field, text: str, stripped: str, lookups: Lookups) -> Any:
         try:
             return int(stripped)
         except ValueError:
-            raise ValueError(f"expected a whole number, got {quoted(text)}.") from None
+            raise ValueError(f"expected a whole number{_or_null(field)}, got {quoted(text)}.") from None
     if kind is Kind.NUMBER:
         try:
             number = float(stripped)
         except ValueError:
-            raise ValueError(f"expected a number, got {quoted(text)}.") from None
+            raise ValueError(f"expected a number{_or_null(field)}, got {quoted(text)}.") from None
         if not math.isfinite(number):  # "nan", "inf", "1e999": nothing JSON can send
             raise ValueError(f"expected a finite number, got {quoted(text)}.")
         return number
