@@ -277,18 +277,21 @@ def _cross_field(
     return found
 
 
+_PROVIDERS = ("synthesizer_provider_id", "transcriber_provider_id")  # 2026 settings, per language
+
+
 def _providers_fit_the_language(values: Mapping[str, Any], lookups: Lookups, fields: Catalogue,
                                 found: dict[str, tuple[set[str], str]]) -> None:
     """A provider is one its language offers (when that language's list is loaded). Only
     a provider being sent is refused: one the server holds is flagged when the language
     changes, and the user picks another (or the language's default)."""
     language = values.get("language")
-    for spec in fields.fields:
-        if spec.lookup not in (Lookup.SYNTHESIZERS, Lookup.TRANSCRIBERS):
+    for name in _PROVIDERS:
+        spec, value = fields[name], values.get(name)
+        if value is None or spec.lookup is None:
             continue
-        value = values.get(spec.name)
         offered = lookups.providers_for(spec.lookup.value, language)
-        if value is None or offered is None or any(entry.id == value for entry in offered):
+        if offered is None or any(entry.id == value for entry in offered):
             continue
         found[spec.name] = (
             {spec.name},
