@@ -440,3 +440,23 @@ async def test_the_system_prompt_is_edited_in_a_screen_of_its_own(sandbox) -> No
         await wait_until(pilot, lambda: not screen.session.dirty)
     [put] = puts(sandbox)
     assert put.body == {"system_prompt": original + " Always be kind."}
+
+
+async def test_the_fallback_llm_is_chosen_by_name_and_sent_as_its_id() -> None:
+    """The 2026 fallback LLM holds a model's id: its list had offered the names (the seed's
+    llm_model is a name), which validation then crashed on."""
+    with Sandbox(rate_limit=None, dialect="2026") as sandbox:
+        app = make_app(sandbox, 104)  # multimodal
+        async with app.run_test(size=(120, 36)) as pilot:
+            screen = await open_editor(pilot)
+            row = await focus_field(pilot, "chat_llm_fallback_id")
+            models = {m.name: m.id for m in screen.session.lookups.models}
+            assert [value for _, value in row.control.options if value is not None] == list(models.values())
+            row.control.value = models["Claude Haiku"]  # as the picker sets it
+            await pilot.pause()
+            assert screen.session.body() == {"chat_llm_fallback_id": models["Claude Haiku"]}
+            assert not row.has_class("-error")
+            await review_and_send(pilot)
+            await wait_until(pilot, lambda: not screen.session.dirty)
+        [put] = puts(sandbox)
+        assert put.body == {"chat_llm_fallback_id": models["Claude Haiku"]}

@@ -178,9 +178,9 @@ def _check_lookup(field: Field, value: Any, lookups: Lookups) -> str | None:
     elif field.lookup is Lookup.VOICES:
         if lookups.voices is not None and lookups.voice(value) is None:
             return f"{label} {_plain(value)} is not one of the account's voices."
-    elif field.lookup is Lookup.LANGUAGES:
+    elif field.lookup is Lookup.LANGUAGES and not field.holds_id:
         return _check_name(label, value, lookups.languages, field.update_name != field.name)
-    elif field.lookup is Lookup.MODELS:
+    elif field.lookup is Lookup.MODELS and not field.holds_id:  # the 2026 fallback LLM is an id
         return _check_name(label, value, lookups.models, field.update_name != field.name)
     elif field.lookup is Lookup.PHONE_NUMBERS:
         if lookups.inbound_numbers is not None or lookups.outbound_numbers is not None:
