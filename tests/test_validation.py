@@ -8,9 +8,10 @@ from zoneinfo import TZPATH, available_timezones
 import pytest
 from factories import lookups, record
 
-from voicedesk.fields import FIELDS
+from voicedesk.fields import FIELDS, Dialect, catalogue
 from voicedesk.model import TypeProblem, check_types
 from voicedesk.parsing import ParseError, parse_value
+from voicedesk.tools import check_tools
 from voicedesk.validation import check_field, flags, is_timezone, problems
 from voicedesk.wire import read_record
 
@@ -172,3 +173,26 @@ def test_a_time_zone_is_checked_without_listing_them_all_and_as_the_list_would()
     assert len(names) > len(zones)
     assert {name for name in names if is_timezone(name)} == names & zones
     assert not is_timezone(None) and not is_timezone(7)
+
+
+# -- ids of the 2026 lists ---------------------------------------------------------------
+
+
+def test_an_id_of_the_models_list_is_checked_as_an_id() -> None:
+    """The 2026 fallback LLM holds a model's id (the seed's llm_model a name): checking it
+    as a name crashed on any value."""
+    spec = catalogue(Dialect.D2026)["chat_llm_fallback_id"]
+    assert check_field(spec, 1, lookups()) is None
+    assert "not one of the account's models" in check_field(spec, 99, lookups())
+    assert "not one of the account's models" in check_field(spec, "GPT-4o", lookups())
+    assert check_field(spec, None, lookups()) is None  # nullable
+
+
+@pytest.mark.parametrize("phone_number, fragment", [
+    ("", "phone_number is required"), ("   ", "phone_number is required"), ("\t", "phone_number is required"),
+    ("+4930123", None),
+])
+def test_a_required_tool_field_may_not_be_blank(phone_number, fragment) -> None:
+    """As the server's `required`: whitespace alone is no value."""
+    message = check_tools([{"type": "call_transfer", "phone_number": phone_number}])
+    assert message == fragment or fragment in message

@@ -82,7 +82,7 @@ def check_tool(tool: Any, number: int) -> str | None:
     where = f"{where} ({spec.type})"
     for field in spec.fields:
         value = tool.get(field.name)
-        if value is None or value == "":
+        if value is None or (isinstance(value, str) and not value.strip()):  # blank, as the server's `required`
             if field.required:
                 return f"{where}: {field.name} is required."
             continue
