@@ -312,7 +312,7 @@ tools = st.one_of(
     st.fixed_dictionaries({"type": st.just("end_call")}, optional={"description": st.sampled_from(["Bye", "", None])}),
     st.fixed_dictionaries({"type": st.just("call_transfer")},
                           optional={"phone_number": st.sampled_from(["+4930123", "", " "]),
-                                    "warm_transfer": st.sampled_from([True, False, None]),
+                                    "warm_transfer": st.sampled_from([True, False, None, 0, 1, "1", 2, "yes"]),
                                     "description": st.sampled_from(["To the team", None])}),
     st.fixed_dictionaries({"type": st.just("warm_call_transfer")},
                           optional={"supervisor_phone": st.sampled_from(["+4930999", ""]),
@@ -323,7 +323,8 @@ tools = st.one_of(
                                     "hold_music_volume": st.integers(-1, 101)}),
     st.fixed_dictionaries({"type": st.just("dtmf_input")}, optional={"description": st.sampled_from(["Press 1", None])}),
     st.fixed_dictionaries({"type": st.just("collect_keypad")},
-                          optional={"timeout": st.integers(-1, 40), "stop_key": st.sampled_from(["#", "*", "0"])}),
+                          optional={"timeout": st.one_of(st.integers(-1, 40), st.sampled_from(["10", "+10", 10.0, 10.5, "x"])),
+                                    "stop_key": st.sampled_from(["#", "*", "0"])}),
     st.fixed_dictionaries({"type": st.just("assistant_transfer")},
                           optional={"assistant_id": st.sampled_from([102, "102", "x"]),
                                     "description": st.sampled_from(["ok", "d" * 500, "d" * 501]),
@@ -344,7 +345,8 @@ def test_tools_agree(dialect, data) -> None:
 
 phrases = st.dictionaries(
     st.sampled_from(["positive", "negative", "question", "neutral", "angry"]),
-    st.one_of(st.lists(st.sampled_from(["Great!", "Hmm.", "Let me check."]), max_size=2), st.just("Okay.")),
+    st.one_of(st.lists(st.sampled_from(["Great!", "Hmm.", "Let me check.", "", "  ", 3, None]), max_size=2),
+              st.just("Okay.")),
     max_size=4,
 )
 
@@ -397,6 +399,17 @@ FOUND = [
     # The client took a required tool field of spaces, which the server's `required` refuses.
     ({"tools": [{"type": "call_transfer", "phone_number": "  "}]}, False),
     ({"tools": [{"type": "calendar_integration", "calcom_api_key": "\t", "calcom_event_slug": "demo"}]}, False),
+    # The client refused a tool's boolean or integer in a form the server's rules take.
+    ({"tools": [{"type": "call_transfer", "phone_number": "+4930123", "warm_transfer": 1}]}, True),
+    ({"tools": [{"type": "call_transfer", "phone_number": "+4930123", "warm_transfer": "0"}]}, True),
+    ({"tools": [{"type": "call_transfer", "phone_number": "+4930123", "warm_transfer": 2}]}, False),
+    ({"tools": [{"type": "collect_keypad", "timeout": "+10"}]}, True),
+    ({"tools": [{"type": "collect_keypad", "timeout": 10.0}]}, True),
+    ({"tools": [{"type": "collect_keypad", "timeout": 10.5}]}, False),
+    # The sandbox took filler phrases that are blank or no text.
+    ({"filler_config": {"positive": [""]}}, False),
+    ({"filler_config": {"neutral": ["Okay.", 3]}}, False),
+    ({"filler_config": {"neutral": ["Okay."]}}, True),
 ]
 
 

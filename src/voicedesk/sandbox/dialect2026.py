@@ -278,6 +278,11 @@ def _nested_errors(name: str, value: object, ctx: _Context) -> Errors:
         for kind, phrases in value.items():
             if kind not in ("positive", "negative", "question", "neutral") or not isinstance(phrases, list):
                 errors[f"filler_config.{kind}"] = [f"The filler_config.{kind} is invalid."]
+                continue
+            for index, phrase in enumerate(phrases):
+                # `filler_config.*.*` => string: Laravel trims input and makes "" null.
+                if is_blank(phrase) or not isinstance(phrase, str):
+                    errors[f"filler_config.{kind}.{index}"] = [f"The filler_config.{kind}.{index} must be a string."]
     return errors
 
 
