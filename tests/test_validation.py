@@ -11,6 +11,7 @@ from factories import lookups, record
 from voicedesk.fields import Dialect, catalogue
 from voicedesk.model import TypeProblem, check_types
 from voicedesk.parsing import ParseError, parse_value
+from voicedesk.records import Lookups, Voice
 from voicedesk.tools import check_tools
 from voicedesk.validation import check_field, flags, is_timezone, problems
 from voicedesk.wire import read_record
@@ -328,3 +329,12 @@ def test_a_required_tool_field_may_not_be_blank(phone_number, fragment) -> None:
     """As the server's `required`: whitespace alone is no value."""
     message = check_tools([{"type": "call_transfer", "phone_number": phone_number}])
     assert message == fragment or fragment in message
+
+
+def test_a_voice_listed_for_two_modes_is_one_voice_by_name() -> None:
+    """A 2026 host lists a multimodal voice for dualplex too: its name is not ambiguous."""
+    both_modes = Lookups(voices=[Voice(601, "alloy", "multimodal"), Voice(601, "alloy", "dualplex"),
+                                 Voice(11, "Anna", "pipeline"), Voice(12, "Anna", "pipeline")])
+    assert parse_value(catalogue(Dialect.D2026)["voice_id"], "alloy", both_modes) == 601
+    with pytest.raises(ParseError, match=r"several voices are named 'Anna' \(ids 11, 12\)"):
+        parse_value(catalogue(Dialect.D2026)["voice_id"], "Anna", both_modes)
