@@ -455,26 +455,37 @@ def _capped(text: str, width: int) -> str:
 @click.pass_obj
 def fields_command(obj: Context) -> None:
     """List every field that set/apply accept on the host (its dialect), with its rules."""
+    from voicedesk.fields import Write
     from voicedesk.model import expected_type
 
+    # What a 2026 name takes where the setting's own name takes the edit values.
+    host_values = {
+        Write.LANGUAGE_ID: "a whole number (an id of the account's languages)",
+        Write.MODEL_ID: "a whole number (an id of the account's models)",
+        Write.DIRECTION: "one of inbound, outbound",
+        Write.WAIT_FOR_CUSTOMER: "true or false",
+    }
     fields, how = _listing_dialect(obj)
     echo(f"Dialect {fields.dialect.value} ({how}).")
     for group in fields.groups:
         echo(group.value)
         for field in fields.fields_in(group):
-            rules = [expected_type(field)]
-            if field.ranged:
-                rules.append(field.range_text())
+            values = [expected_type(field)]
             if field.choices:
-                rules.append("one of " + ", ".join(c.value for c in field.choices))
+                values.append("one of " + ", ".join(c.value for c in field.choices))
+            rules = [field.range_text()] if field.ranged else []
             if field.max_length:
                 rules.append(f"max {field.max_length} chars")
             if field.nullable:
                 rules.append("null allowed")
             if not field.reported:
                 rules.append("not reported by the list")
-            other = "" if field.update_name == field.name else f" (also {field.name})"
-            echo(f"  {field.update_name}: {'; '.join(rules)}{other}")
+            if field.write in host_values:  # the host's name takes the host's values
+                echo(f"  {field.update_name}: {'; '.join([host_values[field.write], *rules])} "
+                     f"(also {field.name}: {'; '.join(values)})")
+            else:
+                other = "" if field.update_name == field.name else f" (also {field.name})"
+                echo(f"  {field.update_name}: {'; '.join(values + rules)}{other}")
             echo(f"      {field.help}")
 
 
