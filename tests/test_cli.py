@@ -489,6 +489,50 @@ def test_end_call_description_on_old_style_tools_replaces_the_string_entry(sb, c
     ]
 
 
+@pytest.mark.parametrize("dialect", [Dialect.D2026], ids=["2026"])
+def test_on_2026_the_end_call_description_is_the_end_call_entry_of_every_tool_sent(dialect, sb, cli):
+    before = sb.assistant(101)["tools"]
+    result = cli("set", "101", "end_call_tool.description=" + "Hang up after the booking." * 30, "--yes")
+
+    assert result.exit_code == 0, result.output  # (no 500-character limit in 2026)
+    assert the_only_put(sb, 101).body == {"tools": flat_tools({"tools": before}, "Hang up after the booking." * 30)}
+    assert sb.assistant(101)["tools"] == [
+        {"type": "end_call", "data": {"description": "Hang up after the booking." * 30}}, *before[1:]]
+
+
+@pytest.mark.parametrize("dialect", [Dialect.D2026], ids=["2026"])
+def test_on_2026_the_end_call_description_replaces_an_old_style_entry(dialect, sb, cli):
+    assert sb.assistant(113)["tools"] == ["end_call"]
+
+    result = cli("set", "113", "end_call_tool.description=Bye for now", "--yes")
+
+    assert result.exit_code == 0, result.output
+    assert the_only_put(sb, 113).body == {"tools": [{"type": "end_call", "description": "Bye for now"}]}
+    assert sb.assistant(113)["tools"] == [{"type": "end_call", "data": {"description": "Bye for now"}}]
+
+
+@pytest.mark.parametrize("dialect", [Dialect.D2026], ids=["2026"])
+def test_on_2026_min_interrupt_words_null_is_off_and_the_switch_is_no_field(dialect, sb, cli):
+    assert sb.assistant(101)["min_interrupt_words"] == 2
+    refused = cli("set", "101", "use_min_interrupt_words=off", "--yes")
+    assert_one_line_error(refused, "'use_min_interrupt_words' is not a field", "dialect 2026")
+
+    result = cli("set", "101", "min_interrupt_words=null", "--yes")
+
+    assert result.exit_code == 0, result.output
+    assert the_only_put(sb, 101).body == {"min_interrupt_words": None}
+    assert sb.assistant(101)["min_interrupt_words"] is None
+
+
+@pytest.mark.parametrize("dialect", [Dialect.D2026], ids=["2026"])
+def test_on_2026_the_fallback_llm_is_given_by_id(dialect, sb, cli):
+    result = cli("set", "104", "chat_llm_fallback_id=6", "--yes")  # 104 is multimodal
+
+    assert result.exit_code == 0, result.output
+    assert "Claude Haiku (6)" in result.stdout
+    assert the_only_put(sb, 104).body == {"chat_llm_fallback_id": 6}
+
+
 def test_free_text_keeps_markup_emoji_and_spaces_verbatim(dialect, sb, cli):
     text = "  [b]Hallo[/b] 👋 こんにちは  "
     result = cli("set", "101", f"initial_message={text}", "--yes")

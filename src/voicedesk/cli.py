@@ -666,17 +666,21 @@ def _assign(session: Any, assignments: tuple[str, ...]) -> None:
 
 def _set_end_call_description(session: Any, description: str) -> None:
     """The seed's end_call_tool.description on a 2026 host: the end_call entry of the
-    tools list (added when there is none); the list goes whole, the others unchanged."""
+    tools list (in place of an older record's bare "end_call", added when there is
+    none); the list goes whole, the others unchanged."""
     tools = session.value("tools")
     if tools is None and "tools" in session.read_notes:
         fail("end_call_tool.description: the server's tools could not be read, so they cannot be "
              "sent whole with this change. Nothing was sent.")
     tools = [dict(tool) if isinstance(tool, dict) else tool for tool in tools or []]
-    entry = next((tool for tool in tools if isinstance(tool, dict) and tool.get("type") == "end_call"), None)
-    if entry is None:
+    index = next((i for i, tool in enumerate(tools) if tool == "end_call"
+                  or (isinstance(tool, dict) and tool.get("type") == "end_call")), None)
+    if index is None:
         tools.append({"type": "end_call", "description": description})
+    elif isinstance(tools[index], dict):
+        tools[index]["description"] = description
     else:
-        entry["description"] = description
+        tools[index] = {"type": "end_call", "description": description}
     session.set("tools", tools)
 
 
