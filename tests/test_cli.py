@@ -26,7 +26,7 @@ from click.testing import CliRunner, Result
 
 import voicedesk
 from voicedesk.cli import main
-from voicedesk.fields import CATALOGUE, GROUPS, Dialect, catalogue
+from voicedesk.fields import Dialect, catalogue
 from voicedesk.sandbox import DEMO_API_KEY, Fault, RecordedRequest, Sandbox
 from voicedesk.sandbox.data import MARKUP_NAME, OTHER_ACCOUNT_ID
 from voicedesk.tools import masked
