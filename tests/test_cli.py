@@ -816,7 +816,7 @@ def test_show_prints_every_group_and_every_field_label(dialect, sb, cli):
     assert puts(sb) == []
 
 
-def test_show_prints_a_markup_name_literally(cli):
+def test_show_prints_a_markup_name_literally(dialect, cli):
     result = cli("show", "107")
 
     assert result.exit_code == 0, result.output
@@ -826,7 +826,7 @@ def test_show_prints_a_markup_name_literally(cli):
     assert "[bold]Hi![/bold] こんにちは 👋" in result.stdout
 
 
-def test_show_of_assistant_without_number_or_webhook(cli):
+def test_show_of_assistant_without_number_or_webhook(dialect, cli):
     result = cli("show", "109")
 
     assert result.exit_code == 0, result.output
@@ -835,7 +835,7 @@ def test_show_of_assistant_without_number_or_webhook(cli):
     assert re.search(r"Webhook active\s+off$", result.stdout, re.M)
 
 
-def test_show_shortens_a_50kb_prompt_and_says_how_long_it_is(sb, cli):
+def test_show_shortens_a_50kb_prompt_and_says_how_long_it_is(dialect, sb, cli):
     prompt = sb.assistant(108)["system_prompt"]
 
     result = cli("show", "108")
