@@ -7,11 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from voicedesk.fields import CATALOGUE, FIELDS, GROUPS, SETTINGS, Dialect, Group, Kind, Lookup, catalogue
+from voicedesk.fields import CATALOGUE, FIELDS, GROUPS, SETTINGS, Dialect, Group, Kind, Lookup, Write, catalogue
 
 # The seed reference, copied into the repo; the shared original is compared when present.
 SEED = Path(__file__).parent / "data" / "seed_update_assistant.txt"
-SHARED_SEED = Path(__file__).resolve().parents[2] / "shared" / "seed" / "000_9d6c2878b05281c2.txt"
+# The shared folder beside this checkout (or beside a worktree's parent), when there is one.
+SHARED = next((folder / "shared" for folder in Path(__file__).resolve().parents
+               if (folder / "shared" / "api-contract.md").exists()), None)
+SHARED_SEED = SHARED / "seed" / "000_9d6c2878b05281c2.txt" if SHARED else None
 
 # The seed's section headings and the catalogue group each one is.
 HEADINGS = {
@@ -51,7 +54,7 @@ def test_every_seed_field_once_in_seed_order_and_groups() -> None:
 
 
 def test_the_copy_of_the_seed_is_current() -> None:
-    if not SHARED_SEED.exists():
+    if SHARED_SEED is None or not SHARED_SEED.exists():
         pytest.skip("shared/ is not beside this checkout")
     assert SEED.read_bytes() == SHARED_SEED.read_bytes()
 
@@ -59,6 +62,64 @@ def test_the_copy_of_the_seed_is_current() -> None:
 def test_groups_follow_the_seed_order() -> None:
     order = list(dict.fromkeys(group for group, _ in seed_fields()))
     assert order == list(catalogue(Dialect.D2025).groups) == list(GROUPS)
+
+
+def test_the_2026_groups_are_the_seeds_with_tools_and_folders_for_the_end_call_tool() -> None:
+    fields = catalogue(Dialect.D2026)
+    expected = [g for g in Group if g is not Group.END_CALL]  # its one setting is an entry of `tools`
+    assert list(fields.groups) == expected
+    for group in fields.groups:  # each group's settings together, in form order
+        members = [i for i, f in enumerate(fields) if f.group is group]
+        assert members == list(range(members[0], members[-1] + 1)), group
+
+
+# The contract's 2026 table, where this checkout sits beside shared/ (as the seed).
+CONTRACT = SHARED / "api-contract.md" if SHARED else None
+
+
+def contract_2026_rules() -> dict[str, str]:
+    """update name -> the rule cell of its row in the contract's 2026 table; a row of
+    several names with as many rules (`vad`/`ai`; 0-5; 0-5) gives each its own, a rule
+    naming one of them is that one's."""
+    text = CONTRACT.read_text(encoding="utf-8")
+    table = text[text.index("## The 2026 dialect"):text.index("### Built-in tools")]
+    rules: dict[str, str] = {}
+    for line in table.splitlines():
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if len(cells) != 3 or cells[0] in ("2026 update field", "---") or set(cells[0]) <= {"-"}:
+            continue
+        names = [name.strip(" `") for name in cells[0].split(",")]
+        parts = [part.strip() for part in cells[2].split(";")]
+        named = [name for name in names if name in cells[2]]  # "webhook_url null removes it"
+        for index, name in enumerate(names):
+            if len(parts) == len(names) > 1:
+                rules[name] = parts[index]
+            else:
+                rules[name] = cells[2] if not named or name in named else ""
+    return rules
+
+
+def test_the_2026_ranges_lengths_options_and_null_are_the_contracts() -> None:
+    if CONTRACT is None:
+        pytest.skip("shared/ is not beside this checkout")
+    fields = catalogue(Dialect.D2026)
+    rules = contract_2026_rules()
+    assert set(rules) == set(fields.by_update_name)
+    for name, rule in rules.items():
+        spec = fields.by_update_name[name]
+        bounds = re.search(r"\b(\d+(?:\.\d+)?)-(\d+(?:\.\d+)?)\b", rule)
+        if spec.kind is not Kind.SCHEMA and bounds:
+            assert (spec.minimum, spec.maximum) == (float(bounds[1]), float(bounds[2])), name
+        else:
+            assert not spec.ranged, name
+        length = re.search(r"<= (\d+)", rule)
+        assert spec.max_length == (int(length[1]) if length else None), name
+        if "null" in rule:
+            assert spec.nullable, name
+        options = list(dict.fromkeys(re.findall(r"`([a-z_]+)`", rule)))  # "`prompt` is pipeline only"
+        if spec.kind is Kind.CHOICE and spec.write is Write.SAME:
+            assert [c.value for c in spec.choices] == options, name
+    print(f"{len(rules)} rows of the contract's 2026 table")
 
 
 @pytest.mark.parametrize("field", CATALOGUE, ids=lambda f: f.name)
@@ -78,19 +139,28 @@ def test_ranges_lengths_options_and_null_are_the_seeds(field) -> None:
     assert field.help and field.label and field.help != sentence
 
 
-def test_units_steps_and_kinds_the_form_relies_on() -> None:
-    assert (FIELDS["speech_speed"].step, FIELDS["speech_speed"].minimum) == (0.05, 0.7)
+def test_units_steps_and_kinds_the_form_relies_on(dialect) -> None:
+    fields = catalogue(dialect)
+    assert (fields["speech_speed"].step, fields["speech_speed"].minimum) == (0.05, 0.7)
     for name in ("ambient_sound_volume", "llm_temperature", "voice_stability", "voice_similarity"):
-        assert FIELDS[name].step == 0.05 and FIELDS[name].kind is Kind.NUMBER
-    for name in ("re_engagement_interval", "max_call_duration", "max_silence_duration"):
-        assert FIELDS[name].unit == "s" and FIELDS[name].kind is Kind.INTEGER
-    assert FIELDS["min_interrupt_words"].enabled_by == "use_min_interrupt_words"
+        assert fields[name].step == 0.05 and fields[name].kind is Kind.NUMBER
+    seconds = ["re_engagement_interval", "max_call_duration", "max_silence_duration"]
+    if dialect is Dialect.D2026:
+        seconds += ["max_initial_silence_duration", "ringing_time"]
+        assert fields["turn_detection_threshold"].step == 0.05
+    for name in seconds:
+        assert fields[name].unit == "s" and fields[name].kind is Kind.INTEGER
+    if dialect is Dialect.D2025:
+        assert fields["min_interrupt_words"].enabled_by == "use_min_interrupt_words"
+    else:  # no switch: the slider can be off (null)
+        assert fields["min_interrupt_words"].enabled_by is None and fields["min_interrupt_words"].nullable
     # Every list is some field's, in one dialect or the other.
     assert {f.lookup for f in SETTINGS.values() if f.lookup} == set(Lookup)
 
 
-def test_every_field_says_how_it_is_read_from_the_list() -> None:
-    sources = {f.name: f.source for f in CATALOGUE}
+def test_every_field_says_how_it_is_read_from_the_list(dialect) -> None:
+    """The list's records have the same shape whichever dialect the update speaks."""
+    sources = {f.name: f.source for f in catalogue(dialect)}
     # The renames api-contract.md's table documents.
     assert sources["assistant_name"] == "name"
     assert sources["language"] == "language_id"
@@ -103,5 +173,17 @@ def test_every_field_says_how_it_is_read_from_the_list() -> None:
     assert sources["noise_cancellation"] == "enable_noise_cancellation"
     assert sources["record_call"] == "record"
     assert sources["who_speaks_first"] == "wait_for_customer"
-    assert sources["end_call_tool.description"] == "tools"
+    if dialect is Dialect.D2025:
+        assert sources["end_call_tool.description"] == "tools"
+    else:
+        assert sources["tools"] == "tools"
+        assert all(sources[f.name] == f.name for f in catalogue(dialect) if f.name not in FIELDS)
     assert all(sources.values())
+
+
+def test_each_dialect_names_each_setting_once() -> None:
+    for dialect in Dialect:
+        fields = catalogue(dialect)
+        assert len(fields.by_name) == len(fields.by_update_name) == len(fields)
+        for spec in fields:  # either dialect's name finds the setting
+            assert fields.resolve(spec.update_name)[0] is spec and fields.resolve(spec.name)[0] is spec

@@ -26,9 +26,10 @@ from click.testing import CliRunner, Result
 
 import voicedesk
 from voicedesk.cli import main
-from voicedesk.fields import CATALOGUE, GROUPS
+from voicedesk.fields import Dialect, catalogue
 from voicedesk.sandbox import DEMO_API_KEY, Fault, RecordedRequest, Sandbox
 from voicedesk.sandbox.data import MARKUP_NAME, OTHER_ACCOUNT_ID
+from voicedesk.tools import masked
 
 SECRET_KEY = "vd-live-7Qm2Zx9KpR4tW8sNb3"  # distinctive: easy to spot in any output
 WRONG_KEY = "vd-live-WRONGwrong00000111"
@@ -51,10 +52,23 @@ _CLEAN_ENV = {"VOICEDESK_BASE_URL": None, "VOICEDESK_API_KEY": None}
 
 
 @pytest.fixture
-def sb():
-    """A fresh sandbox per test (it starts in milliseconds), with the secret key."""
-    with Sandbox(api_key=SECRET_KEY, rate_limit=None) as sandbox:
+def sb(request):
+    """A fresh sandbox per test (it starts in milliseconds), with the secret key; of the
+    test's `dialect` when it asks for one (the CLI detects it), else of 2025."""
+    dialect = request.getfixturevalue("dialect") if "dialect" in request.fixturenames else Dialect.D2025
+    with Sandbox(api_key=SECRET_KEY, rate_limit=None, dialect=dialect.value) as sandbox:
         yield sandbox
+
+
+def in_names_of(dialect: Dialect, **values: object) -> dict:
+    """A body of these settings (by their edit names) in the dialect's update names."""
+    return {wire_name(dialect, name): value for name, value in values.items()}
+
+
+def wire_name(dialect: Dialect, name: str) -> str:
+    """A setting's name in the dialect's bodies and messages (`max_duration` on 2026)."""
+    fields = catalogue(dialect)
+    return fields[name].update_name if name in fields else name
 
 
 def invoke(base_url: str, *args: str, key: str = SECRET_KEY, input: str | None = None) -> Result:
@@ -113,6 +127,12 @@ def write_json(tmp_path: Path, body: object, name: str = "body.json") -> str:
     return str(path)
 
 
+def flat_tools(record: dict, end_call: str) -> list[dict]:
+    """A 2026 record's tools as a body sends them (flat), with the end_call description."""
+    tools = [{"type": tool["type"], **tool["data"]} for tool in record["tools"]]
+    return [{**tool, "description": end_call} if tool["type"] == "end_call" else tool for tool in tools]
+
+
 def console_script() -> str:
     found = shutil.which("voicedesk", path=str(Path(sys.executable).parent))
     return found or str(Path(sys.executable).parent / "voicedesk")
@@ -134,7 +154,7 @@ def run_process(*argv: str, env: dict[str, str] | None = None) -> subprocess.Com
 # -- set: one field, one PUT ----------------------------------------------------------
 
 
-def test_set_one_field_sends_exactly_that_field_and_the_sandbox_stores_it(sb, cli):
+def test_set_one_field_sends_exactly_that_field_and_the_sandbox_stores_it(dialect, sb, cli):
     result = cli("set", "101", "speech_speed=0.9", "--yes")
 
     assert result.exit_code == 0, result.output
@@ -146,7 +166,7 @@ def test_set_one_field_sends_exactly_that_field_and_the_sandbox_stores_it(sb, cl
     assert "speech_speed" in result.stdout and "0.9" in result.stdout  # the plan
 
 
-def test_set_leaves_every_other_stored_value_alone(sb, cli):
+def test_set_leaves_every_other_stored_value_alone(dialect, sb, cli):
     before = sb.assistant(101)
     result = cli("set", "101", "speech_speed=0.85", "--yes")
 
@@ -156,7 +176,7 @@ def test_set_leaves_every_other_stored_value_alone(sb, cli):
     assert changed == {"speech_speed", "updated_at"}
 
 
-def test_set_on_the_assistant_with_a_50kb_prompt_does_not_resend_the_prompt(sb, cli):
+def test_set_on_the_assistant_with_a_50kb_prompt_does_not_resend_the_prompt(dialect, sb, cli):
     prompt = sb.assistant(108)["system_prompt"]
     assert len(prompt) > 50_000
 
@@ -168,7 +188,7 @@ def test_set_on_the_assistant_with_a_50kb_prompt_does_not_resend_the_prompt(sb, 
     assert sb.assistant(108)["system_prompt"] == prompt
 
 
-def test_set_the_value_already_stored_is_nothing_to_do(sb, cli):
+def test_set_the_value_already_stored_is_nothing_to_do(dialect, sb, cli):
     result = cli("set", "111", "speech_speed=0.9", "--yes")  # 111 already holds "0.9"
 
     assert result.exit_code == 0, result.output
@@ -176,7 +196,7 @@ def test_set_the_value_already_stored_is_nothing_to_do(sb, cli):
     assert puts(sb) == []
 
 
-def test_set_the_same_field_twice_sends_the_last_value(sb, cli):
+def test_set_the_same_field_twice_sends_the_last_value(dialect, sb, cli):
     result = cli("set", "101", "speech_speed=0.8", "speech_speed=0.95", "--yes")
 
     assert result.exit_code == 0, result.output
@@ -198,17 +218,17 @@ def test_set_the_same_field_twice_sends_the_last_value(sb, cli):
         ("min_interrupt_words=11", "min_interrupt_words"),  # 101 uses it (2 words)
     ],
 )
-def test_out_of_range_value_is_refused_before_anything_is_sent(sb, cli, assignment, field):
+def test_out_of_range_value_is_refused_before_anything_is_sent(dialect, sb, cli, assignment, field):
     before = sb.assistant(101)
     result = cli("set", "101", assignment, "--yes")
 
     assert_one_line_error(result, "nothing was sent")
-    assert field in result.stderr
+    assert wire_name(dialect, field) in result.stderr
     assert puts(sb) == []
     assert sb.assistant(101) == before
 
 
-def test_out_of_range_min_interrupt_words_is_refused_while_the_switch_is_off(sb, cli):
+def test_out_of_range_min_interrupt_words_is_refused_while_the_switch_is_off(dialect, sb, cli):
     # 109 has use_min_interrupt_words off; the server checks the range whatever the
     # switch, so the client must too.
     result = cli("set", "109", "min_interrupt_words=15", "--yes")
@@ -238,43 +258,48 @@ def test_out_of_range_min_interrupt_words_is_refused_while_the_switch_is_off(sb,
         ("voice_id=Nobody", "voice_id"),
     ],
 )
-def test_unparseable_assignment_exits_2_naming_the_field(sb, cli, assignment, named):
+def test_unparseable_assignment_exits_2_naming_the_field(dialect, sb, cli, assignment, named):
     result = cli("set", "101", assignment, "--yes")
 
-    assert_one_line_error(result, named, "Nothing was sent")
+    assert_one_line_error(result, wire_name(dialect, named), "Nothing was sent")
     assert puts(sb) == []
 
 
 @pytest.mark.parametrize(
-    ("assignment", "message"),
-    [
+    ("dialect", "assignment", "message"),
+    [pytest.param(dialect, assignment, message, id=f"{dialect.value}-{assignment[:40]}") for dialect in Dialect
+     for assignment, message in [
         ("language=Klingon", "Klingon"),
         ("language=german", "Did you mean 'German'?"),
         ("llm_model=GPT-5", "GPT-5"),
         ("timezone=Mars/Olympus_Mons", "IANA"),
         ("voice_id=9999", "9999"),
-        ("voice_id=alloy", "multimodal voice"),  # 101 is a pipeline assistant
+        # 101 is a pipeline assistant; 2026 lists the voice for both of its modes
+        ("voice_id=alloy", "a multimodal voice" if dialect is Dialect.D2025 else "a multimodal and dualplex voice"),
         ("calls_direction=sideways", "receive, make"),
         ("webhook_url=hooks.example.com", "http"),
         ("phone_number_id=2102", "already assigned"),  # 108's number
         ("assistant_name= ", "must not be empty"),
         ('post_call_schema=[{"name":"bad name","type":"string","description":"d"}]',
          "letters, digits and underscores"),
-        ("end_call_tool.description=" + "x" * 501, "at most 500"),
-    ],
+        # (2026: the end_call tool's description has no limit; see the end call tests)
+        *([("end_call_tool.description=" + "x" * 501, "at most 500")] if dialect is Dialect.D2025 else []),
+        ("max_silence_duration=" + ("121" if dialect is Dialect.D2025 else "361"),
+         "120 s" if dialect is Dialect.D2025 else "360 s"),
+    ]],
 )
-def test_value_the_server_would_reject_is_refused_locally(sb, cli, assignment, message):
+def test_value_the_server_would_reject_is_refused_locally(dialect, sb, cli, assignment, message):
     field = assignment.partition("=")[0]
     result = cli("set", "101", assignment, "--yes")
 
     assert result.exit_code == 2, result.output
-    assert f"error: {field}: " in result.stderr
+    assert f"error: {wire_name(dialect, field)}: " in result.stderr
     assert message in result.stderr
     assert_one_line_error(result, "nothing was sent")
     assert puts(sb) == []
 
 
-def test_cross_field_rule_is_reported_on_the_field_it_concerns(sb, cli):
+def test_cross_field_rule_is_reported_on_the_field_it_concerns(dialect, sb, cli):
     # 103 is outbound with a caller-ID number; inbound assistants cannot have one.
     result = cli("set", "103", "calls_direction=receive", "--yes")
 
@@ -287,7 +312,7 @@ def test_cross_field_rule_is_reported_on_the_field_it_concerns(sb, cli):
 # -- set: value parsing -----------------------------------------------------------------
 
 
-def test_booleans_accept_yes_no_on_off_and_land_in_the_read_shape(sb, cli):
+def test_booleans_accept_yes_no_on_off_and_land_in_the_read_shape(dialect, sb, cli):
     # 112: fillers=1, end_call_on_voicemail=0, record true, allow_interruptions true.
     result = cli(
         "set", "112", "filler_audios=no", "end_call_on_voicemail=yes",
@@ -296,20 +321,17 @@ def test_booleans_accept_yes_no_on_off_and_land_in_the_read_shape(sb, cli):
     )
 
     assert result.exit_code == 0, result.output
-    assert the_only_put(sb, 112).body == {
-        "send_webhook_only_on_completed": True,
-        "post_call_evaluation": False,
-        "filler_audios": False,
-        "end_call_on_voicemail": True,
-        "record_call": False,
-    }
+    assert the_only_put(sb, 112).body == in_names_of(
+        dialect, send_webhook_only_on_completed=True, post_call_evaluation=False, filler_audios=False,
+        end_call_on_voicemail=True, record_call=False,
+    )
     stored = sb.assistant(112)
     assert stored["fillers"] == 0 and stored["end_call_on_voicemail"] == 1  # 0/1 columns
     assert stored["record"] is False and stored["post_call_evaluation"] is False
     assert stored["send_webhook_only_on_completed"] is True
 
 
-def test_phone_number_null_unassigns_the_number(sb, cli):
+def test_phone_number_null_unassigns_the_number(dialect, sb, cli):
     assert sb.assistant(101)["phone_number_id"] == 2101
 
     result = cli("set", "101", "phone_number_id=null", "--yes")
@@ -323,7 +345,7 @@ def test_phone_number_null_unassigns_the_number(sb, cli):
     assert next(row for row in listed if row["id"] == 101)["phone_number"] is None
 
 
-def test_phone_number_can_be_given_as_the_number_itself(sb, cli):
+def test_phone_number_can_be_given_as_the_number_itself(dialect, sb, cli):
     # 109 has no number; +4930120045603 (id 2114) is free.
     result = cli("set", "109", "phone_number_id=+4930120045603", "--yes")
 
@@ -332,7 +354,7 @@ def test_phone_number_can_be_given_as_the_number_itself(sb, cli):
     assert sb.assistant(109)["phone_number_id"] == 2114
 
 
-def test_webhook_url_null_with_webhook_off_removes_the_webhook(sb, cli):
+def test_webhook_url_null_with_webhook_off_removes_the_webhook(dialect, sb, cli):
     result = cli("set", "101", "webhook_url=null", "is_webhook_active=off", "--yes")
 
     assert result.exit_code == 0, result.output
@@ -341,7 +363,7 @@ def test_webhook_url_null_with_webhook_off_removes_the_webhook(sb, cli):
     assert stored["webhook_url"] is None and stored["is_webhook_active"] is False
 
 
-def test_webhook_url_null_alone_disables_the_webhook_as_the_seed_documents(sb, cli):
+def test_webhook_url_null_alone_disables_the_webhook_as_the_seed_documents(dialect, sb, cli):
     # The seed's notes: "To disable webhook, set webhook_url to null or
     # is_webhook_active to false".
     result = cli("set", "101", "webhook_url=null", "--yes")
@@ -352,7 +374,7 @@ def test_webhook_url_null_alone_disables_the_webhook_as_the_seed_documents(sb, c
     assert stored["webhook_url"] is None and stored["is_webhook_active"] is False
 
 
-def test_webhook_can_be_turned_on_with_a_url_in_one_command(sb, cli):
+def test_webhook_can_be_turned_on_with_a_url_in_one_command(dialect, sb, cli):
     result = cli(
         "set", "109", "is_webhook_active=on", "webhook_url=https://hooks.example.com/in", "--yes"
     )
@@ -366,7 +388,7 @@ def test_webhook_can_be_turned_on_with_a_url_in_one_command(sb, cli):
     assert stored["webhook_url"] == "https://hooks.example.com/in"
 
 
-def test_webhook_turned_on_without_a_url_is_refused(sb, cli):
+def test_webhook_turned_on_without_a_url_is_refused(dialect, sb, cli):
     result = cli("set", "109", "is_webhook_active=on", "--yes")  # 109 has no URL
 
     assert result.exit_code == 2
@@ -374,7 +396,7 @@ def test_webhook_turned_on_without_a_url_is_refused(sb, cli):
     assert puts(sb) == []
 
 
-def test_variables_and_post_call_schema_take_json_and_are_sent_whole(sb, cli):
+def test_variables_and_post_call_schema_take_json_and_are_sent_whole(dialect, sb, cli):
     schema = [{"name": "callback_wanted", "type": "bool", "description": "Wants a call back"}]
     result = cli(
         "set", "101",
@@ -393,7 +415,7 @@ def test_variables_and_post_call_schema_take_json_and_are_sent_whole(sb, cli):
     assert stored["post_call_schema"] == schema
 
 
-def test_empty_variables_object_clears_them(sb, cli):
+def test_empty_variables_object_clears_them(dialect, sb, cli):
     result = cli("set", "110", "variables={}", "--yes")  # 110 has one variable
 
     assert result.exit_code == 0, result.output
@@ -401,17 +423,20 @@ def test_empty_variables_object_clears_them(sb, cli):
     assert sb.assistant(110)["variables"] in ([], {})  # PHP stores an empty map as []
 
 
-def test_language_and_llm_model_are_given_by_name(sb, cli):
+def test_language_and_llm_model_are_given_by_name(dialect, sb, cli):
     result = cli("set", "101", "language=German", "llm_model=Claude Haiku", "--yes")
 
     assert result.exit_code == 0, result.output
-    assert the_only_put(sb, 101).body == {"language": "German", "llm_model": "Claude Haiku"}
+    if dialect is Dialect.D2025:
+        assert the_only_put(sb, 101).body == {"language": "German", "llm_model": "Claude Haiku"}
+    else:  # the ids
+        assert the_only_put(sb, 101).body == {"language_id": 2, "llm_model_id": 6}
     stored = sb.assistant(101)
     assert (stored["language_id"], stored["language"], stored["llm_model_id"]) == (2, "de", 6)
 
 
 @pytest.mark.parametrize(("given", "voice_id"), [("412", 412), ("Daniel", 412), ("Hannah (DE)", 421)])
-def test_voice_is_given_by_id_or_exact_name(sb, cli, given, voice_id):
+def test_voice_is_given_by_id_or_exact_name(dialect, sb, cli, given, voice_id):
     result = cli("set", "101", f"voice_id={given}", "--yes")
 
     assert result.exit_code == 0, result.output
@@ -419,20 +444,23 @@ def test_voice_is_given_by_id_or_exact_name(sb, cli, given, voice_id):
     assert sb.assistant(101)["voice_id"] == voice_id
 
 
-def test_engine_type_and_a_matching_voice_change_together(sb, cli):
+def test_engine_type_and_a_matching_voice_change_together(dialect, sb, cli):
     result = cli("set", "101", "engine_type=multimodal", "voice_id=alloy", "--yes")
 
     assert result.exit_code == 0, result.output
-    assert the_only_put(sb, 101).body == {"voice_id": 601, "engine_type": "multimodal"}
+    assert the_only_put(sb, 101).body == in_names_of(dialect, voice_id=601, engine_type="multimodal")
     stored = sb.assistant(101)
     assert (stored["mode"], stored["voice_id"]) == ("multimodal", 601)
 
 
-def test_choices_accept_any_case_and_translate_to_the_read_shape(sb, cli):
+def test_choices_accept_any_case_and_translate_to_the_read_shape(dialect, sb, cli):
     result = cli("set", "101", "who_speaks_first=customer", "endpoint_type=AI", "--yes")
 
     assert result.exit_code == 0, result.output
-    assert the_only_put(sb, 101).body == {"endpoint_type": "ai", "who_speaks_first": "Customer"}
+    if dialect is Dialect.D2025:
+        assert the_only_put(sb, 101).body == {"endpoint_type": "ai", "who_speaks_first": "Customer"}
+    else:
+        assert the_only_put(sb, 101).body == {"endpoint_type": "ai", "wait_for_customer": True}
     stored = sb.assistant(101)
     assert stored["wait_for_customer"] is True and stored["endpoint_type"] == "ai"
 
@@ -461,7 +489,51 @@ def test_end_call_description_on_old_style_tools_replaces_the_string_entry(sb, c
     ]
 
 
-def test_free_text_keeps_markup_emoji_and_spaces_verbatim(sb, cli):
+@pytest.mark.parametrize("dialect", [Dialect.D2026], ids=["2026"])
+def test_on_2026_the_end_call_description_is_the_end_call_entry_of_every_tool_sent(dialect, sb, cli):
+    before = sb.assistant(101)["tools"]
+    result = cli("set", "101", "end_call_tool.description=" + "Hang up after the booking." * 30, "--yes")
+
+    assert result.exit_code == 0, result.output  # (no 500-character limit in 2026)
+    assert the_only_put(sb, 101).body == {"tools": flat_tools({"tools": before}, "Hang up after the booking." * 30)}
+    assert sb.assistant(101)["tools"] == [
+        {"type": "end_call", "data": {"description": "Hang up after the booking." * 30}}, *before[1:]]
+
+
+@pytest.mark.parametrize("dialect", [Dialect.D2026], ids=["2026"])
+def test_on_2026_the_end_call_description_replaces_an_old_style_entry(dialect, sb, cli):
+    assert sb.assistant(113)["tools"] == ["end_call"]
+
+    result = cli("set", "113", "end_call_tool.description=Bye for now", "--yes")
+
+    assert result.exit_code == 0, result.output
+    assert the_only_put(sb, 113).body == {"tools": [{"type": "end_call", "description": "Bye for now"}]}
+    assert sb.assistant(113)["tools"] == [{"type": "end_call", "data": {"description": "Bye for now"}}]
+
+
+@pytest.mark.parametrize("dialect", [Dialect.D2026], ids=["2026"])
+def test_on_2026_min_interrupt_words_null_is_off_and_the_switch_is_no_field(dialect, sb, cli):
+    assert sb.assistant(101)["min_interrupt_words"] == 2
+    refused = cli("set", "101", "use_min_interrupt_words=off", "--yes")
+    assert_one_line_error(refused, "'use_min_interrupt_words' is not a field", "dialect 2026")
+
+    result = cli("set", "101", "min_interrupt_words=null", "--yes")
+
+    assert result.exit_code == 0, result.output
+    assert the_only_put(sb, 101).body == {"min_interrupt_words": None}
+    assert sb.assistant(101)["min_interrupt_words"] is None
+
+
+@pytest.mark.parametrize("dialect", [Dialect.D2026], ids=["2026"])
+def test_on_2026_the_fallback_llm_is_given_by_id(dialect, sb, cli):
+    result = cli("set", "104", "chat_llm_fallback_id=6", "--yes")  # 104 is multimodal
+
+    assert result.exit_code == 0, result.output
+    assert "Claude Haiku (6)" in result.stdout
+    assert the_only_put(sb, 104).body == {"chat_llm_fallback_id": 6}
+
+
+def test_free_text_keeps_markup_emoji_and_spaces_verbatim(dialect, sb, cli):
     text = "  [b]Hallo[/b] 👋 こんにちは  "
     result = cli("set", "101", f"initial_message={text}", "--yes")
 
@@ -480,20 +552,20 @@ OUT_OF_RANGE_106 = {
 }
 
 
-def test_assistant_with_out_of_range_stored_values_can_be_renamed(sb, cli):
+def test_assistant_with_out_of_range_stored_values_can_be_renamed(dialect, sb, cli):
     assert {k: sb.assistant(106)[k] for k in OUT_OF_RANGE_106} == OUT_OF_RANGE_106
 
     result = cli("set", "106", "assistant_name=Legacy Support (renamed)", "--yes")
 
     assert result.exit_code == 0, result.output
     put = the_only_put(sb, 106)
-    assert put.body == {"assistant_name": "Legacy Support (renamed)"}
+    assert put.body == in_names_of(dialect, assistant_name="Legacy Support (renamed)")
     stored = sb.assistant(106)
     assert stored["name"] == "Legacy Support (renamed)"
     assert {k: stored[k] for k in OUT_OF_RANGE_106} == OUT_OF_RANGE_106
 
 
-def test_one_out_of_range_stored_value_can_be_fixed_alone(sb, cli):
+def test_one_out_of_range_stored_value_can_be_fixed_alone(dialect, sb, cli):
     result = cli("set", "106", "speech_speed=1.1", "--yes")
 
     assert result.exit_code == 0, result.output
@@ -504,7 +576,7 @@ def test_one_out_of_range_stored_value_can_be_fixed_alone(sb, cli):
     assert {k: stored[k] for k in untouched} == untouched
 
 
-def test_show_flags_out_of_range_stored_values_without_changing_them(sb, cli):
+def test_show_flags_out_of_range_stored_values_without_changing_them(dialect, sb, cli):
     result = cli("show", "106")
 
     assert result.exit_code == 0, result.output
@@ -567,7 +639,7 @@ def test_show_of_unknown_or_other_accounts_assistant_is_not_found(cli, assistant
     assert result.stdout == ""
 
 
-def test_404_from_the_update_itself_is_reported(sb, cli):
+def test_404_from_the_update_itself_is_reported(dialect, sb, cli):
     # Found in the list, then deleted before the PUT arrives.
     sb.fail_next(1, Fault.status(404, {
         "message": "Assistant not found or does not belong to the authenticated user"
@@ -579,7 +651,7 @@ def test_404_from_the_update_itself_is_reported(sb, cli):
     assert len(puts(sb)) == 1 and puts(sb)[0].status == 404
 
 
-def test_server_422_prints_the_per_field_message_and_exits_2(sb, cli):
+def test_server_422_prints_the_per_field_message_and_exits_2(dialect, sb, cli):
     sb.fail_next(1, VALIDATION_422, path=UPDATE_PREFIX)
 
     result = cli("set", "101", "speech_speed=0.9", "--yes")  # valid for the client
@@ -593,7 +665,7 @@ def test_server_422_prints_the_per_field_message_and_exits_2(sb, cli):
     assert sb.assistant(101)["speech_speed"] == "1.0"
 
 
-def test_server_500_on_the_update_is_one_line_and_exit_2(sb, cli):
+def test_server_500_on_the_update_is_one_line_and_exit_2(dialect, sb, cli):
     sb.fail_next(1, UPDATE_FAILED_500, path=UPDATE_PREFIX)
 
     result = cli("set", "101", "speech_speed=0.9", "--yes")
@@ -616,7 +688,7 @@ def test_proxy_html_502_on_the_update_is_one_line_and_exit_2(sb, cli):
     assert len(puts(sb)) == 1
 
 
-def test_a_lookup_that_fails_is_a_warning_and_the_save_still_sends_one_field(sb, cli):
+def test_a_lookup_that_fails_is_a_warning_and_the_save_still_sends_one_field(dialect, sb, cli):
     sb.fail_next(1, Fault.status(500), path="/api/user/assistants/languages")
 
     result = cli("set", "105", "speech_speed=0.9", "--yes")
@@ -657,7 +729,7 @@ def test_non_numeric_assistant_id_is_refused_without_a_request(sb, cli):
 
 
 @pytest.mark.parametrize("command", ["set", "apply"])
-def test_without_yes_and_no_terminal_nothing_is_sent(sb, cli, tmp_path, command):
+def test_without_yes_and_no_terminal_nothing_is_sent(dialect, sb, cli, tmp_path, command):
     target = "speech_speed=0.8" if command == "set" else write_json(tmp_path, {"speech_speed": 0.8})
 
     result = cli(command, "101", target, input="y\n")  # a piped "y" is not a confirmation
@@ -667,17 +739,20 @@ def test_without_yes_and_no_terminal_nothing_is_sent(sb, cli, tmp_path, command)
     assert sb.assistant(101)["speech_speed"] == "1.0"
 
 
-def test_dry_run_prints_the_body_and_sends_nothing(sb, cli):
+def test_dry_run_prints_the_body_and_sends_nothing(dialect, sb, cli):
     result = cli("set", "101", "speech_speed=0.8", "end_call_tool.description=Bye", "--dry-run")
 
     assert result.exit_code == 0, result.output
-    printed = result.stdout.split("Dry run; the body would be:", 1)[1]
-    assert json.loads(printed) == {"end_call_tool": {"description": "Bye"}, "speech_speed": 0.8}
+    printed = json.loads(result.stdout.split("Dry run; the body would be:", 1)[1])
+    if dialect is Dialect.D2025:
+        assert printed == {"end_call_tool": {"description": "Bye"}, "speech_speed": 0.8}
+    else:  # the end_call entry of `tools`, sent with every other tool
+        assert printed == {"tools": masked(flat_tools(sb.assistant(101), end_call="Bye")), "speech_speed": 0.8}
     assert puts(sb) == []
     assert sb.assistant(101)["speech_speed"] == "1.0"
 
 
-def test_dry_run_still_refuses_invalid_values(sb, cli):
+def test_dry_run_still_refuses_invalid_values(dialect, sb, cli):
     result = cli("set", "101", "speech_speed=2", "--dry-run")
 
     assert result.exit_code == 2
@@ -721,25 +796,27 @@ def test_on_a_terminal_set_asks_and_obeys_the_answer(sb, answer, sent):
 # -- show --------------------------------------------------------------------------------
 
 
-def test_show_prints_every_group_and_every_field_label(sb, cli):
+def test_show_prints_every_group_and_every_field_label(dialect, sb, cli):
     result = cli("show", "101")
 
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     assert lines[0].startswith("Bright Smile Dental – Reception  (id 101,")
-    for group in GROUPS:
+    fields = catalogue(dialect)
+    for group in fields.groups:
         assert group.value in lines, f"group heading {group.value!r} missing"
     assert "Read-only" in lines
-    for field in CATALOGUE:
+    for field in fields:
         assert any(line.startswith(f"  {field.label} ") for line in lines), field.label
     # lookups resolved to names, booleans as on/off
-    assert re.search(r"Voice\s+Rachel \(401, pipeline\)", result.stdout)
+    voice = "pipeline" if dialect is Dialect.D2025 else "female, American, young"
+    assert re.search(rf"Voice\s+Rachel \(401, {voice}\)", result.stdout)
     assert re.search(r"Phone number\s+\+4930120045601 \(2101\)", result.stdout)
     assert re.search(r"Record call\s+on", result.stdout)
     assert puts(sb) == []
 
 
-def test_show_prints_a_markup_name_literally(cli):
+def test_show_prints_a_markup_name_literally(dialect, cli):
     result = cli("show", "107")
 
     assert result.exit_code == 0, result.output
@@ -749,7 +826,7 @@ def test_show_prints_a_markup_name_literally(cli):
     assert "[bold]Hi![/bold] こんにちは 👋" in result.stdout
 
 
-def test_show_of_assistant_without_number_or_webhook(cli):
+def test_show_of_assistant_without_number_or_webhook(dialect, cli):
     result = cli("show", "109")
 
     assert result.exit_code == 0, result.output
@@ -758,7 +835,7 @@ def test_show_of_assistant_without_number_or_webhook(cli):
     assert re.search(r"Webhook active\s+off$", result.stdout, re.M)
 
 
-def test_show_shortens_a_50kb_prompt_and_says_how_long_it_is(sb, cli):
+def test_show_shortens_a_50kb_prompt_and_says_how_long_it_is(dialect, sb, cli):
     prompt = sb.assistant(108)["system_prompt"]
 
     result = cli("show", "108")
@@ -775,20 +852,24 @@ def test_show_raw_prints_the_servers_record(sb, cli):
     assert json.loads(result.stdout) == sb.assistant(107)
 
 
-def test_show_json_is_a_full_update_body(sb, cli):
+def test_show_json_is_a_full_update_body(dialect, sb, cli):
     result = cli("show", "108", "--json")
 
     assert result.exit_code == 0, result.output
     body = json.loads(result.stdout)
-    expected_keys = {f.name.split(".")[0] for f in CATALOGUE}
+    # every setting the list reports, by the dialect's update names
+    expected_keys = {f.update_name.split(".")[0] for f in catalogue(dialect) if f.reported}
     assert set(body) == expected_keys
     assert body["system_prompt"] == sb.assistant(108)["system_prompt"]  # never shortened
-    assert body["end_call_tool"] == {"description": "End the call once the caller says goodbye."}
-    assert body["speech_speed"] == 1.0 and body["max_call_duration"] == 600
+    if dialect is Dialect.D2025:
+        assert body["end_call_tool"] == {"description": "End the call once the caller says goodbye."}
+    else:
+        assert body["tools"] == [{"type": "end_call", "description": "End the call once the caller says goodbye."}]
+    assert body["speech_speed"] == 1.0 and body[wire_name(dialect, "max_call_duration")] == 600
 
 
 @pytest.mark.parametrize("assistant_id", [101, 105, 106, 107, 108, 109, 113])
-def test_show_json_fed_back_unchanged_is_no_change(sb, cli, tmp_path, assistant_id):
+def test_show_json_fed_back_unchanged_is_no_change(dialect, sb, cli, tmp_path, assistant_id):
     shown = cli("show", str(assistant_id), "--json")
     assert shown.exit_code == 0, shown.output
     path = tmp_path / "current.json"
@@ -810,7 +891,7 @@ def test_show_json_fed_back_unchanged_is_no_change(sb, cli, tmp_path, assistant_
 # -- diff and apply ----------------------------------------------------------------------
 
 
-def test_diff_exits_1_and_prints_the_plan_when_the_file_changes_something(sb, cli, tmp_path):
+def test_diff_exits_1_and_prints_the_plan_when_the_file_changes_something(dialect, sb, cli, tmp_path):
     path = write_json(tmp_path, {"speech_speed": 0.8, "record_call": False})
 
     result = cli("diff", "101", path)
@@ -818,11 +899,11 @@ def test_diff_exits_1_and_prints_the_plan_when_the_file_changes_something(sb, cl
     assert result.exit_code == 1, result.output
     assert "2 changes to Bright Smile Dental – Reception (id 101):" in result.stdout
     assert re.search(r"speech_speed\s+1 x\s+->\s+0\.8 x", result.stdout)
-    assert re.search(r"record_call\s+on\s+->\s+off", result.stdout)
+    assert re.search(wire_name(dialect, "record_call") + r"\s+on\s+->\s+off", result.stdout)
     assert puts(sb) == []
 
 
-def test_diff_exits_0_when_the_partial_file_matches(sb, cli, tmp_path):
+def test_diff_exits_0_when_the_partial_file_matches(dialect, sb, cli, tmp_path):
     path = write_json(tmp_path, {"speech_speed": 1.0, "assistant_name": "Bright Smile Dental – Reception"})
 
     result = cli("diff", "101", path)
@@ -840,7 +921,7 @@ def test_diff_exits_0_when_the_partial_file_matches(sb, cli, tmp_path):
         ({"assistant_nam": "x"}, "assistant_nam"),
     ],
 )
-def test_diff_with_an_unknown_key_exits_2_naming_it_before_any_request(sb, cli, tmp_path, body, named):
+def test_diff_with_an_unknown_key_exits_2_naming_it_before_any_request(dialect, sb, cli, tmp_path, body, named):
     path = write_json(tmp_path, body)
 
     result = cli("diff", "101", path)
@@ -858,7 +939,7 @@ def test_diff_with_an_unknown_key_exits_2_naming_it_before_any_request(sb, cli, 
         ('{"record_call": "yes"}', "record_call: expected true or false"),
     ],
 )
-def test_diff_with_an_unusable_file_exits_2_before_any_request(sb, cli, tmp_path, text, fragment):
+def test_diff_with_an_unusable_file_exits_2_before_any_request(dialect, sb, cli, tmp_path, text, fragment):
     path = tmp_path / "body.json"
     path.write_text(text, encoding="utf-8")
 
@@ -878,58 +959,62 @@ def test_diff_of_a_missing_file_exits_2(cli, tmp_path):
     ("body", "field"),
     [({"speech_speed": 1.5}, "speech_speed"), ({"max_call_duration": 5000}, "max_call_duration")],
 )
-def test_diff_with_out_of_range_values_exits_2(sb, cli, tmp_path, body, field):
+def test_diff_with_out_of_range_values_exits_2(dialect, sb, cli, tmp_path, body, field):
     result = cli("diff", "101", write_json(tmp_path, body))
 
     assert result.exit_code == 2
-    assert f"error: {field}:" in result.stderr
+    assert f"error: {wire_name(dialect, field)}:" in result.stderr
     assert puts(sb) == []
 
 
-def test_diff_reads_stdin_for_dash(sb, cli):
+def test_diff_reads_stdin_for_dash(dialect, sb, cli):
     result = cli("diff", "101", "-", input=json.dumps({"max_call_duration": 900}))
 
     assert result.exit_code == 1, result.output
-    assert re.search(r"max_call_duration\s+600 s\s+->\s+900 s", result.stdout)
+    assert re.search(wire_name(dialect, "max_call_duration") + r"\s+600 s\s+->\s+900 s", result.stdout)
     assert puts(sb) == []
 
 
-def test_apply_of_an_edited_full_dump_sends_only_the_differing_fields(sb, cli, tmp_path):
+def test_apply_of_an_edited_full_dump_sends_only_the_differing_fields(dialect, sb, cli, tmp_path):
     body = json.loads(cli("show", "106", "--json").stdout)  # 106: out-of-range values
-    body["assistant_name"] = "Legacy Support (v2)"
-    body["record_call"] = False
+    changes = in_names_of(dialect, assistant_name="Legacy Support (v2)", record_call=False)
+    body.update(changes)
     path = write_json(tmp_path, body)
 
     result = cli("apply", "106", path, "--yes")
 
     assert result.exit_code == 0, result.output
-    assert the_only_put(sb, 106).body == {"assistant_name": "Legacy Support (v2)", "record_call": False}
+    assert the_only_put(sb, 106).body == changes
     stored = sb.assistant(106)
     assert stored["name"] == "Legacy Support (v2)" and stored["record"] is False
     assert {k: stored[k] for k in OUT_OF_RANGE_106} == OUT_OF_RANGE_106
     assert "Saved 2 fields." in result.stdout
 
 
-def test_apply_of_a_partial_file_sends_only_what_differs(sb, cli, tmp_path):
+def test_apply_of_a_partial_file_sends_only_what_differs(dialect, sb, cli, tmp_path):
+    if dialect is Dialect.D2025:
+        end_call = {"end_call_tool": {"description": "Say goodbye, then hang up."}}
+        stored_tools = [{"type": "end_call", "data": {"description": "Say goodbye, then hang up."}}]
+    else:  # the whole list, as `show --json` gives it
+        end_call = {"tools": flat_tools(sb.assistant(101), end_call="Say goodbye, then hang up.")}
+        stored_tools = [{"type": "end_call", "data": {"description": "Say goodbye, then hang up."}},
+                        *sb.assistant(101)["tools"][1:]]
     path = write_json(tmp_path, {
         "speech_speed": 1.0,  # already stored: not sent
-        "max_call_duration": 900,
-        "end_call_tool": {"description": "Say goodbye, then hang up."},
+        wire_name(dialect, "max_call_duration"): 900,
+        **end_call,
     })
 
     result = cli("apply", "101", path, "--yes")
 
     assert result.exit_code == 0, result.output
-    assert the_only_put(sb, 101).body == {
-        "end_call_tool": {"description": "Say goodbye, then hang up."},
-        "max_call_duration": 900,
-    }
+    assert the_only_put(sb, 101).body == {**end_call, wire_name(dialect, "max_call_duration"): 900}
     stored = sb.assistant(101)
     assert stored["max_duration"] == 900
-    assert stored["tools"] == [{"type": "end_call", "data": {"description": "Say goodbye, then hang up."}}]
+    assert stored["tools"] == stored_tools
 
 
-def test_apply_reads_stdin_for_dash(sb, cli):
+def test_apply_reads_stdin_for_dash(dialect, sb, cli):
     result = cli("apply", "102", "-", "--yes", input='{"llm_temperature": 0.3}')
 
     assert result.exit_code == 0, result.output
@@ -946,17 +1031,18 @@ def test_apply_accepts_the_dotted_end_call_spelling(sb, cli, tmp_path):
     assert the_only_put(sb, 101).body == {"end_call_tool": {"description": "Hang up politely."}}
 
 
-def test_apply_dry_run_prints_the_body_and_sends_nothing(sb, cli, tmp_path):
+def test_apply_dry_run_prints_the_body_and_sends_nothing(dialect, sb, cli, tmp_path):
     path = write_json(tmp_path, {"max_call_duration": 900, "speech_speed": 1.0})
 
     result = cli("apply", "101", path, "--dry-run")
 
     assert result.exit_code == 0, result.output
-    assert json.loads(result.stdout.split("Dry run; the body would be:", 1)[1]) == {"max_call_duration": 900}
+    assert json.loads(result.stdout.split("Dry run; the body would be:", 1)[1]) == in_names_of(
+        dialect, max_call_duration=900)
     assert puts(sb) == []
 
 
-def test_apply_with_out_of_range_value_sends_nothing(sb, cli, tmp_path):
+def test_apply_with_out_of_range_value_sends_nothing(dialect, sb, cli, tmp_path):
     result = cli("apply", "101", write_json(tmp_path, {"speech_speed": 1.5}), "--yes")
 
     assert result.exit_code == 2
@@ -964,7 +1050,7 @@ def test_apply_with_out_of_range_value_sends_nothing(sb, cli, tmp_path):
     assert puts(sb) == []
 
 
-def test_apply_422_prints_the_per_field_message(sb, cli, tmp_path):
+def test_apply_422_prints_the_per_field_message(dialect, sb, cli, tmp_path):
     sb.fail_next(1, VALIDATION_422, path=UPDATE_PREFIX)
 
     result = cli("apply", "101", write_json(tmp_path, {"speech_speed": 0.9}), "--yes")
@@ -1022,24 +1108,34 @@ def test_list_follows_pages_of_a_large_account():
     assert pages == [1, 2, 3]
 
 
-def test_fields_lists_every_catalogue_field_with_its_rules(cli):
+def test_fields_lists_every_catalogue_field_with_its_rules(dialect, cli):
     result = cli("fields")
 
     assert result.exit_code == 0, result.output
+    fields = catalogue(dialect)  # the host's dialect, by its update names
     listed = re.findall(r"^  (\S+): ", result.stdout, re.M)
-    assert listed == [field.name for group in GROUPS for field in CATALOGUE if field.group is group]
-    assert set(listed) == {field.name for field in CATALOGUE}
-    for group in GROUPS:
+    assert listed == [field.update_name for group in fields.groups for field in fields if field.group is group]
+    assert set(listed) == {field.update_name for field in fields}
+    for group in fields.groups:
         assert group.value in result.stdout.splitlines()
     assert re.search(r"^  speech_speed: a number; 0\.7-1\.2 x$", result.stdout, re.M)
     assert re.search(r"^  phone_number_id: .*null allowed$", result.stdout, re.M)
-    assert re.search(r"^  calls_direction: .*one of receive, make$", result.stdout, re.M)
+    if dialect is Dialect.D2025:
+        assert re.search(r"^  calls_direction: .*one of receive, make$", result.stdout, re.M)
+    else:  # the host's names take the host's values; the other names the edit values
+        assert re.search(r"^  type: one of inbound, outbound \(also calls_direction: text; one of receive, make\)$",
+                         result.stdout, re.M)
+        assert re.search(r"^  wait_for_customer: true or false \(also who_speaks_first: .*Customer\)$",
+                         result.stdout, re.M)
+        assert re.search(r"^  language_id: a whole number .*\(also language: text\)$", result.stdout, re.M)
+        assert re.search(r"^  llm_model_id: a whole number .*; null allowed \(also llm_model: text\)$",
+                         result.stdout, re.M)
 
 
 # -- exit codes ---------------------------------------------------------------------------
 
 
-def test_exit_codes_are_0_done_1_changes_2_error(sb, cli, tmp_path):
+def test_exit_codes_are_0_done_1_changes_2_error(dialect, sb, cli, tmp_path):
     change = write_json(tmp_path, {"speech_speed": 0.8}, "change.json")
     same = write_json(tmp_path, {"speech_speed": 1.0}, "same.json")
 

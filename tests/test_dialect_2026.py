@@ -1,21 +1,17 @@
 """The 2026 dialect: the catalogue has every row of the contract's 2026 table, bodies
 use its names and shapes, and the client accepts a value exactly when the 2026 sandbox
-(an independent reading of the same contract) does."""
+(an independent reading of the same contract) does (test_client_matches_server.py)."""
 
 from __future__ import annotations
 
 import asyncio
-import re
 import copy
+import re
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
-
-from test_client_matches_server import numbers_around
 
 from voicedesk.api import ApiClient
-from voicedesk.fields import CATALOGUE, Dialect, Kind, catalogue
+from voicedesk.fields import CATALOGUE, Dialect, catalogue
 from voicedesk.records import Lookups
 from voicedesk.remote import load_lookups
 from voicedesk.sandbox import DEMO_API_KEY, Sandbox, demo_data
@@ -148,85 +144,6 @@ def test_a_read_record_goes_back_as_the_same_body() -> None:
     known = {k: v for k, v in loaded.values.items() if k not in loaded.unreported}
     body = to_body(known, FIELDS_2026, LOOKUPS)
     assert from_body(body, FIELDS_2026, LOOKUPS) == known
-
-
-# -- the client accepts a value iff the 2026 sandbox does --------------------------
-
-
-def client_accepts(changes: dict) -> bool:
-    return not session_with(changes).validate()
-
-
-def server_accepts(changes: dict) -> bool:
-    return not dialect2026.validate_update(session_with(changes).body(), RECORD, DATA)
-
-
-RANGED = [f for f in FIELDS_2026 if f.ranged]
-
-
-@given(st.sampled_from(RANGED).flatmap(lambda f: st.tuples(st.just(f.name), numbers_around(f))))
-def test_ranges_agree(change) -> None:
-    name, value = change
-    assert client_accepts({name: value}) == server_accepts({name: value}), change
-
-
-texts = st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=1100)
-
-
-@given(st.sampled_from(["assistant_name", "initial_message", "reengagement_prompt", "voice_mail_message"]), texts)
-def test_text_lengths_agree(name, value) -> None:
-    assert client_accepts({name: value}) == server_accepts({name: value})
-
-
-schema_rows = st.fixed_dictionaries({
-    "name": st.sampled_from(["callback", "ab", "first_name", "First_name", "a" * 17, "ok_2", "x-y"]),
-    "type": st.sampled_from(["string", "number", "bool", "boolean"]),
-    "description": st.sampled_from(["Wants a call back", "ab", "", "x" * 256]),
-})
-
-
-@given(st.lists(schema_rows, max_size=3, unique_by=lambda row: row["name"]))
-def test_schema_rows_agree(rows) -> None:
-    assert client_accepts({"post_call_schema": rows}) == server_accepts({"post_call_schema": rows})
-
-
-tools = st.one_of(
-    st.fixed_dictionaries({"type": st.just("end_call"), "description": st.sampled_from(["Bye", ""])}),
-    st.fixed_dictionaries({"type": st.just("call_transfer")},
-                          optional={"phone_number": st.sampled_from(["+4930123", ""]),
-                                    "warm_transfer": st.booleans()}),
-    st.fixed_dictionaries({"type": st.just("collect_keypad")},
-                          optional={"timeout": st.integers(-1, 40), "stop_key": st.sampled_from(["#", "*", "0"])}),
-    st.fixed_dictionaries({"type": st.just("assistant_transfer")},
-                          optional={"assistant_id": st.sampled_from([102, "x"]),
-                                    "description": st.sampled_from(["ok", "d" * 501])}),
-    st.fixed_dictionaries({"type": st.just("calendar_integration"), "calcom_event_slug": st.just("demo")},
-                          optional={"calcom_api_key": st.sampled_from(["cal_x", ""]),
-                                    "calcom_endpoint": st.sampled_from(["eu", "mars"])}),
-    st.fixed_dictionaries({"type": st.just("sms_followup"), "template": st.text(max_size=5)}),
-)
-
-
-@given(st.lists(tools, max_size=3))
-def test_tools_agree(items) -> None:
-    assert client_accepts({"tools": items}) == server_accepts({"tools": items}), items
-
-
-@given(st.sampled_from(["pipeline", "multimodal", "dualplex"]), st.booleans(),
-       st.sampled_from(["function_call", "prompt"]))
-def test_mode_rules_agree(mode, interruptions, kb_mode) -> None:
-    voice = 401 if mode == "pipeline" else 601
-    changes = {"engine_type": mode, "voice_id": voice, "allow_interruptions": interruptions,
-               "knowledgebase_mode": kb_mode}
-    if mode != "pipeline":
-        changes.update(llm_model=None, filler_audios=False, transcriber_provider_id=None)
-    assert client_accepts(changes) == server_accepts(changes), changes
-
-
-@given(st.sampled_from(["tool_ids", "label_ids", "secondary_language_ids"]),
-       st.lists(st.sampled_from([1, 2, 71, 72, 95, 96, 999]), max_size=3, unique=True))
-def test_id_lists_agree(name, ids) -> None:
-    assert client_accepts({name: ids}) == server_accepts({name: ids})
 
 
 async def test_an_unreported_settings_old_value_is_shown_as_not_reported() -> None:

@@ -15,6 +15,7 @@ import pytest
 from tui_helpers import Terminal, choose, dialog_message, draft_files, make_app, puts, wait_until
 
 from voicedesk.drafts import Draft, DraftEdit, DraftStore
+from voicedesk.fields import Dialect, catalogue
 from voicedesk.sandbox import DEMO_API_KEY, Sandbox
 from voicedesk.tui.screens.editor import EditorScreen
 from voicedesk.tui.screens.modals import Ask
@@ -22,8 +23,11 @@ from voicedesk.tui.screens.review import ReviewScreen
 
 
 @pytest.fixture
-def sandbox():
-    with Sandbox(rate_limit=None) as server:
+def sandbox(request):
+    """The API the app talks to: of the test's `dialect` when it asks for one (the app
+    detects it), else of 2025."""
+    dialect = request.getfixturevalue("dialect") if "dialect" in request.fixturenames else Dialect.D2025
+    with Sandbox(rate_limit=None, dialect=dialect.value) as server:
         yield server
 
 
@@ -48,7 +52,7 @@ async def edit_name(pilot, editor: EditorScreen, suffix: str) -> None:
     await pilot.press("end", *suffix)
 
 
-async def test_an_edit_reaches_a_private_draft_within_a_second(sandbox) -> None:
+async def test_an_edit_reaches_a_private_draft_within_a_second(dialect, sandbox) -> None:
     app = make_app(sandbox, 101)
     async with app.run_test(size=(120, 36)) as pilot:
         editor = await ready_editor(pilot)
@@ -61,7 +65,7 @@ async def test_an_edit_reaches_a_private_draft_within_a_second(sandbox) -> None:
         assert DEMO_API_KEY not in path.read_text()
 
 
-async def test_reopening_offers_restore_showing_the_server_value(sandbox) -> None:
+async def test_reopening_offers_restore_showing_the_server_value(dialect, sandbox) -> None:
     app = make_app(sandbox, 101)
     async with app.run_test(size=(120, 36)) as pilot:
         editor = await ready_editor(pilot)
@@ -81,10 +85,45 @@ async def test_reopening_offers_restore_showing_the_server_value(sandbox) -> Non
         await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: not editor.session.dirty)
         assert draft_files() == []  # a successful save removes the draft
-    assert puts(sandbox)[0].body == {"assistant_name": "Bright Smile Dental – Reception v2"}
+    assert puts(sandbox)[0].body == {catalogue(dialect)["assistant_name"].update_name: "Bright Smile Dental – Reception v2"}
 
 
-async def test_discarding_the_draft_removes_it(sandbox) -> None:
+@pytest.mark.parametrize("dialect", [Dialect.D2026], ids=["2026"])
+async def test_on_2026_a_draft_brings_back_the_settings_only_2026_has(dialect, sandbox) -> None:
+    """A ringing time (reported by the list) and labels (not reported: unknown until set)."""
+    app = make_app(sandbox, 101)
+    async with app.run_test(size=(120, 36)) as pilot:
+        editor = await ready_editor(pilot)
+        await editor.focus_field("ringing_time")
+        await wait_until(pilot, lambda: editor.rows["ringing_time"].control_has_focus)
+        await pilot.press("left")
+        ringing = editor.session.value("ringing_time")
+        await editor.focus_field("label_ids")
+        await wait_until(pilot, lambda: editor.rows["label_ids"].control_has_focus)
+        await pilot.press("space", "down", "space")  # tick both labels
+        assert editor.session.value("label_ids") == [95, 96]
+        await edit_name(pilot, editor, "!")
+        await wait_until(pilot, lambda: drafted_name() == "Bright Smile Dental – Reception!")
+        drafted = json.loads(draft_files()[0].read_text())["fields"]
+        assert drafted["ringing_time"]["value"] == ringing == 29 and drafted["label_ids"]["value"] == [95, 96]
+    app = make_app(sandbox, 101)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, Ask))
+        await choose(pilot, "restore")
+        editor = await ready_editor(pilot)
+        await wait_until(pilot, lambda: len(editor.session.dirty) == 3)
+        assert editor.session.body() == {"name": "Bright Smile Dental – Reception!", "ringing_time": 29,
+                                          "label_ids": [95, 96]}
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: isinstance(app.screen, ReviewScreen))
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: not editor.session.dirty)
+    assert puts(sandbox)[0].body == {"name": "Bright Smile Dental – Reception!", "ringing_time": 29,
+                                     "label_ids": [95, 96]}
+    assert sandbox.assistant(101)["ringing_time"] == 29
+
+
+async def test_discarding_the_draft_removes_it(dialect, sandbox) -> None:
     app = make_app(sandbox, 101)
     async with app.run_test(size=(120, 36)) as pilot:
         editor = await ready_editor(pilot)
@@ -99,7 +138,7 @@ async def test_discarding_the_draft_removes_it(sandbox) -> None:
         assert editor.session.dirty == [] and draft_files() == []
 
 
-async def test_a_corrupt_draft_is_set_aside_with_a_message(sandbox) -> None:
+async def test_a_corrupt_draft_is_set_aside_with_a_message(dialect, sandbox) -> None:
     store = DraftStore()
     store.directory.mkdir(parents=True)
     path = store.slot(f"127.0.0.1:{sandbox.port}", 101).path
@@ -114,7 +153,7 @@ async def test_a_corrupt_draft_is_set_aside_with_a_message(sandbox) -> None:
 
 # --- whole processes: killed, hung up ---------------------------------------------------
 
-def test_killed_mid_edit_then_restarted_every_edit_comes_back(sandbox) -> None:
+def test_killed_mid_edit_then_restarted_every_edit_comes_back(dialect, sandbox) -> None:
     terminal = Terminal(sandbox, "edit", "101")
     try:
         terminal.wait_for("0 unsaved changes")
@@ -148,7 +187,7 @@ def test_killed_mid_edit_then_restarted_every_edit_comes_back(sandbox) -> None:
             time.sleep(0.1)
     finally:
         terminal.close()
-    assert puts(sandbox)[0].body == {"assistant_name": edited}
+    assert puts(sandbox)[0].body == {catalogue(dialect)["assistant_name"].update_name: edited}
 
 
 @pytest.mark.parametrize("hangup", [signal.SIGHUP, signal.SIGTERM, signal.SIGINT])
@@ -241,7 +280,7 @@ def test_two_processes_on_one_assistant_lose_nothing_of_either(sandbox) -> None:
 # --- timing: an idle editor wakes nobody --------------------------------------------------
 
 
-async def test_an_idle_editor_never_wakes_for_drafts_and_an_edit_is_written_once(sandbox) -> None:
+async def test_an_idle_editor_never_wakes_for_drafts_and_an_edit_is_written_once(dialect, sandbox) -> None:
     app = make_app(sandbox, 101)
     async with app.run_test(size=(120, 36)) as pilot:
         editor = await ready_editor(pilot)

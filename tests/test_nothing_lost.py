@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from tui_helpers import Terminal
 
+from voicedesk.fields import Dialect
 from voicedesk.sandbox import Sandbox
 
 TYPED = " Zq7 burst"  # what each test types, to be found again
@@ -23,8 +24,12 @@ WAIT = 60  # seconds: these machines are shared and slow, time is no criterion
 
 
 @pytest.fixture
-def sandbox():
-    with Sandbox(rate_limit=None) as server:
+def sandbox(request):
+    """The API the app talks to: of the test's `dialect` when it asks for one (the app
+    detects it), else of 2025. (Pseudo-terminal tests are slow: the ones of typing that
+    reaches the review and of leaving run for both dialects.)"""
+    dialect = request.getfixturevalue("dialect") if "dialect" in request.fixturenames else Dialect.D2025
+    with Sandbox(rate_limit=None, dialect=dialect.value) as server:
         yield server
 
 
@@ -140,7 +145,7 @@ def test_a_burst_ending_in_ctrl_q_asks_first(sandbox, place) -> None:
 
 
 @pytest.mark.parametrize("place", list(PLACES))
-def test_a_burst_ending_in_ctrl_s_shows_its_typing_in_the_review(sandbox, place) -> None:
+def test_a_burst_ending_in_ctrl_s_shows_its_typing_in_the_review(dialect, sandbox, place) -> None:
     tty = PLACES[place](sandbox)
     try:
         review = tty.typed(TYPED + "\x13", "Review: 1 change")
@@ -161,7 +166,7 @@ def test_the_palettes_quit_asks_first_even_right_after_typing_in_the_prompt_edit
         tty.close()
 
 
-def test_escape_out_of_the_editor_asks_first(sandbox) -> None:
+def test_escape_out_of_the_editor_asks_first(dialect, sandbox) -> None:
     tty = editor(sandbox)
     try:
         tty.typed(TYPED + "\x1b", "Leave with unsaved changes?")

@@ -10,7 +10,7 @@ import pytest
 from textual.widgets import Input, LoadingIndicator, OptionList, Static, Switch
 from tui_helpers import choose, dialog_message, make_app, puts, wait_until
 
-from voicedesk.fields import FIELDS, GROUPS
+from voicedesk.fields import Dialect, catalogue
 from voicedesk.sandbox import Fault, Sandbox
 from voicedesk.tui.form import FieldRow, RowHead
 from voicedesk.tui.screens.editor import EditorScreen
@@ -22,8 +22,11 @@ from voicedesk.tui.widgets import AssistantTable, SearchSelect, Slider
 
 
 @pytest.fixture
-def sandbox():
-    with Sandbox(rate_limit=None) as server:
+def sandbox(request):
+    """The API the app talks to: of the test's `dialect` when it asks for one (the app
+    detects it), else of 2025."""
+    dialect = request.getfixturevalue("dialect") if "dialect" in request.fixturenames else Dialect.D2025
+    with Sandbox(rate_limit=None, dialect=dialect.value) as server:
         yield server
 
 
@@ -64,20 +67,21 @@ async def test_nothing_on_a_loaded_editor_redraws_itself_on_a_timer(sandbox) -> 
         assert ticking == []
 
 
-async def test_the_other_groups_are_built_ahead_each_once(sandbox) -> None:
+async def test_the_other_groups_are_built_ahead_each_once(dialect, sandbox) -> None:
     app = make_app(sandbox, 101)
     async with app.run_test(size=(120, 36)) as pilot:
         screen = await open_editor(pilot)
         await pilot.press("ctrl+pagedown")  # a visit while the build-ahead is under way
-        await wait_until(pilot, lambda: len(screen.rows) == len(FIELDS))
-        assert screen.current_group is GROUPS[1]
-        assert len(screen.query(FieldRow)) == len(FIELDS)  # no group was built twice
+        fields = catalogue(dialect)
+        await wait_until(pilot, lambda: len(screen.rows) == len(fields))
+        assert screen.current_group is fields.groups[1]
+        assert len(screen.query(FieldRow)) == len(fields)  # no group was built twice
         edited = await focus_field(pilot, "record_call")  # built ahead, never shown before
         await pilot.press("space")
         assert screen.session.dirty == ["record_call"] and edited.bar == "dirty-focus"
 
 
-async def test_a_slider_step_reviewed_and_saved_sends_that_field_alone(sandbox) -> None:
+async def test_a_slider_step_reviewed_and_saved_sends_that_field_alone(dialect, sandbox) -> None:
     app = make_app(sandbox, 101)
     async with app.run_test(size=(120, 36)) as pilot:
         screen = await open_editor(pilot)
@@ -97,7 +101,7 @@ async def test_a_slider_step_reviewed_and_saved_sends_that_field_alone(sandbox) 
     assert float(sandbox.assistant(101)["speech_speed"]) == 1.05
 
 
-async def test_editing_a_field_back_leaves_nothing_dirty(sandbox) -> None:
+async def test_editing_a_field_back_leaves_nothing_dirty(dialect, sandbox) -> None:
     app = make_app(sandbox, 101)
     async with app.run_test(size=(120, 36)) as pilot:
         screen = await open_editor(pilot)
@@ -145,7 +149,7 @@ async def test_the_bar_at_a_rows_left_follows_focus_edits_errors_and_the_theme(s
         assert mark_colour(name_row) != mark_before  # the head's "●", in the screen's colours too
 
 
-async def test_ctrl_o_reverts_the_focused_field(sandbox) -> None:
+async def test_ctrl_o_reverts_the_focused_field(dialect, sandbox) -> None:
     app = make_app(sandbox, 101)
     async with app.run_test(size=(120, 36)) as pilot:
         screen = await open_editor(pilot)
@@ -158,7 +162,7 @@ async def test_ctrl_o_reverts_the_focused_field(sandbox) -> None:
         assert row.bar == "focus"
 
 
-async def test_revert_all_asks_then_reverts_everything(sandbox) -> None:
+async def test_revert_all_asks_then_reverts_everything(dialect, sandbox) -> None:
     app = make_app(sandbox, 101)
     async with app.run_test(size=(120, 36)) as pilot:
         screen = await open_editor(pilot)
@@ -174,7 +178,7 @@ async def test_revert_all_asks_then_reverts_everything(sandbox) -> None:
         assert screen.rows["record_call"].control.value is True
 
 
-async def test_a_422_lands_on_its_field_and_the_edits_stay(sandbox) -> None:
+async def test_a_422_lands_on_its_field_and_the_edits_stay(dialect, sandbox) -> None:
     sandbox.fail_next(1, Fault.status(422, {
         "message": "The given data was invalid.",
         "errors": {"voice_stability": ["The voice stability field is out of stock."]},
@@ -197,7 +201,7 @@ async def test_a_422_lands_on_its_field_and_the_edits_stay(sandbox) -> None:
     assert len(puts(sandbox)) == 1
 
 
-async def test_a_server_failure_offers_retry_and_keeps_the_edits(sandbox) -> None:
+async def test_a_server_failure_offers_retry_and_keeps_the_edits(dialect, sandbox) -> None:
     sandbox.fail_next(1, Fault.html(502), path="/api/user/assistant/")
     app = make_app(sandbox, 101)
     async with app.run_test(size=(120, 36)) as pilot:
@@ -216,7 +220,7 @@ async def test_a_server_failure_offers_retry_and_keeps_the_edits(sandbox) -> Non
     assert float(sandbox.assistant(101)["voice_similarity"]) == 0.8
 
 
-async def test_stored_out_of_range_values_survive_a_rename(sandbox) -> None:
+async def test_stored_out_of_range_values_survive_a_rename(dialect, sandbox) -> None:
     before = dict(sandbox.assistant(106))
     app = make_app(sandbox, 106)
     async with app.run_test(size=(120, 36)) as pilot:
@@ -230,23 +234,25 @@ async def test_stored_out_of_range_values_survive_a_rename(sandbox) -> None:
         await review_and_send(pilot)
         await wait_until(pilot, lambda: not screen.session.dirty)
     [put] = puts(sandbox)
-    assert put.body == {"assistant_name": "Legacy line"}
+    assert put.body == {catalogue(dialect)["assistant_name"].update_name: "Legacy line"}
     after = sandbox.assistant(106)
     for key in ("max_duration", "reengagement_interval", "speech_speed", "max_silence_duration"):
         assert after[key] == before[key]
 
 
-async def test_the_voice_list_follows_the_engine(sandbox) -> None:
+async def test_the_voice_list_follows_the_engine(dialect, sandbox) -> None:
     app = make_app(sandbox, 101)
     async with app.run_test(size=(120, 36)) as pilot:
         screen = await open_editor(pilot)
         voice = screen.rows["voice_id"]
-        modes = {v.id: v.mode for v in screen.session.lookups.voices}
-        assert {modes[value] for _, value in voice.control.options} == {"pipeline"}
+        lookups = screen.session.lookups
+        pipeline = {v.id for v in lookups.voices_for("pipeline")}
+        assert {value for _, value in voice.control.options} == pipeline
         engine = await focus_field(pilot, "engine_type")
         engine.control.value = "multimodal"
         await pilot.pause()
-        assert {modes[value] for _, value in voice.control.options} == {"multimodal"}
+        assert {value for _, value in voice.control.options} == {v.id for v in lookups.voices_for("multimodal")}
+        assert not pipeline & {value for _, value in voice.control.options}
         assert voice.has_class("-error") and "pipeline voice" in str(voice.query_one(".field-message", Static).render())
         assert "not in the list" in voice.control.label
         voice.control.value = voice.control.options[0][1]  # as the picker sets it
@@ -296,7 +302,7 @@ async def test_an_editor_left_for_the_picker_is_freed(sandbox) -> None:
         await wait_until(pilot, lambda: table.row_count == 14)
         await pilot.press("enter")
         screen = await open_editor(pilot)
-        await wait_until(pilot, lambda: len(screen.rows) == len(FIELDS))  # every form built
+        await wait_until(pilot, lambda: len(screen.rows) == len(catalogue(Dialect.D2025)))  # every form built
         closed = weakref.ref(screen)
         del screen
         await pilot.press("escape")
@@ -325,7 +331,7 @@ async def test_the_picker_keeps_the_cursor_on_its_assistant_while_filtering(sand
         assert screen.assistant_id == 103
 
 
-async def test_the_finder_jumps_to_a_field_in_another_group(sandbox) -> None:
+async def test_the_finder_jumps_to_a_field_in_another_group(dialect, sandbox) -> None:
     app = make_app(sandbox, 101)
     async with app.run_test(size=(120, 36)) as pilot:
         screen = await open_editor(pilot)
@@ -336,7 +342,7 @@ async def test_the_finder_jumps_to_a_field_in_another_group(sandbox) -> None:
         assert screen.current_group.value == "Call behaviour"
 
 
-async def test_leaving_and_quitting_ask_when_there_are_edits(sandbox) -> None:
+async def test_leaving_and_quitting_ask_when_there_are_edits(dialect, sandbox) -> None:
     app = make_app(sandbox, 101)
     async with app.run_test(size=(120, 36)) as pilot:
         screen = await open_editor(pilot)
@@ -353,7 +359,7 @@ async def test_leaving_and_quitting_ask_when_there_are_edits(sandbox) -> None:
         await choose(pilot, "save")
         await wait_until(pilot, lambda: not app.is_running)
     [put] = puts(sandbox)
-    assert put.body == {"record_call": False}
+    assert put.body == {catalogue(dialect)["record_call"].update_name: False}
 
 
 async def test_minimum_interrupt_words_is_disabled_until_switched_on(sandbox) -> None:
@@ -374,7 +380,7 @@ async def test_minimum_interrupt_words_is_disabled_until_switched_on(sandbox) ->
         assert not words.has_class("-error")
 
 
-async def test_clearing_the_webhook_url_sends_null_and_turns_the_webhook_off(sandbox) -> None:
+async def test_clearing_the_webhook_url_sends_null_and_turns_the_webhook_off(dialect, sandbox) -> None:
     app = make_app(sandbox, 101)
     async with app.run_test(size=(120, 36)) as pilot:
         screen = await open_editor(pilot)
@@ -391,7 +397,7 @@ async def test_clearing_the_webhook_url_sends_null_and_turns_the_webhook_off(san
     assert record["webhook_url"] is None and record["is_webhook_active"] is False
 
 
-async def test_turning_the_webhook_on_without_a_url_is_refused_before_sending(sandbox) -> None:
+async def test_turning_the_webhook_on_without_a_url_is_refused_before_sending(dialect, sandbox) -> None:
     app = make_app(sandbox, 109)  # no webhook
     async with app.run_test(size=(120, 36)) as pilot:
         screen = await open_editor(pilot)
@@ -405,7 +411,7 @@ async def test_turning_the_webhook_on_without_a_url_is_refused_before_sending(sa
     assert puts(sandbox) == []
 
 
-async def test_choices_are_search_selects_and_booleans_are_switches(sandbox) -> None:
+async def test_choices_are_search_selects_and_booleans_are_switches(dialect, sandbox) -> None:
     app = make_app(sandbox, 101)
     async with app.run_test(size=(120, 36)) as pilot:
         screen = await open_editor(pilot)
@@ -416,7 +422,7 @@ async def test_choices_are_search_selects_and_booleans_are_switches(sandbox) -> 
         assert isinstance(screen.rows["noise_cancellation"].control, Switch)
 
 
-async def test_the_system_prompt_is_edited_in_a_screen_of_its_own(sandbox) -> None:
+async def test_the_system_prompt_is_edited_in_a_screen_of_its_own(dialect, sandbox) -> None:
     from textual.widgets import TextArea
 
     from voicedesk.tui.screens.prompt import PromptEditorScreen
@@ -440,3 +446,47 @@ async def test_the_system_prompt_is_edited_in_a_screen_of_its_own(sandbox) -> No
         await wait_until(pilot, lambda: not screen.session.dirty)
     [put] = puts(sandbox)
     assert put.body == {"system_prompt": original + " Always be kind."}
+
+
+async def test_the_fallback_llm_is_chosen_by_name_and_sent_as_its_id() -> None:
+    """The 2026 fallback LLM holds a model's id: its list had offered the names (the seed's
+    llm_model is a name), which validation then crashed on."""
+    with Sandbox(rate_limit=None, dialect="2026") as sandbox:
+        app = make_app(sandbox, 104)  # multimodal
+        async with app.run_test(size=(120, 36)) as pilot:
+            screen = await open_editor(pilot)
+            row = await focus_field(pilot, "chat_llm_fallback_id")
+            models = {m.name: m.id for m in screen.session.lookups.models}
+            assert [value for _, value in row.control.options if value is not None] == list(models.values())
+            row.control.value = models["Claude Haiku"]  # as the picker sets it
+            await pilot.pause()
+            assert screen.session.body() == {"chat_llm_fallback_id": models["Claude Haiku"]}
+            assert not row.has_class("-error")
+            await review_and_send(pilot)
+            await wait_until(pilot, lambda: not screen.session.dirty)
+        [put] = puts(sandbox)
+        assert put.body == {"chat_llm_fallback_id": models["Claude Haiku"]}
+
+
+@pytest.mark.parametrize("dialect", [Dialect.D2026], ids=["2026"])
+async def test_on_2026_minimum_interrupt_words_is_a_slider_that_can_be_off(dialect, sandbox) -> None:
+    """2026 has no switch: null is off. Delete turns it off, a step turns it on."""
+    app = make_app(sandbox, 102)  # min_interrupt_words is null: off
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await open_editor(pilot)
+        assert "use_min_interrupt_words" not in screen.rows
+        words = await focus_field(pilot, "min_interrupt_words")
+        assert isinstance(words.control, Slider) and words.control.value is None
+        assert not words.control.disabled
+        await pilot.press("right")
+        chosen = words.control.value
+        assert chosen in range(0, 11)
+        assert screen.session.body() == {"min_interrupt_words": chosen}
+        await pilot.press("delete")
+        assert words.control.value is None and screen.session.dirty == []
+        await pilot.press("right", "right")
+        await review_and_send(pilot)
+        await wait_until(pilot, lambda: not screen.session.dirty)
+    [put] = puts(sandbox)
+    assert put.body == {"min_interrupt_words": sandbox.assistant(102)["min_interrupt_words"]}
+    assert put.body["min_interrupt_words"] in range(0, 11)

@@ -455,26 +455,37 @@ def _capped(text: str, width: int) -> str:
 @click.pass_obj
 def fields_command(obj: Context) -> None:
     """List every field that set/apply accept on the host (its dialect), with its rules."""
+    from voicedesk.fields import Write
     from voicedesk.model import expected_type
 
+    # What a 2026 name takes where the setting's own name takes the edit values.
+    host_values = {
+        Write.LANGUAGE_ID: "a whole number (an id of the account's languages)",
+        Write.MODEL_ID: "a whole number (an id of the account's models)",
+        Write.DIRECTION: "one of inbound, outbound",
+        Write.WAIT_FOR_CUSTOMER: "true or false",
+    }
     fields, how = _listing_dialect(obj)
     echo(f"Dialect {fields.dialect.value} ({how}).")
     for group in fields.groups:
         echo(group.value)
         for field in fields.fields_in(group):
-            rules = [expected_type(field)]
-            if field.ranged:
-                rules.append(field.range_text())
+            values = [expected_type(field)]
             if field.choices:
-                rules.append("one of " + ", ".join(c.value for c in field.choices))
+                values.append("one of " + ", ".join(c.value for c in field.choices))
+            rules = [field.range_text()] if field.ranged else []
             if field.max_length:
                 rules.append(f"max {field.max_length} chars")
             if field.nullable:
                 rules.append("null allowed")
             if not field.reported:
                 rules.append("not reported by the list")
-            other = "" if field.update_name == field.name else f" (also {field.name})"
-            echo(f"  {field.update_name}: {'; '.join(rules)}{other}")
+            if field.write in host_values:  # the host's name takes the host's values
+                echo(f"  {field.update_name}: {'; '.join([host_values[field.write], *rules])} "
+                     f"(also {field.name}: {'; '.join(values)})")
+            else:
+                other = "" if field.update_name == field.name else f" (also {field.name})"
+                echo(f"  {field.update_name}: {'; '.join(values + rules)}{other}")
             echo(f"      {field.help}")
 
 
@@ -671,17 +682,21 @@ def _assign(session: Any, assignments: tuple[str, ...]) -> None:
 
 def _set_end_call_description(session: Any, description: str) -> None:
     """The seed's end_call_tool.description on a 2026 host: the end_call entry of the
-    tools list (added when there is none); the list goes whole, the others unchanged."""
+    tools list (in place of an older record's bare "end_call", added when there is
+    none); the list goes whole, the others unchanged."""
     tools = session.value("tools")
     if tools is None and "tools" in session.read_notes:
         fail("end_call_tool.description: the server's tools could not be read, so they cannot be "
              "sent whole with this change. Nothing was sent.")
     tools = [dict(tool) if isinstance(tool, dict) else tool for tool in tools or []]
-    entry = next((tool for tool in tools if isinstance(tool, dict) and tool.get("type") == "end_call"), None)
-    if entry is None:
+    index = next((i for i, tool in enumerate(tools) if tool == "end_call"
+                  or (isinstance(tool, dict) and tool.get("type") == "end_call")), None)
+    if index is None:
         tools.append({"type": "end_call", "description": description})
+    elif isinstance(tools[index], dict):
+        tools[index]["description"] = description
     else:
-        entry["description"] = description
+        tools[index] = {"type": "end_call", "description": description}
     session.set("tools", tools)
 
 

@@ -564,8 +564,10 @@ _ONLY_2026: tuple[Field, ...] = (
 # follow, each after the seed's setting it sits beside in the form.
 _DIALECT_2026: dict[str, dict[str, Any] | None] = {
     "assistant_name": {"wire": "name"},
-    "language": {"wire": "language_id", "write": Write.LANGUAGE_ID},
-    "llm_model": {"wire": "llm_model_id", "write": Write.MODEL_ID, "modes": ("pipeline",), "nullable": True},
+    # An id is sent, so the seed's limit on the name (100 characters) is no rule here.
+    "language": {"wire": "language_id", "write": Write.LANGUAGE_ID, "max_length": None},
+    "llm_model": {"wire": "llm_model_id", "write": Write.MODEL_ID, "modes": ("pipeline",), "nullable": True,
+                  "max_length": None},
     "calls_direction": {"wire": "type", "write": Write.DIRECTION},
     "engine_type": {
         "wire": "mode",

@@ -193,13 +193,13 @@ def _entry_named(field: Field, text: str, lookups: Lookups) -> int:
 def _voice(text: str, lookups: Lookups) -> int:
     if (voice_id := whole_number(text)) is not None:
         return voice_id
-    matches = [voice for voice in lookups.voices or () if voice.name == text]
-    if len(matches) == 1:
-        return matches[0].id
-    if not matches:
+    # A 2026 voice is listed once per mode it fits (multimodal and dualplex): one voice.
+    ids = sorted({voice.id for voice in lookups.voices or () if voice.name == text})
+    if len(ids) == 1:
+        return ids[0]
+    if not ids:
         raise ValueError(f"no voice is named {quoted(text)}; give its id or its exact name.")
-    ids = ", ".join(str(voice.id) for voice in matches)
-    raise ValueError(f"several voices are named {quoted(text)} (ids {ids}); give the id.")
+    raise ValueError(f"several voices are named {quoted(text)} (ids {', '.join(map(str, ids))}); give the id.")
 
 
 def _phone_number(text: str, lookups: Lookups) -> int:

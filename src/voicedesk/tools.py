@@ -7,6 +7,7 @@ kept exactly as read and sent back unchanged: only what is known is checked.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -82,7 +83,7 @@ def check_tool(tool: Any, number: int) -> str | None:
     where = f"{where} ({spec.type})"
     for field in spec.fields:
         value = tool.get(field.name)
-        if value is None or value == "":
+        if value is None or (isinstance(value, str) and not value.strip()):  # blank, as the server's `required`
             if field.required:
                 return f"{where}: {field.name} is required."
             continue
@@ -99,12 +100,14 @@ def _check_value(field: ToolField, value: Any) -> str | None:
         if field.max_length is not None and len(value) > field.max_length:
             return f"may have at most {field.max_length} characters; it has {len(value)}."
     elif field.kind == "bool":
-        if not isinstance(value, bool):
+        # The server's boolean: true, false, 0, 1, "0" or "1".
+        if not (isinstance(value, bool) or (type(value) is int and value in (0, 1)) or value in ("0", "1")):
             return "must be true or false."
     elif field.kind in ("int", "id"):
-        # Read data may hold ids as strings of digits ("7"): they go back as they came.
-        number = int(value) if isinstance(value, str) and value.isascii() and value.isdigit() else value
-        if type(number) is not int:
+        # Read data may hold ids as strings ("7"): they go back as they came. The server's
+        # integer takes those, signs and whole floats alike.
+        number = _whole(value)
+        if number is None:
             return "must be a whole number."
         if field.minimum is not None and field.maximum is not None and not field.minimum <= number <= field.maximum:
             return f"must be between {field.minimum} and {field.maximum}; {number} is outside."
@@ -113,6 +116,19 @@ def _check_value(field: ToolField, value: Any) -> str | None:
             return f"must be one of {', '.join(field.choices)}; {_plain(value)} is not."
     elif field.kind == "list" and not isinstance(value, list):
         return "must be a list."
+    return None
+
+
+def _whole(value: Any) -> int | None:
+    """The server's `integer`: an int, a whole float or a string of digits with a sign."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else None
+    if isinstance(value, str) and re.fullmatch(r"[+-]?[0-9]+", value):
+        return int(value)
     return None
 
 

@@ -249,9 +249,11 @@ def _cross_field(
         )
     voice = lookups.voice(values.get("voice_id"))
     if voice is not None and engine is not None and not lookups.voice_fits(voice.id, engine):
+        # A 2026 host lists a voice once per mode it fits (multimodal and dualplex).
+        modes = " and ".join(dict.fromkeys(_plain(v.mode) for v in lookups.voices or () if v.id == voice.id))
         found["voice_id"] = (
             {"voice_id", "engine_type"},
-            f"Voice {voice.name!r} is a {_plain(voice.mode)} voice; the engine type is {_plain(engine)}. "
+            f"Voice {voice.name!r} is a {modes} voice; the engine type is {_plain(engine)}. "
             f"Pick a {_plain(engine)} voice.",
         )
     number = lookups.phone_number(values.get("phone_number_id"))

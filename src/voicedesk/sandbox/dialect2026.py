@@ -38,6 +38,7 @@ from voicedesk.sandbox.rules import (
     _url,
     is_blank,
     is_integer,
+    phone_number_fits,
     schema_errors,
     to_bool,
     to_int,
@@ -306,6 +307,11 @@ def _nested_errors(name: str, value: object, ctx: _Context) -> Errors:
         for kind, phrases in value.items():
             if kind not in ("positive", "negative", "question", "neutral") or not isinstance(phrases, list):
                 errors[f"filler_config.{kind}"] = [f"The filler_config.{kind} is invalid."]
+                continue
+            for index, phrase in enumerate(phrases):
+                # `filler_config.*.*` => string: Laravel trims input and makes "" null.
+                if is_blank(phrase) or not isinstance(phrase, str):
+                    errors[f"filler_config.{kind}.{index}"] = [f"The filler_config.{kind}.{index} must be a string."]
     return errors
 
 
@@ -339,6 +345,8 @@ def _cross_field(ctx: _Context) -> Errors:
         voice = next((v for v in ctx.data.voices if voice_id is not None and v["id"] == to_int(voice_id)), None)
         if voice is not None and voice["mode"] != wanted:
             errors["voice_id"] = ["The selected voice is not compatible with the selected engine type."]
+    if "phone_number_id" in ctx.body or "type" in ctx.body:
+        errors.update(phone_number_fits(ctx, _resulting(ctx, "type")))
     if "webhook_url" in ctx.body or "is_webhook_active" in ctx.body:
         active = to_bool(_resulting(ctx, "is_webhook_active")) and not (
             "webhook_url" in ctx.body and ctx.body["webhook_url"] is None and "is_webhook_active" not in ctx.body)

@@ -357,8 +357,13 @@ def _webhook_url_when_active(ctx: _Context) -> Errors:
 
 
 def _phone_number_fits_direction(ctx: _Context) -> Errors:
+    return phone_number_fits(ctx, resulting_direction(ctx.body, ctx.record))
+
+
+def phone_number_fits(ctx: _Context, direction: str | None) -> Errors:
+    """Inbound numbers exclude caller IDs and numbers assigned elsewhere (both dialects)."""
     phone_id = ctx.body.get("phone_number_id", ctx.record.get("phone_number_id"))
-    if phone_id is None or resulting_direction(ctx.body, ctx.record) != "inbound":
+    if phone_id is None or direction != "inbound":
         return {}
     phone_id = to_int(phone_id)
     number = next((n for n in ctx.data.phone_numbers if n["id"] == phone_id), None)

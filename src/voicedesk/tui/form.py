@@ -79,11 +79,12 @@ def field_options(field: Field, session: EditSession) -> Options | None:
         if lookups.languages is None:
             return None
         return [(f"{x.name}  {x.iso_2 or ''}".rstrip(), x.name) for x in lookups.languages]
+    if field.lookup is Lookup.MODELS and field.holds_id:  # the 2026 fallback LLM: by id
+        return None if lookups.models is None else [(m.name, m.id) for m in lookups.models]
     if field.lookup is Lookup.MODELS:
         if lookups.models is None:
             return None
-        # The 2026 fallback LLM is chosen by id; the model of both dialects by name.
-        return [(m.name, m.id if field.holds_id else m.name) for m in lookups.models]
+        return [(m.name, m.name) for m in lookups.models]
     if field.lookup is not Lookup.PHONE_NUMBERS:  # a 2026 list of named entries
         if field.lookup in (Lookup.SYNTHESIZERS, Lookup.TRANSCRIBERS):  # the language's own
             entries = lookups.providers_for(field.lookup.value, session.value("language"))
