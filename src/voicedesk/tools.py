@@ -81,15 +81,18 @@ def check_tool(tool: Any, number: int) -> str | None:
         return None if isinstance(tool.get("type"), str) else f"{where} has no type."
     where = f"{where} ({spec.type})"
     for field in spec.fields:
-        value = tool.get(field.name)
-        if value is None or value == "":
-            if field.required:
-                return f"{where}: {field.name} is required."
-            continue
-        problem = _check_value(field, value)
+        problem = field_problem(field, tool.get(field.name))
         if problem:
             return f"{where}: {field.name} {problem}"
     return None
+
+
+def field_problem(field: ToolField, value: Any) -> str | None:
+    """What is wrong with one field's value ("is required.", "must be text."), or None;
+    None or "" is a field not set."""
+    if value is None or value == "":
+        return "is required." if field.required else None
+    return _check_value(field, value)
 
 
 def _check_value(field: ToolField, value: Any) -> str | None:
@@ -133,6 +136,22 @@ def summary(tools: Any) -> str:
         return "not a list"
     names = [str(tool.get("type")) if isinstance(tool, dict) else str(tool) for tool in tools]
     return ", ".join(names) if names else "none"
+
+
+def gist(tool: dict[str, Any]) -> str:
+    """One line about a tool of a known type: its required settings (never a secret),
+    then the start of its description; else the first settings it has."""
+    spec = TOOL_TYPES.get(tool.get("type"))  # type: ignore[arg-type]
+    fields = spec.fields if spec else ()
+    known = {field.name for field in fields}
+    parts = [str(tool[f.name]) if f.kind == "text" else f"{f.name.replace('_', ' ')} {tool[f.name]}" for f in fields
+             if f.required and f.name not in SECRET_FIELDS | {"description"} and tool.get(f.name) not in (None, "")]
+    if tool.get("description") not in (None, "") and "description" in known:
+        parts.append(str(tool["description"]))
+    if not parts:
+        parts = [f"{f.name} {tool[f.name]}" for f in fields
+                 if f.name not in SECRET_FIELDS and tool.get(f.name) not in (None, "")][:2]
+    return " · ".join(parts)
 
 
 KEPT = "*** kept ***"  # a secret as it is shown: the stored one stays unless replaced
