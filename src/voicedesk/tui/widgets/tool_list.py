@@ -24,7 +24,7 @@ from textual.widgets.option_list import Option
 from voicedesk.display import safe_text, shorten
 from voicedesk.tools import TOOL_TYPES, check_tool, gist
 
-_ADD = "+ Add a tool (ctrl+n)"
+_ADD = "  + Add a tool (ctrl+n)"
 _LINE = 200  # at most this much of a gist is laid out
 
 
