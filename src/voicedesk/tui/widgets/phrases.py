@@ -19,6 +19,7 @@ from .rows import Column, RowEditor, RowProblems, TableRow
 
 KINDS = ("positive", "negative", "question", "neutral")
 _PHRASE, _KIND = 0, 1  # columns
+_TEXT = object()  # the `raw` of a row that is a phrase (its text is `text`)
 
 
 class Phrase(TableRow):
@@ -28,7 +29,7 @@ class Phrase(TableRow):
 
     __slots__ = ("kind", "text", "raw", "whole", "new")
 
-    def __init__(self, kind: str, text: str = "", raw: Any = None, whole: bool = False) -> None:
+    def __init__(self, kind: str, text: str = "", raw: Any = _TEXT, whole: bool = False) -> None:
         self.kind = kind
         self.text = text
         self.raw = raw  # the stored value of a locked row
@@ -37,7 +38,7 @@ class Phrase(TableRow):
 
     @property
     def locked(self) -> bool:
-        return self.whole or self.raw is not None
+        return self.whole or self.raw is not _TEXT
 
 
 class PhraseEditor(RowEditor):

@@ -10,6 +10,7 @@ moved or removed, not edited. Nothing here shows a secret (see `tools.gist`).
 from __future__ import annotations
 
 import copy
+import json
 from typing import Any
 
 from textual import on
@@ -31,7 +32,7 @@ _LINE = 200  # at most this much of a gist is laid out
 def describe(entry: Any) -> tuple[str, str]:
     """An entry's label and gist, as shown (safe, one line)."""
     if not isinstance(entry, dict):
-        return "Not a tool object", shorten(safe_text(repr(entry)), _LINE)
+        return "Not a tool object", shorten(safe_text(json.dumps(entry, ensure_ascii=False)), _LINE)
     spec = TOOL_TYPES.get(entry.get("type"))  # type: ignore[arg-type]
     if spec is None:
         return shorten(safe_text(str(entry.get("type"))), 40), "a type voicedesk does not know: kept as stored"
@@ -129,7 +130,6 @@ class ToolEditor(Vertical):
     def begin_change(self) -> None:
         """What is shown now is a step ctrl+z goes back to."""
         self._undo.append(copy.deepcopy(self._value))
-        self._redo.clear()
 
     def forget_unchanged_step(self) -> None:
         """After `begin_change` and edits that came to nothing: no empty undo step."""
@@ -142,7 +142,9 @@ class ToolEditor(Vertical):
             self._value[index] = copy.deepcopy(entry)
             self._changed()
 
-    def _changed(self, highlight: int | None = None) -> None:
+    def _changed(self, highlight: int | None = None, *, redoing: bool = False) -> None:
+        if not redoing:
+            self._redo.clear()  # a new change: what was undone stays undone
         self._show(highlight)
         self.post_message(self.Changed(self, copy.deepcopy(self._value)))
 
@@ -247,10 +249,10 @@ class ToolEditor(Vertical):
         if self._undo:
             self._redo.append(self._value)
             self._value = self._undo.pop()
-            self._changed()
+            self._changed(redoing=True)
 
     def action_redo(self) -> None:
         if self._redo:
             self._undo.append(self._value)
             self._value = self._redo.pop()
-            self._changed()
+            self._changed(redoing=True)
