@@ -378,3 +378,39 @@ _phrase_cases = 0
 
 def test_zz_phrase_cases_counted() -> None:
     print(f"phrase editor round trip: {_phrase_cases} cases")
+
+
+# Stored values of every odd kind, for fields of every kind: text as a number, ids as
+# strings of digits, a choice not listed, a boolean as 0, a list as text, and empty.
+ODD = {"text": [7, "", None, "  spaced  "], "id": ["7", 0, "x"], "int": ["12", 99999, 1.5],
+       "bool": [0, "yes", None], "choice": ["elsewhere", 3, None], "list": ["a,b", {"k": 1}, []]}
+
+
+async def test_opening_a_tool_and_leaving_it_changes_nothing(sandbox) -> None:
+    tools = []
+    for spec in TOOL_TYPES.values():
+        for round_ in range(3):
+            tool = {"type": spec.type}
+            for field in spec.fields:
+                values = ODD["text" if field.kind == "text" else field.kind]
+                tool[field.name] = values[round_ % len(values)]
+            tools.append(tool)
+    sandbox.data.assistants[ASSISTANT]["tools"] = [{"type": t["type"], "data": {k: v for k, v in t.items() if k != "type"}}
+                                                   for t in tools]
+    app = make_app(sandbox, ASSISTANT, dialect="2026")
+    async with app.run_test(size=(120, 36)) as pilot:
+        control = await tools_list(pilot)
+        session = app.screen.session
+        assert control.value == tools
+        for index in range(len(tools)):
+            control.lines.highlighted = index
+            await pilot.press("enter")
+            await wait_until(pilot, lambda: isinstance(app.screen, ToolScreen) and app.screen.focused)
+            await pilot.pause()
+            await pilot.press("escape")
+            await wait_until(pilot, lambda: not isinstance(app.screen, ToolScreen))
+        for got, wanted in zip(control.value, tools, strict=True):
+            assert json.dumps(got) == json.dumps(wanted)
+        assert not session.is_dirty("tools")
+        assert not control.check_action("undo", ())  # no empty steps either
+    print(f"opened and left {len(tools)} tools of odd values")

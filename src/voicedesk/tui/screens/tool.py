@@ -65,7 +65,8 @@ class ToolScreen(Screen[None]):
         self.spec = spec
         self._controls: dict[str, Widget] = {}
         self._messages: dict[str, Static] = {}
-        self._control_problems: dict[str, str] = {}  # what only a control sees (a number, JSON)
+        self._control_problems: dict[str, str] = {}  # what only a control sees (JSON that does not parse)
+        self._first: dict[str, Any] = {}  # what each control showed first (see on_mount)
 
     def compose(self) -> ComposeResult:
         number, count = self.index + 1, len(self.editor.value)
@@ -118,7 +119,16 @@ class ToolScreen(Screen[None]):
         return ExactInput(text, compact=True, id=control_id, placeholder=placeholder,
                           type="integer" if field.kind in ("int", "id") else "text")
 
+    def _shown(self, control: Widget) -> Any:
+        """What a control shows now, to compare with what it showed first."""
+        if isinstance(control, (ExactInput, JsonValueEditor)):
+            return control.exact
+        return control.value  # type: ignore[attr-defined]
+
     def on_mount(self) -> None:
+        # A control showing what it showed first stands for the stored value, exactly
+        # (a number stored in a text field stays a number, an id "7" stays "7").
+        self._first = {name: self._shown(control) for name, control in self._controls.items()}
         self.editor.begin_change()
         self._show_problems()
         first = next(iter(self._controls.values()), None) or self.query_one("#tool-json")
@@ -129,6 +139,9 @@ class ToolScreen(Screen[None]):
 
     def _watcher(self, name: str) -> Callable[[Any], None]:
         return lambda value: self._edited(name, value)
+
+    def _untouched(self, name: str) -> bool:
+        return self._shown(self._controls[name]) == self._first.get(name)
 
     # --- editing ---------------------------------------------------------------------
 
@@ -146,7 +159,7 @@ class ToolScreen(Screen[None]):
         field = self._field(name)
         self._control_problems.pop(name, None)
         if name in SECRET_FIELDS:
-            self._edited(name, text or None, keep_stored=not text)
+            self._edited(name, text or None)
         elif field.kind in ("int", "id") and text.strip():
             # Not a number ("-"): kept as typed, and flagged by the tool's own rules.
             number = text.strip()
@@ -166,10 +179,14 @@ class ToolScreen(Screen[None]):
             return
         self._edited(name, event.value)
 
-    def _edited(self, name: str, value: Any, *, keep_stored: bool = False) -> None:
-        """A field's new value; None: not set (the key goes, unless it was stored empty)."""
+    def _edited(self, name: str, value: Any) -> None:
+        """A field's new value; None: not set (the key goes, unless it was stored empty).
+        A control back to what it first showed gives the stored value back (the secret's
+        empty box: the stored key)."""
+        if name not in self._first:
+            return  # a control's own first Changed, before the screen is mounted
         stored = self._stored.get(name)
-        if keep_stored or (value is None and name in self._stored and stored in (None, "")):
+        if self._untouched(name) or (value is None and name in self._stored and stored in (None, "")):
             if name in self._stored:
                 self.tool[name] = stored
             else:
