@@ -95,8 +95,7 @@ async def set_field(pilot, screen: ToolScreen, name: str, value: object) -> None
 
 
 async def back_and_save(pilot) -> None:
-    if isinstance(pilot.app.screen, ToolScreen):
-        await pilot.press("escape")
+    """Review and send: from the form, or straight from a tool's screen."""
     await pilot.press("ctrl+s")
     await wait_until(pilot, lambda: isinstance(pilot.app.screen, ReviewScreen))
     await pilot.press("ctrl+s")
