@@ -23,7 +23,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from voicedesk.display import safe_text, shorten
-from voicedesk.tools import TOOL_TYPES, check_tool, gist
+from voicedesk.tools import TOOL_TYPES, check_tool, check_tools, gist
 
 _ADD = "  + Add a tool (ctrl+n)"
 _LINE = 200  # at most this much of a gist is laid out
@@ -178,6 +178,8 @@ class ToolEditor(Vertical):
             event.stop()
         index = self.highlighted
         text, problem = entry_note(self._value[index], index + 1) if index is not None else ("", False)
+        if problem and text == check_tools(self._value):
+            text = ""  # the row says the list's first problem already
         self._note.update(text)
         self._note.set_class(problem, "-error")
         self._note.display = bool(text)
