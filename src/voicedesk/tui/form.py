@@ -460,7 +460,9 @@ class FieldRow(Vertical):
         # At once rather than `focus()`'s next turn of the loop: the focus styles then
         # land in the frame that shows the row, not in a frame of their own.
         self.screen.set_focus(target)
-        self.scroll_visible(animate=False)
+        # After the next refresh: a group just switched to is laid out only then, and a row
+        # laid out before (while its group was being mounted) would scroll a form of no size.
+        self.call_after_refresh(self.scroll_visible, animate=False)
 
     # --- editing -----------------------------------------------------------------------
 
