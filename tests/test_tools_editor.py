@@ -413,3 +413,16 @@ async def test_opening_a_tool_and_leaving_it_changes_nothing(sandbox) -> None:
         assert not session.is_dirty("tools")
         assert not control.check_action("undo", ())  # no empty steps either
     print(f"opened and left {len(tools)} tools of odd values")
+
+
+async def test_a_secret_in_a_tool_of_an_unknown_type_is_masked_too(sandbox) -> None:
+    sandbox.data.assistants[ASSISTANT]["tools"].insert(0, {"type": "calendar_v2", "data": {"calcom_api_key": "cal_v2_secret"}})
+    app = make_app(sandbox, ASSISTANT, dialect="2026")
+    async with app.run_test(size=(120, 36)) as pilot:
+        tools = await tools_list(pilot)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, ToolScreen) and app.screen.focused)
+        text = screen_text(app)
+        assert "calendar_v2" in text and "cal_v2_secret" not in text
+        await pilot.press("escape")
+        assert tools.value[0] == {"type": "calendar_v2", "calcom_api_key": "cal_v2_secret"}

@@ -23,7 +23,7 @@ from textual.widget import Widget
 from textual.widgets import Input, Static, Switch
 
 from voicedesk.display import safe_text, shorten
-from voicedesk.tools import SECRET_FIELDS, TOOL_TYPES, ToolField, field_problem
+from voicedesk.tools import SECRET_FIELDS, TOOL_TYPES, ToolField, field_problem, masked
 from voicedesk.tui.widgets import ExactInput, JsonValueEditor, KeyBar, SearchSelect
 
 if TYPE_CHECKING:
@@ -81,7 +81,8 @@ class ToolScreen(Screen[None]):
             if self.spec is None:
                 yield Static("Kept exactly as the server stored it, and sent back unchanged. In the list it "
                              "can be moved or removed.", classes="tool-note", markup=False)
-                yield JsonValueEditor(self.tool, id="tool-json", read_only=True)
+                # A secret's name is known whatever the type: masked here too.
+                yield JsonValueEditor(masked([self.tool])[0], id="tool-json", read_only=True)
             else:
                 for field in self.spec.fields:
                     yield Static(_label(field), classes="tool-label", markup=False)
