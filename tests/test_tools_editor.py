@@ -426,3 +426,26 @@ async def test_a_secret_in_a_tool_of_an_unknown_type_is_masked_too(sandbox) -> N
         assert "calendar_v2" in text and "cal_v2_secret" not in text
         await pilot.press("escape")
         assert tools.value[0] == {"type": "calendar_v2", "calcom_api_key": "cal_v2_secret"}
+
+
+async def test_ctrl_o_in_a_tools_screen_reverts_that_tool(sandbox) -> None:
+    before = flat(stored_tools(sandbox))
+    app = make_app(sandbox, ASSISTANT, dialect="2026")
+    async with app.run_test(size=(120, 36)) as pilot:
+        tools = await tools_list(pilot)
+        session = app.screen.session
+        await pilot.press("down", "enter")  # the transfer
+        await wait_until(pilot, lambda: isinstance(app.screen, ToolScreen) and app.screen.focused)
+        screen = app.screen
+        await set_field(pilot, screen, "phone_number", "+49301")
+        await set_field(pilot, screen, "warm_transfer", True)
+        assert session.value("tools")[1]["phone_number"] == "+49301"
+        await pilot.press("ctrl+o")
+        await wait_until(pilot, lambda: screen.query_one("#tool-phone_number", Input).value == before[1]["phone_number"])
+        assert session.value("tools") == before and not session.is_dirty("tools")
+        await set_field(pilot, screen, "description", "Changed after the revert")  # the new controls work
+        assert session.value("tools")[1]["description"] == "Changed after the revert"
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: tools.lines.has_focus)
+        await pilot.press("ctrl+z")
+        assert session.value("tools") == before

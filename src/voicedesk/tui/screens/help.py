@@ -29,7 +29,7 @@ KEYS = [
     ("enter", "On the system prompt: edit it in a screen of its own (Escape returns)"),
     ("ctrl+n, ctrl+d", "In a table or the built-in tools: add / delete a row or a tool"),
     ("ctrl+up/down", "In the schema table or the built-in tools: move the row or tool"),
-    ("enter", "On a built-in tool: edit it in a screen of its own (Escape returns)"),
+    ("enter", "On a built-in tool: edit it in a screen of its own (Escape returns, ctrl+o reverts it)"),
     ("ctrl+z / ctrl+y", "On the built-in tools: undo / redo a change of the list"),
     ("up/down, pageup/down, space", "In the review: scroll through every change"),
     ("escape", "Back: review -> editor -> assistants"),

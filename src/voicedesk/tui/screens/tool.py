@@ -10,6 +10,7 @@ An entry of a type voicedesk does not know is shown as JSON, read only.
 
 from __future__ import annotations
 
+import copy
 import json
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -53,6 +54,8 @@ class ToolScreen(Screen[None]):
     BINDINGS = [
         Binding("escape", "done", "Back to the form"),
         Binding("ctrl+s", "review", "Review & save", priority=True),
+        # Not ctrl+z: in a text field that is the text's own undo.
+        Binding("ctrl+o", "revert", "Revert tool", priority=True),
     ]
 
     def __init__(self, editor: ToolEditor, index: int) -> None:
@@ -69,6 +72,7 @@ class ToolScreen(Screen[None]):
         self._first: dict[str, Any] = {}  # what each control showed first (see on_mount)
 
     def compose(self) -> ComposeResult:
+        self._controls, self._messages = {}, {}
         number, count = self.index + 1, len(self.editor.value)
         if self.spec is None:
             what = "not a tool object" if not isinstance(self.tool, dict) else \
@@ -127,10 +131,13 @@ class ToolScreen(Screen[None]):
         return control.value  # type: ignore[attr-defined]
 
     def on_mount(self) -> None:
+        self.editor.begin_change()
+        self._ready()
+
+    def _ready(self) -> None:
         # A control showing what it showed first stands for the stored value, exactly
         # (a number stored in a text field stays a number, an id "7" stays "7").
         self._first = {name: self._shown(control) for name, control in self._controls.items()}
-        self.editor.begin_change()
         self._show_problems()
         first = next(iter(self._controls.values()), None) or self.query_one("#tool-json")
         first.focus()
@@ -207,6 +214,21 @@ class ToolScreen(Screen[None]):
             message = self._messages[field.name]
             message.update(f"{field.name} {problem}" if problem else "")
             message.display = bool(problem)
+
+    async def action_revert(self) -> None:
+        """The tool as it was when the screen opened (ctrl+z on the list then undoes the
+        whole visit as before)."""
+        await self.app.settle()
+        if self.tool == self._stored and not self._control_problems:
+            self.notify("This tool is unchanged.", timeout=2)
+            return
+        self.tool = copy.deepcopy(self._stored)
+        self._control_problems.clear()
+        self._first = {}  # the new controls' first Changed are no edits
+        self.editor.replace(self.index, self.tool)
+        await self.recompose()
+        self._ready()
+        self.notify("Reverted this tool.", timeout=2)
 
     # --- leaving ---------------------------------------------------------------------
 
