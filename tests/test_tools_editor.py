@@ -20,6 +20,7 @@ from voicedesk.tui.screens.review import ReviewScreen
 from voicedesk.tui.screens.tool import ToolScreen
 from voicedesk.tui.widgets import PhraseEditor, SearchSelect, ToolEditor
 from voicedesk.tui.widgets.phrases import KINDS
+from voicedesk.tui.widgets.tool_list import describe, entry_note
 from voicedesk.tui.widgets.search_select import SearchSelectScreen
 
 ASSISTANT = 101
@@ -42,9 +43,10 @@ def flat(tools: list) -> list:
             for t in tools]
 
 
-def screen_text(app) -> str:
-    """Every character on the screen now, as text."""
-    svg = app.export_screenshot()
+async def screen_text(pilot) -> str:
+    """Every character on the screen, as text, once what is pending is drawn."""
+    await pilot.pause()
+    svg = pilot.app.export_screenshot()
     return html.unescape(re.sub(r"<[^>]+>", "", svg)).replace("\xa0", " ")
 
 
@@ -144,12 +146,12 @@ async def test_a_missing_required_field_blocks_the_save_and_is_named(sandbox) ->
         tools = await tools_list(pilot)
         screen = await add_tool(pilot, tools, "call_transfer")
         await pilot.pause()
-        assert "phone_number is required" in screen_text(app)
+        assert "phone_number is required" in await screen_text(pilot)
         await pilot.press("escape")
         await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: isinstance(app.screen, ReviewScreen))
         assert app.screen.query_one("#review-save").disabled
-        assert "phone_number is required" in screen_text(app)
+        assert "phone_number is required" in await screen_text(pilot)
     assert puts(sandbox) == []
 
 
@@ -219,28 +221,30 @@ async def test_the_calcom_key_is_never_on_screen_and_stays_unless_replaced(sandb
     app = make_app(sandbox, ASSISTANT, dialect="2026")
     async with app.run_test(size=(120, 36)) as pilot:
         tools = await tools_list(pilot)
-        seen = [screen_text(app)]
+        seen = [await screen_text(pilot)]
         await pilot.press("down", "down", "enter")  # the Cal.com tool
         await wait_until(pilot, lambda: isinstance(app.screen, ToolScreen))
-        seen.append(screen_text(app))
+        seen.append(await screen_text(pilot))
         assert app.screen.tool["calcom_api_key"] == CAL_KEY  # held, not shown
         await set_field(pilot, app.screen, "calcom_event_slug", "cleaning")
         await set_field(pilot, app.screen, "calcom_api_key", "x")  # typed, then taken back
         await pilot.press("backspace")
-        seen.append(screen_text(app))
+        seen.append(await screen_text(pilot))
         await pilot.press("escape")
         await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: isinstance(app.screen, ReviewScreen))
-        seen.append(screen_text(app))
+        seen.append(await screen_text(pilot))
         await pilot.press("j")  # the body as JSON
         await pilot.pause()
-        seen.append(screen_text(app))
+        seen.append(await screen_text(pilot))
         await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: not isinstance(app.screen, ReviewScreen))
-        seen.append(screen_text(app))
+        seen.append(await screen_text(pilot))
         assert tools.value[2]["calcom_api_key"] == CAL_KEY
     assert all(CAL_KEY not in text for text in seen)
-    assert "cleaning" in seen[2]
+    # Each screen is the one meant: the list, the tool, the edit, the review, the body, the form.
+    markers = ["Book with Cal.com", "Cal.com event slug", "cleaning", "Review:", "*** kept ***", "Built-in tools"]
+    assert all(marker in text for marker, text in zip(markers, seen, strict=True))
     stored = flat(stored_tools(sandbox))[2]
     assert stored["calcom_api_key"] == CAL_KEY and stored["calcom_event_slug"] == "cleaning"
     print(f"searched {len(seen)} screens for the key")
@@ -253,7 +257,7 @@ async def test_a_typed_calcom_key_replaces_the_stored_one(sandbox) -> None:
         await pilot.press("down", "down", "enter")
         await wait_until(pilot, lambda: isinstance(app.screen, ToolScreen))
         await set_field(pilot, app.screen, "calcom_api_key", "cal_live_new")
-        assert "cal_live_new" not in screen_text(app)
+        assert "cal_live_new" not in await screen_text(pilot)
         await back_and_save(pilot)
         await wait_until(pilot, lambda: len(puts(sandbox)) == 1)
     assert flat(stored_tools(sandbox))[2]["calcom_api_key"] == "cal_live_new"
@@ -422,7 +426,7 @@ async def test_a_secret_in_a_tool_of_an_unknown_type_is_masked_too(sandbox) -> N
         tools = await tools_list(pilot)
         await pilot.press("enter")
         await wait_until(pilot, lambda: isinstance(app.screen, ToolScreen) and app.screen.focused)
-        text = screen_text(app)
+        text = await screen_text(pilot)
         assert "calendar_v2" in text and "cal_v2_secret" not in text
         await pilot.press("escape")
         assert tools.value[0] == {"type": "calendar_v2", "calcom_api_key": "cal_v2_secret"}
@@ -449,3 +453,36 @@ async def test_ctrl_o_in_a_tools_screen_reverts_that_tool(sandbox) -> None:
         await wait_until(pilot, lambda: tools.lines.has_focus)
         await pilot.press("ctrl+z")
         assert session.value("tools") == before
+
+
+ODD_ENTRIES = [{"type": [1]}, {"type": None, "x": 1}, {"type": {"a": 1}}, {"type": "[b]bold[/b] \x1b[31mred\x07"},
+               5, None, "end_call", [], {"type": "end_call", "description": "\x1b[2J"}]
+
+
+def test_odd_entries_are_never_a_crash() -> None:
+    for number, entry in enumerate(ODD_ENTRIES, 1):
+        check_tool(entry, number)
+        describe(entry)
+        entry_note(entry, number)
+        if isinstance(entry, dict):
+            gist(entry)
+    print(f"odd tool entries checked and described: {len(ODD_ENTRIES)} cases")
+
+
+async def test_odd_entries_are_shown_safely_and_kept(sandbox) -> None:
+    sandbox.data.assistants[ASSISTANT]["tools"] = copy.deepcopy(ODD_ENTRIES)
+    app = make_app(sandbox, ASSISTANT, dialect="2026")
+    async with app.run_test(size=(120, 36)) as pilot:
+        tools = await tools_list(pilot)
+        assert tools.value == ODD_ENTRIES
+        seen = [await screen_text(pilot)]
+        for index in range(len(ODD_ENTRIES)):
+            tools.lines.highlighted = index
+            await pilot.press("enter")
+            await wait_until(pilot, lambda: isinstance(app.screen, ToolScreen) and app.screen.focused)
+            seen.append(await screen_text(pilot))
+            await pilot.press("escape")
+            await wait_until(pilot, lambda: not isinstance(app.screen, ToolScreen))
+        assert tools.value == ODD_ENTRIES and not app.screen.session.is_dirty("tools")
+    assert "[b]bold[/b]" in seen[0]  # markup shown as it is, not applied
+    assert all("\x1b" not in text and "\x07" not in text for text in seen)

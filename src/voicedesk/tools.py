@@ -66,6 +66,13 @@ TOOL_TYPES: dict[str, ToolType] = {tool.type: tool for tool in (
 )}
 
 
+def spec_of(tool: Any) -> ToolType | None:
+    """The known type of a tool entry, or None (not an object, or a type not listed:
+    stored data may hold any JSON there, a list included)."""
+    kind = tool.get("type") if isinstance(tool, dict) else None
+    return TOOL_TYPES.get(kind) if isinstance(kind, str) else None
+
+
 def _plain(value: object) -> str:
     text = str(value)
     return text if text.isascii() and text.isprintable() and len(text) <= 40 else repr(value)[:40]
@@ -76,7 +83,7 @@ def check_tool(tool: Any, number: int) -> str | None:
     where = f"Built-in tools, tool {number}"
     if not isinstance(tool, dict):
         return None  # an entry of an old or unknown shape: sent back as it came
-    spec = TOOL_TYPES.get(tool.get("type"))  # type: ignore[arg-type]
+    spec = spec_of(tool)
     if spec is None:
         return None if isinstance(tool.get("type"), str) else f"{where} has no type."
     where = f"{where} ({spec.type})"
@@ -141,7 +148,7 @@ def summary(tools: Any) -> str:
 def gist(tool: dict[str, Any]) -> str:
     """One line about a tool of a known type: its required settings (never a secret),
     then the start of its description; else the first settings it has."""
-    spec = TOOL_TYPES.get(tool.get("type"))  # type: ignore[arg-type]
+    spec = spec_of(tool)
     fields = spec.fields if spec else ()
     known = {field.name for field in fields}
     parts = [str(tool[f.name]) if f.kind == "text" else f"{f.name.replace('_', ' ')} {tool[f.name]}" for f in fields

@@ -24,7 +24,7 @@ from textual.widget import Widget
 from textual.widgets import Input, Static, Switch
 
 from voicedesk.display import safe_text, shorten
-from voicedesk.tools import SECRET_FIELDS, TOOL_TYPES, ToolField, field_problem, masked
+from voicedesk.tools import SECRET_FIELDS, ToolField, field_problem, masked, spec_of
 from voicedesk.tui.widgets import ExactInput, JsonValueEditor, KeyBar, SearchSelect
 
 if TYPE_CHECKING:
@@ -64,8 +64,7 @@ class ToolScreen(Screen[None]):
         self.index = index
         self.tool: Any = editor.entry(index)
         self._stored = editor.entry(index)  # as it was when the screen opened
-        spec = TOOL_TYPES.get(self.tool.get("type")) if isinstance(self.tool, dict) else None
-        self.spec = spec
+        self.spec = spec_of(self.tool)
         self._controls: dict[str, Widget] = {}
         self._messages: dict[str, Static] = {}
         self._control_problems: dict[str, str] = {}  # what only a control sees (JSON that does not parse)

@@ -23,7 +23,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from voicedesk.display import safe_text, shorten
-from voicedesk.tools import TOOL_TYPES, check_tool, check_tools, gist
+from voicedesk.tools import TOOL_TYPES, check_tool, check_tools, gist, spec_of
 
 _ADD = "  + Add a tool (ctrl+n)"
 _LINE = 200  # at most this much of a gist is laid out
@@ -33,7 +33,7 @@ def describe(entry: Any) -> tuple[str, str]:
     """An entry's label and gist, as shown (safe, one line)."""
     if not isinstance(entry, dict):
         return "Not a tool object", shorten(safe_text(json.dumps(entry, ensure_ascii=False)), _LINE)
-    spec = TOOL_TYPES.get(entry.get("type"))  # type: ignore[arg-type]
+    spec = spec_of(entry)
     if spec is None:
         return shorten(safe_text(str(entry.get("type"))), 40), "a type voicedesk does not know: kept as stored"
     return spec.label, shorten(safe_text(gist(entry)), _LINE)
@@ -45,10 +45,10 @@ def entry_note(entry: Any, number: int) -> tuple[str, bool]:
     problem = check_tool(entry, number)
     if problem:
         return problem, True
-    if not isinstance(entry, dict) or entry.get("type") not in TOOL_TYPES:
+    spec = spec_of(entry)
+    if spec is None:
         return ("Kept exactly as the server stored it and sent back unchanged; it can be moved or "
                 "removed. Enter shows it."), False
-    spec = TOOL_TYPES[entry["type"]]
     known = {field.name for field in spec.fields} | {"type"}
     others = [safe_text(str(key)) for key in entry if key not in known]
     if others:
