@@ -9,12 +9,14 @@ import json
 import re
 
 import pytest
+from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
 from textual.widgets import Input, Switch
 from tui_helpers import make_app, open_editor, puts, wait_until
 
-from voicedesk.sandbox import Sandbox
+from voicedesk.cli import main
+from voicedesk.sandbox import DEMO_API_KEY, Sandbox
 from voicedesk.tools import TOOL_TYPES, check_tool, field_problem, gist
 from voicedesk.tui.screens.review import ReviewScreen
 from voicedesk.tui.screens.tool import ToolScreen
@@ -486,3 +488,13 @@ async def test_odd_entries_are_shown_safely_and_kept(sandbox) -> None:
         assert tools.value == ODD_ENTRIES and not app.screen.session.is_dirty("tools")
     assert "[b]bold[/b]" in seen[0]  # markup shown as it is, not applied
     assert all("\x1b" not in text and "\x07" not in text for text in seen)
+
+
+@pytest.mark.parametrize("kind", ["[1]", '{"a": 1}', "5", "null", "true"])
+def test_the_cli_refuses_a_tool_whose_type_is_not_text_in_one_line(sandbox, kind) -> None:
+    result = CliRunner().invoke(main, ["--base-url", sandbox.base_url, "--api-key", DEMO_API_KEY, "--dialect", "2026",
+                                       "set", str(ASSISTANT), f'tools=[{{"type": {kind}}}]', "--yes"])
+    assert result.exit_code == 2, result.output
+    assert "Built-in tools, tool 1 has no type." in result.output
+    assert "Traceback" not in result.output and not isinstance(result.exception, TypeError)
+    assert puts(sandbox) == []
