@@ -498,3 +498,20 @@ def test_the_cli_refuses_a_tool_whose_type_is_not_text_in_one_line(sandbox, kind
     assert "Built-in tools, tool 1 has no type." in result.output
     assert "Traceback" not in result.output and not isinstance(result.exception, TypeError)
     assert puts(sandbox) == []
+
+
+async def test_ctrl_o_restores_the_filler_phrases(sandbox) -> None:
+    app = make_app(sandbox, ASSISTANT, dialect="2026")
+    async with app.run_test(size=(120, 36)) as pilot:
+        editor = await open_editor(pilot)
+        await editor.focus_field("filler_config")
+        await wait_until(pilot, lambda: editor.rows["filler_config"].control_has_focus)
+        phrases = editor.rows["filler_config"].control
+        before = editor.session.value("filler_config")
+        await pilot.press("ctrl+d", "ctrl+d", "ctrl+n")
+        await type_text(pilot, "New")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: editor.session.is_dirty("filler_config"))
+        await pilot.press("ctrl+o")
+        await wait_until(pilot, lambda: not editor.session.is_dirty("filler_config"))
+        assert phrases.value == before == editor.session.value("filler_config")
