@@ -14,6 +14,7 @@ from voicedesk.sandbox import Fault, Sandbox
 from voicedesk.tui.screens.editor import EditorScreen
 from voicedesk.tui.screens.modals import Ask
 from voicedesk.tui.screens.review import ReviewScreen
+from voicedesk.tui.screens.tool import ToolScreen
 
 SNAPSHOT_PORT = 47613
 WIDE = (120, 36)
@@ -148,11 +149,24 @@ def sandbox_2026():
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
-@pytest.mark.parametrize("name", ["tools", "label_ids", "max_initial_silence_duration"])
+@pytest.mark.parametrize("name", ["tools", "label_ids", "max_initial_silence_duration", "filler_config"])
 def test_2026_controls(snap_compare, sandbox_2026, name, size) -> None:
-    """The tools editor (secrets masked), a multi-select, a number that can be off."""
+    """The tools list, a multi-select, a number that can be off, the filler phrases."""
 
     async def show(pilot) -> None:
         await focus(pilot, name)
+
+    assert snap_compare(make_app(sandbox_2026, 101), terminal_size=size, run_before=show)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_2026_one_tool_open(snap_compare, sandbox_2026, size) -> None:
+    """The Cal.com tool in its screen: the key kept and not shown, a choice, the booking
+    fields as JSON."""
+
+    async def show(pilot) -> None:
+        await focus(pilot, "tools")
+        await pilot.press("down", "down", "enter")
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, ToolScreen) and pilot.app.screen.focused)
 
     assert snap_compare(make_app(sandbox_2026, 101), terminal_size=size, run_before=show)

@@ -67,6 +67,13 @@ TOOL_TYPES: dict[str, ToolType] = {tool.type: tool for tool in (
 )}
 
 
+def spec_of(tool: Any) -> ToolType | None:
+    """The known type of a tool entry, or None (not an object, or a type not listed:
+    stored data may hold any JSON there, a list included)."""
+    kind = tool.get("type") if isinstance(tool, dict) else None
+    return TOOL_TYPES.get(kind) if isinstance(kind, str) else None
+
+
 def _plain(value: object) -> str:
     text = str(value)
     return text if text.isascii() and text.isprintable() and len(text) <= 40 else repr(value)[:40]
@@ -77,20 +84,23 @@ def check_tool(tool: Any, number: int) -> str | None:
     where = f"Built-in tools, tool {number}"
     if not isinstance(tool, dict):
         return None  # an entry of an old or unknown shape: sent back as it came
-    spec = TOOL_TYPES.get(tool.get("type"))  # type: ignore[arg-type]
+    spec = spec_of(tool)
     if spec is None:
         return None if isinstance(tool.get("type"), str) else f"{where} has no type."
     where = f"{where} ({spec.type})"
     for field in spec.fields:
-        value = tool.get(field.name)
-        if value is None or (isinstance(value, str) and not value.strip()):  # blank, as the server's `required`
-            if field.required:
-                return f"{where}: {field.name} is required."
-            continue
-        problem = _check_value(field, value)
+        problem = field_problem(field, tool.get(field.name))
         if problem:
             return f"{where}: {field.name} {problem}"
     return None
+
+
+def field_problem(field: ToolField, value: Any) -> str | None:
+    """What is wrong with one field's value ("is required.", "must be text."), or None;
+    None or blank text is a field not set (blank, as the server's `required` sees it)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return "is required." if field.required else None
+    return _check_value(field, value)
 
 
 def _check_value(field: ToolField, value: Any) -> str | None:
@@ -149,6 +159,22 @@ def summary(tools: Any) -> str:
         return "not a list"
     names = [str(tool.get("type")) if isinstance(tool, dict) else str(tool) for tool in tools]
     return ", ".join(names) if names else "none"
+
+
+def gist(tool: dict[str, Any]) -> str:
+    """One line about a tool of a known type: its required settings (never a secret),
+    then the start of its description; else the first settings it has."""
+    spec = spec_of(tool)
+    fields = spec.fields if spec else ()
+    known = {field.name for field in fields}
+    parts = [str(tool[f.name]) if f.kind == "text" else f"{f.name.replace('_', ' ')} {tool[f.name]}" for f in fields
+             if f.required and f.name not in SECRET_FIELDS | {"description"} and tool.get(f.name) not in (None, "")]
+    if tool.get("description") not in (None, "") and "description" in known:
+        parts.append(str(tool["description"]))
+    if not parts:
+        parts = [f"{f.name} {tool[f.name]}" for f in fields
+                 if f.name not in SECRET_FIELDS and tool.get(f.name) not in (None, "")][:2]
+    return " · ".join(parts)
 
 
 KEPT = "*** kept ***"  # a secret as it is shown: the stored one stays unless replaced

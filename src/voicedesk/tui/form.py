@@ -32,11 +32,12 @@ from voicedesk.tui.widgets import (
     ExactInput,
     ExactTextArea,
     IdListSelect,
-    JsonValueEditor,
     KeyValueEditor,
+    PhraseEditor,
     SchemaEditor,
     SearchSelect,
     Slider,
+    ToolEditor,
 )
 from voicedesk.tui.widgets.search_select import Options
 from voicedesk.validation import timezones
@@ -293,11 +294,9 @@ class FieldRow(Vertical):
         if field.kind is Kind.ID_LIST:
             return IdListSelect(field_options(field, self.session) or [], value, id=control_id)
         if field.kind is Kind.TOOLS:
-            from voicedesk.tools import masked, unmasked
-
-            return JsonValueEditor(value, mask=masked, unmask=unmasked, id=control_id)
+            return ToolEditor(value, id=control_id)
         if field.kind is Kind.PHRASES:
-            return JsonValueEditor(value, id=control_id)
+            return PhraseEditor(value, id=control_id)
         if field.kind is Kind.BOOLEAN:
             return Switch(bool(value), id=control_id)
         options = field_options(field, self.session)
@@ -429,8 +428,10 @@ class FieldRow(Vertical):
                 control.value = bool(value)
             elif isinstance(control, TextPreview):
                 control.show(value)
-            elif isinstance(control, JsonValueEditor):
-                if control.exact != control.shown(value):
+            elif isinstance(control, ToolEditor):
+                control.load(value)  # only when it differs: it keeps the highlight and the undo
+            elif isinstance(control, PhraseEditor):
+                if control.value != value or control.problems:
                     control.load(value)
             elif isinstance(control, IdListSelect):
                 control.show(value)
@@ -465,7 +466,9 @@ class FieldRow(Vertical):
         # At once rather than `focus()`'s next turn of the loop: the focus styles then
         # land in the frame that shows the row, not in a frame of their own.
         self.screen.set_focus(target)
-        self.scroll_visible(animate=False)
+        # After the next refresh: a group just switched to is laid out only then, and a row
+        # laid out before (while its group was being mounted) would scroll a form of no size.
+        self.call_after_refresh(self.scroll_visible, animate=False)
 
     # --- editing -----------------------------------------------------------------------
 
@@ -539,14 +542,9 @@ class FieldRow(Vertical):
         except ParseError as error:
             self._edit(None, str(error))
 
-    @on(JsonValueEditor.Edited)
-    def _json_changed(self, event: JsonValueEditor.Edited) -> None:
+    @on(ToolEditor.Changed)
+    def _tools_changed(self, event: ToolEditor.Changed) -> None:
         event.stop()
-        if event.problem is not None:
-            self._control_problem = f"{event.problem[0].upper()}{event.problem[1:]}."
-            self._update_counter()
-            self._on_edit(self)
-            return
         self._edit(event.value)
 
     @on(SelectionList.SelectedChanged)
@@ -557,7 +555,8 @@ class FieldRow(Vertical):
 
     @on(KeyValueEditor.Changed)
     @on(SchemaEditor.Changed)
-    def _rows_changed(self, event: KeyValueEditor.Changed | SchemaEditor.Changed) -> None:
+    @on(PhraseEditor.Changed)
+    def _rows_changed(self, event: KeyValueEditor.Changed | SchemaEditor.Changed | PhraseEditor.Changed) -> None:
         event.stop()
         problem = "; ".join(event.problems) if event.problems else None
         self._control_problem = problem

@@ -25,15 +25,17 @@ if TYPE_CHECKING:
     from .key_bar import KeyBar
     from .key_value import KeyValueEditor
     from .large_text_area import LargeTextArea
+    from .phrases import PhraseEditor
     from .schema_table import SchemaEditor
     from .search_select import SearchSelect, SearchSelectScreen
     from .slider import Slider
+    from .tool_list import ToolEditor
 
 _MODULES = {
     "AssistantTable": "assistant_table", "ExactInput": "exact_text", "ExactTextArea": "exact_text",
     "GroupList": "group_list", "IdListSelect": "id_list", "JsonValueEditor": "json_value", "KeyBar": "key_bar",
-    "KeyValueEditor": "key_value", "LargeTextArea": "large_text_area", "SchemaEditor": "schema_table",
-    "SearchSelect": "search_select", "SearchSelectScreen": "search_select", "Slider": "slider",
+    "KeyValueEditor": "key_value", "LargeTextArea": "large_text_area", "PhraseEditor": "phrases", "SchemaEditor": "schema_table",
+    "SearchSelect": "search_select", "SearchSelectScreen": "search_select", "Slider": "slider", "ToolEditor": "tool_list",
 }
 
 __all__ = list(_MODULES)

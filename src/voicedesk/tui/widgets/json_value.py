@@ -1,12 +1,11 @@
-"""Values with no control of their own, edited as JSON text (the 2026 built-in tools
-list, the filler phrases). A `mask` keeps secrets in them off the screen; its `unmask`
-puts them back from the value they came with.
+"""A value with no control of its own, edited as JSON text: a tool's Cal.com booking
+fields (a list whose entries the API does not describe), and shown read only: a tool of
+a type voicedesk does not know.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from typing import Any
 
 from textual import on
@@ -14,6 +13,7 @@ from textual.message import Message
 from textual.widgets import TextArea
 
 from .exact_text import ExactTextArea
+
 
 class JsonValueEditor(ExactTextArea):
     """A value as indented JSON; posts `Edited` with the parsed value (or a problem)."""
@@ -33,25 +33,10 @@ class JsonValueEditor(ExactTextArea):
         def control(self) -> JsonValueEditor:
             return self.editor
 
-    def __init__(
-        self, value: Any, *, mask: Callable[[Any], Any] | None = None,
-        unmask: Callable[[Any, Any], tuple[Any, str | None]] | None = None,
-        id: str | None = None,  # noqa: A002 - Textual's name
-    ) -> None:
-        """`mask(value)`: the value as shown; `unmask(edited, original)`: the value meant
-        by what was edited, or a problem."""
-        self._original = value
-        self._mask = mask or (lambda value: value)
-        self._unmask = unmask or (lambda edited, original: (edited, None))
-        super().__init__(self.shown(value), soft_wrap=True, compact=True, id=id)
-
-    def shown(self, value: Any) -> str:
-        return "" if value is None else json.dumps(self._mask(value), indent=2, ensure_ascii=False)
-
-    def load(self, value: Any) -> None:
-        """Show another value (a reload); the original for secrets becomes this one."""
-        self._original = value
-        self.load_text(self.shown(value))
+    def __init__(self, value: Any, *, read_only: bool = False, placeholder: str = "",
+                 id: str | None = None) -> None:  # noqa: A002 - Textual's name
+        text = "" if value is None else json.dumps(value, indent=2, ensure_ascii=False)
+        super().__init__(text, soft_wrap=True, compact=True, read_only=read_only, placeholder=placeholder, id=id)
 
     @on(TextArea.Changed)
     def _parse(self, event: TextArea.Changed) -> None:
@@ -67,5 +52,4 @@ class JsonValueEditor(ExactTextArea):
         except ValueError as error:
             self.post_message(self.Edited(self, None, f"not JSON: {error}"))
             return
-        value, problem = self._unmask(parsed, self._original)
-        self.post_message(self.Edited(self, value, problem))
+        self.post_message(self.Edited(self, parsed, None))
