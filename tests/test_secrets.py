@@ -124,3 +124,62 @@ async def test_the_key_appears_on_no_output_path(sandbox, tmp_path) -> None:
     written = [path.read_text(errors="replace") for path in state.rglob("*") if path.is_file()]
     assert any("speech_speed" in text for text in written)  # the history is there
     assert KEY not in "\n".join(outputs + written)
+
+
+# -- the Cal.com key of a 2026 built-in tool: never in a draft ---------------------------
+
+
+CALCOM_KEY = "cal_live_7f3a9c2e5b1d"  # what the 2026 demo's assistant 101 stores
+
+
+def _calcom(tools: list) -> dict:
+    return next(tool for tool in tools if isinstance(tool, dict) and tool.get("type") == "calendar_integration")
+
+
+@pytest.mark.parametrize("edit", ["another tool", "the slug", "a new key", "moved first"])
+def test_a_draft_never_holds_the_calcom_key_and_replays_it_right(edit) -> None:
+    """The stored key goes into a draft as *** kept *** and comes back from the server's
+    tools on replay; a key the user typed goes in as *** not kept in drafts *** and, on
+    replay, the tool asks for it again (never the stored key in its place)."""
+    import asyncio
+    import copy
+
+    from voicedesk.api import ApiClient
+    from voicedesk.drafts import Draft, DraftStore
+    from voicedesk.remote import open_session
+    from voicedesk.sandbox import DEMO_API_KEY
+
+    async def session_of(sandbox):
+        async with ApiClient(sandbox.base_url, DEMO_API_KEY) as client:
+            return (await open_session(client, 101))[0]
+
+    with Sandbox(rate_limit=None, dialect="2026") as sandbox:
+        session = asyncio.run(session_of(sandbox))
+        tools = copy.deepcopy(session.value("tools"))
+        if edit == "another tool":
+            tools[0]["description"] = "Say goodbye first."
+        elif edit == "the slug":
+            _calcom(tools)["calcom_event_slug"] = "cleaning"
+        elif edit == "a new key":
+            _calcom(tools)["calcom_api_key"] = "cal_live_NEWKEY0001"
+        else:
+            tools.insert(0, tools.pop(tools.index(_calcom(tools))))
+        session.set("tools", tools)
+        store = DraftStore()
+        slot = store.slot("host", 101)
+        slot.save(Draft.from_session(session, "host"))
+        text = "".join(path.read_text() for path in store.directory.glob("*.json"))
+        assert CALCOM_KEY not in text and "cal_live_NEWKEY0001" not in text
+        slot.close()  # the session ended: its draft is left behind, to be offered
+        replayed = asyncio.run(session_of(sandbox))
+        left = store.left_behind("host", 101)
+        [held] = left.drafts
+        assert held.draft.apply_to(replayed) == []
+        left.release()
+        key = _calcom(replayed.value("tools"))["calcom_api_key"]
+        if edit == "a new key":
+            assert key == "*** not kept in drafts ***"
+            assert "type it again" in replayed.validate()["tools"]
+        else:
+            assert replayed.value("tools") == tools and key == CALCOM_KEY
+            assert "tools" not in replayed.validate()

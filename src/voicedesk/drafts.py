@@ -14,7 +14,8 @@ A draft holds only the dirty fields, each with the value it had when loaded (`ba
 and the user's value. Files are written atomically and readable by the user alone. A
 file that cannot be trusted is set aside under a new name, never deleted, and reported
 as a `DraftProblem` whose message can be shown as it is. Every failure of the disk is
-a `DraftError`. The store only ever sees field values: no API key.
+a `DraftError`. The store only ever sees field values: no API key, and no secret of the
+tools (a typed one is asked for again on replay).
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from typing import Any
 from voicedesk.fields import SETTINGS, catalogue
 from voicedesk.paths import ensure_private_dir, file_key, state_dir, write_private
 from voicedesk.session import EditSession, same_value
+from voicedesk.tools import for_draft, from_draft, masked
 
 FORMAT = "voicedesk-draft"
 VERSION = 1
@@ -72,11 +74,14 @@ class Draft:
 
     @classmethod
     def from_session(cls, session: EditSession, host: str) -> Draft:
-        """The session's dirty fields, copied so later edits cannot change the draft."""
-        edits = {
-            name: DraftEdit(copy.deepcopy(session.baseline[name]), copy.deepcopy(session.current[name]))
-            for name in session.dirty
-        }
+        """The session's dirty fields, copied so later edits cannot change the draft; the
+        tools' secrets masked (see `tools.for_draft`)."""
+        edits = {}
+        for name in session.dirty:
+            base, value = session.baseline[name], session.current[name]
+            if name == "tools":
+                base, value = masked(base), for_draft(value, base)
+            edits[name] = DraftEdit(copy.deepcopy(base), copy.deepcopy(value))
         return cls(host, session.assistant_id, session.name, edits)
 
     def apply_to(self, session: EditSession) -> list[str]:
@@ -93,8 +98,13 @@ class Draft:
             )
         changed_on_server = []
         for name, edit in self.fields.items():
-            session.set(name, edit.value)
-            if not same_value(name, session.baseline[name], edit.base):
+            base = session.baseline[name]
+            if name == "tools":  # its secrets come back from the server's tools
+                session.set(name, from_draft(edit.value, base))
+                base = masked(base)
+            else:
+                session.set(name, edit.value)
+            if not same_value(name, base, edit.base):
                 changed_on_server.append(name)
         return changed_on_server
 

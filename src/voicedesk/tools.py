@@ -100,6 +100,8 @@ def field_problem(field: ToolField, value: Any) -> str | None:
     None or blank text is a field not set (blank, as the server's `required` sees it)."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return "is required." if field.required else None
+    if field.name in SECRET_FIELDS and value in (KEPT, NOT_KEPT):
+        return "was not kept in the draft (secrets never are): type it again."
     return _check_value(field, value)
 
 
@@ -215,3 +217,32 @@ def unmasked(edited: Any, original: Any, secrets: frozenset[str] = SECRET_FIELDS
     return result, None
 
 
+# A secret a draft does not hold (one the user typed): replayed, the tool asks for it.
+NOT_KEPT = "*** not kept in drafts ***"
+
+
+def for_draft(value: Any, original: Any, secrets: frozenset[str] = SECRET_FIELDS) -> Any:
+    """The value as a draft may hold it: a secret the server stores (the one `unmasked`
+    would put back) as KEPT, any other secret as NOT_KEPT; drafts never hold secrets."""
+    if not isinstance(value, list) or not secrets:
+        return value
+    shown = masked(value, secrets)
+    restored, _ = unmasked(shown, original, secrets)
+    result = []
+    for entry, back in zip(value, restored):
+        if isinstance(entry, dict):
+            entry = {key: item if key not in secrets or not item else
+                     KEPT if isinstance(back, dict) and back.get(key) == item else NOT_KEPT
+                     for key, item in entry.items()}
+        result.append(entry)
+    return result
+
+
+def from_draft(value: Any, original: Any, secrets: frozenset[str] = SECRET_FIELDS) -> Any:
+    """A draft's value with its kept secrets back from `original` (the server's now);
+    one that cannot be put back stays NOT_KEPT, which asks to be typed again."""
+    restored, problem = unmasked(value, original, secrets)
+    if problem is None:
+        return restored
+    return [{key: NOT_KEPT if key in secrets and item == KEPT else item for key, item in entry.items()}
+            if isinstance(entry, dict) else entry for entry in value]
