@@ -258,3 +258,26 @@ def test_a_choice_only_2026_has_shows_its_label() -> None:
 
     assert [format_value("engine_type", mode) for mode in ("pipeline", "multimodal", "dualplex")] == \
         ["Pipeline", "Multimodal", "Dualplex"]
+
+
+@pytest.mark.parametrize("stored", [
+    {"data": {"description": "no type"}},
+    {"type": ["end_call"], "data": {}},
+    {"type": "end_call", "data": {"type": "nested"}},
+    {"type": "end_call", "data": {}, "extra": 1},
+    "end_call",
+    None,
+])
+def test_a_stored_tool_of_an_odd_shape_is_sent_back_exactly(stored) -> None:
+    """Only {type, data} entries are read flat; any other entry is kept exactly, and a
+    client-side check of it never crashes (the sandbox answers a 422, not a 500)."""
+    record = copy.deepcopy(RECORD)
+    record["tools"] = [{"type": "end_call", "data": {"description": "Bye"}}, stored]
+    session = EditSession(101, record, LOOKUPS, FIELDS_2026)
+    assert session.value("tools")[1] == stored
+    edited = copy.deepcopy(session.value("tools"))
+    edited[0]["description"] = "Goodbye"
+    session.set("tools", edited)
+    assert session.body() == {"tools": [{"type": "end_call", "description": "Goodbye"}, stored]}
+    session.validate()  # whatever it says, it says it
+    dialect2026.validate_update(session.body(), record, DATA)

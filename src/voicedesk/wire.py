@@ -152,8 +152,8 @@ def _tools(raw: Any) -> list[Any]:
     flat: list[Any] = []
     for item in copy.deepcopy(raw):
         data = item.get("data") if isinstance(item, dict) else None
-        if isinstance(item, dict) and isinstance(data, dict) and set(item) <= {"type", "data"} \
-                and "type" not in data:
+        if isinstance(item, dict) and isinstance(data, dict) and set(item) == {"type", "data"} \
+                and isinstance(item["type"], str) and "type" not in data:
             flat.append({"type": item.get("type"), **data})
         else:
             flat.append(item)

@@ -297,7 +297,11 @@ def _nested_errors(name: str, value: object, ctx: _Context) -> Errors:
     elif name == "tools":
         for index, tool in enumerate(value):  # type: ignore[arg-type]
             prefix = f"tools.{index}"
-            fields = _TOOL_FIELDS.get(tool.get("type")) if isinstance(tool, dict) else None
+            kind = tool.get("type") if isinstance(tool, dict) else None
+            if isinstance(tool, dict) and not isinstance(kind, str):
+                errors[f"{prefix}.type"] = [f"The {prefix}.type field must be a string."]
+                continue
+            fields = _TOOL_FIELDS.get(kind) if isinstance(kind, str) else None
             if fields is None:
                 continue  # kept as it is: the server knows types the docs do not
             for key, rules in fields.items():
