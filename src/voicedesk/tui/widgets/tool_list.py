@@ -164,7 +164,7 @@ class ToolEditor(Vertical):
             bad = check_tool(entry, number) is not None
             options.append(Option(Content.assemble(
                 ("✗ " if bad else "  ", "$error" if bad else ""), f"{number}. ", (label, "bold"),
-                ("  " + about if about else "", "$text-muted"),
+                "  " if about else "", (about, "$text-muted"),
             )))
         options.append(Option(Content.styled(_ADD, "$text-muted")))
         self.lines.clear_options()
