@@ -96,17 +96,22 @@ class Draft:
                 f"the draft holds {', '.join(foreign)}, which the host's dialect "
                 f"({session.fields.dialect.value}) does not have; open it with the other --dialect"
             )
-        changed_on_server = []
+        changed_on_server = self.moved_on_server(session)
         for name, edit in self.fields.items():
-            base = session.baseline[name]
             if name == "tools":  # its secrets come back from the server's tools
-                session.set(name, from_draft(edit.value, base))
-                base = masked(base)
+                session.set(name, from_draft(edit.value, session.baseline[name]))
             else:
                 session.set(name, edit.value)
-            if not same_value(name, base, edit.base):
-                changed_on_server.append(name)
         return changed_on_server
+
+    def moved_on_server(self, session: EditSession) -> list[str]:
+        """The fields whose server value is not the one the draft was made from (the
+        tools compared as drafted: their secrets masked)."""
+        return [
+            name for name, edit in self.fields.items()
+            if name in session.fields and not same_value(
+                name, masked(session.baseline[name]) if name == "tools" else session.baseline[name], edit.base)
+        ]
 
 
 # A session's files: `<key>.<session>.json` and `.lock`; `<key>.json` is an older

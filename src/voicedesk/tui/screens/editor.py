@@ -34,7 +34,7 @@ from voicedesk.remote import (
     session_for,
     save,
 )
-from voicedesk.session import Change, EditSession, same_value
+from voicedesk.session import Change, EditSession
 from voicedesk.tui.form import FieldRow, RowHead
 from voicedesk.tui.screens.modals import Ask
 from voicedesk.tui.widgets import GroupList, KeyBar
@@ -306,11 +306,11 @@ class EditorScreen(Screen[None]):
         assert session is not None
         draft = held.draft
         lines = []
+        moved = draft.moved_on_server(session)
         for name, edit in draft.fields.items():
             line = (f"{SETTINGS[name].label}: {format_value(name, edit.value, session.lookups, width=40)}"
                     f"  (server: {format_value(name, session.baseline[name], session.lookups, width=40)}")
-            moved = not same_value(name, session.baseline[name], edit.base)
-            lines.append(line + (", changed since the draft)" if moved else ")"))
+            lines.append(line + (", changed since the draft)" if name in moved else ")"))
         saved = f" from {draft.saved_at:%Y-%m-%d %H:%M} UTC" if draft.saved_at else ""
         several = (f"{count} drafts of this assistant were left unsaved; this is draft {index + 1} of "
                    f"{count}, newest first.\n\n" if count > 1 else "")
