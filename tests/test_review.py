@@ -119,3 +119,27 @@ async def test_the_focus_on_the_changes_is_visible(sandbox) -> None:
         focused_border = body.styles.border_top
         await pilot.press("tab")  # to the Send button
         assert app.focused is not body and body.styles.border_top != focused_border
+
+
+async def test_a_problem_names_its_field_once() -> None:
+    """Most messages begin with the field's label; the review adds it only when not."""
+    from textual.widgets import OptionList
+
+    from tui_helpers import open_editor
+
+    with Sandbox(rate_limit=None, dialect="2026") as sandbox:
+        app = make_app(sandbox, 101)
+        async with app.run_test(size=(120, 36)) as pilot:
+            editor = await open_editor(pilot)
+            tools = [dict(tool) for tool in editor.session.value("tools")]
+            tools[1].pop("phone_number")
+            editor.session.set("tools", tools)
+            editor.session.set("assistant_name", "")
+            await pilot.press("ctrl+s")
+            await wait_until(pilot, lambda: isinstance(app.screen, ReviewScreen)
+                             and app.screen.query_one("#review-problems", OptionList).option_count == 2)
+            problems = app.screen.query_one("#review-problems", OptionList)
+            lines = sorted(str(problems.get_option_at_index(i).prompt) for i in range(2))
+    assert lines[0].startswith("✗ Built-in tools, tool 2 (call_transfer): phone_number is required")
+    assert lines[1].startswith("✗ Name") and lines[1].count("Name") == 1, lines
+    print(f"{len(lines)} problems, each field named once")

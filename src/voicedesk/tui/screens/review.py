@@ -58,6 +58,11 @@ def shown_body(session: Any) -> str:
     return to_json(body)
 
 
+def _naming(label: str, message: str) -> str:
+    """A problem with its field's label in front, once: most messages begin with it."""
+    return message if message.startswith(label) else f"{label}: {message}"
+
+
 def needs_thread(sides: tuple[str, str]) -> bool:
     """A diff this large is worked out off the event loop (see ReviewScreen)."""
     return len(sides[0]) + len(sides[1]) > LARGE
@@ -162,7 +167,7 @@ class ReviewScreen(Screen[None]):
             heading.update(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} to fix before sending "
                            "(Enter goes to the field):")
             options.add_options([
-                Option(Text(f"✗ {SETTINGS[name].label}: {message}"), id=name)
+                Option(Text(f"✗ {_naming(SETTINGS[name].label, message)}"), id=name)
                 for name, message in problems.items()
             ])
         heading.display = options.display = bool(problems)
