@@ -281,3 +281,32 @@ def test_a_stored_tool_of_an_odd_shape_is_sent_back_exactly(stored) -> None:
     assert session.body() == {"tools": [{"type": "end_call", "description": "Goodbye"}, stored]}
     session.validate()  # whatever it says, it says it
     dialect2026.validate_update(session.body(), record, DATA)
+
+
+@pytest.mark.parametrize("body, code, said", [
+    ({"end_call_tool": {"description": "Bye now"}}, 0, '"description": "Bye now"'),
+    ({"end_call_tool": {"description": None}}, 2, "it is the end_call entry of tools, and takes text"),
+    ({"end_call_tool": {"description": "Bye"}, "tools": []}, 2, "'tools' is not a field of the assistant"),
+    ({"max_duration": 900, "use_min_interrupt_words": True}, 2,
+     "'use_min_interrupt_words' is not a field of the assistant on this host (dialect 2026)"),
+])
+def test_apply_takes_the_seeds_end_call_tool_on_a_2026_host(tmp_path, body, code, said) -> None:
+    """As `set end_call_tool.description=` does: the end_call entry of the whole tools
+    list, the other tools unchanged; a key 2026 does not have is named with the dialect."""
+    import json
+
+    from click.testing import CliRunner
+
+    from voicedesk.cli import main
+
+    path = tmp_path / "body.json"
+    path.write_text(json.dumps(body))
+    with Sandbox(rate_limit=None, dialect="2026") as sandbox:
+        result = CliRunner().invoke(main, ["--base-url", sandbox.base_url, "--api-key", DEMO_API_KEY,
+                                           "apply", "101", str(path), "--dry-run"])
+    assert result.exit_code == code, result.output
+    assert said in (result.stdout if code == 0 else result.stderr)
+    if code == 0:
+        sent = json.loads(result.stdout[result.stdout.index("{"):])
+        assert [tool["type"] for tool in sent["tools"]] == ["end_call", "call_transfer", "calendar_integration",
+                                                           "sms_followup"]

@@ -756,9 +756,20 @@ def _apply_body(session: Any, body: dict[str, Any], path: str) -> None:
     from voicedesk.model import TypeProblem, check_types
     from voicedesk.wire import UnknownKey, WriteError, from_body
 
+    end_call = None
+    if "end_call_tool" in body and "end_call_tool.description" not in session.fields:
+        # The seed's end call tool on a 2026 host: as `set end_call_tool.description=`.
+        # (`_check_names_and_types` let through only the seed's shape, {"description": ...}.)
+        end_call = body.get("end_call_tool")
+        if not isinstance(end_call, dict) or not isinstance(end_call.get("description"), str):
+            fail(f"{path}: end_call_tool.description: on this host (dialect {session.fields.dialect.value}) "
+                 "it is the end_call entry of tools, and takes text.")
+        body = {key: value for key, value in body.items() if key != "end_call_tool"}
     try:
         values = check_types(from_body(body, session.fields, session.lookups), session.fields)
-    except (UnknownKey, WriteError) as error:
+    except UnknownKey as error:
+        fail(f"{path}: {error} on this host (dialect {session.fields.dialect.value}). See 'voicedesk fields'.")
+    except WriteError as error:
         fail(f"{path}: {error}{'' if str(error).endswith('.') else '.'}")
     except TypeProblem as problem:
         fail(f"{path}: " + "; ".join(f"{session.fields[k].update_name if k in session.fields else k}: {v}"
@@ -771,6 +782,8 @@ def _apply_body(session: Any, body: dict[str, Any], path: str) -> None:
             fail(f"{path}: tools: {problem}.")
     for name, value in values.items():
         session.set(name, value)
+    if end_call is not None:
+        _set_end_call_description(session, end_call["description"])
 
 
 @main.command("set")
