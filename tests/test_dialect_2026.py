@@ -233,6 +233,18 @@ async def test_the_editor_sets_an_unreported_setting_to_none() -> None:
             await pilot.press("ctrl+o")
             await wait_until(pilot, lambda: not editor.session.is_dirty("folder_id"))
             assert folder.label == "not reported"
+            # A setting of two values: not a switch (it would claim "off") but the two.
+            emotion = editor.rows["tts_emotion_enabled"].control
+            assert emotion.label == "not reported"
+            await focus(pilot, editor, "tts_emotion_enabled")
+            await pilot.press("enter")
+            await wait_until(pilot, lambda: isinstance(app.screen, SearchSelectScreen))
+            await pilot.press(*"off", "enter")
+            await wait_until(pilot, lambda: editor.session.is_dirty("tts_emotion_enabled"))
+            assert emotion.label == "off" and editor.session.body()["tts_emotion_enabled"] is False
+            await pilot.press("ctrl+o")
+            await wait_until(pilot, lambda: not editor.session.is_dirty("tts_emotion_enabled"))
+            assert emotion.label == "not reported"
 
 
 @pytest.mark.parametrize("name, text, said", [

@@ -298,6 +298,10 @@ class FieldRow(Vertical):
         if field.kind is Kind.PHRASES:
             return PhraseEditor(value, id=control_id)
         if field.kind is Kind.BOOLEAN:
+            if self.session.is_unknown(field.name):
+                # A switch would claim "off": a list of the two, "not reported" until picked.
+                return SearchSelect([("on", True), ("off", False)], value, id=control_id, title=field.label,
+                                    not_reported=True)
             return Switch(bool(value), id=control_id)
         options = field_options(field, self.session)
         if field.kind is Kind.CHOICE:
