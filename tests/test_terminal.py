@@ -44,8 +44,9 @@ class Editor:
     def __init__(self, sandbox: Sandbox, *args: str, state_dir: Path, controlling: bool = False) -> None:
         primary, secondary = os.openpty()
         os.set_blocking(primary, False)
+        # PYTHONFAULTHANDLER: a process that does not end is made to say where it is (gone()).
         env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": "120", "LINES": "36",
-               "VOICEDESK_STATE_DIR": str(state_dir)}
+               "VOICEDESK_STATE_DIR": str(state_dir), "PYTHONFAULTHANDLER": "1"}
         self.process = subprocess.Popen(
             [VOICEDESK, "--base-url", sandbox.base_url, "--api-key", DEMO_API_KEY, *args],
             stdin=secondary, stdout=secondary, stderr=secondary, env=env, start_new_session=True,
@@ -107,7 +108,12 @@ class Editor:
         try:
             return self.process.wait(timeout=max(0.1, deadline - time.monotonic()))
         except subprocess.TimeoutExpired:
-            raise AssertionError(f"still running {GONE_WITHIN:.0f} s after the end was asked for") from None
+            # SIGABRT: the fault handler prints every thread's stack to the terminal.
+            os.kill(self.process.pid, signal.SIGABRT)
+            self.read_until(time.monotonic() + 2)
+            stacks = self.output[-6000:].decode(errors="replace")
+            raise AssertionError(f"still running {GONE_WITHIN:.0f} s after the end was asked for; "
+                                 f"its threads then:\n{stacks}") from None
 
     def close(self) -> None:
         if self.process.poll() is None:
