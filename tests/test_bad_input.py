@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from tui_helpers import as_from_a_shell
 
 from voicedesk.cli import main
 from voicedesk.sandbox import DEMO_API_KEY, Sandbox
@@ -178,6 +179,7 @@ def test_ending_the_confirmation_on_a_terminal_sends_nothing(sb, ending) -> None
             [str(Path(sys.executable).parent / "voicedesk"), "--base-url", sb.base_url,
              "--api-key", DEMO_API_KEY, "set", ASSISTANT, "speech_speed=0.8"],
             stdin=secondary, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
+            preexec_fn=as_from_a_shell,
         )
         os.close(secondary)
         secondary = -1

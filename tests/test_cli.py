@@ -23,6 +23,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from tui_helpers import as_from_a_shell
 
 import voicedesk
 from voicedesk.cli import main
@@ -1269,6 +1270,7 @@ def test_sandbox_command_serves_the_api_until_stopped():
     process = subprocess.Popen(
         [console_script(), "sandbox", "--port", "0"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=subprocess_env(),
+        preexec_fn=as_from_a_shell,  # stopped by SIGTERM below
     )
     watchdog = threading.Timer(60, process.kill)  # never hang the suite on readline
     watchdog.start()

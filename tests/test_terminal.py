@@ -24,6 +24,7 @@ import time
 from pathlib import Path
 
 import pytest
+from tui_helpers import as_from_a_shell
 
 from voicedesk.sandbox import DEMO_API_KEY, Sandbox
 
@@ -35,6 +36,7 @@ ALT_SCREEN_ON, ALT_SCREEN_OFF = b"\x1b[?1049h", b"\x1b[?1049l"
 
 def _take_terminal() -> None:
     """In the child, after its setsid(): stdin becomes its controlling terminal."""
+    as_from_a_shell()
     fcntl.ioctl(0, termios.TIOCSCTTY, 0)
 
 
@@ -50,7 +52,7 @@ class Editor:
         self.process = subprocess.Popen(
             [VOICEDESK, "--base-url", sandbox.base_url, "--api-key", DEMO_API_KEY, *args],
             stdin=secondary, stdout=secondary, stderr=secondary, env=env, start_new_session=True,
-            preexec_fn=_take_terminal if controlling else None,
+            preexec_fn=_take_terminal if controlling else as_from_a_shell,
         )
         os.close(secondary)
         self.primary: int | None = primary
@@ -387,6 +389,7 @@ def _hold(tmp_path: Path, mode: str) -> tuple[subprocess.Popen, int, Path]:
     process = subprocess.Popen(
         [sys.executable, "-c", HOLDER, str(log), mode],
         stdin=secondary, stdout=subprocess.PIPE, stderr=secondary, start_new_session=True,
+        preexec_fn=as_from_a_shell,
     )
     os.close(secondary)
     assert process.stdout is not None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import select
+import signal
 import subprocess
 import sys
 import time
@@ -19,6 +20,15 @@ from voicedesk.settings import make_settings
 from voicedesk.tui.app import VoicedeskApp
 from voicedesk.tui.screens.editor import EditorScreen
 from voicedesk.tui.screens.modals import Ask
+
+
+def as_from_a_shell() -> None:
+    """`preexec_fn` of a process a test sends exit signals to: their default effects, as a
+    shell in a terminal starts a program with. Ignored ones are inherited: run under
+    `nohup` (SIGHUP ignored) or as a background job of a script (SIGINT ignored), a signal
+    sent before the program installs its own handlers did nothing, and tests waited in vain."""
+    for exit_signal in (signal.SIGHUP, signal.SIGTERM, signal.SIGINT):
+        signal.signal(exit_signal, signal.SIG_DFL)
 
 
 def make_app(sandbox: Sandbox, assistant_id: int | None = None, *, dialect: str = "auto") -> VoicedeskApp:
@@ -93,6 +103,7 @@ class Terminal:
         self.process = subprocess.Popen(
             [str(Path(sys.executable).parent / "voicedesk"), *connection, *args],
             stdin=secondary, stdout=secondary, stderr=secondary, env=env, start_new_session=True,
+            preexec_fn=as_from_a_shell,
         )
         os.close(secondary)
         self.primary = primary
