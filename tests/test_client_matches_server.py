@@ -284,7 +284,7 @@ def _listed_ids(host: Host, spec: Field) -> list[int]:
         return [m.id for m in host.lookups.models or []]
     if spec.lookup is Lookup.LANGUAGES:
         return [x.id for x in host.lookups.languages or []]
-    return [item.id for item in host.lookups.listed(spec.lookup.value) or []]
+    return [item.id for item in host.lookups.entries(spec.lookup.value) or []]
 
 
 @only_2026

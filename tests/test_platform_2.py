@@ -7,33 +7,21 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+import test_doctor
+from click.testing import Result
 
 from voicedesk.api import ApiClient, ApiError
-from voicedesk.cli import main
 from voicedesk.sandbox import Sandbox
 from voicedesk.settings import SettingsError, make_settings
 
-SECRET_KEY = "vd-live-7Qm2Zx9KpR4tW8sNb3"
-
-
-@pytest.fixture
-def dirs(tmp_path: Path) -> dict[str, str | None]:
-    return {"VOICEDESK_CONFIG_DIR": str(tmp_path / "config"), "VOICEDESK_STATE_DIR": str(tmp_path / "state"),
-            "VOICEDESK_BASE_URL": None, "VOICEDESK_API_KEY": None, "VOICEDESK_TIMEOUT": None}
-
-
-@pytest.fixture
-def sb():
-    with Sandbox(api_key=SECRET_KEY, rate_limit=None) as sandbox:
-        yield sandbox
+# The environment, sandbox and key of test_doctor's runs.
+SECRET_KEY = test_doctor.SECRET_KEY
+dirs = test_doctor.dirs
+sb = test_doctor.sb
 
 
 def run(env: dict[str, str | None], *args: str) -> Result:
-    result = CliRunner().invoke(main, list(args), env=env, input='{"speech_speed": 0.9}')
-    assert "Traceback" not in result.output + result.stderr, result.output + result.stderr
-    assert SECRET_KEY not in result.output + result.stderr
-    return result
+    return test_doctor.run(env, *args, input='{"speech_speed": 0.9}')
 
 
 PLATFORM_2_URLS = [

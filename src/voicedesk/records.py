@@ -225,10 +225,6 @@ class Lookups:
         ids = [lang.id for lang in self.languages or () if lang.name == name]
         return ids[0] if len(ids) == 1 else None
 
-    def listed(self, lookup: str) -> list[Any] | None:
-        """A 2026 list (None: not loaded)."""
-        return self.named.get(lookup)
-
     def entries(self, lookup: str) -> list[Any] | None:
         """The entries (with an id and a name) of a list by its `fields.Lookup` value;
         the providers of every language loaded. None: not loaded."""

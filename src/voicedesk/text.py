@@ -37,6 +37,15 @@ _STAND_IN.update({0x2028: "\u2424", 0x2029: "\u2424"})
 _KEEP_LINES = {code: shown for code, shown in _STAND_IN.items() if code not in (0x0A, 0x09)}
 
 
+def plain(value: object, width: int | None = None) -> str:
+    """A value in a message: as it is when it is printable ASCII, else its repr(); cut
+    to `width` characters when given."""
+    text = str(value)
+    if text.isascii() and text.isprintable() and (width is None or len(text) <= width):
+        return text
+    return repr(value)[:width]
+
+
 def reveal_controls(text: str, *, keep: str = "") -> str:
     """`text` with one visible stand-in for each character no control shows as it is
     (but "\\n" and "\\t" when `keep` is "\\n\\t"): same length, same positions."""

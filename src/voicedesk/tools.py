@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from voicedesk.text import plain
+
 # Fields whose value is a secret: masked on screen and in drafts, history and output.
 SECRET_FIELDS = frozenset({"calcom_api_key"})
 
@@ -74,9 +76,6 @@ def spec_of(tool: Any) -> ToolType | None:
     return TOOL_TYPES.get(kind) if isinstance(kind, str) else None
 
 
-def _plain(value: object) -> str:
-    text = str(value)
-    return text if text.isascii() and text.isprintable() and len(text) <= 40 else repr(value)[:40]
 
 
 def check_tool(tool: Any, number: int) -> str | None:
@@ -125,7 +124,7 @@ def _check_value(field: ToolField, value: Any) -> str | None:
             return f"must be between {field.minimum} and {field.maximum}; {number} is outside."
     elif field.kind == "choice":
         if value not in field.choices:
-            return f"must be one of {', '.join(field.choices)}; {_plain(value)} is not."
+            return f"must be one of {', '.join(field.choices)}; {plain(value, 40)} is not."
     elif field.kind == "list" and not isinstance(value, list):
         return "must be a list."
     return None

@@ -3,7 +3,7 @@
 Two uses: `problems()` blocks sending a body the server would reject, and `flags()`
 warns about stored values that already break a rule (shown, never rewritten).
 Every message starts with the field's label and says the rule. A value from the server
-or the user appears with repr() (or `_plain`), which writes control characters, bidi
+or the user appears with repr() (or `text.plain`), which writes control characters, bidi
 controls and line separators as escapes: a message can be shown anywhere as it is.
 """
 
@@ -31,6 +31,7 @@ from voicedesk.fields import (
     catalogue,
 )
 from voicedesk.records import Lookups
+from voicedesk.text import plain
 
 _SCHEMA_NAME = re.compile(SCHEMA_NAME_PATTERN)
 _SCHEMA_NAME_2026 = re.compile(SCHEMA_NAME_PATTERN_2026)
@@ -71,12 +72,6 @@ def _is_zone_file(name: str) -> bool:
         except (OSError, ValueError):  # ValueError: a NUL in the name (server text)
             continue
     return False
-
-
-def _plain(value: object) -> str:
-    """A value in a message: as it is when it is printable ASCII, else its repr()."""
-    text = str(value)
-    return text if text.isascii() and text.isprintable() else repr(value)
 
 
 def _number(value: float) -> str:
@@ -160,7 +155,7 @@ def _check_phrases(label: str, value: Any) -> str | None:
         return f"{label} must be an object of phrase lists."
     for kind, phrases in value.items():
         if kind not in _PHRASE_KINDS:
-            return f"{label}: {_plain(kind)} is not one of {', '.join(_PHRASE_KINDS)}."
+            return f"{label}: {plain(kind)} is not one of {', '.join(_PHRASE_KINDS)}."
         if not isinstance(phrases, list) or not all(isinstance(p, str) and p.strip() for p in phrases):
             return f"{label}: {kind} must be a list of phrases (text, not empty)."
     return None
@@ -173,15 +168,15 @@ def _check_lookup(field: Field, value: Any, lookups: Lookups) -> str | None:
             return f"{label} must be an IANA time zone name such as Europe/Berlin; {value!r} is not."
     elif field.lookup is Lookup.VOICES:
         if lookups.voices is not None and lookups.voice(value) is None:
-            return f"{label} {_plain(value)} is not one of the account's voices."
+            return f"{label} {plain(value)} is not one of the account's voices."
     elif field.lookup is Lookup.PHONE_NUMBERS:
         if lookups.inbound_numbers is not None or lookups.outbound_numbers is not None:
             if lookups.phone_number(value) is None:
-                return f"{label} {_plain(value)} is not one of the account's phone numbers."
+                return f"{label} {plain(value)} is not one of the account's phone numbers."
     elif field.holds_id:  # before the lists by name: the 2026 fallback LLM is a model by id
         known = _ids_of(field, lookups)
         if known is not None and value not in known:
-            return f"{label} {_plain(value)} is not one of the account's {field.lookup.value if field.lookup else 'ids'}."
+            return f"{label} {plain(value)} is not one of the account's {field.lookup.value if field.lookup else 'ids'}."
     elif field.lookup is Lookup.LANGUAGES:
         return _check_name(label, value, lookups.languages, field.update_name != field.name)
     elif field.lookup is Lookup.MODELS:
@@ -250,11 +245,11 @@ def _cross_field(
     voice = lookups.voice(values.get("voice_id"))
     if voice is not None and engine is not None and not lookups.voice_fits(voice.id, engine):
         # A 2026 host lists a voice once per mode it fits (multimodal and dualplex).
-        modes = " and ".join(dict.fromkeys(_plain(v.mode) for v in lookups.voices or () if v.id == voice.id))
+        modes = " and ".join(dict.fromkeys(plain(v.mode) for v in lookups.voices or () if v.id == voice.id))
         found["voice_id"] = (
             {"voice_id", "engine_type"},
-            f"Voice {voice.name!r} is a {modes} voice; the engine type is {_plain(engine)}. "
-            f"Pick a {_plain(engine)} voice.",
+            f"Voice {voice.name!r} is a {modes} voice; the engine type is {plain(engine)}. "
+            f"Pick a {plain(engine)} voice.",
         )
     number = lookups.phone_number(values.get("phone_number_id"))
     # Only inbound assistants are picky: a caller ID cannot receive calls, and a
@@ -263,13 +258,13 @@ def _cross_field(
         if number.is_caller_id:
             found["phone_number_id"] = (
                 {"phone_number_id", "calls_direction"},
-                f"Phone number {_plain(number.phone_number)} is a caller ID; inbound assistants "
+                f"Phone number {plain(number.phone_number)} is a caller ID; inbound assistants "
                 "cannot take it.",
             )
         elif not number.is_available and number.id != baseline.get("phone_number_id"):
             found["phone_number_id"] = (
                 {"phone_number_id", "calls_direction"},
-                f"Phone number {_plain(number.phone_number)} is already assigned to another assistant.",
+                f"Phone number {plain(number.phone_number)} is already assigned to another assistant.",
             )
     if values.get("use_min_interrupt_words") and values.get("min_interrupt_words") is None:
         found["min_interrupt_words"] = (
@@ -297,8 +292,8 @@ def _providers_fit_the_language(values: Mapping[str, Any], lookups: Lookups, fie
             continue
         found[spec.name] = (
             {spec.name},
-            f"{spec.label} {_plain(value)} is not one the {_plain(language)} language offers "
-            f"({', '.join(_plain(entry.name) for entry in offered) or 'none'}).",
+            f"{spec.label} {plain(value)} is not one the {plain(language)} language offers "
+            f"({', '.join(plain(entry.name) for entry in offered) or 'none'}).",
         )
 
 
@@ -341,7 +336,7 @@ def problems(
         value = values.get(name)
         if spec.modes and engine not in spec.modes and not (value is None or value is False or value in ([], {})):
             found.setdefault(name, f"{spec.label} applies to {' and '.join(spec.modes)} assistants only; "
-                                   f"this one is {_plain(engine)}.")
+                                   f"this one is {plain(engine)}.")
     return found
 
 

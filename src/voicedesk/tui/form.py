@@ -90,7 +90,7 @@ def field_options(field: Field, session: EditSession) -> Options | None:
         if field.lookup in (Lookup.SYNTHESIZERS, Lookup.TRANSCRIBERS):  # the language's own
             entries = lookups.providers_for(field.lookup.value, session.value("language"))
         else:
-            entries = lookups.listed(field.lookup.value) if field.lookup else None
+            entries = lookups.entries(field.lookup.value) if field.lookup else None
         if entries is None:
             return None
         return [(f"{entry.name}  #{entry.id}", entry.id) for entry in entries]
