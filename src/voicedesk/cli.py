@@ -539,11 +539,9 @@ def _refuse_problems(obj: Context, session: Any) -> None:
 def _load_providers(obj: Context, session: Any) -> None:
     """A 2026 host lists the speech and transcription providers per language: a provider
     being sent is checked against its language's list, loaded now."""
-    from voicedesk.fields import Lookup
     from voicedesk.remote import load_providers
 
-    per_language = (Lookup.SYNTHESIZERS, Lookup.TRANSCRIBERS)
-    if not any(session.is_dirty(f.name) for f in session.fields.fields if f.lookup in per_language):
+    if not any(session.is_dirty(f.name) for f in session.fields.fields if f.lookup and f.lookup.per_language):
         return
     language = session.value("language")
     failures = run(obj, lambda client, progress: load_providers(client, session.lookups, language))

@@ -63,6 +63,12 @@ class Lookup(str, Enum):
     SYNTHESIZERS = "speech providers"
     TRANSCRIBERS = "transcription providers"
 
+    @property
+    def per_language(self) -> bool:
+        """A 2026 list the host gives per language (`?language_id=`), loaded for the
+        assistant's language (see `remote.load_providers`)."""
+        return self in (Lookup.SYNTHESIZERS, Lookup.TRANSCRIBERS)
+
 
 class Read(str, Enum):
     """How a value is converted from the list (read) shape to the edit value."""

@@ -174,7 +174,7 @@ def _parse(field: Field, text: str, stripped: str, lookups: Lookups) -> Any:
 def _entry_named(field: Field, text: str, lookups: Lookups) -> int:
     """The id of the one entry of the field's list with this exact name."""
     entries = lookups.entries(field.lookup.value) if field.lookup else None
-    if field.lookup in (Lookup.SYNTHESIZERS, Lookup.TRANSCRIBERS) and not entries:
+    if field.lookup and field.lookup.per_language and not entries:
         # Listed per language, loaded only to check a provider being sent: by id.
         raise ValueError(f"expected the provider's id (a whole number), got {quoted(text)}.")
     if entries is None:

@@ -141,7 +141,7 @@ def _check_id_list(field: Field, value: Any, lookups: Lookups) -> str | None:
 def _ids_of(field: Field, lookups: Lookups) -> set[int] | None:
     """The ids a lookup field may hold, when its list is loaded (a provider: checked
     against its language's list, see `_providers_fit_the_language`)."""
-    if field.lookup is None or field.lookup in (Lookup.SYNTHESIZERS, Lookup.TRANSCRIBERS):
+    if field.lookup is None or field.lookup.per_language:
         return None
     records = lookups.entries(field.lookup.value)
     return None if records is None else {record.id for record in records}

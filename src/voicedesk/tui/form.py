@@ -87,7 +87,7 @@ def field_options(field: Field, session: EditSession) -> Options | None:
             return None
         return [(m.name, m.name) for m in lookups.models]
     if field.lookup is not Lookup.PHONE_NUMBERS:  # a 2026 list of named entries
-        if field.lookup in (Lookup.SYNTHESIZERS, Lookup.TRANSCRIBERS):  # the language's own
+        if field.lookup and field.lookup.per_language:  # the language's own
             entries = lookups.providers_for(field.lookup.value, session.value("language"))
         else:
             entries = lookups.entries(field.lookup.value) if field.lookup else None

@@ -19,7 +19,7 @@ from textual.widgets import ContentSwitcher, LoadingIndicator, Static
 from voicedesk.api import ApiError, ValidationError
 from voicedesk.display import format_value, safe_text
 from voicedesk.drafts import Draft, DraftError, DraftSlot, DraftStore, DraftWriter, HeldDraft
-from voicedesk.fields import GROUPS, SETTINGS, Catalogue, Dialect, Group, Lookup, catalogue
+from voicedesk.fields import GROUPS, SETTINGS, Catalogue, Dialect, Group, catalogue
 from voicedesk.history import History
 from voicedesk.remote import (
     Finding,
@@ -49,8 +49,6 @@ BUILD_AHEAD_GAP = 0.02  # between two groups: the keyboard is served in between
 
 # Rows whose choices depend on another field's value.
 _OPTIONS_DEPEND_ON = {"engine_type": "voice_id", "calls_direction": "phone_number_id"}
-# The 2026 lists that are the assistant's language's own (loaded for each language chosen).
-_PER_LANGUAGE = (Lookup.SYNTHESIZERS, Lookup.TRANSCRIBERS)
 
 
 def _group_id(group: Group) -> str:
@@ -415,7 +413,7 @@ class EditorScreen(Screen[None]):
         if not self.is_attached:
             return  # the editor was closed before a build ahead got to this group
         fields = self.fields.fields_in(group)
-        if self._providers is not None and any(field.lookup in _PER_LANGUAGE for field in fields):
+        if self._providers is not None and any(field.lookup and field.lookup.per_language for field in fields):
             await asyncio.wait({self._providers})  # their lists, or their typed-id fallback
         rows = [FieldRow(field, self.session, self._row_edited) for field in fields]
         # Not focusable: the focus goes to the fields. A focused form took the focus while
@@ -505,7 +503,7 @@ class EditorScreen(Screen[None]):
         """The providers the assistant's language offers (a 2026 host lists them per
         language), each language's asked once; the rows offering them are refreshed."""
         session = self.session
-        if session is None or not any(field.lookup in _PER_LANGUAGE for field in self.fields.fields):
+        if session is None or not any(field.lookup and field.lookup.per_language for field in self.fields.fields):
             return
         language = session.value("language")
         failures = await load_providers(self.app.client, session.lookups, language)
@@ -516,7 +514,7 @@ class EditorScreen(Screen[None]):
         if session is not self.session or not self.is_attached:
             return
         for field in self.fields.fields:
-            if field.lookup in _PER_LANGUAGE and field.name in self.rows:
+            if field.lookup and field.lookup.per_language and field.name in self.rows:
                 self.rows[field.name].refresh_options()
         self.refresh_state()  # a provider the new language does not offer is flagged
 
