@@ -38,7 +38,7 @@ from voicedesk.settings import (
     resolve,
     write_config,
 )
-from voicedesk.startup import long_lived
+from voicedesk.speed import collector_off_while_importing, preload_transport, switching_seldom
 
 if TYPE_CHECKING:
     from voicedesk.api import ApiClient
@@ -1059,7 +1059,7 @@ def sandbox(port: int, sandbox_dialect: str) -> None:
 def edit(obj: Context, assistant_id: str | None) -> None:
     """Open the editor (the picker first when no ID is given)."""
     opened = None if assistant_id is None else _assistant_id(assistant_id)
-    with long_lived():
+    with collector_off_while_importing():
         from voicedesk.api import ApiClient, ApiError
 
     settings = obj.settings
@@ -1096,11 +1096,10 @@ async def _run_tui(settings: Settings, assistant_id: int | None, client: ApiClie
     while this loop connects and sends the reads, so over a real link their round trips
     (TCP, TLS, the requests) overlap the import instead of following it.
     """
-    with long_lived():
-        from voicedesk.api.client import load_transport
+    with collector_off_while_importing():
         from voicedesk.remote import FirstReads
 
-        load_transport()
+        preload_transport()
     # On its thread from now on; the client waits for its CA bundle (https) meanwhile.
     importing = asyncio.get_running_loop().run_in_executor(None, _import_tui, assistant_id)
     async with client:
@@ -1112,22 +1111,11 @@ async def _run_tui(settings: Settings, assistant_id: int | None, client: ApiClie
     return app.return_code or 0
 
 
-# While the TUI is imported on its thread, the event loop's thread takes the GIL when the
-# import lets go of it (at every file it reads) instead of preempting it every 5 ms: on
-# loopback the preemptions had made the start about 10% slower.
-IMPORT_SWITCH_INTERVAL = 0.1  # seconds
-
-
 def _import_tui(assistant_id: int | None) -> type[VoicedeskApp]:
     """The app class, and the module of its first screen."""
     first_screen = "picker" if assistant_id is None else "editor"
-    interval = sys.getswitchinterval()
-    sys.setswitchinterval(IMPORT_SWITCH_INTERVAL)
-    try:
-        with long_lived():
-            from voicedesk.tui.app import VoicedeskApp
+    with switching_seldom(), collector_off_while_importing():
+        from voicedesk.tui.app import VoicedeskApp
 
-            importlib.import_module(f"voicedesk.tui.screens.{first_screen}")
-    finally:
-        sys.setswitchinterval(interval)
+        importlib.import_module(f"voicedesk.tui.screens.{first_screen}")
     return VoicedeskApp

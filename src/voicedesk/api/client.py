@@ -16,21 +16,17 @@ import math
 import re
 import socket
 import ssl
-import sys
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import aclosing
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Any
 
-# httpx imports its own command-line client when click and rich are installed, as they
-# are here: rich's progress bars and pygments, about 20 ms of every start for a tool
-# voicedesk never runs. With None in its place that import fails, and httpx stands a
-# stub in for its `main`.
-sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
+from voicedesk.speed import in_background, without_httpx_command_line
+
+without_httpx_command_line()
 
 import httpx  # noqa: E402
 
@@ -95,25 +91,6 @@ _MAYBE_SAVED = (
     "The change may or may not have been saved; voicedesk reloads the assistant before "
     "sending again, so nothing is overwritten blindly."
 )
-
-
-def load_transport() -> None:
-    """Import now what httpx imports on its first request (httpcore, and anyio's asyncio
-    backend that httpcore's locks run on; about 30 ms), for a caller about to import
-    something else on another thread: two threads importing at once took about a
-    quarter longer than the same imports one after the other."""
-    import anyio._backends._asyncio  # noqa: F401
-    import httpcore  # noqa: F401
-
-
-def _tls_context_in_background(trust_env: bool) -> Future[ssl.SSLContext]:
-    """Start loading the CA bundle (50-60 ms, mostly in OpenSSL with the GIL released)
-    on a thread of its own, so it overlaps whatever the process does before its first
-    request; the TUI's start-up takes longer than that."""
-    loader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="voicedesk-tls")
-    context = loader.submit(httpx.create_ssl_context, trust_env=trust_env)
-    loader.shutdown(wait=False)
-    return context
 
 
 @dataclass(frozen=True)
@@ -201,7 +178,9 @@ class ApiClient:
         self._transport = transport
         # Proxy and certificate settings from the environment would also catch the sandbox.
         self._trust_env = not _is_loopback(self._url.host)
-        self._tls_context = None if transport else _tls_context_in_background(self._trust_env)
+        # The CA bundle loads meanwhile (voicedesk.speed).
+        self._tls_context = (None if transport else
+                             in_background(httpx.create_ssl_context, trust_env=self._trust_env))
         self._http: httpx.AsyncClient | None = None
         # Monotonic time before which no request starts (the server said to wait).
         self._paused_until = 0.0
