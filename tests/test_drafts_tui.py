@@ -285,13 +285,13 @@ async def test_an_idle_editor_never_wakes_for_drafts_and_an_edit_is_written_once
     async with app.run_test(size=(120, 36)) as pilot:
         editor = await ready_editor(pilot)
         calls: list[bool] = []
-        flush_if_due = editor._draft_writer.flush_if_due
+        flush_if_due = editor.editing.drafts.writer.flush_if_due
 
         def counted(now: float) -> bool:
             calls.append(wrote := flush_if_due(now))
             return wrote
 
-        editor._draft_writer.flush_if_due = counted
+        editor.editing.drafts.writer.flush_if_due = counted
         await pilot.pause(1.5)
         assert calls == []  # (a polling timer would have looked about six times by now)
         await edit_name(pilot, editor, "!")
@@ -384,7 +384,7 @@ async def test_a_read_only_state_folder_never_costs_an_edit(sandbox) -> None:
             await wait_until(pilot, lambda: any(s.startswith("Draft kept where it was:") for s in seen))
             tried.append("restore")
             assert editor.session.value("assistant_name") == "Left behind" and left.exists()
-        await wait_until(pilot, lambda: editor._draft_slot.path.exists())  # writable again: autosaved
+        await wait_until(pilot, lambda: editor.editing.drafts.slot.path.exists())  # writable again: autosaved
         with read_only(state):
             await pilot.press("ctrl+s")
             await wait_until(pilot, lambda: isinstance(app.screen, ReviewScreen))

@@ -94,7 +94,7 @@ async def test_the_editor_marks_the_fields_and_keeps_the_values(sandbox_2026) ->
         assert editor.session.fields.dialect.value == "2025"
         editor.session.set("assistant_name", "Renamed")
         editor.rows["assistant_name"].reload()
-        assert await editor.save_changes() is False  # not saved: the review stays
+        assert await editor.editing.saving.save() is False  # not saved: the review stays
         await pilot.pause()
         assert editor.session.dirty == ["assistant_name"]
         assert editor.session.value("assistant_name") == "Renamed"

@@ -209,8 +209,7 @@ def held_values(name: str) -> st.SearchStrategy[Any]:
 
 
 def test_the_review_shows_any_value_a_control_can_hold() -> None:
-    editor = SimpleNamespace(session=SimpleNamespace(lookups=Lookups(), read_notes={}, fields=catalogue(),
-                                                    unreported=frozenset()))
+    session = SimpleNamespace(lookups=Lookups(), read_notes={}, fields=catalogue(), unreported=frozenset())
     tried = 0
 
     @given(st.sampled_from(sorted(FIELDS)).flatmap(
@@ -221,7 +220,7 @@ def test_the_review_shows_any_value_a_control_can_hold() -> None:
         name, before, after = case
         for value in (before, after):
             assert isinstance(format_value(name, value), str)
-        shown = change_text(Change(name, before, after), editor)  # type: ignore[arg-type]
+        shown = change_text(Change(name, before, after), session)  # type: ignore[arg-type]
         assert FIELDS[name].label in shown.plain
         tried += 1
 

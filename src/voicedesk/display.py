@@ -77,6 +77,11 @@ def shorten(text: str, width: int) -> str:
 NOT_REPORTED = "not reported"
 
 
+def plural(count: int, noun: str) -> str:
+    """`1 change`, `2 changes`."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
 def format_before(name: str, value: Any, unreported: Collection[str], lookups: Lookups | None = None, *,
                   width: int = 60) -> str:
     """A change's old value: as `format_value`, or unknown for a setting the server's

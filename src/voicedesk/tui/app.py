@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-import gc
-from collections.abc import Iterable, Sequence
-from typing import Any, Protocol, runtime_checkable
+from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from textual import events, work
 from textual.app import App, SystemCommand
@@ -15,20 +14,27 @@ from textual.filter import LineFilter
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
+from voicedesk import speed
 from voicedesk.api import ApiClient
-from voicedesk.display import for_terminal, safe_text
+from voicedesk.display import for_terminal, plural, safe_text
+from voicedesk.fields import Catalogue, Field
 from voicedesk.lifeline import Lifeline
 from voicedesk.pagehints import PageHints
 from voicedesk.remote import FirstReads, LookupResult, load_lookups
+from voicedesk.session import EditSession
 from voicedesk.settings import Settings
 from voicedesk.tui.driver import TerminalDriver
 from voicedesk.tui.key_order import KeyOrder, settled
+from voicedesk.tui.messages import ScreenComplete, ScreenReady
 from voicedesk.tui.terminal_guard import TerminalGuard
 
-
-# The collector is off while the app starts; this long at most, should no screen say
-# that it is ready (see VoicedeskApp.started).
-COLLECTOR_OFF_AT_MOST = 5.0  # seconds
+if TYPE_CHECKING:
+    from voicedesk.records import Lookups
+    from voicedesk.session import Conflict
+    from voicedesk.tui.editing.save_flow import SaveFlow
+    from voicedesk.tui.screens.prompt import PromptOutcome
+    from voicedesk.tui.screens.review import ReviewOutcome
+    from voicedesk.tui.screens.tool import ToolOutcome
 
 # A binding waits at most this long for the keys typed ahead of it (see `settle`).
 SETTLE_AT_MOST = 2.0  # seconds
@@ -41,6 +47,26 @@ class HoldsUnsyncedEdits(Protocol):
 
     def flush_edits(self) -> None:
         """Hand everything shown to the session now."""
+
+
+@runtime_checkable
+class HoldsUnsavedWork(Protocol):
+    """A screen whose edits stay in a draft until they are sent (the editor): what the
+    app asks before it quits or switches profile, and saves on a hang-up."""
+
+    @property
+    def unsaved(self) -> tuple[int, str] | None:
+        """How many unsaved changes, to which assistant; None without any."""
+
+    @property
+    def fields(self) -> Catalogue:
+        """The settings of its host's dialect (what the help explains)."""
+
+    def write_draft_now(self) -> None:
+        """Everything pending to disk at once; raises DraftError when the disk refuses."""
+
+    def ask_before_quit(self) -> object:
+        """Ask whether to save, discard or stay; the screen quits the app if so."""
 
 
 # More specific than the stylesheet's rule for the titles, which is read after this.
@@ -85,17 +111,16 @@ class VoicedeskApp(App[int]):
         self._key_order = KeyOrder(self)
 
     async def on_mount(self) -> None:
-        # Until its first screen is ready the app makes some 20,000 objects, nearly all of
-        # which live on, and the collector's passes over them as they pile up took about
-        # 12 ms of that time. It is off until then (see `started`).
-        gc.disable()
-        self.set_timer(COLLECTOR_OFF_AT_MOST, self.started)
+        speed.collector_off_until_ready()
+        self.set_timer(speed.COLLECTOR_OFF_AT_MOST, speed.first_screen_ready)
         reads = self._first_reads
         if reads is None:
             await self.client.__aenter__()
             reads = FirstReads.start(self.client, self.initial_assistant_id)
         self._first_reads = None  # the first screen owns them now
         self._lookups = reads.lookups
+        # The screens are imported where they are opened: only the first one is on the way
+        # to the first frame (see voicedesk.speed).
         if self.initial_assistant_id is None:
             from voicedesk.tui.screens.picker import PickerScreen
 
@@ -107,6 +132,12 @@ class VoicedeskApp(App[int]):
             await self.push_screen(
                 EditorScreen(self.initial_assistant_id, lookups=reads.lookups, reading=reads.assistant)
             )
+
+    def on_screen_ready(self, _: ScreenReady) -> None:
+        speed.first_screen_ready()
+
+    def on_screen_complete(self, _: ScreenComplete) -> None:
+        speed.freeze_what_is_loaded()
 
     async def on_event(self, event: events.Event) -> None:
         # Keys and pastes in the order they came, one command key at a time (KeyOrder).
@@ -138,11 +169,10 @@ class VoicedeskApp(App[int]):
 
     def _save_drafts_and_exit(self) -> None:
         from voicedesk.drafts import DraftError
-        from voicedesk.tui.screens.editor import EditorScreen
 
         self.flush_edits()
         for screen in self.screen_stack:
-            if isinstance(screen, EditorScreen):
+            if isinstance(screen, HoldsUnsavedWork):
                 try:
                     screen.write_draft_now()
                 except DraftError:
@@ -174,31 +204,6 @@ class VoicedeskApp(App[int]):
         if hasattr(event.widget, "cursor_blink"):
             event.widget.cursor_blink = False
 
-    # With a large account's records and an editor's forms, a full pass of the garbage
-    # collector takes about 90 ms, and Python runs one every so many allocations, so one
-    # landed on a keystroke now and then. Objects frozen by gc.freeze() are not scanned.
-
-    def started(self) -> None:
-        """The first screen shows what it loaded (or why it could not): collect what
-        start-up left over (a pass of about 3 ms), freeze what lives on, and let the
-        collector run again."""
-        if not gc.isenabled():
-            gc.collect()
-            gc.freeze()
-            gc.enable()
-
-    def keep_loaded(self) -> None:
-        """A screen has loaded what it keeps: exempt everything alive from full passes
-        (freezing costs a millisecond; a collection first would be the 90 ms pause)."""
-        gc.freeze()
-
-    def collect_closed(self) -> None:
-        """A screen closed: unfreeze, collect its widgets (and whatever cycles were frozen
-        with them) while the screens change anyway, and freeze what lives on."""
-        gc.unfreeze()
-        gc.collect()
-        gc.freeze()
-
     def lookups(self, *, reload: bool = False) -> asyncio.Task[LookupResult]:
         """One shared load of the account's lists; screens await the same task."""
         failed = self._lookups is not None and self._lookups.done() and (
@@ -226,12 +231,74 @@ class VoicedeskApp(App[int]):
                 command = SystemCommand("Quit", "Leave voicedesk (asks first with unsaved changes)", self.action_quit)
             yield command
 
+    # --- navigation: every screen is opened here, and hands its result back ---------------
+    # Screens never open each other: they call these (a worker's await gets the result) or
+    # post messages up. Each screen is imported where it is opened (see voicedesk.speed).
+
+    def open_assistant(self, assistant_id: int, record: dict[str, Any] | None = None) -> None:
+        """The editor of an assistant (`record`: as the picker's list has it)."""
+        from voicedesk.tui.screens.editor import EditorScreen
+
+        self.push_screen(EditorScreen(assistant_id, record))
+
+    def show_assistants(self) -> None:
+        """From an editor back to the list: the picker under it, or a new one."""
+        self.run_worker(self._back_to_assistants(), group="navigation", exclusive=True)
+
+    async def _back_to_assistants(self) -> None:
+        from voicedesk.tui.screens.picker import PickerScreen
+
+        if len(self.screen_stack) > 2 and isinstance(self.screen_stack[-2], PickerScreen):
+            await self.pop_screen()
+        else:
+            await self.switch_screen(PickerScreen())
+        speed.collect_closed_screen()
+
+    async def review(self, saving: SaveFlow) -> ReviewOutcome:
+        """The review of an editor's changes, which sends them (`saving`) if asked to."""
+        from voicedesk.tui.screens.review import ReviewScreen
+
+        return await self.push_screen_wait(ReviewScreen(saving))
+
+    async def find_field(self, fields: Catalogue) -> str | None:
+        """The name of a field the user looked up, if any."""
+        from voicedesk.tui.screens.finder import FinderScreen
+
+        return await self.push_screen_wait(FinderScreen(fields))
+
+    async def edit_text(self, field: Field, session: EditSession, keep: Callable[[str], None]) -> PromptOutcome:
+        """A text field full screen; what is typed goes to `keep` (see PromptEditorScreen)."""
+        from voicedesk.tui.screens.prompt import PromptEditorScreen
+
+        return await self.push_screen_wait(PromptEditorScreen(field, session, keep))
+
+    async def edit_tool(self, tool: Any, number: int, count: int, keep: Callable[[Any], None]) -> ToolOutcome:
+        """Entry `number` of `count` of a tools list in a screen of its own; each edit of
+        it goes to `keep`."""
+        from voicedesk.tui.screens.tool import ToolScreen
+
+        return await self.push_screen_wait(ToolScreen(tool, number, count, keep))
+
+    async def resolve_conflicts(self, conflicts: list[Conflict], lookups: Lookups) -> set[str] | None:
+        """The fields changed on both sides whose server value the user takes (the others
+        keep theirs); None: back to editing."""
+        from voicedesk.tui.screens.conflicts import THEIRS, ConflictScreen
+
+        choices = await self.push_screen_wait(ConflictScreen(conflicts, lookups))
+        return None if choices is None else {name for name, choice in choices.items() if choice == THEIRS}
+
+    def show_history(self, assistant_id: int, name: str, lookups: Lookups) -> None:
+        """What voicedesk saved to an assistant (from the host as saves name it)."""
+        from voicedesk.tui.screens.history import HistoryScreen
+
+        self.push_screen(HistoryScreen(assistant_id, name, self.client.host, lookups))
+
     def action_help(self) -> None:
         from voicedesk.tui.screens.help import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
-            sessions = [s for s in map(_session_of, self.screen_stack) if s is not None]
-            self.push_screen(HelpScreen(sessions[-1].fields if sessions else None))
+            editors = [screen for screen in self.screen_stack if isinstance(screen, HoldsUnsavedWork)]
+            self.push_screen(HelpScreen(editors[-1].fields if editors else None))
 
     @work(exclusive=True, group="profile")
     async def action_switch_profile(self) -> None:
@@ -267,22 +334,24 @@ class VoicedeskApp(App[int]):
         if await self._keep_unsaved_edits(names[index]):
             await self._use_settings(settings)
 
+    def _unsaved_work(self) -> list[HoldsUnsavedWork]:
+        return [screen for screen in self.screen_stack if isinstance(screen, HoldsUnsavedWork)]
+
     async def _keep_unsaved_edits(self, profile: str) -> bool:
         """Before the editors close: ask when they hold unsaved edits, and write their
         drafts now. False: stay (the user said so, or a draft could not be written)."""
         from voicedesk.drafts import DraftError
-        from voicedesk.tui.screens.editor import EditorScreen
         from voicedesk.tui.screens.modals import Ask
 
         await self.settle()
         self.flush_edits()
-        editors = [screen for screen in self.screen_stack if isinstance(screen, EditorScreen)]
-        dirty = [editor.session for editor in editors if editor.session is not None and editor.session.dirty]
-        if dirty:
-            count = sum(len(session.dirty) for session in dirty)
+        editors = self._unsaved_work()
+        unsaved = [work for work in (editor.unsaved for editor in editors) if work is not None]
+        if unsaved:
+            count = sum(changes for changes, _ in unsaved)
             answer = await self.push_screen_wait(Ask(
                 "Switch profile with unsaved changes?",
-                f"{count} unsaved change{'s' if count != 1 else ''} to {safe_text(dirty[0].name)} "
+                f"{plural(count, 'unsaved change')} to {safe_text(unsaved[0][1])} "
                 f"{'stay' if count != 1 else 'stays'} in the draft on this machine, offered when you open it "
                 f"again under {self.settings.profile or 'these settings'}.",
                 [("stay", "Keep editing", "primary"), ("switch", f"Switch to {safe_text(profile)}", "warning")],
@@ -310,7 +379,7 @@ class VoicedeskApp(App[int]):
         while len(self.screen_stack) > 1:  # Textual's own screen stays at the bottom
             await self.pop_screen()
         await self.push_screen(PickerScreen())
-        self.collect_closed()
+        speed.collect_closed_screen()
         await old.aclose()
 
     def flush_edits(self) -> None:
@@ -334,18 +403,10 @@ class VoicedeskApp(App[int]):
     async def action_quit(self) -> None:
         """Every way to quit (ctrl+q, the palette's Quit): ask first when an editor holds
         unsaved changes, counting every key typed before."""
-        from voicedesk.tui.screens.editor import EditorScreen
-
         await self.settle()
         self.flush_edits()
-        editors = [screen for screen in self.screen_stack if isinstance(screen, EditorScreen)]
-        dirty = next((editor for editor in editors if editor.session and editor.session.dirty), None)
-        if dirty is None:
+        unsaved = next((editor for editor in self._unsaved_work() if editor.unsaved), None)
+        if unsaved is None:
             self.exit(0)
             return
-        dirty.ask_before_quit()
-
-
-def _session_of(screen: Screen[Any]) -> Any:
-    """The edit session a screen holds (an editor's), if any."""
-    return getattr(screen, "session", None)
+        unsaved.ask_before_quit()

@@ -8,7 +8,7 @@ to refresh (cross-field rules, counts).
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -28,6 +28,7 @@ from voicedesk.display import safe_text, shorten
 from voicedesk.fields import Field, Kind, Lookup
 from voicedesk.records import Lookups
 from voicedesk.session import EditSession, same_value
+from voicedesk.tui.messages import ReviewWanted
 from voicedesk.tui.widgets import (
     ExactInput,
     ExactTextArea,
@@ -41,6 +42,9 @@ from voicedesk.tui.widgets import (
 )
 from voicedesk.tui.widgets.search_select import Options
 from voicedesk.validation import timezones
+
+if TYPE_CHECKING:
+    from voicedesk.tui.app import VoicedeskApp
 
 NO_NUMBER = "No number (unassign)"
 # What "none" means for each nullable list (the phone number's is NO_NUMBER).
@@ -250,6 +254,8 @@ class FieldRow(Vertical):
     class or a `:focus-within` rule would make Textual restyle the row, its head and its
     control (about 2.5 ms) on every dirty toggle and every focus move.
     """
+
+    app: VoicedeskApp
 
     BAR_CLASSES = frozenset({"field-row--focus", "field-row--dirty", "field-row--dirty-focus", "field-row--error"})
 
@@ -514,9 +520,12 @@ class FieldRow(Vertical):
     @on(TextPreview.OpenRequested)
     def _open_full_screen(self, event: TextPreview.OpenRequested) -> None:
         event.stop()
-        from voicedesk.tui.screens.prompt import PromptEditorScreen
+        self.run_worker(self._edit_full_screen(), group="full-screen")
 
-        self.app.push_screen(PromptEditorScreen(self))
+    async def _edit_full_screen(self) -> None:
+        outcome = await self.app.edit_text(self.field, self.session, self.take_text)
+        if outcome.review:
+            self.post_message(ReviewWanted())
 
     def take_text(self, text: str) -> None:
         """Text edited in the full-screen editor: into the session (and so the draft).

@@ -13,6 +13,7 @@ from textual.widgets import Input, Static
 from voicedesk.api import ApiError, Page
 from voicedesk.display import safe_text
 from voicedesk.records import Lookups
+from voicedesk.tui.messages import ScreenComplete, ScreenReady
 from voicedesk.tui.widgets import AssistantTable, KeyBar
 from voicedesk.tui.widgets.assistant_table import Row
 
@@ -95,7 +96,7 @@ class PickerScreen(Screen[None]):
             self.rows_changed()
             status.update(f"Loading: {len(loaded_pages)} of {page.last_page} pages, "
                           f"{len(self.records)} of {page.total} assistants…")
-            self.app.started()
+            self.post_message(ScreenReady())
 
         try:
             first_page, self._first_page = self._first_page, None  # a reload asks again
@@ -103,7 +104,7 @@ class PickerScreen(Screen[None]):
         except ApiError as error:
             status.update(f"{error.message}  Press F5 to retry.")
             status.add_class("-error")
-            self.app.started()
+            self.post_message(ScreenReady())
             return
         self.show_count()
         # Only now: the pages take the rate limit's first window, the numbers can wait.
@@ -117,7 +118,7 @@ class PickerScreen(Screen[None]):
         self.lookups = result.lookups
         self.rows = {record["id"]: row_cells(record, self.lookups) for record in self.records}
         self.rows_changed()
-        self.app.keep_loaded()  # the list is complete
+        self.post_message(ScreenComplete())  # the list is complete
 
     def show_count(self) -> None:
         table = self.query_one("#picker-table", AssistantTable)
@@ -157,10 +158,8 @@ class PickerScreen(Screen[None]):
     def open_row(self, assistant_id: int | None) -> None:
         if assistant_id is None:
             return
-        from voicedesk.tui.screens.editor import EditorScreen
-
         record = next(r for r in self.records if r["id"] == assistant_id)
-        self.app.push_screen(EditorScreen(assistant_id, record))
+        self.app.open_assistant(assistant_id, record)
 
     def action_focus_filter(self) -> None:
         self.query_one("#picker-filter", Input).focus()

@@ -9,6 +9,8 @@ such moment while it goes on, or when it pauses) rather than on every keystroke.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from textual import on
@@ -18,11 +20,12 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Static, TextArea
 
+from voicedesk.fields import Field
+from voicedesk.session import EditSession
 from voicedesk.tui.widgets import KeyBar, LargeTextArea
 
 if TYPE_CHECKING:
     from voicedesk.tui.app import VoicedeskApp
-    from voicedesk.tui.form import FieldRow
 
 # Typing reaches the session (and so the draft) with the first key that comes this long
 # after the first key not yet handed over, or this long after the last key when typing
@@ -33,7 +36,17 @@ if TYPE_CHECKING:
 SYNC_WITHIN = 0.25  # seconds
 
 
-class PromptEditorScreen(Screen[None]):
+@dataclass(frozen=True)
+class PromptOutcome:
+    """How the prompt editor was left; the text was handed over by then (`keep`)."""
+
+    review: bool  # ctrl+s: go on to the review
+
+
+class PromptEditorScreen(Screen[PromptOutcome]):
+    """One text field, full screen. What is typed goes to `keep` as typing goes on (see
+    SYNC_WITHIN) and before the screen closes."""
+
     app: VoicedeskApp
 
     BINDINGS = [
@@ -43,16 +56,17 @@ class PromptEditorScreen(Screen[None]):
         Binding("ctrl+o", "revert", "Revert field", priority=True),
     ]
 
-    def __init__(self, row: FieldRow) -> None:
+    def __init__(self, field: Field, session: EditSession, keep: Callable[[str], None]) -> None:
         super().__init__()
-        self.row = row
+        self.field = field
+        self.session = session
+        self._keep = keep
         self._unsynced_since: float | None = None  # the first key not handed over
         self._last_key = 0.0
         self._pause_timer: Timer | None = None  # running while keys come: the title waits for a pause
 
     def compose(self) -> ComposeResult:
-        field = self.row.field
-        value = self.row.session.value(field.name) or ""
+        value = self.session.value(self.field.name) or ""
         yield Static("", id="prompt-title", markup=False)
         yield LargeTextArea(value, soft_wrap=True, id="prompt-text")
         yield KeyBar()
@@ -62,8 +76,8 @@ class PromptEditorScreen(Screen[None]):
         self.query_one(TextArea).focus()
 
     def _show_title(self) -> None:
-        field = self.row.field
-        dirty = "  ·  ● changed" if self.row.session.is_dirty(field.name) else ""
+        field = self.field
+        dirty = "  ·  ● changed" if self.session.is_dirty(field.name) else ""
         length = self.query_one(LargeTextArea).length
         self.query_one("#prompt-title", Static).update(
             f"{field.label}  ({field.name})  ·  {length:,} characters{dirty}  ·  Escape returns to the form",
@@ -97,25 +111,23 @@ class PromptEditorScreen(Screen[None]):
             self._hand_over()
 
     def _hand_over(self) -> None:
-        """Hand the text to the form row, which updates the session and the draft."""
+        """Hand the text over (the form's row: into the session and the draft)."""
         self._unsynced_since = None
-        self.row.take_text(self.query_one(LargeTextArea).exact)
+        self._keep(self.query_one(LargeTextArea).exact)
 
     async def action_done(self) -> None:
         await self.app.settle()
         self.flush_edits()
-        self.dismiss()
+        self.dismiss(PromptOutcome(review=False))
 
     async def action_review(self) -> None:
         await self.app.settle()
         self.flush_edits()
-        editor = self.row.screen
-        self.dismiss()
-        await editor.action_review()  # type: ignore[attr-defined]
+        self.dismiss(PromptOutcome(review=True))
 
     async def action_revert(self) -> None:
         await self.app.settle()
-        session, name = self.row.session, self.row.field.name
+        session, name = self.session, self.field.name
         session.revert(name)
         # An edit of the text, not a new text: ctrl+z brings back what was reverted.
         self.query_one(LargeTextArea).replace_all_exactly(session.value(name) or "")

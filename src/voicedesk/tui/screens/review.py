@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
@@ -15,17 +16,17 @@ from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
 from voicedesk.display import format_before, format_value, safe_text, to_json
-from voicedesk.tools import masked
-from voicedesk.wire import WriteError
 from voicedesk.fields import SETTINGS, Kind
 from voicedesk.remote import Stage
-from voicedesk.session import Change
+from voicedesk.session import Change, EditSession
 from voicedesk.textdiff import LARGE, DiffLine, diff_lines
+from voicedesk.tools import masked
 from voicedesk.tui.widgets import KeyBar
+from voicedesk.wire import WriteError
 
 if TYPE_CHECKING:
     from voicedesk.tui.app import VoicedeskApp
-    from voicedesk.tui.screens.editor import EditorScreen
+    from voicedesk.tui.editing.save_flow import SaveFlow
 
 # Above this many characters a text change is shown as a diff of lines.
 _DIFF_FROM = 60
@@ -68,18 +69,18 @@ def needs_thread(sides: tuple[str, str]) -> bool:
     return len(sides[0]) + len(sides[1]) > LARGE
 
 
-def change_text(change: Change, editor: EditorScreen, diff: list[DiffLine] | None = None) -> Text:
+def change_text(change: Change, session: EditSession, diff: list[DiffLine] | None = None) -> Text:
     """One change as styled text; server text is appended as plain text, never markup.
 
     A long text, the variables and the schema show a diff of lines: `diff` when given
     (worked out beforehand), else worked out here unless it is large (`needs_thread`).
     """
     field = SETTINGS[change.field]
-    lookups = editor.session.lookups  # type: ignore[union-attr]
+    lookups = session.lookups
     text = Text()
     text.append(field.label, style="bold")
-    text.append(f"  {editor.session.fields[change.field].update_name}\n", style="dim")  # type: ignore[union-attr]
-    note = editor.session.read_notes.get(change.field)  # type: ignore[union-attr]
+    text.append(f"  {session.fields[change.field].update_name}\n", style="dim")
+    note = session.read_notes.get(change.field)
     if note:  # e.g. a conversion made on reading, which this change sends
         text.append(f"  Note: {safe_text(note)}\n", style="yellow")
     sides = diff_sides(change)
@@ -92,15 +93,22 @@ def change_text(change: Change, editor: EditorScreen, diff: list[DiffLine] | Non
                         style=_DIFF_STYLES[line.kind])
         return text
     text.append("  ")
-    text.append(format_before(change.field, change.before, editor.session.unreported, lookups),  # type: ignore[union-attr]
-                style="red")
+    text.append(format_before(change.field, change.before, session.unreported, lookups), style="red")
     text.append("  →  ")
     text.append(format_value(change.field, change.after, lookups), style="green")
     text.append("\n")
     return text
 
 
-class ReviewScreen(Screen[None]):
+@dataclass(frozen=True)
+class ReviewOutcome:
+    """What the review decided: sent (and taken), back to editing, or a field to go to."""
+
+    sent: bool = False
+    go_to: str | None = None
+
+
+class ReviewScreen(Screen[ReviewOutcome]):
     """Every change that ctrl+s sends, scrollable from the moment it opens (the changes
     have the focus), with the changed fields named at the top, above the scrolling part,
     so that nothing sent is off-screen unnoticed."""
@@ -114,17 +122,16 @@ class ReviewScreen(Screen[None]):
         Binding("space", "page_down", "Page down", show=False),
     ]
 
-    def __init__(self, editor: EditorScreen) -> None:
+    def __init__(self, saving: SaveFlow) -> None:
         super().__init__()
-        self.editor = editor
+        self.saving_flow = saving
+        self.session = saving.session
         self.saving = False
         # Diffs worked out on a thread, by field, with the two texts they compare (None
         # while it is being worked out).
         self._diffs: dict[str, tuple[tuple[str, str], list[DiffLine] | None]] = {}
 
     def compose(self) -> ComposeResult:
-        session = self.editor.session
-        assert session is not None
         yield Static("", id="review-title", markup=False)
         yield Static("", id="review-summary", markup=False)
         with VerticalScroll(id="review-body") as body:
@@ -149,10 +156,9 @@ class ReviewScreen(Screen[None]):
 
     def show(self) -> None:
         """(Re)draw from the session: after a 422, the problems change in place."""
-        session = self.editor.session
-        assert session is not None
+        session = self.session
         changes = session.changes()
-        problems = self.editor.problems()
+        problems = self.saving_flow.problems()
         self.query_one("#review-title", Static).update(
             f"Review: {len(changes)} change{'s' if len(changes) != 1 else ''} to "
             f"{safe_text(session.name)}  ·  #{session.assistant_id}  ·  {self.app.settings.heading}"
@@ -202,7 +208,7 @@ class ReviewScreen(Screen[None]):
                     self._compare(change.field, sides)
                 else:
                     diff = known[1]
-            text = change_text(change, self.editor, diff)
+            text = change_text(change, self.session, diff)
             text.rstrip()  # a change ends in a line break; their margins space them
             texts.append(text)
         shown = self.query_one("#review-changes", VerticalGroup)
@@ -222,9 +228,7 @@ class ReviewScreen(Screen[None]):
         name, sides, lines = event.worker.result
         if self._diffs.get(name, (None,))[0] == sides:  # still the texts under review
             self._diffs[name] = (sides, lines)
-            session = self.editor.session
-            if session is not None:
-                self._show_changes(session.changes())
+            self._show_changes(self.session.changes())
 
     def action_toggle_body(self) -> None:
         body = self.query_one("#review-json")
@@ -235,8 +239,8 @@ class ReviewScreen(Screen[None]):
 
     def action_back(self) -> None:
         if not self.saving:
-            self.dismiss()
-        elif not self.editor.stop_saving():
+            self.dismiss(ReviewOutcome())
+        elif not self.saving_flow.stop():
             self.notify("The change has been sent and cannot be called back; waiting for the "
                         "server's answer.", markup=False, timeout=4)
 
@@ -258,10 +262,7 @@ class ReviewScreen(Screen[None]):
 
     @on(OptionList.OptionSelected, "#review-problems")
     def _go_to_problem(self, event: OptionList.OptionSelected) -> None:
-        name = event.option.id
-        self.dismiss()
-        if name:
-            self.editor.run_worker(self.editor.focus_field(name), group="focus")
+        self.dismiss(ReviewOutcome(go_to=event.option.id))
 
     async def action_save(self) -> None:
         await self.app.settle()
@@ -269,14 +270,14 @@ class ReviewScreen(Screen[None]):
 
     @work(exclusive=True, group="save")
     async def _send(self) -> None:
-        session = self.editor.session
-        if self.saving or session is None:
+        session = self.session
+        if self.saving:
             return
         refusal = self.app.settings.write_refusal
         if refusal:  # said here, before anything else; remote.save refuses it too
             self.notify(refusal, title="Read-only", severity="error", timeout=6)
             return
-        if self.editor.problems():
+        if self.saving_flow.problems():
             self.notify("Fix the problems listed first; nothing was sent.", severity="error", timeout=4)
             return
         if not session.dirty:
@@ -286,10 +287,10 @@ class ReviewScreen(Screen[None]):
         self.query_one("#review-save", Button).disabled = True
         self.query_one("#review-title", Static).update("Sending…")
         try:
-            saved = await self.editor.save_changes(progress=self._show_progress)
+            saved = await self.saving_flow.save(progress=self._show_progress)
         finally:
             self.saving = False
         if saved:
-            self.dismiss()
+            self.dismiss(ReviewOutcome(sent=True))
         else:
             self.show()

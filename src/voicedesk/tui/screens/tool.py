@@ -13,6 +13,7 @@ from __future__ import annotations
 import copy
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from textual import on
@@ -29,7 +30,6 @@ from voicedesk.tui.widgets import ExactInput, JsonValueEditor, KeyBar, SearchSel
 
 if TYPE_CHECKING:
     from voicedesk.tui.app import VoicedeskApp
-    from voicedesk.tui.widgets.tool_list import ToolEditor
 
 _NOT_SET = "not set"
 
@@ -48,7 +48,16 @@ def _label(field: ToolField) -> str:
     return text + ("  * required" if field.required else "")
 
 
-class ToolScreen(Screen[None]):
+@dataclass(frozen=True)
+class ToolOutcome:
+    """How the tool screen was left; every edit was handed over by then (`keep`)."""
+
+    review: bool  # ctrl+s: go on to the review
+
+
+class ToolScreen(Screen[ToolOutcome]):
+    """Entry `number` of `count` in the tools list; each edit of it goes to `keep`."""
+
     app: VoicedeskApp
 
     BINDINGS = [
@@ -58,12 +67,12 @@ class ToolScreen(Screen[None]):
         Binding("ctrl+o", "revert", "Revert tool", priority=True),
     ]
 
-    def __init__(self, editor: ToolEditor, index: int) -> None:
+    def __init__(self, tool: Any, number: int, count: int, keep: Callable[[Any], None]) -> None:
         super().__init__()
-        self.editor = editor
-        self.index = index
-        self.tool: Any = editor.entry(index)
-        self._stored = editor.entry(index)  # as it was when the screen opened
+        self.number, self.count = number, count
+        self._keep = keep
+        self.tool: Any = copy.deepcopy(tool)
+        self._stored = copy.deepcopy(tool)  # as it was when the screen opened
         self.spec = spec_of(self.tool)
         self._controls: dict[str, Widget] = {}
         self._messages: dict[str, Static] = {}
@@ -72,7 +81,7 @@ class ToolScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         self._controls, self._messages = {}, {}
-        number, count = self.index + 1, len(self.editor.value)
+        number, count = self.number, self.count
         if self.spec is None:
             what = "not a tool object" if not isinstance(self.tool, dict) else \
                 f"{shorten(safe_text(str(self.tool.get('type'))), 40)}, a type voicedesk does not know"
@@ -130,7 +139,6 @@ class ToolScreen(Screen[None]):
         return control.value  # type: ignore[attr-defined]
 
     def on_mount(self) -> None:
-        self.editor.begin_change()
         self._ready()
 
     def _ready(self) -> None:
@@ -202,7 +210,7 @@ class ToolScreen(Screen[None]):
             self.tool.pop(name, None)
         else:
             self.tool[name] = value
-        self.editor.replace(self.index, self.tool)
+        self._keep(self.tool)
         self._show_problems()
 
     def _show_problems(self) -> None:
@@ -224,7 +232,7 @@ class ToolScreen(Screen[None]):
         self.tool = copy.deepcopy(self._stored)
         self._control_problems.clear()
         self._first = {}  # the new controls' first Changed are no edits
-        self.editor.replace(self.index, self.tool)
+        self._keep(self.tool)
         await self.recompose()
         self._ready()
         self.notify("Reverted this tool.", timeout=2)
@@ -245,14 +253,10 @@ class ToolScreen(Screen[None]):
         await self.app.settle()
         if self._unfinished():
             return
-        self.editor.forget_unchanged_step()
-        self.dismiss()
+        self.dismiss(ToolOutcome(review=False))
 
     async def action_review(self) -> None:
         await self.app.settle()
         if self._unfinished():
             return
-        self.editor.forget_unchanged_step()
-        form = self.editor.screen
-        self.dismiss()
-        await form.action_review()  # type: ignore[attr-defined]
+        self.dismiss(ToolOutcome(review=True))

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import copy
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import on
 from textual.app import ComposeResult
@@ -24,6 +24,10 @@ from textual.widgets.option_list import Option
 
 from voicedesk.display import safe_text, shorten
 from voicedesk.tools import TOOL_TYPES, check_tool, check_tools, gist, spec_of
+from voicedesk.tui.messages import ReviewWanted
+
+if TYPE_CHECKING:
+    from voicedesk.tui.app import VoicedeskApp
 
 _ADD = "  + Add a tool (ctrl+n)"
 _LINE = 200  # at most this much of a gist is laid out
@@ -65,6 +69,8 @@ class _Lines(OptionList):
 
 class ToolEditor(Vertical):
     """The list of built-in tools; posts `Changed` with the new list on every change."""
+
+    app: VoicedeskApp  # opens an entry's screen (`edit_tool`)
 
     DEFAULT_CSS = """
     ToolEditor { height: auto; }
@@ -205,9 +211,17 @@ class ToolEditor(Vertical):
             self.open(index)
 
     def open(self, index: int) -> None:
-        from voicedesk.tui.screens.tool import ToolScreen
+        """Edit an entry in a screen of its own; the whole visit is one undo step."""
+        self.run_worker(self._edit(index), group="tool")
 
-        self.app.push_screen(ToolScreen(self, index), lambda _: self.lines.focus())
+    async def _edit(self, index: int) -> None:
+        self.begin_change()
+        outcome = await self.app.edit_tool(
+            self.entry(index), index + 1, len(self._value), lambda entry: self.replace(index, entry))
+        self.forget_unchanged_step()
+        self.lines.focus()
+        if outcome.review:
+            self.post_message(ReviewWanted())
 
     def action_add(self) -> None:
         from .search_select import SearchSelectScreen

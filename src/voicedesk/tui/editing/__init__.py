@@ -1,0 +1,4 @@
+"""The editor's units, each with one job: its draft (`DraftKeeper`), its save with the
+retry and conflict loop (`SaveFlow`), and what its marks and status line show
+(`StatePainter`). The editor screen (`tui/screens/editor.py`) lays them out and wires
+them to the keys."""
