@@ -143,3 +143,30 @@ async def test_a_problem_names_its_field_once() -> None:
     assert lines[0].startswith("✗ Built-in tools, tool 2 (call_transfer): phone_number is required")
     assert lines[1].startswith("✗ Name") and lines[1].count("Name") == 1, lines
     print(f"{len(lines)} problems, each field named once")
+
+
+async def test_every_button_of_the_review_does_what_its_key_does(sandbox) -> None:
+    # The Send button's handler once called the (async) save action without awaiting it:
+    # a click sent nothing.
+    app = make_app(sandbox, 101)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, EditorScreen) and app.screen.ready)
+        editor = app.screen
+        editor.session.set("assistant_name", "Clicked")
+        editor.reload_rows()
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: isinstance(app.screen, ReviewScreen))
+        review = app.screen
+        json_shown = review.query_one("#review-json")
+        assert await pilot.click("#review-toggle-json")
+        await wait_until(pilot, lambda: json_shown.display)
+        assert await pilot.click("#review-back")
+        await wait_until(pilot, lambda: app.screen is editor)
+        assert editor.session.dirty == ["assistant_name"]
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: isinstance(app.screen, ReviewScreen))
+        await wait_until(pilot, lambda: app.screen.query_one("#review-save").region.area > 0)
+        assert await pilot.click("#review-save")
+        await wait_until(pilot, lambda: app.screen is editor and not editor.session.dirty)
+        assert sandbox.assistant(101)["name"] == "Clicked"
+    print("3 buttons tried")

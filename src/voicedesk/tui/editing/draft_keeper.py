@@ -105,8 +105,8 @@ class DraftKeeper:
         except DraftError as problem:
             self._warn(problem, "Draft not restored")
             return
-        for problem in found.problems:
-            self._warn(problem, "Draft not restored")
+        for unreadable in found.problems:
+            self._warn(unreadable, "Draft not restored")
         if found.live:
             others = "Another voicedesk is" if found.live == 1 else f"{found.live} other voicedesk sessions are"
             self._app.notify(f"{others} editing this assistant right now. Each keeps its own draft; a save "

@@ -68,7 +68,7 @@ class EditorScreen(Screen[None]):
     app: VoicedeskApp
 
     # The colours its rows draw their bars and heads in (see FieldRow and RowHead).
-    COMPONENT_CLASSES = FieldRow.BAR_CLASSES | RowHead.COLOUR_CLASSES
+    COMPONENT_CLASSES = set(FieldRow.BAR_CLASSES | RowHead.COLOUR_CLASSES)
 
     BINDINGS = [
         Binding("ctrl+s", "review", "Review & save", priority=True),
@@ -209,6 +209,7 @@ class EditorScreen(Screen[None]):
             self.post_message(ScreenReady())
             return
         record = found[0] if found else self._record
+        assert record is not None  # read above when the picker gave none
         for name, failure in lookup_result.failures.items():
             self.notify(
                 f"Could not load the {name}: {failure.message} Those fields take a typed id or name "

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from rich.text import Text
 from textual import on, work
@@ -225,7 +225,7 @@ class ReviewScreen(Screen[ReviewOutcome]):
     def _compared(self, event: Worker.StateChanged) -> None:
         if event.worker.group != "compare" or event.state is not WorkerState.SUCCESS:
             return
-        name, sides, lines = event.worker.result
+        name, sides, lines = cast(tuple[str, tuple[str, str], list[DiffLine]], event.worker.result)
         if self._diffs.get(name, (None,))[0] == sides:  # still the texts under review
             self._diffs[name] = (sides, lines)
             self._show_changes(self.session.changes())
@@ -257,8 +257,8 @@ class ReviewScreen(Screen[ReviewOutcome]):
         self.action_toggle_body()
 
     @on(Button.Pressed, "#review-save")
-    def _save_pressed(self) -> None:
-        self.action_save()
+    async def _save_pressed(self) -> None:
+        await self.action_save()
 
     @on(OptionList.OptionSelected, "#review-problems")
     def _go_to_problem(self, event: OptionList.OptionSelected) -> None:
