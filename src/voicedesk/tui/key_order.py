@@ -26,6 +26,8 @@ from typing import TYPE_CHECKING
 from textual import events
 from textual.app import ScreenStackError
 
+from voicedesk.tui.textual_private import pump_task
+
 if TYPE_CHECKING:
     from textual.app import App
     from textual.message_pump import MessagePump
@@ -58,9 +60,9 @@ async def settled(app: App[object], *, with_app: bool, deadline: float) -> bool:
 
 
 def _runs_in(node: MessagePump, task: asyncio.Task[object] | None) -> bool:
-    # A message pump processes its queue in a task of its own (Textual keeps it as
-    # `_task`); code running there cannot wait for that queue.
-    return getattr(node, "_task", None) is task
+    # A message pump processes its queue in a task of its own; code running there
+    # cannot wait for that queue.
+    return pump_task(node) is task
 
 
 async def _round_trip(node: MessagePump, timeout: float) -> int | None:

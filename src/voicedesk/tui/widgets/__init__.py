@@ -27,7 +27,8 @@ if TYPE_CHECKING:
     from .large_text_area import LargeTextArea
     from .phrases import PhraseEditor
     from .schema_table import SchemaEditor
-    from .search_select import SearchSelect, SearchSelectScreen
+    from .search_select import SearchSelect
+    from .search_select_screen import SearchSelectScreen
     from .slider import Slider
     from .tool_list import ToolEditor
 
@@ -35,7 +36,7 @@ _MODULES = {
     "AssistantTable": "assistant_table", "ExactInput": "exact_text", "ExactTextArea": "exact_text",
     "GroupList": "group_list", "IdListSelect": "id_list", "JsonValueEditor": "json_value", "KeyBar": "key_bar",
     "KeyValueEditor": "key_value", "LargeTextArea": "large_text_area", "PhraseEditor": "phrases", "SchemaEditor": "schema_table",
-    "SearchSelect": "search_select", "SearchSelectScreen": "search_select", "Slider": "slider", "ToolEditor": "tool_list",
+    "SearchSelect": "search_select", "SearchSelectScreen": "search_select_screen", "Slider": "slider", "ToolEditor": "tool_list",
 }
 
 __all__ = list(_MODULES)

@@ -29,12 +29,12 @@ from textual.app import ComposeResult
 from textual.content import Content
 from textual.geometry import Region, Size
 from textual.message import Message
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import Button, Input, Static
 
 from voicedesk.display import safe_text
+from voicedesk.tui.textual_private import OwnVirtualSize
 
 from .edit_line import edit_line_text, load_edit_line, make_edit_line
 
@@ -252,7 +252,7 @@ class RowEditor(Widget):
             self.line.insert_text_at_cursor(typed)
 
     def _pick(self, row: TableRow, column: int, options: list[str], typed: str) -> None:
-        from .search_select import SearchSelectScreen
+        from .search_select_screen import SearchSelectScreen
 
         current = self.cell_text(row, column)
         shown = options if current in options else [*options, current]
@@ -436,7 +436,7 @@ class _Frame:
     focused: bool
 
 
-class RowGrid(ScrollView, can_focus=True):
+class RowGrid(OwnVirtualSize, can_focus=True):
     """The drawn table of a RowEditor: a heading line, then one line per row."""
 
     ALLOW_SELECT = False
@@ -479,10 +479,6 @@ class RowGrid(ScrollView, can_focus=True):
     def watch_scroll_y(self, old: float, new: float) -> None:
         super().watch_scroll_y(old, new)
         self.editor._place_line()
-
-    def _size_updated(self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True) -> bool:
-        # Keep the virtual size set by rows_changed (the compositor offers the viewport).
-        return super()._size_updated(size, self.virtual_size, container_size, layout)
 
     # --- keys and the mouse -------------------------------------------------------------
 

@@ -210,7 +210,7 @@ class ToolEditor(Vertical):
         self.app.push_screen(ToolScreen(self, index), lambda _: self.lines.focus())
 
     def action_add(self) -> None:
-        from .search_select import SearchSelectScreen
+        from .search_select_screen import SearchSelectScreen
 
         types = list(TOOL_TYPES.values())
 
