@@ -12,7 +12,8 @@ their order both ways:
 
 `KeyOrder` holds the keys that come after a *command key* (one that some binding of
 the focused widget, its screen or the app takes, or that the focused widget turns into a
-screen: `key_opens_screen`) until that key and everything it set off have been handled; then the next key goes to whatever has the focus by then.
+screen: `key_opens_screen`) until that key and everything it set off have been handled;
+then the next key goes to whatever has the focus by then.
 Typing (keys no binding takes) is not held. `settled` is the wait both use: a round
 trip through the queues of the focused widget and its parents.
 """

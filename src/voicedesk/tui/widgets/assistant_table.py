@@ -60,6 +60,45 @@ class AssistantTable(OwnVirtualSize, can_focus=True):
     click, opens. The cursor follows its assistant when rows are replaced or filtered.
     """
 
+    DEFAULT_CSS = """
+    /* AssistantTable: the picker's virtual table (a Line API ScrollView). The cursor row
+       stays marked while the filter box has the focus (Enter there opens it); with the
+       focus in the table it takes the theme's block cursor and the table a light tint. */
+    AssistantTable {
+        height: 1fr;
+        width: 1fr;
+        overflow-x: hidden;
+        overflow-y: auto;
+        scrollbar-size-vertical: 0;  /* it draws its own scroll indicator, in its last cell */
+        background: $surface;
+        color: $foreground;
+
+        & > .assistant-table--header {
+            background: $panel;
+            color: $foreground;
+            text-style: bold;
+        }
+        & > .assistant-table--zebra { background: $surface-lighten-1 50%; }
+        &:dark > .assistant-table--zebra { background: $surface-darken-1 40%; }
+        & > .assistant-table--cursor {
+            background: $block-cursor-blurred-background;
+            color: $block-cursor-blurred-foreground;
+            text-style: $block-cursor-blurred-text-style;
+        }
+
+        &:focus {
+            background-tint: $foreground 5%;
+            & > .assistant-table--header { background-tint: $foreground 5%; }
+            & > .assistant-table--cursor {
+                background: $block-cursor-background;
+                color: $block-cursor-foreground;
+                text-style: $block-cursor-text-style;
+            }
+        }
+        &:ansi > .assistant-table--header { background: ansi_bright_blue; color: ansi_default; }
+    }
+    """
+
     ALLOW_SELECT = False  # a double click opens; it does not select text
 
     BINDINGS = [
@@ -125,7 +164,7 @@ class AssistantTable(OwnVirtualSize, can_focus=True):
         self._catalog.prepare(ranking=False)  # folded now, not at the next keystroke
         natural = [cell_len(h) for h in COLUMNS]
         if self._rows:
-            columns = list(zip(*self._rows))
+            columns = list(zip(*self._rows, strict=False))
             natural[0] = max(natural[0], max(len(str(i)) for i in columns[0]))
             for column in range(1, len(COLUMNS)):
                 cap = _NAME_CAP if column == _NAME else _OTHER_CAP
@@ -323,11 +362,11 @@ class AssistantTable(OwnVirtualSize, can_focus=True):
         """A line's text, one string per column (the margin and gaps included), laid out
         once per row and width whatever its style."""
         key = (cells, widths, width)
-        if (texts := self._lines.get(key)) is not None:
-            return texts
+        if (cached := self._lines.get(key)) is not None:
+            return cached
         texts: list[str] = []
         last = len(widths) - 1
-        for column, (cell, cell_width) in enumerate(zip(cells, widths)):
+        for column, (cell, cell_width) in enumerate(zip(cells, widths, strict=False)):
             content = Content(str(cell)[:_TEXT_LIMIT])  # literal: never parsed as markup
             if content.cell_length > cell_width:
                 content = content.truncate(cell_width, ellipsis=True)
@@ -409,7 +448,7 @@ class AssistantTable(OwnVirtualSize, can_focus=True):
         if not cells:
             return Strip([Segment(" " * frame.width, styles[0]), edge], frame.width + 1)
         texts = self._cell_texts(cells, frame.widths, frame.width)
-        strip = Strip([Segment(text, style) for text, style in zip(texts, styles)])
+        strip = Strip([Segment(text, style) for text, style in zip(texts, styles, strict=False)])
         if strip.cell_length > frame.width:
             strip = strip.crop(0, frame.width)
         return Strip([*strip, edge], frame.width + 1)

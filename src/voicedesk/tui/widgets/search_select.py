@@ -33,6 +33,22 @@ class SearchSelect(Widget, can_focus=True):
     already in the filter.
     """
 
+    DEFAULT_CSS = """
+    SearchSelect {
+        height: 1;
+        width: 1fr;
+        padding: 0 1;
+        background: $surface;
+
+        &:focus { background: $primary 25%; }
+        &:hover { background: $surface-lighten-1; }
+        &:focus:hover { background: $primary 30%; }
+        &:disabled { text-opacity: 50%; }
+        &.-empty { color: $foreground-muted; }
+        &.-unknown { color: $text-warning; }
+    }
+    """
+
     BINDINGS = [Binding("enter,space", "open", "Choose", id="search_select.open")]
 
     class Changed(Message):
@@ -179,7 +195,7 @@ class SearchSelect(Widget, can_focus=True):
         if self.key_opens_screen(event):
             event.stop()
             event.prevent_default()
-            self.action_open(event.character)
+            self.action_open(event.character or "")  # a character: see key_opens_screen
 
     def on_click(self, event: events.Click) -> None:
         self.action_open()

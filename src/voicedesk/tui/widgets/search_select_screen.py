@@ -38,6 +38,55 @@ _MATCH_STYLE = "bold underline $text-accent"
 class SearchSelectScreen(ModalScreen[int | None]):
     """The picker: dismisses with the index of the chosen label, or None if cancelled."""
 
+    DEFAULT_CSS = """
+    /* Top-aligned so the filter box stays put while the list below it shrinks and
+       grows; the dialog itself is a transparent full-height column (an auto-height
+       parent would size itself to the whole list, ignoring the list's max-height). */
+    SearchSelectScreen {
+        align: center top;
+    }
+
+    SearchSelectScreen #search-select-dialog {
+        width: 100%;
+        max-width: 76;
+        height: 100%;
+        margin: 1 2;
+        background: transparent;
+
+        & > #search-select-query {
+            border: round $primary;
+            border-title-color: $text-primary;
+            border-title-style: bold;
+            background: $panel;
+            padding: 0 1;
+        }
+        & > #search-select-count {
+            height: 1;
+            padding: 0 2;
+            color: $foreground-muted;
+            background: $panel;
+        }
+        /* Its height is set from code (its row count, up to max-height). No scroll bar:
+           the list is refilled on every keystroke, and a scroll bar is redrawn, in a frame
+           of its own, on every layout; the count line above says how much there is, and the
+           wheel and the arrow and page keys still scroll. */
+        & > #search-select-options {
+            width: 100%;
+            height: auto;
+            max-height: 65vh;
+            scrollbar-size-vertical: 0;
+            padding: 0 1;
+            border: none;
+            text-wrap: nowrap;
+            text-overflow: ellipsis;
+            background: $panel;
+            scrollbar-background: $panel;
+            & > .option-list--option { padding: 0 1; }
+            & > .option-list--option-highlighted { background: $primary 50%; }
+        }
+    }
+    """
+
     BINDINGS = [
         Binding("escape", "cancel", "Cancel"),
         Binding("enter", "pick", "Choose"),

@@ -70,6 +70,8 @@ class ToolEditor(Vertical):
     ToolEditor { height: auto; }
     ToolEditor > .tools-note { color: $text-muted; height: auto; }
     ToolEditor > .tools-note.-error { color: $error; }
+    /* Its highlight shows only while it has the focus. */
+    ToolEditor > OptionList { background: transparent; text-wrap: nowrap; text-overflow: ellipsis; }
     """
 
     BINDINGS = [
