@@ -11,8 +11,9 @@ from textual.message import Message
 from textual.widgets import Input, Select, Static
 
 import voicedesk.tui.widgets as widgets_package
+from voicedesk.matching import MAX_SHOWN_MATCHES, Catalog
 from voicedesk.tui.widgets import KeyValueEditor, SchemaEditor, SearchSelect, SearchSelectScreen, Slider
-from voicedesk.tui.widgets.search_select import MAX_SHOWN_MATCHES, WINDOW_SIZE, _Catalog
+from voicedesk.tui.widgets.search_select_screen import WINDOW_SIZE
 
 STYLESHEET = Path(widgets_package.__file__).parent.parent / "voicedesk.tcss"
 MARKUP = "[b]x[/b] [@click=app.quit]"
@@ -583,19 +584,19 @@ async def test_many_matches_show_the_best_and_say_so() -> None:
 def test_narrowed_and_remembered_searches_match_a_fresh_search() -> None:
     labels = [f"Voice {number:04} {'Anna' if number % 3 else 'Ben'} ({'German' if number % 7 else 'French'})"
               for number in range(3000)]
-    catalog = _Catalog(labels)
+    catalog = Catalog(labels)
     queries = ["v", "vo", "voi 1", "voi 12", "voi 1", "voi", "ann", "anna fr", "anna f", "a", "fr 9 ben", "x"]
     for query in queries:
-        words = _Catalog.words(query)
+        words = Catalog.words(query)
         warm = catalog.search(words)  # narrows from, or reuses, the queries before it
-        fresh = _Catalog(labels).search(words)
+        fresh = Catalog(labels).search(words)
         assert warm.candidates == fresh.candidates, query
         assert warm.best == fresh.best, query
     assert catalog.search(("voi", "1")) is catalog.search(("voi", "1"))  # remembered
     # A one-word query is ranked by a shortcut; it must agree with the general ranking,
     # which ranks ("w", "w") the same way (ranks and spreads doubled).
     for word in ["v", "an", "ben", "fr", "0012", "1", "grmn", "vn", "(g", "x"]:
-        assert _Catalog(labels).search((word,)).best == _Catalog(labels).search((word, word)).best, word
+        assert Catalog(labels).search((word,)).best == Catalog(labels).search((word, word)).best, word
 
 
 async def test_unfiltered_window_slides_and_wraps_like_the_whole_list() -> None:

@@ -12,7 +12,8 @@ their order both ways:
 
 `KeyOrder` holds the keys that come after a *command key* (one that some binding of
 the focused widget, its screen or the app takes, or that the focused widget turns into a
-screen: `key_opens_screen`) until that key and everything it set off have been handled; then the next key goes to whatever has the focus by then.
+screen: `key_opens_screen`) until that key and everything it set off have been handled;
+then the next key goes to whatever has the focus by then.
 Typing (keys no binding takes) is not held. `settled` is the wait both use: a round
 trip through the queues of the focused widget and its parents.
 """
@@ -25,6 +26,8 @@ from typing import TYPE_CHECKING
 
 from textual import events
 from textual.app import ScreenStackError
+
+from voicedesk.tui.textual_private import pump_task
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -58,9 +61,9 @@ async def settled(app: App[object], *, with_app: bool, deadline: float) -> bool:
 
 
 def _runs_in(node: MessagePump, task: asyncio.Task[object] | None) -> bool:
-    # A message pump processes its queue in a task of its own (Textual keeps it as
-    # `_task`); code running there cannot wait for that queue.
-    return getattr(node, "_task", None) is task
+    # A message pump processes its queue in a task of its own; code running there
+    # cannot wait for that queue.
+    return pump_task(node) is task
 
 
 async def _round_trip(node: MessagePump, timeout: float) -> int | None:

@@ -7,16 +7,19 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
-from textual.fuzzy import Matcher
 from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from voicedesk.fields import Catalogue, Field, catalogue
+from voicedesk.matching import Catalog
 
 
-def _prompt(field: Field, matcher: Matcher | None) -> Content:
-    label = matcher.highlight(field.label) if matcher else Content(field.label)
+def _prompt(field: Field, matched: list[int]) -> Content:
+    label = Content(field.label)
+    for offset in matched:  # the label's characters that matched, reversed
+        if not field.label[offset].isspace():
+            label = label.stylize("reverse", offset, offset + 1)
     return Content.assemble(label, ("  " + field.update_name, "dim"), ("  " + field.group.value, "italic dim"))
 
 
@@ -33,6 +36,11 @@ class FinderScreen(ModalScreen[str | None]):
         """`fields`: the settings of the host's dialect."""
         super().__init__()
         self.fields = fields or catalogue()
+        # Each field's label, then its update name: a field is found by either.
+        self._names = Catalog(
+            (name for field in self.fields for name in (field.label, field.update_name)),
+            limit=2 * len(self.fields),
+        )
 
     def compose(self) -> ComposeResult:
         with Vertical(id="finder-dialog"):
@@ -50,13 +58,19 @@ class FinderScreen(ModalScreen[str | None]):
     def show_matches(self, query: str) -> None:
         results = self.query_one("#finder-results", OptionList)
         results.clear_options()
-        if query.strip():
-            matcher = Matcher(query)
-            scored = [(max(matcher.match(f.label), matcher.match(f.update_name)), f) for f in self.fields]
-            fields = [f for score, f in sorted(scored, key=lambda pair: -pair[0]) if score > 0]
+        fields = list(self.fields)
+        words = Catalog.words(query)
+        if words:
+            # Each field once, where its better-ranked name puts it; its label's matched
+            # characters marked if the label matched.
+            result = self._names.search(words)
+            found = dict.fromkeys(index // 2 for index in result.best)
+            labels = set(result.candidates)
+            fields = [fields[index] for index in found]
+            matched = [self._names.offsets(words, 2 * index) if 2 * index in labels else [] for index in found]
         else:
-            matcher, fields = None, list(self.fields)
-        results.add_options([Option(_prompt(f, matcher), id=f.name) for f in fields])
+            matched = [[] for _ in fields]
+        results.add_options([Option(_prompt(f, m), id=f.name) for f, m in zip(fields, matched, strict=True)])
         if fields:
             results.highlighted = 0
 

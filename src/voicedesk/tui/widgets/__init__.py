@@ -17,25 +17,38 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .assistant_table import AssistantTable
-    from .exact_text import ExactInput, ExactTextArea
-    from .group_list import GroupList
-    from .id_list import IdListSelect
-    from .json_value import JsonValueEditor
-    from .key_bar import KeyBar
-    from .key_value import KeyValueEditor
-    from .large_text_area import LargeTextArea
-    from .phrases import PhraseEditor
-    from .schema_table import SchemaEditor
-    from .search_select import SearchSelect, SearchSelectScreen
-    from .slider import Slider
-    from .tool_list import ToolEditor
+    from .assistant_table import AssistantTable as AssistantTable
+    from .exact_text import ExactInput as ExactInput
+    from .exact_text import ExactTextArea as ExactTextArea
+    from .group_list import GroupList as GroupList
+    from .id_list import IdListSelect as IdListSelect
+    from .json_value import JsonValueEditor as JsonValueEditor
+    from .key_bar import KeyBar as KeyBar
+    from .key_value import KeyValueEditor as KeyValueEditor
+    from .large_text_area import LargeTextArea as LargeTextArea
+    from .phrases import PhraseEditor as PhraseEditor
+    from .schema_table import SchemaEditor as SchemaEditor
+    from .search_select import SearchSelect as SearchSelect
+    from .search_select_screen import SearchSelectScreen as SearchSelectScreen
+    from .slider import Slider as Slider
+    from .tool_list import ToolEditor as ToolEditor
 
 _MODULES = {
-    "AssistantTable": "assistant_table", "ExactInput": "exact_text", "ExactTextArea": "exact_text",
-    "GroupList": "group_list", "IdListSelect": "id_list", "JsonValueEditor": "json_value", "KeyBar": "key_bar",
-    "KeyValueEditor": "key_value", "LargeTextArea": "large_text_area", "PhraseEditor": "phrases", "SchemaEditor": "schema_table",
-    "SearchSelect": "search_select", "SearchSelectScreen": "search_select", "Slider": "slider", "ToolEditor": "tool_list",
+    "AssistantTable": "assistant_table",
+    "ExactInput": "exact_text",
+    "ExactTextArea": "exact_text",
+    "GroupList": "group_list",
+    "IdListSelect": "id_list",
+    "JsonValueEditor": "json_value",
+    "KeyBar": "key_bar",
+    "KeyValueEditor": "key_value",
+    "LargeTextArea": "large_text_area",
+    "PhraseEditor": "phrases",
+    "SchemaEditor": "schema_table",
+    "SearchSelect": "search_select",
+    "SearchSelectScreen": "search_select_screen",
+    "Slider": "slider",
+    "ToolEditor": "tool_list",
 }
 
 __all__ = list(_MODULES)

@@ -2,8 +2,9 @@
 
 The rows are a plain list of tuples; the widget draws only the lines on screen
 (`render_line`), so replacing or narrowing 2,000 rows costs one pass over a Python list
-and a screenful of lines, not a widget or a cell per row. Filtering is a substring test
-against lowercase keys computed once per `set_rows`.
+and a screenful of lines, not a widget or a cell per row. Filtering is the app's matcher
+(`voicedesk.matching.Catalog.containing`): the query, whole, in a row's id or name, the
+rows in their order; the keys are folded once per `set_rows`.
 
 Cell text is shown literally: each cell is a `Content` built from the plain string (no
 markup is parsed). The caller passes display text (`voicedesk.display.safe_text`
@@ -14,8 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import compress, repeat, zip_longest
-from operator import contains
+from itertools import zip_longest
 
 from rich.cells import cell_len
 from rich.segment import Segment
@@ -26,10 +26,10 @@ from textual.cache import LRUCache
 from textual.content import Content
 from textual.geometry import Region, Size
 from textual.message import Message
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from .recent import Recent
+from voicedesk.matching import Catalog, fold
+from voicedesk.tui.textual_private import OwnVirtualSize, update_scrollbars
 
 Row = tuple[int, str, str, str, str, str]
 """ID, name, direction, engine, phone number, status."""
@@ -44,7 +44,6 @@ _LEFT = 1  # blank cells before the first column
 _GAP = 2  # blank cells between columns
 _MEASURE_LIMIT = 256  # longer strings are not measured: they are wider than any cap
 _TEXT_LIMIT = 1024  # at most this much of a cell is laid out (a name may be 1 MB)
-_REMEMBERED_QUERIES = 16  # filters whose matches are kept (see AssistantTable._matching)
 # Each cell's segment carries its column: equal neighbours stay separate segments.
 _COLUMN_META = tuple(RichStyle.from_meta({"column": column}) for column in range(len(COLUMNS)))
 
@@ -53,12 +52,51 @@ def _width(text: str, cap: int) -> int:
     return cap if len(text) > _MEASURE_LIMIT else min(cap, cell_len(text))
 
 
-class AssistantTable(ScrollView, can_focus=True):
+class AssistantTable(OwnVirtualSize, can_focus=True):
     """A read-only table of assistants with a row cursor.
 
     Keys: up/down, pageup/pagedown, home/end move the cursor; enter opens the row under
     it (`Opened`). A click moves the cursor; a click on the cursor row, or a double
     click, opens. The cursor follows its assistant when rows are replaced or filtered.
+    """
+
+    DEFAULT_CSS = """
+    /* AssistantTable: the picker's virtual table (a Line API ScrollView). The cursor row
+       stays marked while the filter box has the focus (Enter there opens it); with the
+       focus in the table it takes the theme's block cursor and the table a light tint. */
+    AssistantTable {
+        height: 1fr;
+        width: 1fr;
+        overflow-x: hidden;
+        overflow-y: auto;
+        scrollbar-size-vertical: 0;  /* it draws its own scroll indicator, in its last cell */
+        background: $surface;
+        color: $foreground;
+
+        & > .assistant-table--header {
+            background: $panel;
+            color: $foreground;
+            text-style: bold;
+        }
+        & > .assistant-table--zebra { background: $surface-lighten-1 50%; }
+        &:dark > .assistant-table--zebra { background: $surface-darken-1 40%; }
+        & > .assistant-table--cursor {
+            background: $block-cursor-blurred-background;
+            color: $block-cursor-blurred-foreground;
+            text-style: $block-cursor-blurred-text-style;
+        }
+
+        &:focus {
+            background-tint: $foreground 5%;
+            & > .assistant-table--header { background-tint: $foreground 5%; }
+            & > .assistant-table--cursor {
+                background: $block-cursor-background;
+                color: $block-cursor-foreground;
+                text-style: $block-cursor-text-style;
+            }
+        }
+        &:ansi > .assistant-table--header { background: ansi_bright_blue; color: ansi_default; }
+    }
     """
 
     ALLOW_SELECT = False  # a double click opens; it does not select text
@@ -104,10 +142,8 @@ class AssistantTable(ScrollView, can_focus=True):
     ) -> None:
         super().__init__(name=name, id=id, classes=classes, disabled=disabled)
         self._rows: list[Row] = []
-        # Per row, its id and lowercase name with a NUL between (no query holds one).
-        self._keys: list[str] = []
-        # Recent queries and the indexes of the rows they match (see _matching).
-        self._found: Recent[str, list[int]] = Recent(_REMEMBERED_QUERIES)
+        # Per row, its id and name with a NUL between (no query holds one), for filtering.
+        self._catalog = Catalog(())
         self._shown: list[Row] = []
         self._query = ""
         self._cursor = -1  # index into _shown; -1 when nothing is shown
@@ -124,11 +160,11 @@ class AssistantTable(ScrollView, can_focus=True):
         assistant if it is still shown)."""
         keep = self.cursor_id
         self._rows = list(rows)
-        self._keys = [f"{row[0]}\0{row[1].lower()}" for row in self._rows]
-        self._found.clear()
+        self._catalog = Catalog(f"{row[0]}\0{row[1]}" for row in self._rows)
+        self._catalog.prepare(ranking=False)  # folded now, not at the next keystroke
         natural = [cell_len(h) for h in COLUMNS]
         if self._rows:
-            columns = list(zip(*self._rows))
+            columns = list(zip(*self._rows, strict=False))
             natural[0] = max(natural[0], max(len(str(i)) for i in columns[0]))
             for column in range(1, len(COLUMNS)):
                 cap = _NAME_CAP if column == _NAME else _OTHER_CAP
@@ -138,7 +174,7 @@ class AssistantTable(ScrollView, can_focus=True):
 
     def filter(self, query: str) -> None:
         """Show the rows whose name or id holds `query` (case-insensitive; blank: all)."""
-        query = query.strip().lower()
+        query = fold(query.strip())
         if query == self._query:
             return
         self._query = query
@@ -155,7 +191,8 @@ class AssistantTable(ScrollView, can_focus=True):
         before = None if repaint_all else self._on_screen()
         top = self.scroll_offset.y
         query = self._query
-        self._shown = list(map(self._rows.__getitem__, self._matching(query))) if query else self._rows
+        # Whole, spaces and all, in the rows' order: the app's matcher, as a filter.
+        self._shown = list(map(self._rows.__getitem__, self._catalog.containing(query))) if query else self._rows
         if keep is None:
             keep = self._parked  # the filter had hidden every row: back where it was
         self._parked = None if self._shown else keep
@@ -172,7 +209,7 @@ class AssistantTable(ScrollView, can_focus=True):
                 # A fixed height: only the scrollbar may change, and showing or hiding it
                 # asks for a layout itself. A keystroke in a filter stays a repaint.
                 self.set_reactive(AssistantTable.virtual_size, virtual_size)
-            self._scroll_update(virtual_size)
+            update_scrollbars(self, virtual_size)
         self._scroll_to_cursor()
         if before is None or self.scroll_offset.y != top:
             self.refresh()
@@ -187,21 +224,6 @@ class AssistantTable(ScrollView, can_focus=True):
             return
         for line in changed:
             self.refresh_line(top + line)
-
-    def _matching(self, query: str) -> list[int]:
-        """The indexes of the rows whose id or lowercase name holds `query`. Recent queries
-        are remembered (erasing finds its answer ready), and a query that holds one of
-        them is looked for among that one's rows only (typing narrows)."""
-        found = self._found.recall(query)
-        if found is not None:
-            return found
-        within: Sequence[int] = range(len(self._rows))
-        for earlier, rows in self._found.items():
-            if earlier in query and len(rows) < len(within):
-                within = rows
-        keys = map(self._keys.__getitem__, within)
-        found = list(compress(within, map(contains, keys, repeat(query))))  # a loop in C
-        return self._found.keep(query, found)
 
     def _index_of(self, assistant_id: int) -> int | None:
         for index, row in enumerate(self._shown):
@@ -321,12 +343,6 @@ class AssistantTable(ScrollView, can_focus=True):
 
     # --- drawing -------------------------------------------------------------------------
 
-    def _size_updated(self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True) -> bool:
-        # The compositor offers the viewport as the virtual size; ours is set by _reshow.
-        # Compared with it, every layout of the screen (each keystroke in an Input asks
-        # for one) would count as a change and repaint the scrollbar.
-        return super()._size_updated(size, self.virtual_size, container_size, layout)
-
     def get_content_width(self, container: Size, viewport: Size) -> int:
         return _LEFT + sum(self._natural) + _GAP * (len(self._natural) - 1) + 1 + 1  # and the indicator
 
@@ -346,11 +362,11 @@ class AssistantTable(ScrollView, can_focus=True):
         """A line's text, one string per column (the margin and gaps included), laid out
         once per row and width whatever its style."""
         key = (cells, widths, width)
-        if (texts := self._lines.get(key)) is not None:
-            return texts
+        if (cached := self._lines.get(key)) is not None:
+            return cached
         texts: list[str] = []
         last = len(widths) - 1
-        for column, (cell, cell_width) in enumerate(zip(cells, widths)):
+        for column, (cell, cell_width) in enumerate(zip(cells, widths, strict=False)):
             content = Content(str(cell)[:_TEXT_LIMIT])  # literal: never parsed as markup
             if content.cell_length > cell_width:
                 content = content.truncate(cell_width, ellipsis=True)
@@ -432,7 +448,7 @@ class AssistantTable(ScrollView, can_focus=True):
         if not cells:
             return Strip([Segment(" " * frame.width, styles[0]), edge], frame.width + 1)
         texts = self._cell_texts(cells, frame.widths, frame.width)
-        strip = Strip([Segment(text, style) for text, style in zip(texts, styles)])
+        strip = Strip([Segment(text, style) for text, style in zip(texts, styles, strict=False)])
         if strip.cell_length > frame.width:
             strip = strip.crop(0, frame.width)
         return Strip([*strip, edge], frame.width + 1)

@@ -27,10 +27,10 @@ class EditLine(ExactInput):
         super().__init__(compact=True, select_on_focus=False, classes=classes)
         self._keys = keys
 
-    async def _on_key(self, event: events.Key) -> None:
+    def on_key(self, event: events.Key) -> None:
         if self._keys(event):
             event.stop()
-            event.prevent_default()  # and Input's own handling does not run
+            event.prevent_default()  # and Input's own key handler does not run
 
 
 def make_edit_line(keys: Callable[[events.Key], bool], *, classes: str) -> EditLine:

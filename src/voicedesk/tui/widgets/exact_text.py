@@ -24,13 +24,12 @@ How edits are followed, per control (Textual 8):
 from __future__ import annotations
 
 from textual.binding import Binding
-from textual.document._document import Document, EditResult, Location
-from textual.document._document_navigator import DocumentNavigator
-from textual.document._wrapped_document import WrappedDocument
-from textual.widgets import Input, TextArea
+from textual.widgets import Input
 from textual.widgets.input import Selection
+from textual.widgets.text_area import Document, DocumentBase, EditResult, Location
 
 from voicedesk.text import ExactText, Step, Undo
+from voicedesk.tui.textual_private import OwnDocument, share_lines
 
 
 class ExactInput(Input):
@@ -124,8 +123,7 @@ class ExactDocument(Document):
 
     def __init__(self, text: str) -> None:
         self.content = ExactText(text, multiline=True)
-        self._newline = "\n"
-        self._lines = self.content.shown
+        share_lines(self, self.content.shown)
         self.undoing = False  # set by ExactTextArea while an undo puts text back
 
     @property
@@ -141,7 +139,7 @@ class ExactDocument(Document):
         return EditResult(edit.end, replaced)
 
 
-class ExactTextArea(TextArea):
+class ExactTextArea(OwnDocument):
     """A TextArea (plain text) that shows stand-ins and gives back `exact`; undo is
     TextArea's own (ctrl+z), redo ctrl+y or ctrl+shift+z."""
 
@@ -168,22 +166,14 @@ class ExactTextArea(TextArea):
         self._loading = text
         super().load_text(text)
 
-    def _set_document(self, text: str, language: str | None) -> None:
-        # TextArea builds a new document for a new text, and again, from its current one,
-        # when the language changes: a plain ExactDocument either way (this control does
-        # no syntax highlighting).
+    def new_document(self, text: str, language: str | None) -> DocumentBase:
+        # TextArea asks for a new document for a new text, and again, from its current
+        # one, when the language changes: a plain ExactDocument either way (this control
+        # does no syntax highlighting).
         if self._loading is not None:
-            document = ExactDocument(self._loading)
-            self._loading = None
-        else:
-            document = self.document
-        self._highlight_query = None
-        self.document = document
-        self.wrapped_document = WrappedDocument(document, tab_width=self.indent_width)
-        self.navigator = DocumentNavigator(self.wrapped_document)
-        self._build_highlight_map()
-        self.move_cursor((0, 0))
-        self._rewrap_and_refresh_virtual_size()
+            document, self._loading = ExactDocument(self._loading), None
+            return document
+        return self.document
 
     def undo(self) -> None:
         document: ExactDocument = self.document  # type: ignore[assignment]

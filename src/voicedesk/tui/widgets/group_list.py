@@ -34,6 +34,23 @@ class GroupList(Widget, can_focus=True):
     """Up and down move the highlight (posting `Highlighted`); enter or a click chooses
     (posting `Selected`). Setting `highlighted` from code posts nothing."""
 
+    DEFAULT_CSS = """
+    GroupList {
+        background: $surface;
+        & > .group-list--highlight {
+            background: $block-cursor-blurred-background;
+            color: $block-cursor-blurred-foreground;
+            text-style: $block-cursor-blurred-text-style;
+        }
+        &:focus > .group-list--highlight {
+            background: $block-cursor-background;
+            color: $block-cursor-foreground;
+            text-style: $block-cursor-text-style;
+        }
+        &:disabled { text-opacity: 50%; }
+    }
+    """
+
     BINDINGS = [
         Binding("up", "move(-1)", "Up", show=False),
         Binding("down", "move(1)", "Down", show=False),

@@ -32,6 +32,27 @@ class ShownKey(NamedTuple):
 class KeyBar(Widget, can_focus=False):
     """The focused screen's key bindings; click a key to press it."""
 
+    DEFAULT_CSS = """
+    /* KeyBar: every screen's footer of keys, in the colours of Textual's Footer. */
+    KeyBar {
+        height: 1;
+        color: $footer-foreground;
+        background: $footer-background;
+
+        & > .key-bar--key {
+            color: $footer-key-foreground;
+            background: $footer-key-background;
+            text-style: bold;
+        }
+        & > .key-bar--description {
+            color: $footer-description-foreground;
+            background: $footer-description-background;
+        }
+        & > .key-bar--hover { background: $block-hover-background; }
+        & > .key-bar--palette { color: $foreground 20%; }
+    }
+    """
+
     ALLOW_SELECT = False
     COMPONENT_CLASSES = {"key-bar--key", "key-bar--description", "key-bar--hover", "key-bar--palette"}
 

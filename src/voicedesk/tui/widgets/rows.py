@@ -29,12 +29,12 @@ from textual.app import ComposeResult
 from textual.content import Content
 from textual.geometry import Region, Size
 from textual.message import Message
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import Button, Input, Static
 
 from voicedesk.display import safe_text
+from voicedesk.tui.textual_private import OwnVirtualSize
 
 from .edit_line import edit_line_text, load_edit_line, make_edit_line
 
@@ -66,6 +66,58 @@ class RowProblems:
 
 class RowEditor(Widget):
     """A table of rows, an edit line, the cursor row's message and an add button."""
+
+    DEFAULT_CSS = """
+    /* KeyValueEditor, SchemaEditor and PhraseEditor: a virtual table (RowGrid, drawn line by
+       line) with one edit line laid over the cell being edited; the cells look like the form's inputs. */
+    RowEditor {
+        height: auto;
+        width: 1fr;
+
+        & > .editor-grid {
+            width: 1fr;
+            height: 1;
+            overflow-x: hidden;
+            overflow-y: auto;
+            scrollbar-size-vertical: 0;  /* it draws its own scroll indicator */
+            background: transparent;
+
+            & > .row-grid--heading { color: $foreground-muted; text-style: bold; }
+            & > .row-grid--empty { color: $foreground-muted; text-style: italic; }
+            & > .row-grid--cell { background: $surface; }
+            & > .row-grid--cursor { background: $surface; }
+            & > .row-grid--invalid { background: $error 25%; }
+            & > .row-grid--invalid-cursor { background: $error 25%; }
+            & > .row-grid--placeholder { color: $foreground-muted 60%; }
+            & > .row-grid--json { color: $text-accent; }
+            & > .row-grid--button { color: $foreground-muted; }
+            & > .row-grid--track { background: $panel; }
+            & > .row-grid--thumb { background: $primary 60%; }
+            &:focus {
+                & > .row-grid--cursor { background: $primary 25%; }
+                & > .row-grid--invalid-cursor { background: $error 40%; }
+            }
+        }
+        & > .editor-line {
+            position: absolute;
+            height: 1;
+            background: $primary 25%;
+            &:focus { background: $primary 25%; }
+        }
+        & > .editor-message {
+            height: auto;
+            color: $foreground-muted;
+            padding-left: 1;
+            &.-error { color: $text-error; }
+        }
+        & > Button.editor-add {  /* Button, to outrank Button.-style-default:focus */
+            margin-top: 1;
+            min-width: 0;
+            width: auto;
+            &:focus { background: $primary; color: $text; text-style: bold; }
+        }
+    }
+    """
 
     COLUMNS: ClassVar[tuple[Column, ...]]
     BUTTONS: ClassVar[tuple[tuple[str, str], ...]]  # (label, action) at each row's end, for the mouse
@@ -252,7 +304,7 @@ class RowEditor(Widget):
             self.line.insert_text_at_cursor(typed)
 
     def _pick(self, row: TableRow, column: int, options: list[str], typed: str) -> None:
-        from .search_select import SearchSelectScreen
+        from .search_select_screen import SearchSelectScreen
 
         current = self.cell_text(row, column)
         shown = options if current in options else [*options, current]
@@ -436,7 +488,7 @@ class _Frame:
     focused: bool
 
 
-class RowGrid(ScrollView, can_focus=True):
+class RowGrid(OwnVirtualSize, can_focus=True):
     """The drawn table of a RowEditor: a heading line, then one line per row."""
 
     ALLOW_SELECT = False
@@ -479,10 +531,6 @@ class RowGrid(ScrollView, can_focus=True):
     def watch_scroll_y(self, old: float, new: float) -> None:
         super().watch_scroll_y(old, new)
         self.editor._place_line()
-
-    def _size_updated(self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True) -> bool:
-        # Keep the virtual size set by rows_changed (the compositor offers the viewport).
-        return super()._size_updated(size, self.virtual_size, container_size, layout)
 
     # --- keys and the mouse -------------------------------------------------------------
 
@@ -547,7 +595,7 @@ class RowGrid(ScrollView, can_focus=True):
             return
         event.stop()
         frame = self._frame or self._make_frame()
-        for (x, width), (_, action) in zip(frame.buttons, editor.BUTTONS):
+        for (x, width), (_, action) in zip(frame.buttons, editor.BUTTONS, strict=False):
             if x <= offset.x < x + width:
                 editor.row_button_clicked(index, action)
                 return
@@ -597,7 +645,9 @@ class RowGrid(ScrollView, can_focus=True):
         editor = self.editor
         width = self._table_width()
         cells, buttons = self._layout(width)
-        styles = {name.removeprefix("row-grid--"): self.get_component_rich_style(name) for name in self.COMPONENT_CLASSES}
+        styles = {
+            name.removeprefix("row-grid--"): self.get_component_rich_style(name) for name in self.COMPONENT_CLASSES
+        }
         for overlay in ("placeholder", "json"):  # drawn over a cell's own background
             style = styles[overlay]
             styles[overlay] = RichStyle(color=style.color, bold=style.bold, italic=style.italic)
@@ -627,9 +677,9 @@ class RowGrid(ScrollView, can_focus=True):
             return Strip([Segment(text, styles["empty"])]).adjust_cell_length(full, base)
         segments: list[Segment] = []
         if y == 0:
-            for number, (column, (x, width)) in enumerate(zip(editor.COLUMNS, frame.cells)):
+            for number, (heading, (_x, width)) in enumerate(zip(editor.COLUMNS, frame.cells, strict=False)):
                 # Its column in the meta: equal neighbours stay apart (an SVG merges them).
-                segments.append(Segment(_fit(column.heading, width), styles["heading"] + _COLUMN_META[number]))
+                segments.append(Segment(_fit(heading.heading, width), styles["heading"] + _COLUMN_META[number]))
         else:
             index = frame.top + y - 1
             if index >= editor.row_count:
@@ -637,7 +687,7 @@ class RowGrid(ScrollView, can_focus=True):
             row = editor._rows[index]
             problems = editor.row_problems(index)
             editing = editor._editing
-            for column, (spec, (x, width)) in enumerate(zip(editor.COLUMNS, frame.cells)):
+            for column, (spec, (_x, width)) in enumerate(zip(editor.COLUMNS, frame.cells, strict=False)):
                 cursor = frame.focused and index == editor.cursor_row and column == editor.cursor_column
                 invalid = problems is not None and column in problems.columns
                 style = styles["invalid-cursor" if invalid and cursor else "invalid" if invalid
@@ -659,7 +709,7 @@ class RowGrid(ScrollView, can_focus=True):
                 else:
                     segments.append(Segment(_fit(safe_text(text[:_TEXT_LIMIT]), width - 1), text_style))
                 segments.append(Segment(" ", base))
-            for (label, _), _span in zip(editor.BUTTONS, frame.buttons):
+            for (label, _), _span in zip(editor.BUTTONS, frame.buttons, strict=False):
                 segments.append(Segment(f" {label} ", styles["button"]))
         strip = Strip(segments).adjust_cell_length(frame.width, base)
         if full > frame.width:  # the scroll indicator

@@ -67,7 +67,9 @@ class SchemaEditor(RowEditor):
     ADD_LABEL = "+ Add field"
     EMPTY_TEXT = "No fields."
     COLUMNS = (
-        Column("Name", 18, 0, "name"), Column("Type", 12, 0, "", picked=True), Column("Description", 0, 1, "what to extract"),
+        Column("Name", 18, 0, "name"),
+        Column("Type", 12, 0, "", picked=True),
+        Column("Description", 0, 1, "what to extract"),
     )
     BUTTONS = (("↑", "up"), ("↓", "down"), ("✕", "delete"))
 

@@ -73,6 +73,49 @@ class Slider(Widget, can_focus=True):
     home/end the range ends, enter (or a digit, '.', '-') types an exact value.
     """
 
+    DEFAULT_CSS = """
+    Slider {
+        height: 1;
+        width: 1fr;
+        padding: 0 1;
+        background: $surface;
+
+        &:focus {
+            background: $primary 25%;
+            & > .slider--thumb { color: $text-accent; text-style: bold; }
+        }
+        &:disabled { text-opacity: 50%; }
+
+        & > .slider--filled { color: $primary; }
+        & > .slider--empty { color: $foreground-muted; }
+        & > .slider--thumb { color: $foreground; }
+        & > .slider--value { color: $foreground; text-style: bold; }
+        & > .slider--unset { color: $foreground-muted; text-style: italic; }
+        & > .slider--flag { color: $text-warning; text-style: bold; }
+
+        &.-out-of-range > .slider--value { color: $text-warning; }
+        &.-editing { padding: 0; }
+
+        & > .slider-entry {
+            height: 1;
+            background: $surface;
+
+            & > Input {
+                width: 16;
+                padding: 0 1;
+                background: $primary 25%;
+                &.-invalid { background: $error 30%; }
+            }
+            & > .slider-entry-hint {
+                width: 1fr;
+                padding: 0 1;
+                color: $foreground-muted;
+                &.-error { color: $text-error; }
+            }
+        }
+    }
+    """
+
     BINDINGS = [
         Binding("right", "step(1)", "Increase", show=False),
         Binding("left", "step(-1)", "Decrease", show=False),

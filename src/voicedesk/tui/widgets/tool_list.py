@@ -76,6 +76,8 @@ class ToolEditor(Vertical):
     ToolEditor { height: auto; }
     ToolEditor > .tools-note { color: $text-muted; height: auto; }
     ToolEditor > .tools-note.-error { color: $error; }
+    /* Its highlight shows only while it has the focus. */
+    ToolEditor > OptionList { background: transparent; text-wrap: nowrap; text-overflow: ellipsis; }
     """
 
     BINDINGS = [
@@ -224,7 +226,7 @@ class ToolEditor(Vertical):
             self.post_message(ReviewWanted())
 
     def action_add(self) -> None:
-        from .search_select import SearchSelectScreen
+        from .search_select_screen import SearchSelectScreen
 
         types = list(TOOL_TYPES.values())
 
