@@ -9,7 +9,7 @@ import logging
 import socket
 import time
 import traceback
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
 import httpx
@@ -296,10 +296,10 @@ async def test_get_honours_retry_after_seconds(client: ApiClient, sandbox: Sandb
 
 
 async def test_get_honours_retry_after_as_http_date(client: ApiClient, sandbox: Sandbox):
-    past = format_datetime(datetime.now(timezone.utc) - timedelta(minutes=1), usegmt=True)
+    past = format_datetime(datetime.now(UTC) - timedelta(minutes=1), usegmt=True)
     sandbox.fail_next(1, Fault.status(503, headers={"Retry-After": past}))
     await client.languages()
-    later = format_datetime(datetime.now(timezone.utc) + timedelta(hours=1), usegmt=True)
+    later = format_datetime(datetime.now(UTC) + timedelta(hours=1), usegmt=True)
     sandbox.fail_next(1, Fault.status(429, headers={"Retry-After": later}))
     with pytest.raises(RateLimitedError) as caught:
         await client.languages()

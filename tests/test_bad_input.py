@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
-from tui_helpers import as_from_a_shell
 
+from tui_helpers import as_from_a_shell
 from voicedesk.cli import main
 from voicedesk.sandbox import DEMO_API_KEY, Sandbox
 

@@ -23,9 +23,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
-from tui_helpers import as_from_a_shell
 
 import voicedesk
+from tui_helpers import as_from_a_shell
 from voicedesk.cli import main
 from voicedesk.fields import Dialect, catalogue
 from voicedesk.sandbox import DEMO_API_KEY, Fault, RecordedRequest, Sandbox

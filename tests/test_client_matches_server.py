@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import asyncio
 import copy
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import pytest
 from hypothesis import given
@@ -324,9 +324,11 @@ tools = st.one_of(
                                     "caller_id_mode": st.sampled_from(["custom", "own"]),
                                     "hold_music": st.sampled_from(["none", "jazz"]),
                                     "hold_music_volume": st.integers(-1, 101)}),
-    st.fixed_dictionaries({"type": st.just("dtmf_input")}, optional={"description": st.sampled_from(["Press 1", None])}),
+    st.fixed_dictionaries({"type": st.just("dtmf_input")},
+                          optional={"description": st.sampled_from(["Press 1", None])}),
     st.fixed_dictionaries({"type": st.just("collect_keypad")},
-                          optional={"timeout": st.one_of(st.integers(-1, 40), st.sampled_from(["10", "+10", 10.0, 10.5, "x"])),
+                          optional={"timeout": st.one_of(st.integers(-1, 40),
+                                                         st.sampled_from(["10", "+10", 10.0, 10.5, "x"])),
                                     "stop_key": st.sampled_from(["#", "*", "0"])}),
     st.fixed_dictionaries({"type": st.just("assistant_transfer")},
                           optional={"assistant_id": st.sampled_from([102, "102", "x"]),

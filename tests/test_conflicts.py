@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 from textual.widgets import RadioSet
-from tui_helpers import make_app, puts, wait_until
 
+from tui_helpers import make_app, puts, wait_until
 from voicedesk.api import ApiClient
 from voicedesk.remote import SaveConflict, open_session, save
 from voicedesk.sandbox import DEMO_API_KEY, Sandbox

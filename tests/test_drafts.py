@@ -4,6 +4,7 @@ editing session, so that two processes never overwrite or remove each other's.""
 from __future__ import annotations
 
 import errno
+import itertools
 import json
 import os
 import signal
@@ -16,10 +17,10 @@ from pathlib import Path
 
 import platformdirs
 import pytest
-from factories import lookups, record
 from hypothesis import given
 from hypothesis import strategies as st
 
+from factories import lookups, record
 from voicedesk import drafts
 from voicedesk.drafts import Draft, DraftEdit, DraftError, DraftProblem, DraftSlot, DraftStore, DraftWriter
 from voicedesk.fields import CATALOGUE, Field, Kind
@@ -185,7 +186,9 @@ def test_a_failed_write_keeps_the_previous_draft_and_no_temp_file(
     assert read_back(store).fields == first.fields
 
 
-def test_a_value_that_cannot_be_encoded_leaves_the_disk_alone(store: DraftStore, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_value_that_cannot_be_encoded_leaves_the_disk_alone(
+    store: DraftStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
     first = Draft.from_session(edited_session(), HOST)
     slot = saved(store, first)
 
@@ -290,7 +293,8 @@ def test_left_behind_offers_this_assistant_s_drafts_newest_first_and_sets_aside_
     found = store.left_behind(HOST, 7)
     found.release()
 
-    assert [(d.draft.host, d.draft.assistant_id, len(d.draft.fields)) for d in found.drafts] == [(HOST, 7, 5), (HOST, 7, 1)]
+    listed = [(d.draft.host, d.draft.assistant_id, len(d.draft.fields)) for d in found.drafts]
+    assert listed == [(HOST, 7, 5), (HOST, 7, 1)]
     assert found.drafts[1].draft.saved_at == datetime(2020, 1, 1, tzinfo=UTC)
     [problem] = found.problems
     assert str(problem).startswith("The draft for assistant 7 on app.famulor.de could not be read (not JSON); "
@@ -541,7 +545,7 @@ def test_steady_typing_with_a_one_shot_timer_writes_about_once_per_debounce_and_
             if wait is not None:
                 timer_at = now + wait
     assert 5 <= len(written_at) <= 6 and wakeups == len(written_at)  # no wake-up in vain
-    assert all(later - earlier >= 1000 for earlier, later in zip(written_at, written_at[1:]))
+    assert all(later - earlier >= 1000 for earlier, later in itertools.pairwise(written_at))
     assert written_at[-1] - last_edit <= 1000  # the last edit too, within a debounce
     assert not writer.pending and timer_at is None  # idle: nothing armed
 

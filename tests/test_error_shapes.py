@@ -294,7 +294,8 @@ async def test_the_last_answer_s_rate_limit_headers_are_kept() -> None:
             assert (client.headroom.limit, client.headroom.remaining) == (100, 19)
     with Sandbox(rate_limit=None) as sandbox:
         sandbox.fail_next(1, Fault.status(200, {"name": "A"}, headers={
-            "X-RateLimit-Limit": "100", "X-RateLimit-Remaining": "87", "X-RateLimit-Reset": str(int(time.time()) + 30)}),
+            "X-RateLimit-Limit": "100", "X-RateLimit-Remaining": "87",
+            "X-RateLimit-Reset": str(int(time.time()) + 30)}),
             path=ME)
         async with make_client(sandbox) as client:
             await client.account()

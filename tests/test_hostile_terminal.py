@@ -14,8 +14,8 @@ import time
 
 import pytest
 from click.testing import CliRunner
-from tui_helpers import Terminal
 
+from tui_helpers import Terminal
 from voicedesk.cli import main
 from voicedesk.fields import GROUPS, fields_in
 from voicedesk.history import History

@@ -12,9 +12,9 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from tui_helpers import make_app, puts, wait_until
 
 import voicedesk.api
+from tui_helpers import make_app, puts, wait_until
 from voicedesk.api import ApiClient, NetworkError, ProtocolError
 from voicedesk.cli import main
 from voicedesk.history import History

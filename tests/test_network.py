@@ -7,7 +7,6 @@ through the client and through the CLI's real entry point.
 from __future__ import annotations
 
 import asyncio
-import json
 import os
 import subprocess
 import sys
@@ -17,7 +16,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from voicedesk.api import ApiClient, ApiError, NetworkError, ProtocolError
+from voicedesk.api import ApiClient, NetworkError, ProtocolError
 from voicedesk.api.client import MAX_ANSWER_BYTES, PAGE_CONCURRENCY
 from voicedesk.cli import main
 from voicedesk.sandbox import DEMO_API_KEY, Fault, Sandbox, generated_data
@@ -301,8 +300,8 @@ def test_config_timeout_is_read_with_the_rest() -> None:
 async def test_the_editor_says_which_request_ran_out_of_time(sandbox) -> None:
     """The TUI's client takes its deadline from the settings, as the CLI's does."""
     from textual.widgets import Static
-    from tui_helpers import wait_until
 
+    from tui_helpers import wait_until
     from voicedesk.settings import make_settings
     from voicedesk.tui.app import VoicedeskApp
     from voicedesk.tui.screens.editor import EditorScreen

@@ -19,8 +19,8 @@ from pathlib import Path
 import httpx
 import pytest
 from click.testing import CliRunner, Result
-from tui_helpers import open_editor, puts, wait_until
 
+from tui_helpers import open_editor, puts, wait_until
 from voicedesk.api import ApiClient, ProtocolError, ReadOnlyError
 from voicedesk.cli import main
 from voicedesk.drafts import Draft, DraftEdit, DraftStore
@@ -93,7 +93,8 @@ def test_flags_and_variables_beat_the_profile_which_beats_the_top_level() -> Non
     cases = 0
     for name in VALUES:
         for present in itertools.product((False, True), repeat=3):
-            levels = [level for level, here in zip(LEVELS, present) if here and VALUES[name][level] is not None]
+            levels = [level for level, here in zip(LEVELS, present, strict=True)
+                      if here and VALUES[name][level] is not None]
             top = {"api_key": "top-key"}
             profile = {"api_key": "profile-key"}
             given = {}
@@ -247,7 +248,8 @@ def test_every_bad_file_level_value_is_one_line_naming_the_file() -> None:
     cases = 0
     for text, fragments in BAD_FILES:
         path = write_config(text)
-        message = one_line_error(cli("--base-url", "https://x.example", "--api-key", "k", "list"), str(path), *fragments)
+        result = cli("--base-url", "https://x.example", "--api-key", "k", "list")
+        message = one_line_error(result, str(path), *fragments)
         assert "\x1b" not in message
         cases += 1
     print(f"bad config files: {cases} cases")

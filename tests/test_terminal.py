@@ -24,8 +24,8 @@ import time
 from pathlib import Path
 
 import pytest
-from tui_helpers import as_from_a_shell
 
+from tui_helpers import as_from_a_shell
 from voicedesk.sandbox import DEMO_API_KEY, Sandbox
 
 VOICEDESK = str(Path(sys.executable).parent / "voicedesk")

@@ -20,8 +20,8 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from tui_helpers import make_app, review_text, wait_until
 
+from tui_helpers import make_app, review_text, wait_until
 from voicedesk.cli import main
 from voicedesk.sandbox import DEMO_API_KEY, Sandbox
 from voicedesk.tui.screens.editor import EditorScreen

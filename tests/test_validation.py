@@ -6,8 +6,8 @@ import os
 from zoneinfo import TZPATH, available_timezones
 
 import pytest
-from factories import lookups, record
 
+from factories import lookups, record
 from voicedesk.fields import Dialect, catalogue
 from voicedesk.model import TypeProblem, check_types
 from voicedesk.parsing import ParseError, parse_value
@@ -15,7 +15,6 @@ from voicedesk.records import Lookups, Voice
 from voicedesk.tools import check_tools
 from voicedesk.validation import check_field, flags, is_timezone, problems
 from voicedesk.wire import read_record
-
 
 SAME = object()
 
@@ -53,18 +52,25 @@ BROKEN = [
     case("webhook_url", "hooks.example.com", "full http:// or https:// address"),
     case("webhook_url", "ftp://hooks.example.com", "full http:// or https:// address"),
     case("variables", {"": "x"}, "empty name"),
-    case("post_call_schema", [{"name": "first name", "type": "string", "description": "desc"}], "letters, digits", in_2026="3 to 16 characters"),
-    case("post_call_schema", [{"name": "abc", "type": "boolean", "description": "desc"}], "one of string, number, bool"),
+    case("post_call_schema", [{"name": "first name", "type": "string", "description": "desc"}], "letters, digits",
+         in_2026="3 to 16 characters"),
+    case("post_call_schema", [{"name": "abc", "type": "boolean", "description": "desc"}],
+         "one of string, number, bool"),
     case("post_call_schema", [{"name": "abc", "type": "bool", "description": " "}], "description is required"),
     case("post_call_schema", [{"name": "abc", "type": "bool", "description": "desc"}] * 2, "used twice"),
     case("post_call_schema", ["a row as text"], "row 1 is not an object"),
-    case("post_call_schema", [{"name": 7, "type": "string", "description": "desc"}], "letters, digits", in_2026="3 to 16 characters"),
-    case("post_call_schema", [{"name": "abc", "type": ["string"], "description": "desc"}], "one of string, number, bool"),
+    case("post_call_schema", [{"name": 7, "type": "string", "description": "desc"}], "letters, digits",
+         in_2026="3 to 16 characters"),
+    case("post_call_schema", [{"name": "abc", "type": ["string"], "description": "desc"}],
+         "one of string, number, bool"),
     case("post_call_schema", [{"name": "abc", "type": "string", "description": 5}], "description must be text"),
     case("post_call_schema", [{"name": "abc", "type": "string"}], "description is required"),
-    case("post_call_schema", [{"name": "ab", "type": "string", "description": "desc"}], None, in_2026="3 to 16 characters"),
-    case("post_call_schema", [{"name": "First", "type": "string", "description": "desc"}], None, in_2026="3 to 16 characters"),
-    case("post_call_schema", [{"name": "abc", "type": "string", "description": "de"}], None, in_2026="3 to 255 characters"),
+    case("post_call_schema", [{"name": "ab", "type": "string", "description": "desc"}], None,
+         in_2026="3 to 16 characters"),
+    case("post_call_schema", [{"name": "First", "type": "string", "description": "desc"}], None,
+         in_2026="3 to 16 characters"),
+    case("post_call_schema", [{"name": "abc", "type": "string", "description": "de"}], None,
+         in_2026="3 to 255 characters"),
     case("assistant_name", None, "must be set"),
     case("ringing_time", 61, "between 1 and 60 s"),
     case("max_initial_silence_duration", 0, "between 1 and 120 s"),
@@ -177,7 +183,8 @@ def test_min_interrupt_words_needs_a_number_while_in_use() -> None:
     found = problems(values(use_min_interrupt_words=True), ["use_min_interrupt_words"], lookups())
     assert "needs a number" in found["min_interrupt_words"]
     # Sent values are checked even while the switch is off: the server checks them.
-    assert "between 0 and 10" in problems(values(min_interrupt_words=50), ["min_interrupt_words"], lookups())["min_interrupt_words"]
+    found = problems(values(min_interrupt_words=50), ["min_interrupt_words"], lookups())
+    assert "between 0 and 10" in found["min_interrupt_words"]
 
 
 def test_2026_min_interrupt_words_null_is_off_and_a_number_is_checked() -> None:
@@ -240,7 +247,8 @@ def test_the_2026_settings_types_are_checked_by_the_edit_model() -> None:
     ("voice_id", "Nova", 21), ("voice_id", "12", 12),
     ("language", "German", "German"), ("calls_direction", "Outbound (make)", "make"),
     ("variables", '{"city": "Berlin"}', {"city": "Berlin"}),
-    ("post_call_schema", '[{"name":"a","type":"bool","description":"d"}]', [{"name": "a", "type": "bool", "description": "d"}]),
+    ("post_call_schema", '[{"name":"a","type":"bool","description":"d"}]',
+     [{"name": "a", "type": "bool", "description": "d"}]),
     # Sent whole, so what the server stored beside the documented parts is taken as it is.
     ("variables", '{"n": 1, "o": {"k": [true]}}', {"n": 1, "o": {"k": [True]}}),
     ("post_call_schema", '[{"name":"a","type":"bool","description":"d","unit":"EUR"}]',

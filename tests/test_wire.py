@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from factories import lookups, record
 
+from factories import lookups, record
 from voicedesk.fields import Dialect, catalogue
 from voicedesk.records import Lookups
 from voicedesk.wire import UnknownKey, from_body, read_record, to_body

@@ -176,7 +176,8 @@ class DraftStore:
                 found.problems.append(_set_aside(held.path, _subject(host, assistant_id), problem.reason))
             else:
                 found.drafts.append(held)
-        found.drafts.sort(key=lambda held: held.draft.saved_at, reverse=True)
+        # Drafts read from disk all carry their time: the fallback only types the key.
+        found.drafts.sort(key=lambda held: held.draft.saved_at or datetime.min.replace(tzinfo=UTC), reverse=True)
         return found
 
     def _read(self, path: Path, key: str) -> Draft:

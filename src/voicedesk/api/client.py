@@ -18,11 +18,11 @@ import socket
 import ssl
 import sys
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator
+from collections.abc import AsyncGenerator, Awaitable, Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import aclosing
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Any
 
@@ -137,7 +137,7 @@ class _TooLarge(Exception):
 class Page:
     """One page of the assistant list (a Laravel paginator)."""
 
-    items: list[dict]
+    items: list[dict[str, Any]]
     current_page: int
     last_page: int
     total: int
@@ -272,7 +272,7 @@ class ApiClient:
         per_page: int = PER_PAGE,
         on_page: Callable[[Page], None] | None = None,
         first_page: Awaitable[Page] | None = None,
-    ) -> list[dict]:
+    ) -> list[dict[str, Any]]:
         """Every assistant, ordered by page; `on_page` sees each page as it arrives.
         `first_page`: page 1 (of `per_page`), when it was requested already."""
         first = await (first_page or self.list_page(1, per_page))
@@ -291,7 +291,7 @@ class ApiClient:
         assistant_id: int,
         per_page: int = PER_PAGE,
         on_page: Callable[[int, int], None] | None = None,
-    ) -> dict:
+    ) -> dict[str, Any]:
         """The list record of one assistant (the API has no GET for a single one).
 
         It looks first on the page where the hints last saw it (one request when it has
@@ -319,7 +319,7 @@ class ApiClient:
                     return found  # leaving the block cancels the pages still in flight
         raise NotFoundError(f"Assistant {assistant_id} was not found in this account.")
 
-    async def update(self, assistant_id: int, body: dict) -> dict:
+    async def update(self, assistant_id: int, body: dict[str, Any]) -> dict[str, Any]:
         """PUT only the given fields; returns the answer's "data" ({} if absent). Never retried."""
         # Compact and exact: a one-field save sends exactly {"field":value}.
         content = json.dumps(body, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
@@ -416,7 +416,7 @@ class ApiClient:
 
     # -- paging -------------------------------------------------------------------
 
-    async def _pages(self, numbers: Iterable[int], per_page: int) -> AsyncIterator[Page]:
+    async def _pages(self, numbers: Iterable[int], per_page: int) -> AsyncGenerator[Page]:
         """The pages `numbers` names, yielded in the order they arrive, with at most
         PAGE_CONCURRENCY in flight: a page's task is made only when a slot is free, so
         a page 1 claiming millions of pages costs no more memory than one with two."""
@@ -429,7 +429,7 @@ class ApiClient:
                 if not in_flight:
                     return
                 done, in_flight = await asyncio.wait(in_flight, return_when=asyncio.FIRST_COMPLETED)
-                failures = [task.exception() for task in done if task.exception() is not None]
+                failures = [error for task in done if (error := task.exception()) is not None]
                 if failures:
                     raise failures[0]
                 for task in sorted(done, key=lambda task: task.result().current_page):
@@ -804,7 +804,7 @@ def _is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def _find_by_id(items: list[dict], assistant_id: int) -> dict | None:
+def _find_by_id(items: list[dict[str, Any]], assistant_id: int) -> dict[str, Any] | None:
     return next((item for item in items if item["id"] == assistant_id), None)
 
 
@@ -878,8 +878,8 @@ def _retry_after_header(value: str | None) -> float | None:
         except (TypeError, ValueError):
             return None
         if when.tzinfo is None:
-            when = when.replace(tzinfo=timezone.utc)
-        seconds = (when - datetime.now(timezone.utc)).total_seconds()
+            when = when.replace(tzinfo=UTC)
+        seconds = (when - datetime.now(UTC)).total_seconds()
     return max(0.0, seconds) if math.isfinite(seconds) else None
 
 
