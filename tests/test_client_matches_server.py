@@ -60,7 +60,7 @@ def _host(dialect: Dialect) -> Host:
                 if dialect is Dialect.D2026:  # the providers, which the editor and set load per language
                     for language in result.lookups.languages or ():
                         assert not await load_providers(client, result.lookups, language.name)
-        assert not result.failures and result.dialect.dialect is dialect
+        assert not result.failures and result.dialect is not None and result.dialect.dialect is dialect
         return result.lookups
 
     rules = dialect2026.validate_update if dialect is Dialect.D2026 else validate_update
@@ -96,9 +96,11 @@ def agree(host: Host, changes: dict) -> None:
     assert client_accepts(host, changes) == server_accepts(host, changes), changes
 
 
-def numbers_around(field: Field) -> st.SearchStrategy:
+def numbers_around(field: Field) -> st.SearchStrategy[int | float]:
     low, high = field.minimum, field.maximum
-    edges = st.sampled_from([low, high, low - field.step, high + field.step, (low + high) / 2])
+    step = field.step
+    assert low is not None and high is not None and step is not None, field.name  # ranged fields only
+    edges = st.sampled_from([low, high, low - step, high + step, (low + high) / 2])
     if field.kind is Kind.INTEGER:
         return st.one_of(edges.map(int), st.integers(int(low) - 50, int(high) + 50))
     return st.one_of(edges, st.floats(low - 2, high + 2, allow_nan=False).map(lambda x: round(x, 3)))
@@ -137,7 +139,7 @@ def test_ranges_agree(dialect, data) -> None:
 def _in_mode(host: Host, mode: str, changes: dict) -> dict:
     """The changes with the engine type switched to `mode`, with a voice of that mode and
     without the other mode's settings the record holds (the body would carry them)."""
-    voice = next(v.id for v in host.lookups.voices if host.lookups.voice_fits(v.id, mode))
+    voice = next(v.id for v in host.lookups.voices or () if host.lookups.voice_fits(v.id, mode))
     switched = {"engine_type": mode, "voice_id": voice}
     if host.fields.dialect is Dialect.D2026 and mode != "pipeline":
         switched.update(llm_model=None, filler_audios=False, transcriber_provider_id=None)
@@ -284,6 +286,7 @@ def _listed_ids(host: Host, spec: Field) -> list[int]:
         return [m.id for m in host.lookups.models or []]
     if spec.lookup is Lookup.LANGUAGES:
         return [x.id for x in host.lookups.languages or []]
+    assert spec.lookup is not None
     return [item.id for item in host.lookups.entries(spec.lookup.value) or []]
 
 

@@ -83,6 +83,7 @@ def run_cli_with_a_colleague(sandbox: Sandbox, *args: str, colleague) -> tuple[i
         seen = b""
         while b"Send these changes?" not in seen:
             assert time.monotonic() < deadline, seen
+            assert process.stdout is not None
             seen += os.read(process.stdout.fileno(), 4096)
         colleague()
         os.write(primary, b"y\n")

@@ -11,6 +11,7 @@ import os
 import subprocess
 import sys
 import textwrap
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
@@ -181,7 +182,8 @@ async def test_a_million_claimed_pages_keep_a_bounded_number_in_flight(operation
     pages = 100_000
 
     def pages_in_flight() -> int:
-        return sum(1 for task in asyncio.all_tasks() if task.get_coro().__qualname__.endswith("list_page"))
+        return sum(1 for task in asyncio.all_tasks()
+                   if getattr(task.get_coro(), "__qualname__", "").endswith("list_page"))
 
     with Sandbox(generated_data(250, 10), rate_limit=None) as server:
         server.fail_next(10**9, Fault.lying_pages(pages, pages * 100), f"{LIST}?")
@@ -216,7 +218,7 @@ async def test_pages_in_flight_still_keep_page_order_and_stop_once_found() -> No
 # -- the deadline's settings: --timeout, VOICEDESK_TIMEOUT, the config file ------------
 
 
-def run_cli(sandbox: Sandbox, *args: str, env: dict[str, str | None] | None = None) -> Result:
+def run_cli(sandbox: Sandbox, *args: str, env: Mapping[str, str | None] | None = None) -> Result:
     result = CliRunner(env={**_CLEAN_ENV, **(env or {})}).invoke(
         main, ["--base-url", sandbox.base_url, "--api-key", DEMO_API_KEY, *args]
     )

@@ -183,7 +183,8 @@ def _run_without_a_terminal(argv: list[str], missing: str) -> tuple[int, bytes, 
     env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": "120", "LINES": "36"}
     try:
         try:
-            done = subprocess.run(argv, **streams, env=env, timeout=60, start_new_session=True)
+            done = subprocess.run(argv, stdin=streams["stdin"], stdout=streams["stdout"], stderr=streams["stderr"],
+                                  env=env, timeout=60, start_new_session=True)
         finally:
             os.close(secondary)
         on_terminal = b""

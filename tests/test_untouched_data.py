@@ -113,7 +113,9 @@ def cli(sb: Sandbox, *args: str):
 def the_only_put_body(sb: Sandbox) -> dict[str, Any]:
     puts = [request for request in sb.requests if request.method == "PUT"]
     assert len(puts) == 1, [request.body for request in puts]
-    return puts[0].body
+    body = puts[0].body
+    assert isinstance(body, dict), body
+    return body
 
 
 def test_show_json_gives_the_stored_value_whole(sb, shape) -> None:
