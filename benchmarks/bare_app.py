@@ -8,7 +8,7 @@ Run as a script it is the whole-process reference (cold start, memory, idle):
 
 `--stack` imports what voicedesk is built on (httpx, pydantic, click; Textual in any
 case) before the app starts: the floor of the cold-start target. httpx is imported as
-voicedesk imports it, without its command-line client (see voicedesk/api/client.py),
+voicedesk imports it, without its command-line client (`httpx._main` set aside first),
 so the floor holds no import voicedesk does not need. `--still` turns the Input's cursor
 blink off, as voicedesk does for every focused widget: the floor of the idle target,
 which a blinking cursor (a frame every half second) would raise.
