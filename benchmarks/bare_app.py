@@ -1,8 +1,17 @@
 """The reference for the benchmark's ratios: a bare Textual app (Header, Input, Footer).
 
-Run as a script it is the whole-process reference (cold start, memory):
+Run as a script it is the whole-process reference (cold start, memory, idle):
 
-    .venv/bin/python benchmarks/bare_app.py
+    .venv/bin/python benchmarks/bare_app.py            # Textual alone
+    .venv/bin/python benchmarks/bare_app.py --stack    # first imports voicedesk's stack
+    .venv/bin/python benchmarks/bare_app.py --still    # its cursor does not blink
+
+`--stack` imports what voicedesk is built on (httpx, pydantic, click; Textual in any
+case) before the app starts: the floor of the cold-start target. httpx is imported as
+voicedesk imports it, without its command-line client (`httpx._main` set aside first),
+so the floor holds no import voicedesk does not need. `--still` turns the Input's cursor
+blink off, as voicedesk does for every focused widget: the floor of the idle target,
+which a blinking cursor (a frame every half second) would raise.
 
 Imported, `BareApp` is the in-process reference for keystroke latency (`App.run_test`).
 Ready means its first frame is on the terminal: the Input's placeholder and the
@@ -18,6 +27,8 @@ its keys in one widget, `KeyBar`).
 
 from __future__ import annotations
 
+import sys
+
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -31,13 +42,19 @@ READY_MARKERS = (PLACEHOLDER.encode(), b"Quit")
 class BareApp(App[None]):
     BINDINGS = [Binding("ctrl+q", "quit", "Quit", priority=True)]
 
+    def __init__(self, *, blink: bool = True) -> None:
+        super().__init__()
+        self.blink = blink
+
     def compose(self) -> ComposeResult:
         yield Header()
         yield Input(placeholder=PLACEHOLDER, id="bare-input")
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one(Input).focus()
+        box = self.query_one(Input)
+        box.cursor_blink = self.blink
+        box.focus()
 
 
 class BarePanesApp(App[None]):
@@ -64,5 +81,14 @@ class BarePanesApp(App[None]):
         self.query_one(f"#input-{pane[-1]}-0", Input).focus()
 
 
+def import_the_stack() -> None:
+    sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]  # as voicedesk does
+    import click  # noqa: F401
+    import httpx  # noqa: F401
+    from pydantic import BaseModel  # noqa: F401
+
+
 if __name__ == "__main__":
-    BareApp().run()
+    if "--stack" in sys.argv:
+        import_the_stack()
+    BareApp(blink="--still" not in sys.argv).run()

@@ -3,12 +3,13 @@
     .venv/bin/python benchmarks/big_values.py              # every case
     .venv/bin/python benchmarks/big_values.py --case variables:5000
 
-Cases: the assistant's name (a plain field, for reference), a post-call schema of 100 and 500 rows, 500 and 5,000 variables (time to show
-the group, then per key typed into the first cell), and the review of a 5 MB prompt
-made of repeated lines with one line changed (time until its diff shows, and how many
-lines it shows). Each case runs in a process of its own, with a time limit, against the
-embedded sandbox over loopback; it drives the real app with Pilot, the same way on any
-version of voicedesk, so the times before and after a change compare:
+Cases: the assistant's name (a plain field, for reference), a post-call schema of 100 and
+500 rows, 500 and 5,000 variables (time to show the group, then per key typed into the
+first cell), and the review of a 5 MB prompt made of repeated lines with one line changed
+(time until its diff shows, and how many lines it shows). Each case runs in a process of
+its own, with a time limit, against the embedded sandbox over loopback; it drives the
+real app with Pilot, the same way on any version of voicedesk, so the times before and
+after a change compare:
 
     git archive COMMIT src | tar -x -C /tmp/before
     PYTHONPATH=/tmp/before/src .venv/bin/python benchmarks/big_values.py
@@ -66,10 +67,12 @@ async def run_case(kind: str, size: int) -> None:
         async with app.run_test(size=(120, 36)) as pilot:
             await until(pilot, lambda: isinstance(app.screen, EditorScreen) and app.screen.ready)
             screen = app.screen
+            assert isinstance(screen, EditorScreen)
             opened = time.perf_counter() - started
             name = {"name": "assistant_name", "schema": "post_call_schema", "variables": "variables",
                     "prompt": "system_prompt"}[kind]
             if kind == "prompt":
+                assert screen.session is not None  # the editor is ready
                 prompt = screen.session.value(name)
                 lines = prompt.split("\n")
                 lines[len(lines) // 2] = "Always answer politely, briefly and in German."
@@ -80,9 +83,9 @@ async def run_case(kind: str, size: int) -> None:
                 changes = app.screen.query_one("#review-changes", Static)
                 await until(pilot, lambda: "@@" in str(changes.render()))
                 took = time.perf_counter() - started
-                shown = len(str(changes.render()).splitlines())
+                lines_shown = len(str(changes.render()).splitlines())
                 print(f"{kind} {size:,}: editor ready {opened:.2f} s; review diff shown after {took:.2f} s, "
-                      f"{shown} lines")
+                      f"{lines_shown} lines")
                 return
             started = time.perf_counter()
             await screen.focus_field(name)

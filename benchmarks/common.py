@@ -13,6 +13,7 @@ import signal
 import statistics
 import struct
 import subprocess
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -87,12 +88,22 @@ class Series:
 
 
 @dataclass
+class IdleWindow:
+    """A span several processes on ptys are left alone over together: each waits at
+    `start` once it is ready and settled, then its CPU time over `seconds` is read."""
+
+    start: threading.Barrier
+    seconds: float
+
+
+@dataclass
 class ProcessRun:
     ready_ms: float | None  # process start to the first frame holding every marker
     cpu_ms: float | None  # CPU time the process (all its threads) had used by then
     peak_rss_mib: float | None  # VmHWM of the process, read once it was ready
     exit_code: int | None
     output_tail: bytes
+    idle_cpu_ms: float | None = None  # CPU time over the idle window, when one was asked for
 
 
 _SCRATCH: Path | None = None
@@ -191,13 +202,16 @@ def run_on_pty(
     timeout: float = 60.0,
     settle: float = 0.3,
     quit_keys: bytes = b"\x11",  # ctrl+q
+    idle: IdleWindow | None = None,
 ) -> ProcessRun:
     """Start `argv` on a fresh pty of TERM_SIZE; time until its output holds every marker.
 
     The clock starts just before the process is spawned, so interpreter start-up,
     imports, the first HTTP round trips and the first paint are all inside it. After
     ready it waits `settle` seconds, reads the peak RSS (VmHWM: per process image, so
-    the fork of this large parent never counts), then quits with ctrl+q.
+    the fork of this large parent never counts), then quits with ctrl+q. With `idle`, it
+    then waits for the other processes of the window and reads the CPU time the process
+    uses over the window's seconds, left alone, before it quits.
     """
     import fcntl
     import termios
@@ -217,7 +231,7 @@ def run_on_pty(
     window = b""
     seen = [False] * len(markers)
     tail = b""
-    ready_ms = cpu_ms = None
+    ready_ms = cpu_ms = idle_cpu_ms = None
     deadline = started + timeout
 
     def read_some(wait: float) -> bytes | None:
@@ -245,13 +259,26 @@ def run_on_pty(
             if all(seen):
                 ready_ms = (now - started) * 1000
                 cpu_ms = _cpu_ms(process.pid)
-        settle_until = time.perf_counter() + settle
-        while time.perf_counter() < settle_until:  # keep draining, the app may still paint
-            data = read_some(settle_until - time.perf_counter())
-            if data is None:
-                break
-            tail = (tail + data)[-4000:]
+        def drain(seconds: float) -> None:  # keep reading, the app may still paint
+            nonlocal tail
+            until = time.perf_counter() + seconds
+            while time.perf_counter() < until:
+                data = read_some(until - time.perf_counter())
+                if data is None:
+                    break
+                tail = (tail + data)[-4000:]
+
+        drain(settle)
         peak = _vm_hwm_mib(process.pid)
+        if idle is not None and ready_ms is None:
+            idle.start.abort()  # the others would wait for this one forever
+        elif idle is not None:
+            idle.start.wait(timeout=timeout)  # every process of the window is ready and settled
+            before = _cpu_ms(process.pid)
+            drain(idle.seconds)
+            after = _cpu_ms(process.pid)
+            if before is not None and after is not None:
+                idle_cpu_ms = after - before
         try:
             os.write(master, quit_keys)
         except OSError:
@@ -270,7 +297,7 @@ def run_on_pty(
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
         os.close(master)
-    return ProcessRun(ready_ms, cpu_ms, peak, code, tail)
+    return ProcessRun(ready_ms, cpu_ms, peak, code, tail, idle_cpu_ms)
 
 
 # --- in-process: timing a keystroke until it is on the (headless) screen --------------
@@ -314,9 +341,12 @@ class FrameProbe:
         app._display = display
 
     async def keystroke(
-        self, key: str, done: Callable[[], bool], *, timeout: float = 30.0
+        self, key: str, done: Callable[..., object], *, timeout: float = 30.0
     ) -> float:
-        """Send `key` as the terminal driver would; ms until its effect is on screen."""
+        """Send `key` as the terminal driver would; ms until its effect is on screen.
+        `done` takes no argument; typed loosely because callers bind the values of their
+        loop as its defaults (`lambda t=text: ...`), which mypy cannot match to a
+        Callable[[], bool]."""
         import unicodedata
 
         from textual import events

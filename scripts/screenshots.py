@@ -20,6 +20,7 @@ from voicedesk.tui.app import VoicedeskApp
 from voicedesk.tui.screens.editor import EditorScreen
 from voicedesk.tui.screens.modals import Ask
 from voicedesk.tui.screens.review import ReviewScreen
+from voicedesk.tui.widgets.assistant_table import AssistantTable
 
 OUT = Path(__file__).resolve().parent.parent / "screenshots"
 SIZE = (120, 36)
@@ -36,13 +37,14 @@ async def until(pilot: Pilot, condition: Callable[[], object], timeout: float = 
 async def focus(pilot: Pilot, name: str) -> EditorScreen:
     await until(pilot, lambda: isinstance(pilot.app.screen, EditorScreen) and pilot.app.screen.ready)
     editor = pilot.app.screen
+    assert isinstance(editor, EditorScreen)
     await editor.focus_field(name)
     await until(pilot, lambda: editor.rows[name].control_has_focus)
     return editor
 
 
 async def picker(pilot: Pilot, sandbox: Sandbox) -> None:
-    await until(pilot, lambda: pilot.app.screen.query_one("#picker-table").row_count > 0)
+    await until(pilot, lambda: pilot.app.screen.query_one("#picker-table", AssistantTable).row_count > 0)
     await pilot.pause(0.3)
 
 

@@ -9,7 +9,7 @@ import logging
 import socket
 import time
 import traceback
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
 import httpx
@@ -296,14 +296,14 @@ async def test_get_honours_retry_after_seconds(client: ApiClient, sandbox: Sandb
 
 
 async def test_get_honours_retry_after_as_http_date(client: ApiClient, sandbox: Sandbox):
-    past = format_datetime(datetime.now(timezone.utc) - timedelta(minutes=1), usegmt=True)
+    past = format_datetime(datetime.now(UTC) - timedelta(minutes=1), usegmt=True)
     sandbox.fail_next(1, Fault.status(503, headers={"Retry-After": past}))
     await client.languages()
-    later = format_datetime(datetime.now(timezone.utc) + timedelta(hours=1), usegmt=True)
+    later = format_datetime(datetime.now(UTC) + timedelta(hours=1), usegmt=True)
     sandbox.fail_next(1, Fault.status(429, headers={"Retry-After": later}))
     with pytest.raises(RateLimitedError) as caught:
         await client.languages()
-    assert 3500 < caught.value.retry_after <= 3600
+    assert caught.value.retry_after is not None and 3500 < caught.value.retry_after <= 3600
 
 
 async def test_get_gives_up_after_max_retries(sandbox: Sandbox):
@@ -498,7 +498,7 @@ async def test_real_limiter_paces_then_reports_429():
             with pytest.raises(RateLimitedError) as caught:
                 await client.models()
         assert time.perf_counter() - started >= 0.9  # held instead of firing at once
-        assert 1 <= caught.value.retry_after <= 10
+        assert caught.value.retry_after is not None and 1 <= caught.value.retry_after <= 10
         assert [request.status for request in sandbox.requests] == [200, 200, 200, 429]
 
 

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
-from tui_helpers import as_from_a_shell
 
+from tui_helpers import as_from_a_shell
 from voicedesk.cli import main
 from voicedesk.sandbox import DEMO_API_KEY, Sandbox
 
@@ -188,6 +188,7 @@ def test_ending_the_confirmation_on_a_terminal_sends_nothing(sb, ending) -> None
         else:
             shown = b""
             while b"Send these changes?" not in shown:  # ctrl+c while it waits for the answer
+                assert process.stdout is not None
                 chunk = os.read(process.stdout.fileno(), 4096)
                 assert chunk, "the question never came"
                 shown += chunk

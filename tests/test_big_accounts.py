@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 from textual.widgets import Static
-from tui_helpers import Terminal, make_app, puts, wait_until
 
+from tui_helpers import Terminal, make_app, puts, wait_until
 from voicedesk.api import ApiClient
 from voicedesk.cli import main
 from voicedesk.pagehints import FILE_NAME, PER_HOST, PageHints
@@ -326,7 +326,6 @@ async def test_escape_while_sending_stops_before_the_update_only(sandbox) -> Non
 async def test_a_save_from_the_picker_reads_only_the_page_it_listed(sandbox) -> None:
     """The picker's pages are hints: the reads before and after the save are one request each."""
     from tui_helpers import make_app as app_for
-
     from voicedesk.tui.screens.picker import PickerScreen
 
     app = app_for(sandbox)

@@ -38,7 +38,6 @@ def test_show_caps_every_value_and_says_how_long_it_is() -> None:
 import time  # noqa: E402
 
 from tui_helpers import make_app, open_editor, review_text, wait_until  # noqa: E402
-
 from voicedesk.tui.screens.review import ReviewScreen  # noqa: E402
 
 VARIABLES = {f"var_{n}": f"value {n}" for n in range(5000)}

@@ -13,8 +13,8 @@ from collections.abc import Callable
 import pytest
 from textual import events
 from textual.keys import REPLACED_KEYS, _character_to_key, _get_unicode_name_from_key
-from tui_helpers import choose, dialog_message, focus, make_app, open_editor, wait_until
 
+from tui_helpers import choose, dialog_message, focus, make_app, open_editor, wait_until
 from voicedesk.fields import FIELDS
 from voicedesk.sandbox import Sandbox
 from voicedesk.tui.screens.editor import EditorScreen
@@ -180,7 +180,7 @@ async def test_typing_ahead_into_a_list_opens_it_once_and_filters_by_every_key(s
         ):
             await focus(pilot, editor, name)
             burst(app, keys)
-            await wait_until(pilot, lambda: app.screen is editor and wanted())
+            await wait_until(pilot, lambda done=wanted: app.screen is editor and done())
             assert not any(isinstance(screen, SearchSelectScreen) for screen in app.screen_stack)
             editor.session.revert_all()
             editor.reload_rows()
@@ -208,8 +208,8 @@ async def test_ctrl_q_and_ctrl_s_in_the_prompt_editor_see_its_typing(sandbox) ->
             burst(app, [*"Kind. ", key])
             if outcome is not None:
                 await outcome(pilot, editor)
-            await wait_until(pilot, lambda: app.screen is not editor and not isinstance(app.screen, Ask)
-                             if key == "ctrl+q" else app.screen is editor)
+            await wait_until(pilot, lambda quitting=key == "ctrl+q": (
+                app.screen is not editor and not isinstance(app.screen, Ask) if quitting else app.screen is editor))
             if key == "ctrl+q":  # back in the prompt editor: leave it
                 await pilot.press("escape")
                 await wait_until(pilot, lambda: app.screen is editor)
@@ -226,10 +226,10 @@ def test_no_key_bound_with_priority_is_one_a_focused_widget_keeps() -> None:
     import inspect
     import pkgutil
 
-    import voicedesk.tui
     from textual.binding import Binding
     from textual.dom import DOMNode
 
+    import voicedesk.tui
     from voicedesk.tui.screens.help import HelpScreen
 
     typing_keys = {"enter", "tab", "space", "backspace"}

@@ -81,6 +81,7 @@ def contract_2026_rules() -> dict[str, str]:
     """update name -> the rule cell of its row in the contract's 2026 table; a row of
     several names with as many rules (`vad`/`ai`; 0-5; 0-5) gives each its own, a rule
     naming one of them is that one's."""
+    assert CONTRACT is not None, "shared/api-contract.md is beside the repository"
     text = CONTRACT.read_text(encoding="utf-8")
     table = text[text.index("## The 2026 dialect"):text.index("### Built-in tools")]
     rules: dict[str, str] = {}
@@ -186,4 +187,6 @@ def test_each_dialect_names_each_setting_once() -> None:
         fields = catalogue(dialect)
         assert len(fields.by_name) == len(fields.by_update_name) == len(fields)
         for spec in fields:  # either dialect's name finds the setting
-            assert fields.resolve(spec.update_name)[0] is spec and fields.resolve(spec.name)[0] is spec
+            by_update_name, by_name = fields.resolve(spec.update_name), fields.resolve(spec.name)
+            assert by_update_name is not None and by_update_name[0] is spec
+            assert by_name is not None and by_name[0] is spec

@@ -20,12 +20,13 @@ import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
-from tui_helpers import as_from_a_shell
 
 import voicedesk
+from tui_helpers import as_from_a_shell
 from voicedesk.cli import main
 from voicedesk.fields import Dialect, catalogue
 from voicedesk.sandbox import DEMO_API_KEY, Fault, RecordedRequest, Sandbox
@@ -993,6 +994,7 @@ def test_apply_of_an_edited_full_dump_sends_only_the_differing_fields(dialect, s
 
 
 def test_apply_of_a_partial_file_sends_only_what_differs(dialect, sb, cli, tmp_path):
+    end_call: dict[str, Any]
     if dialect is Dialect.D2025:
         end_call = {"end_call_tool": {"description": "Say goodbye, then hang up."}}
         stored_tools = [{"type": "end_call", "data": {"description": "Say goodbye, then hang up."}}]
@@ -1274,6 +1276,7 @@ def test_sandbox_command_serves_the_api_until_stopped():
     )
     watchdog = threading.Timer(60, process.kill)  # never hang the suite on readline
     watchdog.start()
+    assert process.stdout is not None and process.stderr is not None
     try:
         banner = process.stdout.readline()
         match = re.search(r"Sandbox API on (http://127\.0\.0\.1:\d+)", banner)

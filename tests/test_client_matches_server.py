@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import asyncio
 import copy
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import pytest
 from hypothesis import given
@@ -60,7 +60,7 @@ def _host(dialect: Dialect) -> Host:
                 if dialect is Dialect.D2026:  # the providers, which the editor and set load per language
                     for language in result.lookups.languages or ():
                         assert not await load_providers(client, result.lookups, language.name)
-        assert not result.failures and result.dialect.dialect is dialect
+        assert not result.failures and result.dialect is not None and result.dialect.dialect is dialect
         return result.lookups
 
     rules = dialect2026.validate_update if dialect is Dialect.D2026 else validate_update
@@ -96,9 +96,11 @@ def agree(host: Host, changes: dict) -> None:
     assert client_accepts(host, changes) == server_accepts(host, changes), changes
 
 
-def numbers_around(field: Field) -> st.SearchStrategy:
+def numbers_around(field: Field) -> st.SearchStrategy[int | float]:
     low, high = field.minimum, field.maximum
-    edges = st.sampled_from([low, high, low - field.step, high + field.step, (low + high) / 2])
+    step = field.step
+    assert low is not None and high is not None and step is not None, field.name  # ranged fields only
+    edges = st.sampled_from([low, high, low - step, high + step, (low + high) / 2])
     if field.kind is Kind.INTEGER:
         return st.one_of(edges.map(int), st.integers(int(low) - 50, int(high) + 50))
     return st.one_of(edges, st.floats(low - 2, high + 2, allow_nan=False).map(lambda x: round(x, 3)))
@@ -137,7 +139,7 @@ def test_ranges_agree(dialect, data) -> None:
 def _in_mode(host: Host, mode: str, changes: dict) -> dict:
     """The changes with the engine type switched to `mode`, with a voice of that mode and
     without the other mode's settings the record holds (the body would carry them)."""
-    voice = next(v.id for v in host.lookups.voices if host.lookups.voice_fits(v.id, mode))
+    voice = next(v.id for v in host.lookups.voices or () if host.lookups.voice_fits(v.id, mode))
     switched = {"engine_type": mode, "voice_id": voice}
     if host.fields.dialect is Dialect.D2026 and mode != "pipeline":
         switched.update(llm_model=None, filler_audios=False, transcriber_provider_id=None)
@@ -284,6 +286,7 @@ def _listed_ids(host: Host, spec: Field) -> list[int]:
         return [m.id for m in host.lookups.models or []]
     if spec.lookup is Lookup.LANGUAGES:
         return [x.id for x in host.lookups.languages or []]
+    assert spec.lookup is not None
     return [item.id for item in host.lookups.entries(spec.lookup.value) or []]
 
 
@@ -324,9 +327,11 @@ tools = st.one_of(
                                     "caller_id_mode": st.sampled_from(["custom", "own"]),
                                     "hold_music": st.sampled_from(["none", "jazz"]),
                                     "hold_music_volume": st.integers(-1, 101)}),
-    st.fixed_dictionaries({"type": st.just("dtmf_input")}, optional={"description": st.sampled_from(["Press 1", None])}),
+    st.fixed_dictionaries({"type": st.just("dtmf_input")},
+                          optional={"description": st.sampled_from(["Press 1", None])}),
     st.fixed_dictionaries({"type": st.just("collect_keypad")},
-                          optional={"timeout": st.one_of(st.integers(-1, 40), st.sampled_from(["10", "+10", 10.0, 10.5, "x"])),
+                          optional={"timeout": st.one_of(st.integers(-1, 40),
+                                                         st.sampled_from(["10", "+10", 10.0, 10.5, "x"])),
                                     "stop_key": st.sampled_from(["#", "*", "0"])}),
     st.fixed_dictionaries({"type": st.just("assistant_transfer")},
                           optional={"assistant_id": st.sampled_from([102, "102", "x"]),

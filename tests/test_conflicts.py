@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 from textual.widgets import RadioSet
-from tui_helpers import make_app, puts, wait_until
 
+from tui_helpers import make_app, puts, wait_until
 from voicedesk.api import ApiClient
 from voicedesk.remote import SaveConflict, open_session, save
 from voicedesk.sandbox import DEMO_API_KEY, Sandbox
@@ -83,6 +83,7 @@ def run_cli_with_a_colleague(sandbox: Sandbox, *args: str, colleague) -> tuple[i
         seen = b""
         while b"Send these changes?" not in seen:
             assert time.monotonic() < deadline, seen
+            assert process.stdout is not None
             seen += os.read(process.stdout.fileno(), 4096)
         colleague()
         os.write(primary, b"y\n")

@@ -14,8 +14,7 @@ from voicedesk.api import ApiClient
 from voicedesk.fields import CATALOGUE, Dialect, catalogue
 from voicedesk.records import Lookups
 from voicedesk.remote import load_lookups
-from voicedesk.sandbox import DEMO_API_KEY, Sandbox, demo_data
-from voicedesk.sandbox import dialect2026
+from voicedesk.sandbox import DEMO_API_KEY, Sandbox, demo_data, dialect2026
 from voicedesk.session import EditSession
 from voicedesk.wire import UnknownKey, from_body, read_record, to_body
 
@@ -150,8 +149,8 @@ async def test_an_unreported_settings_old_value_is_shown_as_not_reported() -> No
     """The plan and the review say what the server's list said of it: nothing. "not set"
     would claim the setting was empty."""
     from click.testing import CliRunner
-    from tui_helpers import make_app, open_editor, wait_until
 
+    from tui_helpers import make_app, open_editor, wait_until
     from voicedesk.cli import main
     from voicedesk.tui.screens.review import ReviewScreen
 
@@ -208,7 +207,6 @@ async def test_the_editor_sets_an_unreported_setting_to_none() -> None:
     """The controls say "not reported" until set; delete on the slider (automatic) and
     the none entry of a list are changes even though the value stays None."""
     from tui_helpers import focus, make_app, open_editor, wait_until
-
     from voicedesk.tui.widgets.search_select import SearchSelectScreen
 
     with Sandbox(rate_limit=None, dialect="2026") as sandbox:

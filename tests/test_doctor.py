@@ -24,7 +24,7 @@ STATUSES = ("ok", "warn", "FAIL")
 
 
 @pytest.fixture
-def dirs(tmp_path: Path) -> dict[str, str]:
+def dirs(tmp_path: Path) -> dict[str, str | None]:
     """The environment of one run: its own config and state directories, no host or key."""
     return {"VOICEDESK_CONFIG_DIR": str(tmp_path / "config"), "VOICEDESK_STATE_DIR": str(tmp_path / "state"),
             "VOICEDESK_BASE_URL": None, "VOICEDESK_API_KEY": None, "VOICEDESK_TIMEOUT": None}

@@ -4,6 +4,8 @@ editing session, so that two processes never overwrite or remove each other's.""
 from __future__ import annotations
 
 import errno
+import functools
+import itertools
 import json
 import os
 import signal
@@ -16,10 +18,10 @@ from pathlib import Path
 
 import platformdirs
 import pytest
-from factories import lookups, record
 from hypothesis import given
 from hypothesis import strategies as st
 
+from factories import lookups, record
 from voicedesk import drafts
 from voicedesk.drafts import Draft, DraftEdit, DraftError, DraftProblem, DraftSlot, DraftStore, DraftWriter
 from voicedesk.fields import CATALOGUE, Field, Kind
@@ -62,6 +64,13 @@ def read_back(store: DraftStore, host: str = HOST, assistant_id: int = 7) -> Dra
     if found.problems:
         raise found.problems[0]
     return found.drafts[0].draft if found.drafts else None
+
+
+def the_draft(store: DraftStore, host: str = HOST, assistant_id: int = 7) -> Draft:
+    """The draft read_back gives, which must be there."""
+    draft = read_back(store, host, assistant_id)
+    assert draft is not None, "no draft was left behind"
+    return draft
 
 
 def saved(store: DraftStore, draft: Draft) -> DraftSlot:
@@ -107,7 +116,7 @@ def test_any_host_makes_a_safe_file_name(store: DraftStore, host: str) -> None:
     for path in (slot.path, slot.lock_path):
         assert path.parent == store.directory
         assert not path.name.startswith(".") and len(path.name.encode()) <= 120
-    assert read_back(store, host).host == host
+    assert the_draft(store, host).host == host
 
 
 def test_similar_keys_get_different_files() -> None:
@@ -123,12 +132,12 @@ def test_round_trip_keeps_only_the_dirty_fields(store: DraftStore) -> None:
     before = datetime.now(UTC).replace(microsecond=0)
     slot = saved(store, draft)
 
-    loaded = read_back(store)
+    loaded = the_draft(store)
     assert (loaded.host, loaded.assistant_id, loaded.assistant_name) == (HOST, 7, "Front desk")
     assert loaded.fields == draft.fields
     assert list(loaded.fields) == ["assistant_name", "phone_number_id", "variables", "post_call_schema", "speech_speed"]
     assert loaded.fields["speech_speed"] == DraftEdit(1.0, 1.1)
-    assert before <= loaded.saved_at <= datetime.now(UTC)
+    assert loaded.saved_at is not None and before <= loaded.saved_at <= datetime.now(UTC)
 
     document = json.loads(slot.path.read_text())
     assert set(document) == {"format", "version", "host", "assistant_id", "assistant_name", "saved_at", "fields"}
@@ -182,23 +191,25 @@ def test_a_failed_write_keeps_the_previous_draft_and_no_temp_file(
     monkeypatch.undo()
 
     assert os.listdir(store.directory) == [slot.path.name]
-    assert read_back(store).fields == first.fields
+    assert the_draft(store).fields == first.fields
 
 
-def test_a_value_that_cannot_be_encoded_leaves_the_disk_alone(store: DraftStore, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_value_that_cannot_be_encoded_leaves_the_disk_alone(
+    store: DraftStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
     first = Draft.from_session(edited_session(), HOST)
     slot = saved(store, first)
 
     def broken(*args: object, **kwargs: object) -> str:
         raise TypeError("Object of type set is not JSON serializable")
 
-    monkeypatch.setattr(drafts.json, "dumps", broken)
+    monkeypatch.setattr(json, "dumps", broken)  # the module drafts writes with
     with pytest.raises(TypeError):
         slot.save(Draft(HOST, 7, "Front desk", {"speech_speed": DraftEdit(1.0, 0.8)}))
     monkeypatch.undo()
 
     assert os.listdir(store.directory) == [slot.path.name]
-    assert read_back(store).fields == first.fields
+    assert the_draft(store).fields == first.fields
 
 
 # --- drafts that cannot be trusted -----------------------------------------------------------
@@ -256,6 +267,7 @@ def test_an_untrustworthy_draft_is_set_aside_with_a_message(store: DraftStore, c
         f"The draft for assistant 7 on app.famulor.de could not be read ({reason}); "
         f"it was set aside as {problem.set_aside}."
     )
+    assert problem.set_aside is not None
     assert problem.set_aside.name.startswith(path.name + ".corrupt-")
     assert problem.set_aside.read_bytes() == content  # kept, never deleted
     assert read_back(store) is None  # and it no longer blocks a fresh start
@@ -290,11 +302,13 @@ def test_left_behind_offers_this_assistant_s_drafts_newest_first_and_sets_aside_
     found = store.left_behind(HOST, 7)
     found.release()
 
-    assert [(d.draft.host, d.draft.assistant_id, len(d.draft.fields)) for d in found.drafts] == [(HOST, 7, 5), (HOST, 7, 1)]
+    listed = [(d.draft.host, d.draft.assistant_id, len(d.draft.fields)) for d in found.drafts]
+    assert listed == [(HOST, 7, 5), (HOST, 7, 1)]
     assert found.drafts[1].draft.saved_at == datetime(2020, 1, 1, tzinfo=UTC)
     [problem] = found.problems
     assert str(problem).startswith("The draft for assistant 7 on app.famulor.de could not be read (not JSON); "
                                    "it was set aside as")
+    assert isinstance(problem, DraftProblem) and problem.set_aside is not None
     assert not broken.path.exists() and problem.set_aside.exists()
     assert found.live == 0
 
@@ -381,6 +395,7 @@ def test_an_older_voicedesk_s_draft_is_offered_and_can_be_taken(store: DraftStor
 def test_a_lock_left_without_a_draft_is_cleared(store: DraftStore) -> None:
     slot = store.slot(HOST, 7)
     slot.hold()
+    assert slot._lock is not None
     os.close(slot._lock)  # what the kernel does when the process dies
     slot._lock = None
     assert store.left_behind(HOST, 7) == drafts.LeftBehind()
@@ -402,7 +417,7 @@ time.sleep(60)
 def test_a_killed_process_s_draft_is_offered_and_a_live_one_s_is_not(store: DraftStore) -> None:
     process = subprocess.Popen([sys.executable, "-c", _HOLDER, str(store.directory)], stdout=subprocess.PIPE, text=True)
     try:
-        assert process.stdout.readline() == "held\n"
+        assert process.stdout is not None and process.stdout.readline() == "held\n"
         found = store.left_behind(HOST, 7)
         assert (found.drafts, found.live) == ([], 1)
         process.send_signal(signal.SIGKILL)
@@ -458,7 +473,7 @@ def test_apply_restores_every_edit_and_names_fields_changed_on_the_server(store:
     # Meanwhile on the server: speech speed (edited here too) and temperature (not edited)
     # changed; the volume is the same number spelled differently.
     fresh = session(speech_speed="0.9", llm_temperature="0.2", ambient_sound_volume="0.30")
-    changed_on_server = read_back(store).apply_to(fresh)
+    changed_on_server = the_draft(store).apply_to(fresh)
 
     assert changed_on_server == ["speech_speed"]
     assert {name: fresh.current[name] for name in edited.dirty} == {name: edited.current[name] for name in edited.dirty}
@@ -527,10 +542,12 @@ def test_steady_typing_with_a_one_shot_timer_writes_about_once_per_debounce_and_
     last_edit = 0
     for now in range(50, 7001, 50):  # an edit every 150 ms for 5 s, then idle for 2 s
         if now % 150 == 0 and now <= 5000:
-            writer.schedule(lambda now=now: draft_of(now), now=now)
+            writer.schedule(functools.partial(draft_of, now), now=now)
             last_edit = now
             if timer_at is None:
-                timer_at = now + writer.wait(now)
+                wait_for = writer.wait(now)
+                assert wait_for is not None  # an edit is pending
+                timer_at = now + wait_for
         if timer_at is not None and now >= timer_at:
             wakeups += 1
             timer_at = None
@@ -541,7 +558,7 @@ def test_steady_typing_with_a_one_shot_timer_writes_about_once_per_debounce_and_
             if wait is not None:
                 timer_at = now + wait
     assert 5 <= len(written_at) <= 6 and wakeups == len(written_at)  # no wake-up in vain
-    assert all(later - earlier >= 1000 for earlier, later in zip(written_at, written_at[1:]))
+    assert all(later - earlier >= 1000 for earlier, later in itertools.pairwise(written_at))
     assert written_at[-1] - last_edit <= 1000  # the last edit too, within a debounce
     assert not writer.pending and timer_at is None  # idle: nothing armed
 
@@ -581,7 +598,7 @@ def test_the_writer_drives_a_real_slot(store: DraftStore) -> None:
     writer.schedule(lambda: Draft.from_session(s, HOST), now=0.0)
     assert read_back(store) is None
     writer.flush_if_due(0.5)
-    assert read_back(store).fields == Draft.from_session(s, HOST).fields
+    assert the_draft(store).fields == Draft.from_session(s, HOST).fields
 
 
 # --- any edits survive the round trip --------------------------------------------------------
@@ -595,16 +612,17 @@ _text = st.text(st.characters(exclude_categories=()), max_size=40)
 _whole = st.integers(INT_MIN, INT_MAX)
 
 
-def _values(field: Field) -> st.SearchStrategy:
+def _values(field: Field) -> st.SearchStrategy[object]:
     kind = field.kind
+    value: st.SearchStrategy[object]
     if kind is Kind.BOOLEAN:
         value = st.booleans()
     elif kind is Kind.INTEGER:
         value = _whole
     elif kind is Kind.NUMBER:
-        value = st.floats(allow_nan=False, allow_infinity=False) | st.integers(-(10**15), 10**15)
+        value = st.one_of(st.floats(allow_nan=False, allow_infinity=False), st.integers(-(10**15), 10**15))
     elif kind is Kind.CHOICE:
-        value = st.sampled_from([choice.value for choice in field.choices]) | _text
+        value = st.one_of(st.sampled_from([choice.value for choice in field.choices]), _text)
     elif kind is Kind.KEY_VALUE:
         value = st.dictionaries(_text, _text, max_size=4)
     elif kind is Kind.SCHEMA:
@@ -615,7 +633,7 @@ def _values(field: Field) -> st.SearchStrategy:
         value = st.integers(0, INT_MAX)
     else:
         value = _text
-    return st.none() | value
+    return st.one_of(st.none(), value)
 
 
 _edits = st.lists(st.one_of([st.tuples(st.just(f.name), _values(f)) for f in CATALOGUE]), max_size=12)
@@ -635,6 +653,7 @@ def test_any_edits_survive_a_draft_round_trip_exactly(edits: list[tuple[str, obj
     if not draft.fields:
         assert loaded is None
         return
+    assert loaded is not None
     assert repr(loaded.fields) == repr(draft.fields)  # repr tells 1 from 1.0 and True from 1
 
     fresh = session()

@@ -12,8 +12,8 @@ import time
 from pathlib import Path
 
 import pytest
-from tui_helpers import Terminal, choose, dialog_message, draft_files, make_app, puts, wait_until
 
+from tui_helpers import Terminal, choose, dialog_message, draft_files, make_app, puts, wait_until
 from voicedesk.drafts import Draft, DraftEdit, DraftStore
 from voicedesk.fields import Dialect, catalogue
 from voicedesk.sandbox import DEMO_API_KEY, Sandbox
@@ -85,7 +85,8 @@ async def test_reopening_offers_restore_showing_the_server_value(dialect, sandbo
         await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: not editor.session.dirty)
         assert draft_files() == []  # a successful save removes the draft
-    assert puts(sandbox)[0].body == {catalogue(dialect)["assistant_name"].update_name: "Bright Smile Dental – Reception v2"}
+    name = catalogue(dialect)["assistant_name"].update_name
+    assert puts(sandbox)[0].body == {name: "Bright Smile Dental – Reception v2"}
 
 
 @pytest.mark.parametrize("dialect", [Dialect.D2026], ids=["2026"])

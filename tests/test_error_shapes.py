@@ -6,6 +6,7 @@ either message and dotted keys; and GET /user/me (`ApiClient.account`)."""
 from __future__ import annotations
 
 import time
+from typing import Any
 
 import pytest
 
@@ -17,6 +18,7 @@ from voicedesk.api import (
     RateLimitedError,
     ValidationError,
 )
+from voicedesk.api.answer import RateHeadroom
 from voicedesk.records import Account
 from voicedesk.sandbox import DEMO_API_KEY, Fault, Sandbox
 
@@ -63,7 +65,7 @@ def assert_one_line(text: str) -> None:
 
 # -- 429: retry_after in the body ------------------------------------------------------------
 
-LIMITED_BODIES = [
+LIMITED_BODIES: list[dict[str, Any]] = [
     {"error": "Rate limit exceeded", "message": "Too many requests, slow down.", "retry_after": 60},
     {"message": "Too Many Attempts.", "retry_after": 60},
     {"message": "Too Many Attempts.", "retry_after": "60"},
@@ -286,19 +288,27 @@ async def test_an_account_answer_that_is_no_object_is_a_protocol_error(sandbox: 
     assert "/api/user/me" in caught.value.message and "base URL" in caught.value.message
 
 
+def headroom_of(client: ApiClient) -> RateHeadroom:
+    assert client.headroom is not None, "the answer's rate-limit headers were not kept"
+    return client.headroom
+
+
 async def test_the_last_answer_s_rate_limit_headers_are_kept() -> None:
     with Sandbox() as sandbox:
         async with make_client(sandbox) as client:
             assert client.headroom is None
             await client.account()
-            assert (client.headroom.limit, client.headroom.remaining) == (100, 19)
+            headroom = headroom_of(client)
+            assert (headroom.limit, headroom.remaining) == (100, 19)
     with Sandbox(rate_limit=None) as sandbox:
         sandbox.fail_next(1, Fault.status(200, {"name": "A"}, headers={
-            "X-RateLimit-Limit": "100", "X-RateLimit-Remaining": "87", "X-RateLimit-Reset": str(int(time.time()) + 30)}),
+            "X-RateLimit-Limit": "100", "X-RateLimit-Remaining": "87",
+            "X-RateLimit-Reset": str(int(time.time()) + 30)}),
             path=ME)
         async with make_client(sandbox) as client:
             await client.account()
-            assert (client.headroom.limit, client.headroom.remaining) == (100, 87)
-            assert 25 <= client.headroom.reset_in <= 30
+            headroom = headroom_of(client)
+            assert (headroom.limit, headroom.remaining) == (100, 87)
+            assert headroom.reset_in is not None and 25 <= headroom.reset_in <= 30
             await client.languages()  # this answer sends none
             assert client.headroom is None

@@ -13,8 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from textual import events
 from textual.app import App, ComposeResult
-from tui_helpers import make_app, puts, review_text, wait_until
 
+from tui_helpers import make_app, puts, review_text, wait_until
 from voicedesk.display import safe_text
 from voicedesk.sandbox import Sandbox
 from voicedesk.text import UNSHOWABLE, ExactText, Step, Undo, reveal_controls
@@ -50,7 +50,7 @@ def check_shown(content: ExactText) -> None:
     """What the control shows stands for the exact text one character for one, and holds
     nothing a terminal would act on."""
     assert len(content.shown) == len(content.exact)
-    for shown, exact in zip(content.shown, content.exact):
+    for shown, exact in zip(content.shown, content.exact, strict=True):
         assert len(shown) == len(exact)
         assert not _UNSHOWN.search(shown.replace("\t", "") if content.multiline else shown)
 
@@ -148,7 +148,7 @@ def test_typed_characters_of_a_word_are_one_step() -> None:
 def test_untouched_long_text_is_not_copied() -> None:
     prompt = "plain line of a prompt\n" * 20_000
     content = ExactText(prompt, multiline=True)
-    assert all(shown is exact for shown, exact in zip(content.shown, content.exact))
+    assert all(shown is exact for shown, exact in zip(content.shown, content.exact, strict=True))
     assert reveal_controls(prompt, keep="\n\t") is prompt
 
 

@@ -44,9 +44,9 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 from textual.widgets import Button, Input, LoadingIndicator, Static
-from tui_helpers import make_app, puts
 
 import voicedesk.api
+from tui_helpers import make_app, puts
 from voicedesk.api import ApiClient
 from voicedesk.cli import main
 from voicedesk.fields import FIELDS
@@ -291,7 +291,7 @@ class Tally:
         for name in FAULTS:
             cells = (self.results.get((face, name, op), "-") for face, op in columns)
             lines.append(name.ljust(width) + "".join(
-                f"  {outcome:<{len(face) + 8}}" for outcome, (face, _) in zip(cells, columns)
+                f"  {outcome:<{len(face) + 8}}" for outcome, (face, _) in zip(cells, columns, strict=True)
             ))
         return "\n".join(lines)
 

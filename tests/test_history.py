@@ -9,8 +9,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from factories import lookups, record
 
+from factories import lookups, record
 from voicedesk.history import History
 from voicedesk.session import Change, EditSession
 
@@ -203,8 +203,8 @@ def _cli(*args: str):
 
 async def test_every_reader_survives_every_kind_of_bad_history(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     from textual.widgets import Static
-    from tui_helpers import make_app, wait_until
 
+    from tui_helpers import make_app, wait_until
     from voicedesk.sandbox import Sandbox
     from voicedesk.tui.screens.editor import EditorScreen
     from voicedesk.tui.screens.history import HistoryScreen

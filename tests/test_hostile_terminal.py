@@ -11,11 +11,12 @@ import re
 import select
 import signal
 import time
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from tui_helpers import Terminal
 
+from tui_helpers import Terminal
 from voicedesk.cli import main
 from voicedesk.fields import GROUPS, fields_in
 from voicedesk.history import History
@@ -51,7 +52,7 @@ def _is_number(text: str) -> bool:
 def make_hostile(sandbox: Sandbox) -> None:
     """Assistant 101 with every text field hostile, and hostile lists."""
     record = sandbox.assistant(101)
-    fields = {key: hostile(key) for key, value in record.items()
+    fields: dict[str, Any] = {key: hostile(key) for key, value in record.items()
               if isinstance(value, str) and not _is_number(value)}
     fields.update(
         variables={hostile("key"): hostile("value")},

@@ -13,8 +13,8 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from rich.console import Console
-from tui_helpers import make_app, puts, wait_until
 
+from tui_helpers import make_app, puts, wait_until
 from voicedesk.cli import main
 from voicedesk.display import for_terminal, safe_text, to_json
 from voicedesk.sandbox import DEMO_API_KEY, Fault, Sandbox
@@ -25,7 +25,8 @@ from voicedesk.tui.screens.review import ReviewScreen
 
 # What must never reach a terminal from data: C0 (but newline), DEL, C1, bidi controls,
 # line separators and lone surrogates.
-RAW_CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+RAW_CONTROL = re.compile(
+    "[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 HOSTILE = [
     "[b]bold[/b] [@click=app.quit]quit[/] [link=https://evil.example]x[/link]",

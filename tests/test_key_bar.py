@@ -99,7 +99,6 @@ async def test_delete_on_a_nullable_number_is_named_for_what_it_sets() -> None:
     """In the 2026 editor delete sets a nullable number to none: "Off" for most, and
     "Automatic" for the turn detection threshold, whose none means automatic."""
     from tui_helpers import focus, make_app, open_editor
-
     from voicedesk.fields import Dialect, catalogue
     from voicedesk.sandbox import Sandbox
 

@@ -3,10 +3,9 @@ just before are not offered again the next time."""
 
 from __future__ import annotations
 
-
 import pytest
-from tui_helpers import choose, draft_files, make_app, wait_until
 
+from tui_helpers import choose, draft_files, make_app, wait_until
 from voicedesk.sandbox import Sandbox
 from voicedesk.tui.screens.editor import EditorScreen
 from voicedesk.tui.screens.modals import Ask

@@ -12,9 +12,9 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from tui_helpers import make_app, puts, wait_until
 
 import voicedesk.api
+from tui_helpers import make_app, puts, wait_until
 from voicedesk.api import ApiClient, NetworkError, ProtocolError
 from voicedesk.cli import main
 from voicedesk.history import History
@@ -131,7 +131,7 @@ async def test_the_tui_s_retry_says_the_earlier_attempt_had_saved_it(sandbox) ->
         seen.append(f"{kwargs.get('title', '')}: {message}")
         notify(message, *args, **kwargs)
 
-    app.notify = recording
+    app.notify = recording  # type: ignore[method-assign]  # what the app tells, recorded on its way
     async with app.run_test(size=(120, 36)) as pilot:
         await wait_until(pilot, lambda: isinstance(app.screen, EditorScreen) and app.screen.ready)
         editor = app.screen

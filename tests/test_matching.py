@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from random import Random
 
-from test_layers import imports_of
 from textual.app import App
 from textual.widgets import OptionList
 
+from test_layers import imports_of
 from voicedesk.fields import Dialect, catalogue
 from voicedesk.matching import Catalog
 from voicedesk.tui.screens.finder import FinderScreen

@@ -7,17 +7,17 @@ through the client and through the CLI's real entry point.
 from __future__ import annotations
 
 import asyncio
-import json
 import os
 import subprocess
 import sys
 import textwrap
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
 
-from voicedesk.api import ApiClient, ApiError, NetworkError, ProtocolError
+from voicedesk.api import ApiClient, NetworkError, ProtocolError
 from voicedesk.api.client import MAX_ANSWER_BYTES, PAGE_CONCURRENCY
 from voicedesk.cli import main
 from voicedesk.sandbox import DEMO_API_KEY, Fault, Sandbox, generated_data
@@ -182,7 +182,8 @@ async def test_a_million_claimed_pages_keep_a_bounded_number_in_flight(operation
     pages = 100_000
 
     def pages_in_flight() -> int:
-        return sum(1 for task in asyncio.all_tasks() if task.get_coro().__qualname__.endswith("list_page"))
+        return sum(1 for task in asyncio.all_tasks()
+                   if getattr(task.get_coro(), "__qualname__", "").endswith("list_page"))
 
     with Sandbox(generated_data(250, 10), rate_limit=None) as server:
         server.fail_next(10**9, Fault.lying_pages(pages, pages * 100), f"{LIST}?")
@@ -217,7 +218,7 @@ async def test_pages_in_flight_still_keep_page_order_and_stop_once_found() -> No
 # -- the deadline's settings: --timeout, VOICEDESK_TIMEOUT, the config file ------------
 
 
-def run_cli(sandbox: Sandbox, *args: str, env: dict[str, str | None] | None = None) -> Result:
+def run_cli(sandbox: Sandbox, *args: str, env: Mapping[str, str | None] | None = None) -> Result:
     result = CliRunner(env={**_CLEAN_ENV, **(env or {})}).invoke(
         main, ["--base-url", sandbox.base_url, "--api-key", DEMO_API_KEY, *args]
     )
@@ -301,8 +302,8 @@ def test_config_timeout_is_read_with_the_rest() -> None:
 async def test_the_editor_says_which_request_ran_out_of_time(sandbox) -> None:
     """The TUI's client takes its deadline from the settings, as the CLI's does."""
     from textual.widgets import Static
-    from tui_helpers import wait_until
 
+    from tui_helpers import wait_until
     from voicedesk.settings import make_settings
     from voicedesk.tui.app import VoicedeskApp
     from voicedesk.tui.screens.editor import EditorScreen

@@ -10,8 +10,8 @@ from dataclasses import replace
 
 import pytest
 from click.testing import CliRunner
-from tui_helpers import draft_files, make_app, open_editor, puts, wait_until
 
+from tui_helpers import draft_files, open_editor, puts, wait_until
 from voicedesk.api import ApiClient
 from voicedesk.cli import main
 from voicedesk.history import History
@@ -61,8 +61,10 @@ def test_a_2025_body_to_a_2026_host_is_not_taken_and_stays_an_edit(sandbox_2026,
 
 def test_what_was_taken_is_saved_and_only_the_rest_stays(sandbox_2026) -> None:
     # speech_speed has one name in both dialects: taken; the name is not.
-    session, result = asyncio.run(_save_pinned(sandbox_2026, "2025", {"assistant_name": "Renamed", "speech_speed": 0.9}))
-    assert [c.field for c in result.taken] == ["speech_speed"] and [c.field for c in result.not_taken] == ["assistant_name"]
+    edits = {"assistant_name": "Renamed", "speech_speed": 0.9}
+    session, result = asyncio.run(_save_pinned(sandbox_2026, "2025", edits))
+    assert [c.field for c in result.taken] == ["speech_speed"]
+    assert [c.field for c in result.not_taken] == ["assistant_name"]
     assert not result.nothing_taken and session.dirty == ["assistant_name"]
     assert [c.field for c in History().entries(101)[0].changes] == ["speech_speed"]
 
@@ -72,7 +74,8 @@ def test_the_same_edits_in_the_right_dialect_are_taken(sandbox_2026) -> None:
         "assistant_name": "Renamed", "speech_speed": 0.9, "calls_direction": "make", "tools": []}))
     assert result.not_taken == [] and session.dirty == []
     stored = sandbox_2026.assistant(101)
-    assert (stored["name"], stored["speech_speed"], stored["type"], stored["tools"]) == ("Renamed", "0.9", "outbound", [])
+    kept = (stored["name"], stored["speech_speed"], stored["type"], stored["tools"])
+    assert kept == ("Renamed", "0.9", "outbound", [])
     assert len(History().entries(101)) == 1
 
 

@@ -14,8 +14,8 @@ import time
 from pathlib import Path
 
 import pytest
-from tui_helpers import Terminal
 
+from tui_helpers import Terminal
 from voicedesk.fields import Dialect
 from voicedesk.sandbox import Sandbox
 

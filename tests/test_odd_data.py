@@ -13,11 +13,11 @@ from typing import Any
 import httpx
 import pytest
 from click.testing import CliRunner, Result
-from factories import lookups, record
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from tui_helpers import make_app, puts, wait_until
 
+from factories import lookups, record
+from tui_helpers import make_app, puts, wait_until
 from voicedesk.api import ApiClient, ApiError
 from voicedesk.cli import main
 from voicedesk.display import format_value
@@ -229,7 +229,7 @@ def test_every_command_copes_with_any_json_in_any_field(server, overrides) -> No
 
 
 def test_every_command_copes_with_each_kind_of_value_in_every_field(server) -> None:
-    for label, sample in SAMPLES.items():
+    for sample in SAMPLES.values():
         server.serve({key: sample for key in KEYS})
         _every_command_copes(server)
         _counted["records"] += 1

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import copy
+from typing import Any
 
 import pytest
 
@@ -38,16 +39,16 @@ def _lookups(dialect: Dialect, data):
             async with ApiClient(sandbox.base_url, DEMO_API_KEY) as client:
                 result = await load_lookups(client)
                 if dialect is Dialect.D2026:  # the providers, as the editor loads them: per language
-                    for language in result.lookups.languages:
+                    for language in result.lookups.languages or ():
                         assert not await load_providers(client, result.lookups, language.name)
                 return result
 
     result = asyncio.run(load())
-    assert not result.failures and result.dialect.dialect is dialect
+    assert not result.failures and result.dialect is not None and result.dialect.dialect is dialect
     return result.lookups
 
 
-def _mode(record: dict) -> str:
+def _mode(record: dict[str, Any]) -> str | None:
     return record.get("mode") or record.get("engine_type")
 
 
@@ -65,7 +66,7 @@ def test_every_offered_choice_is_taken(dialect: Dialect) -> None:
         record_id = next(i for i, r in data.assistants.items() if not field.modes or _mode(r) in field.modes)
         record = data.assistants[record_id]
         options = field_options(field, EditSession(record_id, record, lookups, fields))
-        assert options, f"{dialect.value} {field.name}: no list offered"
+        assert options and not callable(options), f"{dialect.value} {field.name}: no list offered"
         lists += 1
         for label, value in options:
             if "in use" in label:

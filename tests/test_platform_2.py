@@ -7,9 +7,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import test_doctor
 from click.testing import Result
 
+import test_doctor
 from voicedesk.api import ApiClient, ApiError
 from voicedesk.sandbox import Sandbox
 from voicedesk.settings import SettingsError, make_settings

@@ -13,14 +13,16 @@ import json
 import os
 import threading
 import tomllib
+from collections.abc import Mapping
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 from click.testing import CliRunner, Result
-from tui_helpers import open_editor, puts, wait_until
 
+from tui_helpers import open_editor, puts, wait_until
 from voicedesk.api import ApiClient, ProtocolError, ReadOnlyError
 from voicedesk.cli import main
 from voicedesk.drafts import Draft, DraftEdit, DraftStore
@@ -55,7 +57,7 @@ def write_config(text: str) -> Path:
     return path
 
 
-def cli(*args: str, env: dict[str, str | None] | None = None, input: str | None = None) -> Result:
+def cli(*args: str, env: Mapping[str, str | None] | None = None, input: str | None = None) -> Result:
     result = CliRunner(env={**CLEAN_ENV, **(env or {})}).invoke(main, list(args), input=input)
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         raise AssertionError(f"voicedesk {' '.join(args)} crashed") from result.exception
@@ -76,7 +78,7 @@ def one_line_error(result: Result, *fragments: str) -> str:
 
 # Each setting at each level: the flag or variable, the chosen profile, the top level.
 LEVELS = ("given", "profile", "top")
-VALUES = {
+VALUES: dict[str, dict[str, Any]] = {
     "base_url": {"given": "https://given.example", "profile": "https://profile.example", "top": "https://top.example"},
     "timeout": {"given": "11", "profile": 22, "top": 33},
     "dialect": {"given": "2026", "profile": "2025", "top": None},  # no top-level dialect
@@ -93,10 +95,11 @@ def test_flags_and_variables_beat_the_profile_which_beats_the_top_level() -> Non
     cases = 0
     for name in VALUES:
         for present in itertools.product((False, True), repeat=3):
-            levels = [level for level, here in zip(LEVELS, present) if here and VALUES[name][level] is not None]
-            top = {"api_key": "top-key"}
-            profile = {"api_key": "profile-key"}
-            given = {}
+            levels = [level for level, here in zip(LEVELS, present, strict=True)
+                      if here and VALUES[name][level] is not None]
+            top: dict[str, Any] = {"api_key": "top-key"}
+            profile: dict[str, Any] = {"api_key": "profile-key"}
+            given: dict[str, Any] = {}
             if "top" in levels:
                 top[name] = VALUES[name]["top"]
             if "profile" in levels:
@@ -247,7 +250,8 @@ def test_every_bad_file_level_value_is_one_line_naming_the_file() -> None:
     cases = 0
     for text, fragments in BAD_FILES:
         path = write_config(text)
-        message = one_line_error(cli("--base-url", "https://x.example", "--api-key", "k", "list"), str(path), *fragments)
+        result = cli("--base-url", "https://x.example", "--api-key", "k", "list")
+        message = one_line_error(result, str(path), *fragments)
         assert "\x1b" not in message
         cases += 1
     print(f"bad config files: {cases} cases")
@@ -510,6 +514,7 @@ def test_account_reads_the_documented_shape_and_refuses_others() -> None:
     assert asyncio.run(account({"name": "Ada", "total_balance": 7})).total_balance == "7"
     assert asyncio.run(account({})).name is None
     cases = 3
+    bad: object
     for bad in ([], "Ada", None):  # no object: no account
         with pytest.raises(ProtocolError, match="/api/user/me"):
             asyncio.run(account(bad))
@@ -585,7 +590,8 @@ async def test_switching_profile_keeps_the_edits_in_the_draft_and_opens_the_othe
             await wait_until(pilot, lambda: isinstance(app.screen, PickerScreen))
             table = app.screen.query_one("#picker-table", AssistantTable)
             await wait_until(pilot, lambda: table.row_count > 0)
-            assert table.get_row(102)[1] == "Only on the other host"
+            row = table.get_row(102)
+            assert row is not None and row[1] == "Only on the other host"
             title = app.screen.query_one("#picker-title")
             assert "beta@" in str(title.render()) and title.styles.background == Color.parse("navy")
             assert len(app.screen_stack) == 2  # Textual's own screen and the picker

@@ -12,8 +12,8 @@ import json
 import httpx
 import pytest
 from click.testing import CliRunner
-from tui_helpers import focus, make_app, open_editor, wait_until
 
+from tui_helpers import focus, make_app, open_editor, wait_until
 from voicedesk.api import ApiClient
 from voicedesk.cli import main
 from voicedesk.remote import load_providers, open_session
@@ -53,7 +53,8 @@ def test_a_provider_of_another_language_is_refused_like_the_server_does(sandbox)
     tried = 0
     for name, kind in (("synthesizer_provider_id", "synthesizer"), ("transcriber_provider_id", "transcriber")):
         offered = {p["id"] for p in dialect2026.providers(kind, 5)}
-        for provider in (dialect2026.SYNTHESIZER_PROVIDERS if kind == "synthesizer" else dialect2026.TRANSCRIBER_PROVIDERS):
+        listed = dialect2026.SYNTHESIZER_PROVIDERS if kind == "synthesizer" else dialect2026.TRANSCRIBER_PROVIDERS
+        for provider in listed:
             session.set(name, provider["id"])
             client_refuses = name in session.validate()
             server_refuses = name in dialect2026.validate_update(session.body(), sandbox.assistant(101), sandbox.data)

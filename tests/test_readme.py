@@ -21,7 +21,9 @@ def quick_start_commands() -> list[str]:
 def test_quick_start_is_two_commands_and_ci_runs_the_test_one() -> None:
     demo, tests = quick_start_commands()
     assert demo.endswith("voicedesk --demo")
-    assert "pytest" in tests
+    # The checks run before the tests, and a finding stops the command (&&).
+    steps = tests.split(" && ")
+    assert steps[-3:] == [".venv/bin/ruff check", ".venv/bin/mypy", ".venv/bin/python -m pytest"]
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8").strip().splitlines()
     assert ci[-1] == tests
 

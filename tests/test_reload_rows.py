@@ -13,8 +13,8 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 from textual.widgets import RadioSet, TextArea
-from tui_helpers import choose, focus, make_app, wait_until
 
+from tui_helpers import choose, focus, make_app, wait_until
 from voicedesk.display import format_value
 from voicedesk.fields import FIELDS, GROUPS, Kind, catalogue, fields_in
 from voicedesk.records import Lookups

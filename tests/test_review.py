@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from textual.containers import VerticalScroll
 from textual.widgets import Static
-from tui_helpers import make_app, wait_until
 
+from tui_helpers import make_app, wait_until
 from voicedesk.fields import FIELDS
 from voicedesk.sandbox import Sandbox
 from voicedesk.tui.screens.editor import EditorScreen

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from tui_helpers import choose, wait_until
 
+from tui_helpers import choose, wait_until
 from voicedesk.cli import main
 from voicedesk.sandbox import Fault, Sandbox
 from voicedesk.settings import SettingsError, make_settings, read_config

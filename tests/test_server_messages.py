@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import pytest
 from click.testing import CliRunner
-from factories import lookups, record
 from textual.widgets import Static
-from tui_helpers import make_app, puts, wait_until
 
+from factories import lookups, record
+from tui_helpers import make_app, puts, wait_until
 from voicedesk.cli import main
 from voicedesk.sandbox import DEMO_API_KEY, Fault, Sandbox
 from voicedesk.session import EditSession

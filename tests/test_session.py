@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from factories import lookups, record
 from hypothesis import given
 from hypothesis import strategies as st
 
+from factories import lookups, record
 from voicedesk.fields import Dialect, Kind, Lookup, catalogue
 from voicedesk.session import EditSession
 from voicedesk.wire import to_body
@@ -151,7 +151,9 @@ def _value_strategy(field, dialect):
     if field.kind is Kind.KEY_VALUE:
         return st.dictionaries(st.text(max_size=5), st.text(max_size=5), max_size=3)
     if field.kind is Kind.SCHEMA:
-        return st.lists(st.fixed_dictionaries({"name": st.text(max_size=4), "type": st.sampled_from(["string", "bool"]), "description": st.text(max_size=4)}), max_size=2)
+        row = st.fixed_dictionaries({"name": st.text(max_size=4), "type": st.sampled_from(["string", "bool"]),
+                                     "description": st.text(max_size=4)})
+        return st.lists(row, max_size=2)
     if field.kind is Kind.ID_LIST:
         return st.lists(st.integers(1, 99), max_size=3)
     if field.kind is Kind.TOOLS:

@@ -7,8 +7,8 @@ After an intended change of a screen: look at the report, then --snapshot-update
 from __future__ import annotations
 
 import pytest
-from tui_helpers import make_app, wait_until
 
+from tui_helpers import make_app, wait_until
 from voicedesk.fields import GROUPS, fields_in
 from voicedesk.sandbox import Fault, Sandbox
 from voicedesk.tui.screens.editor import EditorScreen

@@ -7,8 +7,8 @@ from __future__ import annotations
 import gc
 
 import pytest
-from tui_helpers import make_app, wait_until
 
+from tui_helpers import make_app, wait_until
 from voicedesk import speed
 from voicedesk.sandbox import Sandbox
 from voicedesk.tui.screens.editor import EditorScreen

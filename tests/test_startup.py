@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from tui_helpers import Terminal
-
 from voicedesk.sandbox import Fault, Sandbox
 
 EDITOR_READS = [

@@ -24,8 +24,8 @@ import time
 from pathlib import Path
 
 import pytest
-from tui_helpers import as_from_a_shell
 
+from tui_helpers import as_from_a_shell
 from voicedesk.sandbox import DEMO_API_KEY, Sandbox
 
 VOICEDESK = str(Path(sys.executable).parent / "voicedesk")
@@ -183,7 +183,8 @@ def _run_without_a_terminal(argv: list[str], missing: str) -> tuple[int, bytes, 
     env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": "120", "LINES": "36"}
     try:
         try:
-            done = subprocess.run(argv, **streams, env=env, timeout=60, start_new_session=True)
+            done = subprocess.run(argv, stdin=streams["stdin"], stdout=streams["stdout"], stderr=streams["stderr"],
+                                  env=env, timeout=60, start_new_session=True)
         finally:
             os.close(secondary)
         on_terminal = b""

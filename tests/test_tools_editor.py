@@ -13,8 +13,8 @@ from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
 from textual.widgets import Input, Switch
-from tui_helpers import make_app, open_editor, puts, wait_until
 
+from tui_helpers import make_app, open_editor, puts, wait_until
 from voicedesk.cli import main
 from voicedesk.sandbox import DEMO_API_KEY, Sandbox
 from voicedesk.tools import TOOL_TYPES, check_tool, field_problem, gist
@@ -399,8 +399,8 @@ async def test_opening_a_tool_and_leaving_it_changes_nothing(sandbox) -> None:
                 values = ODD["text" if field.kind == "text" else field.kind]
                 tool[field.name] = values[round_ % len(values)]
             tools.append(tool)
-    sandbox.data.assistants[ASSISTANT]["tools"] = [{"type": t["type"], "data": {k: v for k, v in t.items() if k != "type"}}
-                                                   for t in tools]
+    sandbox.data.assistants[ASSISTANT]["tools"] = [
+        {"type": t["type"], "data": {k: v for k, v in t.items() if k != "type"}} for t in tools]
     app = make_app(sandbox, ASSISTANT, dialect="2026")
     async with app.run_test(size=(120, 36)) as pilot:
         control = await tools_list(pilot)
@@ -421,7 +421,8 @@ async def test_opening_a_tool_and_leaving_it_changes_nothing(sandbox) -> None:
 
 
 async def test_a_secret_in_a_tool_of_an_unknown_type_is_masked_too(sandbox) -> None:
-    sandbox.data.assistants[ASSISTANT]["tools"].insert(0, {"type": "calendar_v2", "data": {"calcom_api_key": "cal_v2_secret"}})
+    unknown = {"type": "calendar_v2", "data": {"calcom_api_key": "cal_v2_secret"}}
+    sandbox.data.assistants[ASSISTANT]["tools"].insert(0, unknown)
     app = make_app(sandbox, ASSISTANT, dialect="2026")
     async with app.run_test(size=(120, 36)) as pilot:
         tools = await tools_list(pilot)
@@ -446,7 +447,8 @@ async def test_ctrl_o_in_a_tools_screen_reverts_that_tool(sandbox) -> None:
         await set_field(pilot, screen, "warm_transfer", True)
         assert session.value("tools")[1]["phone_number"] == "+49301"
         await pilot.press("ctrl+o")
-        await wait_until(pilot, lambda: screen.query_one("#tool-phone_number", Input).value == before[1]["phone_number"])
+        await wait_until(pilot, lambda: (
+            screen.query_one("#tool-phone_number", Input).value == before[1]["phone_number"]))
         assert session.value("tools") == before and not session.is_dirty("tools")
         await set_field(pilot, screen, "description", "Changed after the revert")  # the new controls work
         assert session.value("tools")[1]["description"] == "Changed after the revert"

@@ -8,8 +8,8 @@ import weakref
 
 import pytest
 from textual.widgets import Input, LoadingIndicator, OptionList, Static, Switch
-from tui_helpers import choose, dialog_message, make_app, puts, wait_until
 
+from tui_helpers import choose, dialog_message, make_app, puts, wait_until
 from voicedesk.fields import Dialect, catalogue
 from voicedesk.sandbox import Fault, Sandbox
 from voicedesk.tui.form import FieldRow, RowHead
@@ -302,7 +302,9 @@ async def test_an_editor_left_for_the_picker_is_freed(sandbox) -> None:
         await wait_until(pilot, lambda: table.row_count == 14)
         await pilot.press("enter")
         screen = await open_editor(pilot)
-        await wait_until(pilot, lambda: len(screen.rows) == len(catalogue(Dialect.D2025)))  # every form built
+        every_form = len(catalogue(Dialect.D2025))
+        # The screen bound as a default: the lambda holds it no longer than the wait.
+        await wait_until(pilot, lambda editor=screen: len(editor.rows) == every_form)
         closed = weakref.ref(screen)
         del screen
         await pilot.press("escape")

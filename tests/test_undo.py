@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 from textual.widgets import Input, TextArea
-from tui_helpers import focus, make_app, open_editor, wait_until
 
+from tui_helpers import focus, make_app, open_editor, wait_until
 from voicedesk.sandbox import Sandbox
 from voicedesk.tui.screens.prompt import PromptEditorScreen
 from voicedesk.tui.widgets import KeyBar

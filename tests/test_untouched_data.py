@@ -20,8 +20,8 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from tui_helpers import make_app, review_text, wait_until
 
+from tui_helpers import make_app, review_text, wait_until
 from voicedesk.cli import main
 from voicedesk.sandbox import DEMO_API_KEY, Sandbox
 from voicedesk.tui.screens.editor import EditorScreen
@@ -113,7 +113,9 @@ def cli(sb: Sandbox, *args: str):
 def the_only_put_body(sb: Sandbox) -> dict[str, Any]:
     puts = [request for request in sb.requests if request.method == "PUT"]
     assert len(puts) == 1, [request.body for request in puts]
-    return puts[0].body
+    body = puts[0].body
+    assert isinstance(body, dict), body
+    return body
 
 
 def test_show_json_gives_the_stored_value_whole(sb, shape) -> None:

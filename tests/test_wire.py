@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-import pytest
-from factories import lookups, record
+from typing import Any
 
+import pytest
+
+from factories import lookups, record
 from voicedesk.fields import Dialect, catalogue
 from voicedesk.records import Lookups
 from voicedesk.wire import UnknownKey, from_body, read_record, to_body
@@ -129,7 +131,7 @@ def test_unreadable_values_become_none_with_a_note_not_a_crash(dialect) -> None:
 
 
 ODD_VARIABLES = {"n": 5, "on": True, "none": None, "address": {"city": "Bonn", "zip": [5, 3]}, "text": "x"}
-ODD_SCHEMA = [
+ODD_SCHEMA: list[Any] = [
     {"name": "amount", "type": "number", "description": "Paid", "required": True, "unit": "EUR"},
     {"description": "No name", "type": "string", "options": {"max": 3}},
     {"name": 7, "type": ["string"], "description": None},

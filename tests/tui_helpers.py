@@ -68,7 +68,9 @@ async def dialog_message(pilot: Pilot) -> str:
 async def open_editor(pilot: Pilot) -> EditorScreen:
     """The editor the app opened, once it is ready for input."""
     await wait_until(pilot, lambda: isinstance(pilot.app.screen, EditorScreen) and pilot.app.screen.ready)
-    return pilot.app.screen
+    editor = pilot.app.screen
+    assert isinstance(editor, EditorScreen)
+    return editor
 
 
 async def focus(pilot: Pilot, editor: EditorScreen, name: str) -> None:

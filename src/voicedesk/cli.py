@@ -12,8 +12,8 @@ import json
 import logging
 import os
 import sys
-from dataclasses import replace
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
@@ -43,7 +43,7 @@ from voicedesk.speed import collector_off_while_importing, preload_transport, sw
 if TYPE_CHECKING:
     from voicedesk.api import ApiClient
     from voicedesk.pagehints import PageHints
-    from voicedesk.remote import Stage
+    from voicedesk.remote import LookupResult, Stage
     from voicedesk.tui.app import VoicedeskApp
 
 EXIT_OK, EXIT_CHANGES, EXIT_ERROR = 0, 1, 2
@@ -306,7 +306,7 @@ def list_command(obj: Context, as_json: bool) -> None:
     """List the account's assistants."""
     from voicedesk.remote import Stage, load_lookups
 
-    async def work(client: Any, progress: ProgressLine) -> tuple[list[dict], Any]:
+    async def work(client: ApiClient, progress: ProgressLine) -> tuple[list[dict[str, Any]], LookupResult]:
         read = 0
 
         def on_page(page: Any) -> None:
@@ -315,7 +315,8 @@ def list_command(obj: Context, as_json: bool) -> None:
             progress(Stage.READING, f"Reading the list of assistants: page {read} of {page.last_page}")
 
         progress(Stage.READING, "Reading the list of assistants")
-        return await asyncio.gather(client.list_all(on_page=on_page), load_lookups(client))
+        records, found = await asyncio.gather(client.list_all(on_page=on_page), load_lookups(client))
+        return records, found
 
     records, lookup_result = run(obj, work)
     lookups = lookup_result.lookups
@@ -336,7 +337,7 @@ def list_command(obj: Context, as_json: bool) -> None:
     ]
     widths = [max(len(h), *(len(row[i]) for row in table)) for i, h in enumerate(headers)]
     for row in (headers, *table):
-        echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
+        echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
 
 
 def _cell(text: str | None) -> str:
@@ -351,7 +352,7 @@ def _phone_cell(row: dict[str, Any]) -> str:
     return "-" if row["phone_number_id"] is None else _cell(f"#{row['phone_number_id']}")
 
 
-def _summary(record: dict, lookups: Any) -> dict[str, Any]:
+def _summary(record: dict[str, Any], lookups: Any) -> dict[str, Any]:
     """A record's columns, each as the server stored it: JSON that needs no care to read
     (text or null; an id, or null), so anything else comes as its JSON text."""
     number_id = record.get("phone_number_id")
@@ -498,7 +499,8 @@ def _listing_dialect(obj: Context) -> tuple[Any, str]:
     try:
         settings = obj.resolve()
     except SettingsError:
-        return catalogue(Dialect.D2026), "no host is configured: the platform's current one; --dialect 2025 lists the seed's"
+        return catalogue(Dialect.D2026), ("no host is configured: the platform's current one; "
+                                          "--dialect 2025 lists the seed's")
     try:
         pinned = parse_dialect_choice(settings.dialect)
     except ValueError as error:
@@ -626,7 +628,8 @@ def _body_of(session: Any) -> dict[str, Any]:
     from voicedesk.wire import WriteError
 
     try:
-        return session.body()
+        body: dict[str, Any] = session.body()
+        return body
     except WriteError as error:
         fail(f"{error} Nothing was sent.")
 
@@ -775,9 +778,9 @@ def _apply_body(session: Any, body: dict[str, Any], path: str) -> None:
     if "tools" in values:
         from voicedesk.tools import unmasked
 
-        values["tools"], problem = unmasked(values["tools"], session.value("tools"))
-        if problem:
-            fail(f"{path}: tools: {problem}.")
+        values["tools"], secret_problem = unmasked(values["tools"], session.value("tools"))
+        if secret_problem:
+            fail(f"{path}: tools: {secret_problem}.")
     for name, value in values.items():
         session.set(name, value)
     if end_call is not None:
@@ -976,7 +979,7 @@ def profiles_command(obj: Context, as_json: bool) -> None:
     ]
     widths = [max(len(h), *(len(row[i]) for row in table)) for i, h in enumerate(headers)]
     for row in (headers, *table):
-        echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
+        echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
 
 
 def _profile_row(
@@ -984,6 +987,7 @@ def _profile_row(
 ) -> dict[str, Any]:
     """What a profile resolves to, from the config file (and, for the key, the flags and
     variables, which win): where the key comes from, never the key."""
+    key: str | None
     if given.api_key:
         key = "env"
     elif given.api_key_file:

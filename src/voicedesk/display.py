@@ -206,11 +206,11 @@ def _of_its_kind(field: Field, value: Any) -> bool:
     return True  # text and choices: shown as text
 
 
-def _number(value: float) -> str:
+def _number(value: int | float) -> str:
     try:
         return f"{value:g}"
     except OverflowError:  # an integer beyond a float (too long for str() too, maybe)
-        return f"a number of about {int(value.bit_length() * 0.30103) + 1:,} digits"
+        return f"a number of about {int(int(value).bit_length() * 0.30103) + 1:,} digits"
 
 
 def _as_json(value: Any, width: int) -> str:

@@ -20,7 +20,7 @@ from voicedesk.settings import SettingsError, config_path, read_config
 
 if TYPE_CHECKING:
     from voicedesk.api import ApiClient
-    from voicedesk.api.client import RateHeadroom
+    from voicedesk.api.answer import RateHeadroom
 
 OK, WARN, FAIL = "ok", "warn", "FAIL"
 _OTHERS = stat.S_IRWXG | stat.S_IRWXO  # permission bits that make a file or directory not private

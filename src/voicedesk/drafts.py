@@ -32,7 +32,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from voicedesk.fields import SETTINGS, catalogue
 from voicedesk.paths import ensure_private_dir, file_key, state_dir, write_private
@@ -41,6 +41,12 @@ from voicedesk.tools import for_draft, from_draft, masked
 
 FORMAT = "voicedesk-draft"
 VERSION = 1
+
+
+class SavesDrafts(Protocol):
+    """Where a DraftWriter writes: all it asks of a DraftSlot."""
+
+    def save(self, draft: Draft) -> None: ...
 
 
 class DraftError(Exception):
@@ -176,7 +182,8 @@ class DraftStore:
                 found.problems.append(_set_aside(held.path, _subject(host, assistant_id), problem.reason))
             else:
                 found.drafts.append(held)
-        found.drafts.sort(key=lambda held: held.draft.saved_at, reverse=True)
+        # Drafts read from disk all carry their time: the fallback only types the key.
+        found.drafts.sort(key=lambda held: held.draft.saved_at or datetime.min.replace(tzinfo=UTC), reverse=True)
         return found
 
     def _read(self, path: Path, key: str) -> Draft:
@@ -419,7 +426,7 @@ class DraftWriter:
     needs to run while nothing is pending.
     """
 
-    def __init__(self, slot: DraftSlot, debounce: float = 1.0) -> None:
+    def __init__(self, slot: SavesDrafts, debounce: float = 1.0) -> None:
         self.slot = slot
         self.debounce = debounce
         self._draft_factory: Callable[[], Draft] | None = None

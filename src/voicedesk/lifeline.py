@@ -47,9 +47,9 @@ _STOP = b"\0"  # ends the thread when the app let go of the terminal normally
 # What a full-screen app (Textual) turns on: the kitty keyboard protocol, mouse reports,
 # focus reports, bracketed paste, no line wrap, the alternate screen, a hidden cursor.
 _TERMINAL_RESET = (
-    "\x1b[<u\x1b[?1000l\x1b[?1003l\x1b[?1015l\x1b[?1006l\x1b[?1004l\x1b[?2004l"
-    "\x1b[?7h\x1b[?1049l\x1b[?25h"
-).encode()
+    b"\x1b[<u\x1b[?1000l\x1b[?1003l\x1b[?1015l\x1b[?1006l\x1b[?1004l\x1b[?2004l"
+    b"\x1b[?7h\x1b[?1049l\x1b[?25h"
+)
 
 
 class Lifeline:
@@ -67,6 +67,8 @@ class Lifeline:
         self._save_drafts = save
         self._give_back_terminal = give_back_terminal
         self._call_later = call_later
+        if sys.__stdin__ is None or sys.__stderr__ is None:  # started without them: no terminal to guard
+            raise RuntimeError("the editor needs a terminal on standard input and standard error")
         self._input, self._output = sys.__stdin__.fileno(), sys.__stderr__.fileno()
         self._lock = threading.Lock()
         self._released = False  # the app gave the terminal back

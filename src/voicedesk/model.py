@@ -8,16 +8,13 @@ rules too, because a stored out-of-range value must load unchanged.
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Annotated, Any
 
-from pydantic import AllowInfNan, BaseModel, ConfigDict, StrictBool, StrictInt, StrictStr, create_model
+from pydantic import AllowInfNan, BaseModel, ConfigDict, StrictBool, StrictInt, StrictStr, ValidationError, create_model
 from pydantic import Field as PydanticField
-from pydantic import ValidationError
-
-from functools import cache
 
 from voicedesk.fields import Catalogue, Field, Kind, catalogue
-
 
 # The API's integer columns are 64-bit; a wider number is no count or id it can store.
 INT_MIN, INT_MAX = -(2**63), 2**63 - 1

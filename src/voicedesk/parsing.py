@@ -173,20 +173,22 @@ def _parse(field: Field, text: str, stripped: str, lookups: Lookups) -> Any:
 
 def _entry_named(field: Field, text: str, lookups: Lookups) -> int:
     """The id of the one entry of the field's list with this exact name."""
-    entries = lookups.entries(field.lookup.value) if field.lookup else None
-    if field.lookup and field.lookup.per_language and not entries:
+    lookup = field.lookup
+    entries = lookups.entries(lookup.value) if lookup else None
+    if lookup and lookup.per_language and not entries:
         # Listed per language, loaded only to check a provider being sent: by id.
         raise ValueError(f"expected the provider's id (a whole number), got {quoted(text)}.")
-    if entries is None:
+    if lookup is None or entries is None:
+        listed = lookup.value if lookup else "list"
         raise ValueError(f"expected an id (a whole number), got {quoted(text)}; the account's "
-                         f"{field.lookup.value if field.lookup else 'list'} did not load, so names cannot be looked up.")
-    ids = sorted({entry.id for entry in entries if entry.name == text})
+                         f"{listed} did not load, so names cannot be looked up.")
+    ids: list[int] = sorted({entry.id for entry in entries if entry.name == text})
     if len(ids) == 1:
         return ids[0]
     if not ids:
-        raise ValueError(f"no entry of the account's {field.lookup.value} is named {quoted(text)}; "
+        raise ValueError(f"no entry of the account's {lookup.value} is named {quoted(text)}; "
                          "give its id or its exact name.")
-    raise ValueError(f"several of the account's {field.lookup.value} are named {quoted(text)} "
+    raise ValueError(f"several of the account's {lookup.value} are named {quoted(text)} "
                      f"(ids {', '.join(map(str, ids))}); give the id.")
 
 

@@ -15,13 +15,11 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache, cached_property
+from functools import cached_property
 from typing import Any, TypeVar
 
-_record = dataclass(frozen=True, slots=True)
 
-
-@_record
+@dataclass(frozen=True, slots=True)
 class Voice:
     id: int
     name: str
@@ -39,21 +37,21 @@ class Voice:
         return ", ".join(part for part in (self.gender, self.accent, self.age) if part)
 
 
-@_record
+@dataclass(frozen=True, slots=True)
 class Language:
     id: int
     name: str
     iso_2: str | None = None
 
 
-@_record
+@dataclass(frozen=True, slots=True)
 class LlmModel:
     id: int
     name: str
     code: str | None = None  # multimodal and dualplex models (2026)
 
 
-@_record
+@dataclass(frozen=True, slots=True)
 class Named:
     """A 2026 lookup's entry: a mid-call tool, knowledge base, folder, label or provider."""
 
@@ -61,7 +59,7 @@ class Named:
     name: str
 
 
-@_record
+@dataclass(frozen=True, slots=True)
 class PhoneNumber:
     id: int
     phone_number: str
@@ -77,7 +75,7 @@ class PhoneNumber:
 Record = TypeVar("Record", Voice, Language, LlmModel, PhoneNumber, Named)
 
 
-@_record
+@dataclass(frozen=True, slots=True)
 class Account:
     """The key's account (GET /user/me), each value as text; None when not given."""
 
@@ -147,15 +145,23 @@ def _read_bool(value: Any) -> bool:
 _READERS: dict[str, Callable[[Any], Any]] = {"int": _read_int, "str": _read_str, "bool": _read_bool}
 
 
-@cache
-def _fields(record: type) -> tuple[tuple[str, Callable[[Any], Any], bool, Any], ...]:
-    """(key, reader, nullable, default) per field, from the annotations (strings here)."""
+_FieldSpec = tuple[str, Callable[[Any], Any], bool, Any]
+_FIELDS: dict[type, tuple[_FieldSpec, ...]] = {}
+
+
+def _fields(record: type) -> tuple[_FieldSpec, ...]:
+    """(key, reader, nullable, default) per field, from the annotations (strings here);
+    worked out once per record type."""
+    known = _FIELDS.get(record)
+    if known is not None:
+        return known
     specs = []
     for field in dataclasses.fields(record):
         kind, _, rest = str(field.type).partition(" | ")
         default = _MISSING if field.default is dataclasses.MISSING else field.default
         specs.append((field.name, _READERS[kind], rest == "None", default))
-    return tuple(specs)
+    _FIELDS[record] = tuple(specs)
+    return _FIELDS[record]
 
 
 def read_records(record: type[Record], items: list[Any]) -> list[Record]:

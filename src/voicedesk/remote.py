@@ -8,15 +8,15 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
+from voicedesk import known_dialects
 from voicedesk.api import ApiClient, ApiError, NetworkError, Page, ProtocolError, ReadOnlyError, ValidationError
 from voicedesk.api.rate import API_RATE_LIMITS
 from voicedesk.display import format_value
-from voicedesk import known_dialects
 from voicedesk.fields import Dialect, Lookup, catalogue
 from voicedesk.history import History
 from voicedesk.records import Lookups
@@ -155,7 +155,8 @@ async def load_lookups(client: ApiClient) -> LookupResult:
         calls.update(_calls_2026(client))
     loaded, failures = await _gather(calls)
     if pinned is None:
-        carry = {name: loaded[name][1] for name in ("pipeline voices", "multimodal voices") if name in loaded}
+        carry: dict[str, bool | None] = {
+            name: loaded[name][1] for name in ("pipeline voices", "multimodal voices") if name in loaded}
         voice_failure = failures.get("pipeline voices") or failures.get("multimodal voices")
         decision = decide_dialect(None, "", carry, voice_failure)
         if decision.reason.startswith("detected"):
@@ -222,11 +223,11 @@ async def load_providers(client: ApiClient, lookups: Lookups, language: object) 
     return failures
 
 
-async def _gather(calls: dict[str, Awaitable[Any]]) -> tuple[dict[str, Any], dict[str, ApiError]]:
+async def _gather(calls: Mapping[str, Awaitable[Any]]) -> tuple[dict[str, Any], dict[str, ApiError]]:
     results = await asyncio.gather(*calls.values(), return_exceptions=True)
     loaded: dict[str, Any] = {}
     failures: dict[str, ApiError] = {}
-    for name, result in zip(calls, results):
+    for name, result in zip(calls, results, strict=True):
         if isinstance(result, ApiError):
             failures[name] = result
         elif isinstance(result, BaseException):

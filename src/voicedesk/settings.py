@@ -31,7 +31,6 @@ from urllib.parse import urlsplit
 from voicedesk.paths import config_dir, ensure_private_dir
 from voicedesk.secret import Secret
 
-
 # Seconds one request may take, from sending it to the last byte of its answer: a
 # whole page of a large account (20 MB) on a slow link, with room to spare.
 DEFAULT_TIMEOUT = 60.0

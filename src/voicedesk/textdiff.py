@@ -44,12 +44,12 @@ def diff_lines(
     head = _common_head(a, b)
     tail = _common_tail(a, b, head)
     middle_a, middle_b = a[head:len(a) - tail], b[head:len(b) - tail]
-    operations = _myers(middle_a, middle_b)
-    coarse = operations is None
-    if coarse:
-        operations = [("-", i, None) for i in range(len(middle_a))] + [("+", None, j) for j in range(len(middle_b))]
+    found = _myers(middle_a, middle_b)
+    coarse = found is None
+    operations: list[Operation] = found if found is not None else (
+        [("-", i, None) for i in range(len(middle_a))] + [("+", None, j) for j in range(len(middle_b))])
     # Back to whole-text line numbers, with the cut head and tail as unchanged lines.
-    script = [("=", i, i) for i in range(max(0, head - context), head)]
+    script: list[Operation] = [("=", i, i) for i in range(max(0, head - context), head)]
     script += [(kind, None if i is None else i + head, None if j is None else j + head)
                for kind, i, j in operations]
     script += [("=", len(a) - tail + n, len(b) - tail + n) for n in range(min(tail, context))]
@@ -166,8 +166,8 @@ def _hunks(script: list[Operation], a: list[str], b: list[str], context: int, ma
         count_a = sum(1 for _, i, _ in part if i is not None)
         count_b = sum(1 for _, _, j in part if j is not None)
         lines.append(DiffLine("@", f"@@ -{_range(start_a, count_a)} +{_range(start_b, count_b)} @@"))
-        removed = [i for kind, i, _ in part if kind == "-"]
-        added = [j for kind, _, j in part if kind == "+"]
+        removed = [i for kind, i, _ in part if kind == "-" and i is not None]
+        added = [j for kind, _, j in part if kind == "+" and j is not None]
         # One line changed into one: show both around where they differ.
         focus = _first_difference(a[removed[0]], b[added[0]]) if len(removed) == len(added) == 1 else 0
         for kind, i, j in part:

@@ -228,7 +228,7 @@ def for_draft(value: Any, original: Any, secrets: frozenset[str] = SECRET_FIELDS
     shown = masked(value, secrets)
     restored, _ = unmasked(shown, original, secrets)
     result = []
-    for entry, back in zip(value, restored):
+    for entry, back in zip(value, restored, strict=True):
         if isinstance(entry, dict):
             entry = {key: item if key not in secrets or not item else
                      KEPT if isinstance(back, dict) and back.get(key) == item else NOT_KEPT

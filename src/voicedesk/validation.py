@@ -19,10 +19,10 @@ from urllib.parse import urlsplit
 from zoneinfo import TZPATH, available_timezones
 
 from voicedesk.fields import (
-    SETTINGS,
     SCHEMA_NAME_PATTERN,
     SCHEMA_NAME_PATTERN_2026,
     SCHEMA_TYPES,
+    SETTINGS,
     Catalogue,
     Dialect,
     Field,
@@ -93,7 +93,7 @@ def check_field(field: Field, value: Any, lookups: Lookups | None = None) -> str
     if field.ranged and field.is_numeric:
         if field.kind is Kind.INTEGER and (isinstance(value, bool) or value != int(value)):
             return f"{label} must be a whole number."
-        if not field.minimum <= value <= field.maximum:  # type: ignore[operator]
+        if not field.minimum <= value <= field.maximum:
             return (
                 f"{label} must be between {_number(field.minimum)} and "  # type: ignore[arg-type]
                 f"{_number(field.maximum)}{' ' + field.unit if field.unit not in ('', 'x') else ''}; "  # type: ignore[arg-type]
@@ -134,7 +134,9 @@ def _check_id_list(field: Field, value: Any, lookups: Lookups) -> str | None:
     if known is not None:
         unknown = [item for item in value if item not in known]
         if unknown:
-            return f"{field.label}: {', '.join(map(str, unknown[:5]))} {'is' if len(unknown) == 1 else 'are'} not among the account's {field.lookup.value if field.lookup else 'ids'}."
+            verb = "is" if len(unknown) == 1 else "are"
+            listed = field.lookup.value if field.lookup else "ids"
+            return f"{field.label}: {', '.join(map(str, unknown[:5]))} {verb} not among the account's {listed}."
     return None
 
 
@@ -176,7 +178,8 @@ def _check_lookup(field: Field, value: Any, lookups: Lookups) -> str | None:
     elif field.holds_id:  # before the lists by name: the 2026 fallback LLM is a model by id
         known = _ids_of(field, lookups)
         if known is not None and value not in known:
-            return f"{label} {plain(value)} is not one of the account's {field.lookup.value if field.lookup else 'ids'}."
+            listed = field.lookup.value if field.lookup else "ids"
+            return f"{label} {plain(value)} is not one of the account's {listed}."
     elif field.lookup is Lookup.LANGUAGES:
         return _check_name(label, value, lookups.languages, field.update_name != field.name)
     elif field.lookup is Lookup.MODELS:
@@ -218,9 +221,10 @@ def _check_schema(items: list[Any], dialect: Dialect = Dialect.D2025) -> str | N
             return f"{label} row {row}: type must be one of {', '.join(SCHEMA_TYPES)}; {kind!r} is not."
         if description is not None and not isinstance(description, str):
             return f"{label} row {row}: the description must be text, not {description!r}."
-        if not (description or "").strip():
+        text = (description or "").strip()
+        if not text:
             return f"{label} row {row}: a description is required."
-        if dialect is Dialect.D2026 and not 3 <= len(description.strip()) <= 255:
+        if dialect is Dialect.D2026 and not 3 <= len(text) <= 255:
             return f"{label} row {row}: the description must have 3 to 255 characters."
     return None
 

@@ -13,6 +13,7 @@ import copy
 import json
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -95,9 +96,9 @@ def _as_number(raw: Any) -> int | float:
     if isinstance(raw, bool):
         raise _Unreadable(f"the server stored {_described(raw)}, not a number")
     if isinstance(raw, str) and _DECIMAL.fullmatch(raw.strip()):
-        number: int | float = float(raw)
-        if math.isfinite(number) and number.is_integer() and "." not in raw:
-            number = int(number)
+        parsed = float(raw)
+        whole = math.isfinite(parsed) and parsed.is_integer() and "." not in raw
+        number: int | float = int(parsed) if whole else parsed
     elif isinstance(raw, (int, float)):
         number = raw
     else:
@@ -262,7 +263,9 @@ def _read_value(spec: Field, record: dict[str, Any], lookups: Lookups, notes: li
     return raw
 
 
-def _name_for(raw_id: int, records: list[Any] | None, resolve: Any, what: str) -> str | None:
+def _name_for(
+    raw_id: int, records: list[Any] | None, resolve: Callable[[int], str | None], what: str
+) -> str | None:
     if records is None:
         raise _Unreadable(f"{what} id {raw_id} (the account's {what}s are not loaded)")
     name = resolve(raw_id)

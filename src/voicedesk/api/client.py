@@ -1,8 +1,10 @@
-"""The HTTP client of the assistant API (see shared/api-contract.md).
+"""The HTTP client of the assistant API (see shared/api-contract.md): requests, retries,
+the rate limits, paging and the lookups.
 
 One `httpx.AsyncClient` per `async with ApiClient(...)` session. Every failure comes
-out as an `ApiError` subclass whose message an operator can act on; the API key is
-kept out of every message, repr, log line and traceback.
+out as an `ApiError` subclass whose message an operator can act on (worded in
+`wording.py`; what an answer's headers say about waiting is read in `answer.py`); the
+API key is kept out of every message, repr, log line and traceback.
 """
 
 from __future__ import annotations
@@ -12,16 +14,10 @@ import dataclasses
 import ipaddress
 import json
 import logging
-import math
-import re
-import socket
-import ssl
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator
+from collections.abc import AsyncGenerator, Awaitable, Callable, Iterable, Iterator
 from contextlib import aclosing
 from dataclasses import dataclass
-from datetime import datetime, timezone
-from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Any
 
 from voicedesk.speed import in_background, without_httpx_command_line
@@ -45,19 +41,11 @@ from voicedesk.records import (
 )
 from voicedesk.secret import Secret
 from voicedesk.settings import DEFAULT_TIMEOUT, Settings, SettingsError, check_base_url
-from voicedesk.text import reveal_controls
 
-from .errors import (
-    ApiError,
-    AuthError,
-    NetworkError,
-    NotFoundError,
-    ProtocolError,
-    RateLimitedError,
-    ServerError,
-    ValidationError,
-)
+from .answer import Answer, RateHeadroom, headroom, int_header, reset_in, retry_after
+from .errors import ApiError, AuthError, NotFoundError, ProtocolError
 from .rate import API_RATE_LIMITS, RateGate
+from .wording import MAYBE_SAVED, Wording, describe
 
 if TYPE_CHECKING:
     from voicedesk.pagehints import PageHints
@@ -82,28 +70,6 @@ MAX_ANSWER_BYTES = 128 * 1024 * 1024
 # How long to hold requests when X-RateLimit-Remaining hits 0 and the server gives
 # no reset time; a 429 that still follows is retried with its own Retry-After.
 EXHAUSTED_PAUSE = 1.0
-# The assistant's id in a request path (/user/assistant/{id}, /user/assistants/{id}).
-_ASSISTANT_IN_PATH = re.compile(r"/assistants?/([0-9]+)(?:/|$)")
-# Server text quoted in a message is cut to this many characters.
-QUOTE_LIMIT = 300
-# Said when an update went out but its answer is missing or unreadable.
-_MAYBE_SAVED = (
-    "The change may or may not have been saved; voicedesk reloads the assistant before "
-    "sending again, so nothing is overwritten blindly."
-)
-
-
-@dataclass(frozen=True)
-class Answer:
-    """A response read whole: its status, headers and (decoded) body."""
-
-    status_code: int
-    headers: httpx.Headers
-    content: bytes | bytearray
-
-    @property
-    def is_success(self) -> bool:
-        return 200 <= self.status_code < 300
 
 
 class _TooLarge(Exception):
@@ -114,20 +80,11 @@ class _TooLarge(Exception):
 class Page:
     """One page of the assistant list (a Laravel paginator)."""
 
-    items: list[dict]
+    items: list[dict[str, Any]]
     current_page: int
     last_page: int
     total: int
     per_page: int
-
-
-@dataclass(frozen=True)
-class RateHeadroom:
-    """What an answer's X-RateLimit-* headers said (None: that header was not sent)."""
-
-    limit: int | None
-    remaining: int | None
-    reset_in: float | None  # seconds
 
 
 class ApiClient:
@@ -171,6 +128,7 @@ class ApiClient:
         self.write_refusal = write_refusal
         self._timeout = httpx.Timeout(timeout, connect=connect_timeout)
         self._deadline = deadline
+        self._wording = Wording(self.base_url, self.address, self._api_key, self._timeout, deadline)
         self._hints = hints
         self._max_retries = max_retries
         self._backoff = backoff
@@ -251,7 +209,7 @@ class ApiClient:
         per_page: int = PER_PAGE,
         on_page: Callable[[Page], None] | None = None,
         first_page: Awaitable[Page] | None = None,
-    ) -> list[dict]:
+    ) -> list[dict[str, Any]]:
         """Every assistant, ordered by page; `on_page` sees each page as it arrives.
         `first_page`: page 1 (of `per_page`), when it was requested already."""
         first = await (first_page or self.list_page(1, per_page))
@@ -270,7 +228,7 @@ class ApiClient:
         assistant_id: int,
         per_page: int = PER_PAGE,
         on_page: Callable[[int, int], None] | None = None,
-    ) -> dict:
+    ) -> dict[str, Any]:
         """The list record of one assistant (the API has no GET for a single one).
 
         It looks first on the page where the hints last saw it (one request when it has
@@ -298,7 +256,7 @@ class ApiClient:
                     return found  # leaving the block cancels the pages still in flight
         raise NotFoundError(f"Assistant {assistant_id} was not found in this account.")
 
-    async def update(self, assistant_id: int, body: dict) -> dict:
+    async def update(self, assistant_id: int, body: dict[str, Any]) -> dict[str, Any]:
         """PUT only the given fields; returns the answer's "data" ({} if absent). Never retried."""
         # Compact and exact: a one-field save sends exactly {"field":value}.
         content = json.dumps(body, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
@@ -309,8 +267,8 @@ class ApiClient:
         answer = self._json(response, "PUT", path)
         if not isinstance(answer, dict):
             raise ProtocolError(
-                f"The server answered PUT {path} with {_describe(answer)} instead of a JSON "
-                f"object. {_MAYBE_SAVED}",
+                f"The server answered PUT {path} with {describe(answer)} instead of a JSON "
+                f"object. {MAYBE_SAVED}",
                 status=response.status_code,
             )
         data = answer.get("data", {})
@@ -318,7 +276,7 @@ class ApiClient:
             # Not the documented {"message", "data": {...}}: success cannot be assumed.
             raise ProtocolError(
                 f"The server answered PUT {path} with a JSON object of an unexpected shape. "
-                f"{_MAYBE_SAVED}",
+                f"{MAYBE_SAVED}",
                 status=response.status_code,
             )
         return data
@@ -333,8 +291,8 @@ class ApiClient:
             body = body["data"]
         if not isinstance(body, dict):
             raise ProtocolError(
-                f"The server answered GET {ACCOUNT_PATH} with {_describe(body)}; expected a JSON "
-                f"object. {self._base_url_hint()}"
+                f"The server answered GET {ACCOUNT_PATH} with {describe(body)}; expected a JSON "
+                f"object. {self._wording.base_url_hint()}"
             )
         return read_account(body)
 
@@ -383,8 +341,8 @@ class ApiClient:
         items = body.get("data") if isinstance(body, dict) else body
         if not isinstance(items, list):
             raise ProtocolError(
-                f"The server answered GET {path} with {_describe(body)}; expected a JSON array "
-                f'(or an object with a "data" array). {self._base_url_hint()}'
+                f"The server answered GET {path} with {describe(body)}; expected a JSON array "
+                f'(or an object with a "data" array). {self._wording.base_url_hint()}'
             )
         try:
             return read_records(record, items)
@@ -395,7 +353,7 @@ class ApiClient:
 
     # -- paging -------------------------------------------------------------------
 
-    async def _pages(self, numbers: Iterable[int], per_page: int) -> AsyncIterator[Page]:
+    async def _pages(self, numbers: Iterable[int], per_page: int) -> AsyncGenerator[Page]:
         """The pages `numbers` names, yielded in the order they arrive, with at most
         PAGE_CONCURRENCY in flight: a page's task is made only when a slot is free, so
         a page 1 claiming millions of pages costs no more memory than one with two."""
@@ -408,7 +366,7 @@ class ApiClient:
                 if not in_flight:
                     return
                 done, in_flight = await asyncio.wait(in_flight, return_when=asyncio.FIRST_COMPLETED)
-                failures = [task.exception() for task in done if task.exception() is not None]
+                failures = [error for task in done if (error := task.exception()) is not None]
                 if failures:
                     raise failures[0]
                 for task in sorted(done, key=lambda task: task.result().current_page):
@@ -422,21 +380,21 @@ class ApiClient:
         def wrong(expected: str) -> ProtocolError:
             return ProtocolError(
                 f"The server answered page {page} of the assistant list with JSON of an "
-                f"unexpected shape: expected {expected}. {self._base_url_hint()}"
+                f"unexpected shape: expected {expected}. {self._wording.base_url_hint()}"
             )
 
         if not isinstance(body, dict):
-            raise wrong(f'an object with a "data" list, got {_describe(body)}')
+            raise wrong(f'an object with a "data" list, got {describe(body)}')
         items = body.get("data")
         if not isinstance(items, list):
-            raise wrong(f'"data" to be a list, got {_describe(items)}')
+            raise wrong(f'"data" to be a list, got {describe(items)}')
         for position, item in enumerate(items, start=1):
             if not isinstance(item, dict) or not _is_int(item.get("id")):
                 raise wrong(f'every item of "data" to be an object with an integer "id" '
                             f"(item {position} is not)")
         for key in ("current_page", "last_page", "total"):
             if not _is_int(body.get(key)):
-                raise wrong(f'an integer "{key}", got {_describe(body.get(key))}')
+                raise wrong(f'an integer "{key}", got {describe(body.get(key))}')
         if body["current_page"] != page:
             # A server that ignores ?page= would otherwise repeat page 1 silently.
             raise wrong(f"page {page}, got page {body['current_page']}")
@@ -453,7 +411,7 @@ class ApiClient:
             raise ProtocolError(
                 f"The server's page {page} of the assistant list does not add up: it says "
                 f"last_page {last_page}, but {total} assistants at {size} per page make "
-                f"{pages} page{'s' if pages != 1 else ''}. {self._base_url_hint()}"
+                f"{pages} page{'s' if pages != 1 else ''}. {self._wording.base_url_hint()}"
             )
         return Page(items=items, current_page=page, last_page=last_page, total=total, per_page=size)
 
@@ -495,36 +453,31 @@ class ApiClient:
                     timeout_retried |= is_timeout
                     await asyncio.sleep(self._backoff * 2 ** (attempts - 1))
                     continue
-                raise self._network_error(failure, method, attempts) from None
+                raise self._wording.network_failure(failure, method, attempts) from None
             except TimeoutError:
                 # Not retried: a server this slow would take as long again.
                 self._gate.answered(sent, time.monotonic())
                 self._log(request, "past the deadline", started)
-                raise self._deadline_error(request) from None
+                raise self._wording.past_deadline(request) from None
             except _TooLarge:
                 self._gate.answered(sent, time.monotonic())
                 self._log(request, "answer too large", started)
-                note = f" {_MAYBE_SAVED}" if method != "GET" else ""
-                raise ProtocolError(
-                    f"The server's answer to {_target(request)} is larger than "
-                    f"{MAX_ANSWER_BYTES // 2**20} MiB, far more than any account's data: "
-                    f"voicedesk stopped reading it. {self._base_url_hint()}{note}"
-                ) from None
+                raise self._wording.too_large(request, MAX_ANSWER_BYTES) from None
             self._gate.answered(sent, time.monotonic())
             self._log(request, str(response.status_code), started)
             self._note_rate_limit(response)
-            self.headroom = _headroom(response)
+            self.headroom = headroom(response)
             if response.is_success:
                 return response
             if response.status_code in RETRY_STATUSES and retries_left:
-                delay = _retry_after(response)
+                delay = retry_after(response)
                 if delay is None:
                     delay = self._backoff * 2 ** (attempts - 1)
                 if delay <= self._max_retry_after:
                     retries_left -= 1
                     await asyncio.sleep(delay)
                     continue
-            raise self._error_from_response(response, method, path)
+            raise self._wording.from_response(response, method, path)
 
     async def _exchange(self, http: httpx.AsyncClient, request: httpx.Request) -> Answer:
         """Send `request` and read its answer whole, within the deadline (else
@@ -561,12 +514,12 @@ class ApiClient:
     def _note_rate_limit(self, response: Answer) -> None:
         """Hold later requests once the server says none are left, instead of provoking 429s."""
         is_429 = response.status_code == 429
-        remaining = _int_header(response, "X-RateLimit-Remaining")
+        remaining = int_header(response, "X-RateLimit-Remaining")
         if not is_429 and (remaining is None or remaining > 0):
             return
-        pause = _retry_after(response)
+        pause = retry_after(response)
         if pause is None:
-            pause = _reset_in(response)
+            pause = reset_in(response)
         if pause is None and not is_429:  # a bare 429 is backed off in the retry loop
             pause = EXHAUSTED_PAUSE
         if pause is not None and pause <= self._max_retry_after:
@@ -585,173 +538,12 @@ class ApiClient:
                   request.method, request.url, outcome, elapsed_ms, headers)
 
     def _json(self, response: Answer, method: str, path: str) -> Any:
-        note = f" {_MAYBE_SAVED}" if method != "GET" else ""
         try:
             return json.loads(response.content)
         except RecursionError:
-            raise ProtocolError(
-                f"The server answered {method} {path} with JSON nested too deeply to read.{note}",
-                status=response.status_code,
-            ) from None
+            raise self._wording.unreadable_json(response, method, path, too_deep=True) from None
         except ValueError:  # includes bad UTF-8, and numbers past 4,300 digits
-            raise ProtocolError(
-                f"The server answered with something that is not JSON "
-                f"({_content_type(response)}) to {method} {path}. "
-                f"{self._base_url_hint()}{note}",
-                status=response.status_code,
-            ) from None
-
-    def _base_url_hint(self) -> str:
-        return f"Check that {self.base_url} is the base URL of the assistant API."
-
-    # -- error messages -----------------------------------------------------------
-
-    def _error_from_response(self, response: Answer, method: str, path: str) -> ApiError:
-        status = response.status_code
-        body = _json_or_none(response)
-        said = self._server_text(body)
-        quoted = f": {said}" if said else ""
-        if status == 401:
-            return AuthError(
-                f"The server rejected the API key (401{quoted}). "
-                "Check --api-key or VOICEDESK_API_KEY.",
-                status=status,
-            )
-        if status == 403:
-            return AuthError(
-                f"The API key is not allowed to do this (403{quoted}). "
-                "Check the key's permissions in the platform's dashboard.",
-                status=status,
-            )
-        if status == 404:
-            if said.lower().startswith("assistant not found"):
-                # Both texts the platform uses ("... or does not belong to the
-                # authenticated user" too), on an update or any other request.
-                which = f"Assistant {found[1]}" if (found := _ASSISTANT_IN_PATH.search(path)) else "The assistant"
-                return NotFoundError(
-                    f"{which} is not in this account (404: {said}). It may have been deleted, "
-                    "or belong to another account.",
-                    status=status,
-                )
-            if said and method == "GET":
-                # The list and lookups always exist: a 404 there means a wrong host or path.
-                return NotFoundError(f"{said} (404). {self._base_url_hint()}", status=status)
-            if said:
-                return NotFoundError(
-                    f"{said} (404). It may have been deleted, or belong to another account.",
-                    status=status,
-                )
-            return NotFoundError(
-                f"The server has nothing at {method} {path} (404). {self._base_url_hint()}",
-                status=status,
-            )
-        if status == 422:
-            errors = _field_errors(body, self._redact)
-            details = "; ".join(
-                f"{field}: {_quote(text)}" if field else _quote(text)
-                for field, texts in errors.items() for text in texts
-            )
-            message = f"The server rejected the values sent (422{quoted})."
-            return ValidationError(
-                f"{message} {details}." if details else message,
-                status=status,
-                errors=errors,
-                said=said,
-            )
-        if status == 429:
-            retry_after = _retry_after(response)
-            wait = "a minute" if retry_after is None else f"{math.ceil(retry_after)} s"
-            return RateLimitedError(
-                f"The server is limiting how often requests may be sent (429{quoted}). "
-                f"Wait {wait} and try again.",
-                status=status,
-                retry_after=retry_after,
-            )
-        if status >= 500:
-            if said:
-                return ServerError(
-                    f"The server failed ({status}{quoted}). Try again in a moment.", status=status
-                )
-            if "html" in _content_type(response):
-                return ServerError(
-                    f"The server or a proxy in front of it answered {status} with an HTML error "
-                    "page instead of JSON; the service may be down or restarting. "
-                    "Try again in a moment.",
-                    status=status,
-                )
-            return ServerError(
-                f"The server failed ({status}). Try again in a moment.", status=status
-            )
-        if 300 <= status < 400:
-            location = self._redact(response.headers.get("Location", "another address"))
-            return ApiError(
-                f"The server redirected {method} {path} to {location} ({status}). "
-                "Check the base URL (for example https:// instead of http://).",
-                status=status,
-            )
-        return ApiError(
-            f"The server answered {status} to {method} {path}{quoted}.", status=status
-        )
-
-    def _deadline_error(self, request: httpx.Request) -> NetworkError:
-        text = (
-            f"{_target(request)} got no complete answer from {self.address} within "
-            f"{self._deadline:g} s (the deadline set by --timeout or VOICEDESK_TIMEOUT): "
-            "the server is answering too slowly, or not at all."
-        )
-        if request.method != "GET":
-            return NetworkError(f"{text} {_MAYBE_SAVED}")
-        return NetworkError(f"{text} Try again in a moment, or allow more time with --timeout.")
-
-    def _network_error(
-        self, failure: httpx.RequestError, method: str, attempts: int
-    ) -> NetworkError:
-        host = self.address
-        timeouts = self._timeout
-        if isinstance(failure, httpx.ConnectTimeout):
-            text = f"Could not connect to {host} within {timeouts.connect:g} s (timed out)."
-        elif isinstance(failure, httpx.ReadTimeout):
-            text = f"The server at {host} did not answer within {timeouts.read:g} s (timed out)."
-        elif isinstance(failure, httpx.TimeoutException):
-            text = f"The request to {host} timed out after {timeouts.write:g} s."
-        elif isinstance(failure, httpx.ConnectError):
-            text = f"Could not connect to {host}: {_connect_failure_reason(failure)}."
-        elif isinstance(failure, httpx.RemoteProtocolError):
-            text = f"The server at {host} dropped the connection before its answer was complete."
-        elif isinstance(failure, (httpx.ReadError, httpx.WriteError)):
-            text = f"The connection to {host} was reset or dropped."
-        else:
-            text = f"The request to {host} failed ({type(failure).__name__})."
-        if attempts > 1:
-            text += f" Tried {attempts} times."
-        if isinstance(failure, (httpx.ConnectError, httpx.ConnectTimeout)):
-            text += " Check the base URL, your network, and that the server is up."
-        elif method != "GET":  # the request went out; only the answer is missing
-            text += f" {_MAYBE_SAVED}"
-        else:
-            text += " The link or the server may be slow or unstable; try again in a moment."
-        return NetworkError(text)
-
-    def _server_text(self, body: Any) -> str:
-        """What the JSON body says, single-line, short and without the key: its "error"
-        and its "message", both when they differ (the platform's 401 and 403 put the
-        reason in one and the advice in the other), else whichever it has."""
-        if not isinstance(body, dict):
-            return ""
-        texts: list[str] = []
-        for key in ("error", "message"):
-            value = body.get(key)
-            if isinstance(value, str) and (text := _quote(self._redact(value))):
-                if texts and text.casefold() in texts[0].casefold():
-                    continue
-                if texts and texts[0].casefold() in text.casefold():
-                    texts.clear()  # the message repeats the error and says more
-                texts.append(text)
-        return _quote(": ".join(texts))
-
-    def _redact(self, text: str) -> str:
-        # Server text is quoted in messages; never let it echo the key back.
-        return text.replace(self._api_key.reveal(), "***")
+            raise self._wording.unreadable_json(response, method, path, too_deep=False) from None
 
 
 def _is_sendable_key(key: Secret) -> bool:
@@ -783,7 +575,7 @@ def _is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def _find_by_id(items: list[dict], assistant_id: int) -> dict | None:
+def _find_by_id(items: list[dict[str, Any]], assistant_id: int) -> dict[str, Any] | None:
     return next((item for item in items if item["id"] == assistant_id), None)
 
 
@@ -799,11 +591,6 @@ def _nearest_first(start: int, last_page: int) -> Iterator[int]:
                 yield number
 
 
-def _target(request: httpx.Request) -> str:
-    """The method, path and query of a request, as a message names it."""
-    return f"{request.method} {request.url.raw_path.decode('ascii', 'replace')}"
-
-
 def _is_retryable(failure: httpx.RequestError) -> bool:
     return isinstance(
         failure,
@@ -812,137 +599,3 @@ def _is_retryable(failure: httpx.RequestError) -> bool:
     )
 
 
-def _connect_failure_reason(failure: httpx.ConnectError) -> str:
-    """A short reason from the OS error under httpx's ConnectError (never its full text)."""
-    cause: BaseException | None = failure
-    while cause is not None:
-        if isinstance(cause, ConnectionRefusedError):
-            return "the connection was refused"
-        if isinstance(cause, socket.gaierror):
-            return "the host name could not be resolved"
-        if isinstance(cause, ssl.SSLError):
-            reason = getattr(cause, "verify_message", None) or cause.reason
-            return f"a secure connection could not be set up ({reason})"
-        if isinstance(cause, OSError) and cause.strerror:
-            return cause.strerror.lower()
-        cause = cause.__cause__ or cause.__context__
-    return "the connection failed"
-
-
-def _retry_after(response: Answer) -> float | None:
-    """How long the server asks to wait, in seconds: its Retry-After header (a number or
-    an HTTP date) when it sends one, else the `retry_after` of an error's JSON body (all
-    the platform documents), else None."""
-    seconds = _retry_after_header(response.headers.get("Retry-After"))
-    if seconds is not None or response.is_success:
-        return seconds
-    body = _json_or_none(response)
-    value = body.get("retry_after") if isinstance(body, dict) else None
-    if isinstance(value, str):
-        value = value.strip()
-        value = float(value) if value.isascii() and value.replace(".", "", 1).isdigit() else None
-    if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value) and value >= 0:
-        return float(value)
-    return None
-
-
-def _retry_after_header(value: str | None) -> float | None:
-    if value is None:
-        return None
-    try:
-        seconds = float(value)
-    except ValueError:
-        try:
-            when = parsedate_to_datetime(value)
-        except (TypeError, ValueError):
-            return None
-        if when.tzinfo is None:
-            when = when.replace(tzinfo=timezone.utc)
-        seconds = (when - datetime.now(timezone.utc)).total_seconds()
-    return max(0.0, seconds) if math.isfinite(seconds) else None
-
-
-def _reset_in(response: Answer) -> float | None:
-    """Seconds until X-RateLimit-Reset, which is an epoch time or a delay."""
-    reset = _int_header(response, "X-RateLimit-Reset")
-    if reset is None:
-        return None
-    if reset > 1_000_000_000:  # an epoch timestamp, as Laravel sends it
-        return max(0.0, reset - time.time())
-    return float(reset)
-
-
-def _headroom(response: Answer) -> RateHeadroom | None:
-    limit, remaining = _int_header(response, "X-RateLimit-Limit"), _int_header(response, "X-RateLimit-Remaining")
-    reset_in = _reset_in(response)
-    if limit is None and remaining is None and reset_in is None:
-        return None
-    return RateHeadroom(limit, remaining, reset_in)
-
-
-def _int_header(response: Answer, name: str) -> int | None:
-    try:
-        return int(response.headers[name])
-    except (KeyError, ValueError):
-        return None
-
-
-def _json_or_none(response: Answer) -> Any:
-    try:
-        return json.loads(response.content)
-    except (ValueError, RecursionError):
-        return None
-
-
-def _content_type(response: Answer) -> str:
-    kind = response.headers.get("Content-Type", "").split(";")[0].strip()
-    return f"content type {kind}" if kind else "no content type"
-
-
-def _field_errors(body: Any, redact: Callable[[str], str]) -> dict[str, list[str]]:
-    """The 422 body's "errors" as field -> messages, each one line. Every message the
-    server gave is kept: one that is not text is shown as its JSON, and errors given as a
-    list (not by field) come under the key ""."""
-    raw = body.get("errors") if isinstance(body, dict) else None
-    if raw is None:
-        return {}
-    entries = raw.items() if isinstance(raw, dict) else [("", raw)]
-    errors: dict[str, list[str]] = {}
-    for field, messages in entries:
-        items = messages if isinstance(messages, list) else [messages]
-        texts = [line for line in (_line(redact(_as_text(item))) for item in items) if line]
-        if texts:
-            errors.setdefault(str(field), []).extend(texts)
-    return errors
-
-
-def _as_text(value: Any) -> str:
-    # Not text: its JSON (a part of what json.loads just read, so it can be written back).
-    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-
-
-def _line(text: str) -> str:
-    """Server text as one line of at most QUOTE_LIMIT characters, its control characters
-    made visible so it cannot drive a terminal."""
-    line = reveal_controls(" ".join(text.split()))
-    return line if len(line) <= QUOTE_LIMIT else line[: QUOTE_LIMIT - 1] + "…"
-
-
-def _quote(text: str) -> str:
-    """Server text quoted in a sentence: one short line, without a trailing full stop (the
-    caller adds one)."""
-    return _line(text).rstrip(".")
-
-
-def _describe(value: Any) -> str:
-    if isinstance(value, dict):
-        return "a JSON object"
-    if isinstance(value, list):
-        return "a JSON array"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, bool):
-        return "true/false"
-    if value is None:
-        return "null (or nothing)"
-    return "a number"

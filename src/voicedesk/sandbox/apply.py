@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any
 
 from voicedesk.sandbox.data import SandboxData
 from voicedesk.sandbox.rules import (
@@ -70,11 +71,11 @@ _RENAMES: dict[str, tuple[str, Callable[[object], object]]] = {
 }
 
 
-def _with_end_call_description(tools: object, description: str) -> list:
+def _with_end_call_description(tools: object, description: str) -> list[Any]:
     """The tools list with its end_call entry set, in place of an old-style "end_call"
     string or a previous entry, else appended."""
     entry = {"type": "end_call", "data": {"description": description}}
-    result: list = []
+    result: list[Any] = []
     replaced = False
     for tool in tools if isinstance(tools, list) else []:
         is_end_call = tool == "end_call" or (
@@ -88,7 +89,7 @@ def _with_end_call_description(tools: object, description: str) -> list:
     return result if replaced else [*result, entry]
 
 
-def _changes(body: dict, record: dict, data: SandboxData) -> dict:
+def _changes(body: dict[str, Any], record: dict[str, Any], data: SandboxData) -> dict[str, Any]:
     """The record keys and values a valid body sets."""
     changes = {
         key: convert(body[name]) for name, (key, convert) in _RENAMES.items() if name in body
@@ -118,7 +119,7 @@ def _changes(body: dict, record: dict, data: SandboxData) -> dict:
     return changes
 
 
-def apply_update(record: dict, body: dict, data: SandboxData) -> bool:
+def apply_update(record: dict[str, Any], body: dict[str, Any], data: SandboxData) -> bool:
     """Write a body that passed `validate_update` into the record. `updated_at` moves
     only when a value really changed, as Eloquent's save() does. Returns whether it did."""
     changes = {

@@ -10,6 +10,7 @@ from __future__ import annotations
 import random
 import uuid
 from dataclasses import dataclass, field
+from typing import Any
 
 DEMO_ACCOUNT_ID = 4821
 OTHER_ACCOUNT_ID = 7310
@@ -23,11 +24,11 @@ class SandboxData:
     records (their `user_id` differs): invisible in the list, 404 on update."""
 
     account_id: int
-    assistants: dict[int, dict] = field(default_factory=dict)
-    voices: list[dict] = field(default_factory=list)
-    languages: list[dict] = field(default_factory=list)
-    models: list[dict] = field(default_factory=list)
-    phone_numbers: list[dict] = field(default_factory=list)
+    assistants: dict[int, dict[str, Any]] = field(default_factory=dict)
+    voices: list[dict[str, Any]] = field(default_factory=list)
+    languages: list[dict[str, Any]] = field(default_factory=list)
+    models: list[dict[str, Any]] = field(default_factory=list)
+    phone_numbers: list[dict[str, Any]] = field(default_factory=list)
 
 
 LANGUAGES: tuple[tuple[int, str, str], ...] = (
@@ -93,27 +94,27 @@ PIPELINE_VOICE_IDS = range(401, 401 + len(_PIPELINE_VOICES))
 MULTIMODAL_VOICE_IDS = range(601, 601 + len(_MULTIMODAL_VOICES))
 
 
-def _languages() -> list[dict]:
+def _languages() -> list[dict[str, Any]]:
     return [{"id": i, "name": name, "iso_2": iso} for i, name, iso in LANGUAGES]
 
 
-def _models() -> list[dict]:
+def _models() -> list[dict[str, Any]]:
     return [{"id": i, "name": name} for i, name in MODELS]
 
 
-def _voices() -> list[dict]:
+def _voices() -> list[dict[str, Any]]:
     pipeline = [
         {"id": i, "name": name, "mode": "pipeline"}
-        for i, name in zip(PIPELINE_VOICE_IDS, _PIPELINE_VOICES)
+        for i, name in zip(PIPELINE_VOICE_IDS, _PIPELINE_VOICES, strict=True)
     ]
     multimodal = [
         {"id": i, "name": name, "mode": "multimodal"}
-        for i, name in zip(MULTIMODAL_VOICE_IDS, _MULTIMODAL_VOICES)
+        for i, name in zip(MULTIMODAL_VOICE_IDS, _MULTIMODAL_VOICES, strict=True)
     ]
     return pipeline + multimodal
 
 
-def _phone_numbers() -> list[dict]:
+def _phone_numbers() -> list[dict[str, Any]]:
     return [
         {
             "id": i,
@@ -126,13 +127,13 @@ def _phone_numbers() -> list[dict]:
     ]
 
 
-def end_call_tool(description: str) -> dict:
+def end_call_tool(description: str) -> dict[str, Any]:
     return {"type": "end_call", "data": {"description": description}}
 
 
-def assistant_record(assistant_id: int, name: str, **fields: object) -> dict:
+def assistant_record(assistant_id: int, name: str, **fields: object) -> dict[str, Any]:
     """A read-shape record with plausible defaults; `fields` override them."""
-    record: dict = {
+    record: dict[str, Any] = {
         "id": assistant_id,
         "uuid": str(uuid.uuid5(_UUID_NAMESPACE, str(assistant_id))),
         "user_id": DEMO_ACCOUNT_ID,
@@ -508,7 +509,7 @@ def generated_data(
     """A large deterministic account: ids from 1001, voices from 10001 (alternating
     modes), the first assistant's prompt exactly `prompt_bytes` long when given."""
     rng = random.Random(seed)
-    voices = [
+    voices: list[dict[str, Any]] = [
         {"id": 10_001 + i, "name": f"Voice {i + 1:05d}",
          "mode": "pipeline" if i % 2 == 0 else "multimodal"}
         for i in range(n_voices)
@@ -517,7 +518,7 @@ def generated_data(
         mode: [v["id"] for v in voices if v["mode"] == mode] or [None]
         for mode in ("pipeline", "multimodal")
     }
-    assistants: dict[int, dict] = {}
+    assistants: dict[int, dict[str, Any]] = {}
     for index in range(n_assistants):
         assistant_id = 1001 + index
         mode = rng.choice(("pipeline", "multimodal"))

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable
+from typing import Any
 
 from voicedesk.sandbox.apply import now_timestamp
 from voicedesk.sandbox.data import SandboxData
@@ -82,7 +83,7 @@ TRANSCRIBER_PROVIDERS = ({"id": 11, "name": "Deepgram", "code": "deepgram"},
 _EVERY_PROVIDER_LANGUAGES = (1, 2)  # English and German; the others have Azure only
 
 
-def providers(kind: str, language_id: int) -> list[dict]:
+def providers(kind: str, language_id: int) -> list[dict[str, Any]]:
     """The providers (`kind`: "synthesizer" or "transcriber") a language offers."""
     every = SYNTHESIZER_PROVIDERS if kind == "synthesizer" else TRANSCRIBER_PROVIDERS
     return [p for p in every if language_id in _EVERY_PROVIDER_LANGUAGES or p["name"] == "Azure"]
@@ -92,7 +93,7 @@ _GENDERS = ("female", "male")
 _ACCENTS = ("American", "British", "German", "French", "Spanish", "Italian", "neutral")
 
 
-def voice_records(data: SandboxData, mode: str | None) -> list[dict]:
+def voice_records(data: SandboxData, mode: str | None) -> list[dict[str, Any]]:
     """The voices as a 2026 host lists them: no mode on the record (dualplex voices are
     the multimodal ones), gender, accent and language instead."""
     wanted = "multimodal" if mode == "dualplex" else mode
@@ -109,13 +110,13 @@ def voice_records(data: SandboxData, mode: str | None) -> list[dict]:
     return voices
 
 
-def model_records(data: SandboxData, kind: str | None) -> list[dict]:
+def model_records(data: SandboxData, kind: str | None) -> list[dict[str, Any]]:
     if kind in ("multimodal", "dualplex"):
         return [{k: v for k, v in m.items() if k != "type"} for m in MULTIMODAL_MODELS if m["type"] == kind]
     return data.models
 
 
-def with_current_columns(record: dict) -> dict:
+def with_current_columns(record: dict[str, Any]) -> dict[str, Any]:
     """A record as a 2026 host stores it: the current columns, the unreported ones aside."""
     record.setdefault("knowledgebase_mode", "function_call")
     record.setdefault("ringing_time", 30)
@@ -136,10 +137,12 @@ def current_demo(data: SandboxData) -> None:
     if first is not None:
         first["tools"] = [
             {"type": "end_call", "data": {"description": "End the call when the patient has no further questions."}},
-            {"type": "call_transfer", "data": {"phone_number": "+4930120045699", "description":
-                                               "Transfer to the practice team for emergencies", "warm_transfer": False}},
-            {"type": "calendar_integration", "data": {"calcom_api_key": "cal_live_7f3a9c2e5b1d", "calcom_event_slug":
-                                                      "checkup", "calcom_endpoint": "eu", "description": "Book check-ups"}},
+            {"type": "call_transfer", "data": {
+                "phone_number": "+4930120045699", "description": "Transfer to the practice team for emergencies",
+                "warm_transfer": False}},
+            {"type": "calendar_integration", "data": {
+                "calcom_api_key": "cal_live_7f3a9c2e5b1d", "calcom_event_slug": "checkup", "calcom_endpoint": "eu",
+                "description": "Book check-ups"}},
             {"type": "sms_followup", "data": {"template": "Thanks for calling!"}},  # a type the docs do not list
         ]
         first["knowledgebase_id"] = 81
@@ -152,7 +155,7 @@ def current_demo(data: SandboxData) -> None:
         second["ringing_time"] = 25
 
 
-def listed(record: dict) -> dict:
+def listed(record: dict[str, Any]) -> dict[str, Any]:
     """The record as the list shows it."""
     return {key: value for key, value in record.items() if key != HIDDEN}
 
@@ -163,7 +166,7 @@ _ZERO_TO_ONE = (_numeric, _between(0, 1))
 _SENSITIVITY = (_numeric, _between(0, 5))
 
 
-def _id_in(items: Callable[[_Context], list[dict]]) -> Rule:
+def _id_in(items: Callable[[_Context], list[dict[str, Any]]]) -> Rule:
     def rule(attribute: str, value: object, ctx: _Context) -> str | None:
         if any(item["id"] == to_int(value) for item in items(ctx)):
             return None
@@ -184,7 +187,7 @@ def _provider_of_language(kind: str) -> Rule:
     return rule
 
 
-def _ids_in(items: Callable[[_Context], list[dict]]) -> Rule:
+def _ids_in(items: Callable[[_Context], list[dict[str, Any]]]) -> Rule:
     def rule(attribute: str, value: object, ctx: _Context) -> str | None:
         if not isinstance(value, list):
             return f"The {_label(attribute)} must be an array."
@@ -278,24 +281,25 @@ _TOOL_FIELDS: dict[str, dict[str, tuple[Rule, ...]]] = {
 }
 
 
-def _nested_errors(name: str, value: object, ctx: _Context) -> Errors:
+def _nested_errors(name: str, value: Any, ctx: _Context) -> Errors:  # a JSON value of the body
     errors: Errors = {}
     if name == "post_call_schema":
-        errors.update(schema_errors(value, _SCHEMA_ITEM_RULES, ctx))  # type: ignore[arg-type]
-        for index, item in enumerate(value):  # type: ignore[arg-type]
+        errors.update(schema_errors(value, _SCHEMA_ITEM_RULES, ctx))
+        for index, item in enumerate(value):
             prefix = f"post_call_schema.{index}"
             if not isinstance(item, dict):
                 continue
-            row_name = item.get("name")
+            row_name = item.get("name", "")  # the rules above reported a missing one
             if f"{prefix}.name" not in errors and not (
                     3 <= len(row_name) <= 16 and row_name.isascii()
                     and all(c.islower() or c.isdigit() or c == "_" for c in row_name)):
-                errors[f"{prefix}.name"] = [f"{prefix}.name field must be 3-16 lowercase letters, digits or underscores"]
-            description = item.get("description")
+                errors[f"{prefix}.name"] = [
+                    f"{prefix}.name field must be 3-16 lowercase letters, digits or underscores"]
+            description = item.get("description", "")
             if f"{prefix}.description" not in errors and not 3 <= len(description) <= 255:
                 errors[f"{prefix}.description"] = [f"{prefix}.description must be between 3 and 255 characters"]
     elif name == "tools":
-        for index, tool in enumerate(value):  # type: ignore[arg-type]
+        for index, tool in enumerate(value):
             prefix = f"tools.{index}"
             kind = tool.get("type") if isinstance(tool, dict) else None
             if isinstance(tool, dict) and not isinstance(kind, str):
@@ -350,7 +354,8 @@ def _cross_field(ctx: _Context) -> Errors:
         if voice is not None and voice["mode"] != wanted:
             errors["voice_id"] = ["The selected voice is not compatible with the selected engine type."]
     if "phone_number_id" in ctx.body or "type" in ctx.body:
-        errors.update(phone_number_fits(ctx, _resulting(ctx, "type")))
+        direction = _resulting(ctx, "type")
+        errors.update(phone_number_fits(ctx, direction if isinstance(direction, str) else None))
     if "webhook_url" in ctx.body or "is_webhook_active" in ctx.body:
         active = to_bool(_resulting(ctx, "is_webhook_active")) and not (
             "webhook_url" in ctx.body and ctx.body["webhook_url"] is None and "is_webhook_active" not in ctx.body)
@@ -359,7 +364,7 @@ def _cross_field(ctx: _Context) -> Errors:
     return errors
 
 
-def validate_update(body: dict, record: dict, data: SandboxData) -> Errors:
+def validate_update(body: dict[str, Any], record: dict[str, Any], data: SandboxData) -> Errors:
     """The 422 `errors` for a 2026 body; {} when valid. Unknown keys are ignored."""
     ctx = _Context(body, record, data)
     errors: Errors = {}
@@ -385,10 +390,10 @@ def _optional_int(value: object) -> int | None:
     return None if value is None else to_int(value)
 
 
-def _wrapped_tools(tools: object) -> list:
+def _wrapped_tools(tools: Any) -> list[Any]:
     """Written flat, stored (and listed) wrapped: {type, data: {...}}."""
     stored = []
-    for tool in tools:  # type: ignore[attr-defined]
+    for tool in tools:
         if isinstance(tool, dict) and "type" in tool:
             stored.append({"type": tool["type"], "data": {k: v for k, v in tool.items() if k != "type"}})
         else:
@@ -396,7 +401,7 @@ def _wrapped_tools(tools: object) -> list:
     return stored
 
 
-_STORED: dict[str, Callable[[object], object]] = {
+_STORED: dict[str, Callable[[Any], object]] = {  # by the JSON value sent
     "ambient_sound_volume": _decimal, "llm_temperature": _decimal, "voice_stability": _decimal,
     "voice_similarity": _decimal, "speech_speed": _decimal, "fillers": lambda v: int(to_bool(v)),
     "end_call_on_voicemail": lambda v: int(to_bool(v)), "tools": _wrapped_tools,
@@ -415,15 +420,16 @@ for _name in ("post_call_evaluation", "send_webhook_only_on_completed", "include
     _STORED[_name] = to_bool
 
 
-def apply_update(record: dict, body: dict, data: SandboxData) -> bool:
+def apply_update(record: dict[str, Any], body: dict[str, Any], data: SandboxData) -> bool:
     """Write a valid 2026 body into the record; keys it does not know change nothing.
     A mode change resets the mode's own settings (models, providers), as documented."""
     hidden = record.setdefault(HIDDEN, {})
-    changes: dict = {}
+    changes: dict[str, Any] = {}
     for name in RULES:
         if name not in body:
             continue
-        value = _STORED.get(name, copy.deepcopy)(body[name])
+        stored = _STORED.get(name)
+        value = stored(body[name]) if stored else copy.deepcopy(body[name])
         if name in UNREPORTED:
             hidden[name] = value
         else:

@@ -19,6 +19,7 @@ import re
 import zoneinfo
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit
 
 from voicedesk.sandbox.data import SandboxData
@@ -59,7 +60,9 @@ def is_boolean(value: object) -> bool:
 
 
 def to_int(value: object) -> int:
-    return int(value)  # type: ignore[call-overload]
+    if isinstance(value, (int, float, str)):
+        return int(value)
+    raise TypeError(f"not a number: {value!r}")
 
 
 def to_number(value: object) -> int | float:
@@ -87,8 +90,8 @@ def is_blank(value: object) -> bool:
 
 @dataclass(frozen=True)
 class _Context:
-    body: dict
-    record: dict
+    body: dict[str, Any]
+    record: dict[str, Any]
     data: SandboxData
 
 
@@ -160,7 +163,7 @@ def _matches(pattern: str) -> Rule:
     compiled = re.compile(pattern)
 
     def rule(attribute: str, value: object, ctx: _Context) -> str | None:
-        if compiled.search(value):  # type: ignore[arg-type]
+        if isinstance(value, str) and compiled.search(value):
             return None
         return f"The {_label(attribute)} format is invalid."
 
@@ -289,7 +292,7 @@ _SCHEMA_ITEM_RULES: dict[str, tuple[Rule, ...]] = {
 _END_CALL_DESCRIPTION_RULES = (_required, _string, _max_chars(500))
 
 
-def schema_errors(items: list, item_rules: dict[str, tuple[Rule, ...]], ctx: _Context) -> Errors:
+def schema_errors(items: list[Any], item_rules: dict[str, tuple[Rule, ...]], ctx: _Context) -> Errors:
     """Each schema row's first failed rule per key (`post_call_schema.N.key`)."""
     errors: Errors = {}
     for index, item in enumerate(items):
@@ -321,14 +324,14 @@ def _nested_errors(name: str, value: object, ctx: _Context) -> Errors:
 # -- rules across fields, on the resulting record ------------------------------------
 
 
-def resulting_direction(body: dict, record: dict) -> str | None:
+def resulting_direction(body: dict[str, Any], record: dict[str, Any]) -> str | None:
     """The record's `type` after the update: receive = inbound, make = outbound."""
     if "calls_direction" in body:
         return {"receive": "inbound", "make": "outbound"}[body["calls_direction"]]
     return record.get("type")
 
 
-def resulting_webhook_active(body: dict, record: dict) -> bool:
+def resulting_webhook_active(body: dict[str, Any], record: dict[str, Any]) -> bool:
     """`webhook_url: null` alone disables the webhook, as the seed's notes say."""
     if "is_webhook_active" in body:
         return to_bool(body["is_webhook_active"])
@@ -405,7 +408,7 @@ _CROSS_FIELD_RULES: tuple[tuple[tuple[str, ...], Callable[[_Context], Errors]], 
 )
 
 
-def validate_update(body: dict, record: dict, data: SandboxData) -> Errors:
+def validate_update(body: dict[str, Any], record: dict[str, Any], data: SandboxData) -> Errors:
     """The 422 `errors` for this update body against the stored record; {} when valid.
     Keys the server does not know are ignored, as Laravel ignores unvalidated input."""
     ctx = _Context(body, record, data)

@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from voicedesk.sandbox import dialect2026
@@ -46,6 +47,15 @@ class RateLimit:
     per_10s: int = 20
 
 
+@dataclass
+class _Armed:
+    """A fault for the next `remaining` requests whose target holds `path` (any when None)."""
+
+    remaining: int
+    fault: Fault
+    path: str | None
+
+
 @dataclass(frozen=True)
 class Fault:
     """What a request gets instead of normal handling; build one with the constructors."""
@@ -58,7 +68,7 @@ class Fault:
 
     @classmethod
     def status(
-        cls, code: int, body: dict | None = None, headers: dict[str, str] | None = None
+        cls, code: int, body: dict[str, Any] | None = None, headers: dict[str, str] | None = None
     ) -> Fault:
         """A JSON error, e.g. 500 {"message": "Assistant update failed"}."""
         if body is None:
@@ -215,6 +225,7 @@ def _fault_reply(fault: Fault, stopping: threading.Event) -> _Reply:
     if fault.kind in ("trickle", "trickle_headers"):
         return _Reply(200, b"", writer=_trickle(fault.seconds, fault.kind == "trickle_headers", stopping))
     if fault.kind in ("huge", "huge_gzip"):
+        assert isinstance(fault.payload, int)  # Fault.huge's size
         return _Reply(200, b"", writer=_huge(fault.payload, bool(fault.headers), fault.kind == "huge_gzip"))
     if fault.kind == "status":
         return _json(fault.code, fault.payload, dict(fault.headers))
@@ -310,7 +321,7 @@ class Sandbox:
         self.errors: list[str] = []  # tracebacks of sandbox bugs, answered with 500
         self._limiter = _RateLimiter(rate_limit) if rate_limit else None
         self._requests: list[RecordedRequest] = []
-        self._faults: list[list] = []  # [remaining, fault, path or None]
+        self._faults: list[_Armed] = []
         self._server: _HTTPServer | None = None
         self._thread: threading.Thread | None = None
         self._connections: set[socket.socket] = set()
@@ -388,7 +399,7 @@ class Sandbox:
         """The next n requests whose target (path and query) contains `path` get the
         fault instead of normal handling. Queued faults are used in order."""
         with self.lock:
-            self._faults.append([n, fault, path])
+            self._faults.append(_Armed(n, fault, path))
 
     @property
     def requests(self) -> list[RecordedRequest]:
@@ -399,7 +410,7 @@ class Sandbox:
         with self.lock:
             self._requests.clear()
 
-    def assistant(self, assistant_id: int) -> dict:
+    def assistant(self, assistant_id: int) -> dict[str, Any]:
         """A copy of the stored read-shape record."""
         with self.lock:
             return copy.deepcopy(self.data.assistants[assistant_id])
@@ -416,13 +427,13 @@ class Sandbox:
 
     def _take_fault(self, target: str) -> Fault | None:
         with self.lock:
-            for index, (remaining, fault, path) in enumerate(self._faults):
-                if path is None or path in target:
-                    if remaining <= 1:
+            for index, armed in enumerate(self._faults):
+                if armed.path is None or armed.path in target:
+                    if armed.remaining <= 1:
                         del self._faults[index]
                     else:
-                        self._faults[index][0] = remaining - 1
-                    return fault
+                        armed.remaining -= 1
+                    return armed.fault
         return None
 
     def _serve(self, request: _Incoming, arrived: float) -> _Reply:
@@ -490,7 +501,7 @@ class Sandbox:
     def _route(self, path: str) -> tuple[str, Callable[[_Incoming], _Reply]] | None:
         if match := _UPDATE_PATH.fullmatch(path):
             return "PUT", lambda request: self._update_assistant(match.group(1), request)
-        routes = {
+        routes: dict[str, Callable[[_Incoming], _Reply]] = {
             "/api/user/assistants/get": self._list_assistants,
             "/api/user/assistants/voices": self._voices,
             "/api/user/assistants/languages": self._languages,
@@ -510,10 +521,10 @@ class Sandbox:
         return ("GET", routes[path]) if path in routes else None
 
     def _list_assistants(self, request: _Incoming) -> _Reply:
-        per_page = request.query.get("per_page", "10")
-        if not is_integer(per_page):
+        per_page_text = request.query.get("per_page", "10")
+        if not is_integer(per_page_text):
             return _invalid({"per_page": ["The per page must be an integer."]})
-        per_page = int(per_page)
+        per_page = int(per_page_text)
         if not 1 <= per_page <= 100:
             return _invalid({"per_page": ["The per page must be between 1 and 100."]})
         page_text = request.query.get("page", "1")
@@ -584,10 +595,10 @@ class Sandbox:
                 return _json(200, dialect2026.model_records(self.data, request.query.get("type")))
             return _json(200, self.data.models)
 
-    def _listing(self, items: tuple[dict, ...], *, paged: bool = False) -> Callable[[_Incoming], _Reply]:
+    def _listing(self, items: tuple[dict[str, Any], ...], *, paged: bool = False) -> Callable[[_Incoming], _Reply]:
         """A 2026 list: {"data": [...]} (with the paginator's counts when `paged`)."""
         def reply(request: _Incoming) -> _Reply:
-            body: dict = {"data": list(items)}
+            body: dict[str, Any] = {"data": list(items)}
             if paged:
                 body.update(current_page=1, per_page=100, total=len(items))
             return _json(200, body)
