@@ -72,7 +72,7 @@ async def run_case(kind: str, size: int) -> None:
             name = {"name": "assistant_name", "schema": "post_call_schema", "variables": "variables",
                     "prompt": "system_prompt"}[kind]
             if kind == "prompt":
-                assert screen.session is not None  # the editor is ready
+                assert screen.loaded  # the editor is ready
                 prompt = screen.session.value(name)
                 lines = prompt.split("\n")
                 lines[len(lines) // 2] = "Always answer politely, briefly and in German."

@@ -284,7 +284,7 @@ async def test_escape_stops_a_long_search_and_r_looks_again(sandbox) -> None:
         await wait_until(pilot, lambda: f"page {PAGES - 1} of {PAGES}" in str(message.render()))
         await pilot.press("escape")
         await wait_until(pilot, lambda: "Stopped loading" in str(message.render()))
-        assert isinstance(app.screen, EditorScreen) and app.screen.session is None
+        assert isinstance(app.screen, EditorScreen) and not app.screen.loaded
         await pilot.press("r")
         await wait_until(pilot, lambda: app.screen.ready)
         assert app.screen.session.record["id"] == LAST

@@ -429,7 +429,7 @@ async def tui_open(pilot, app, sb: Sandbox, spec: FaultSpec, seen: list[str]) ->
     text = text_of(message)
     check_message(text, spec.expect("open"))
     assert "r to retry" in text
-    assert screen.session is None and not screen.ready
+    assert not screen.loaded and not screen.ready
     await wait_until(pilot, lambda: not screen.query(LoadingIndicator))  # not left running
     assert_alive(app)
     if spec.build is None:

@@ -28,7 +28,9 @@ class TerminalDriver(LinuxDriver):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._file = TerminalOutput(self._file)
+        assert self._file is not None  # Textual's driver writes to stderr unless told otherwise
+        # A stand-in with what Textual calls on it (write, flush, fileno).
+        self._file = TerminalOutput(self._file)  # type: ignore[assignment]
 
     def give_back(self) -> None:
         """Leave application mode and write out what is queued, if in it: the process ends

@@ -298,7 +298,8 @@ class FieldRow(Vertical):
                 if field.nullable else None, not_reported=self.session.is_unknown(field.name),
             )
         if field.kind is Kind.ID_LIST:
-            return IdListSelect(field_options(field, self.session) or [], value, id=control_id)
+            options = field_options(field, self.session)
+            return IdListSelect(options() if callable(options) else options or [], value, id=control_id)
         if field.kind is Kind.TOOLS:
             return ToolEditor(value, id=control_id)
         if field.kind is Kind.PHRASES:
@@ -448,12 +449,14 @@ class FieldRow(Vertical):
             elif isinstance(control, ExactTextArea):
                 if control.exact != _text_of(value):
                     control.load_text(_text_of(value))
-            elif isinstance(control, (KeyValueEditor, SchemaEditor)):
-                rows = value or ({} if isinstance(control, KeyValueEditor) else [])
-                # Reloaded only when they show something else: a reload moves the table's
-                # cursor and ends an edit in progress.
-                if control.value != rows or control.problems:
-                    control.load(rows)
+            # The tables are reloaded only when they show something else: a reload moves
+            # the table's cursor and ends an edit in progress.
+            elif isinstance(control, KeyValueEditor):
+                if control.value != (value or {}) or control.problems:
+                    control.load(value or {})
+            elif isinstance(control, SchemaEditor):
+                if control.value != (value or []) or control.problems:
+                    control.load(value or [])
             elif isinstance(control, ExactInput):
                 control.value = _text_of(value)  # the exact text; clears its undo history
         self._reloading = False

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import deque
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual import events
 from textual.app import ScreenStackError
@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 WAIT_AT_MOST = 2.0  # seconds
 
 
-async def settled(app: App[object], *, with_app: bool, deadline: float) -> bool:
+async def settled(app: App[Any], *, with_app: bool, deadline: float) -> bool:
     """Wait until the focused widget, its parents (and the app, `with_app`) have handled
     everything queued for them: round trips through their queues, from the focused
     widget up, repeated until a round finds nothing more behind it and the focus did not
@@ -87,7 +87,7 @@ class KeyOrder:
     """Which keys the app may handle now. The app asks `admit` for each key and paste
     that reaches it unforwarded, handles those it may, and tells `handled` afterwards."""
 
-    def __init__(self, app: App[object]) -> None:
+    def __init__(self, app: App[Any]) -> None:
         self._app = app
         self._held: deque[events.Event] = deque()
         self._released: events.Event | None = None  # posted again, now its turn

@@ -133,9 +133,14 @@ class EditorScreen(Screen[None]):
         self.load()
 
     @property
-    def session(self) -> EditSession | None:
-        """The assistant being edited; None until it is loaded."""
-        return self._editing.session if self._editing is not None else None
+    def loaded(self) -> bool:
+        """Whether the assistant is loaded (and `session`, `editing` exist)."""
+        return self._editing is not None
+
+    @property
+    def session(self) -> EditSession:
+        """The assistant being edited, once it is loaded."""
+        return self.editing.session
 
     @property
     def editing(self) -> Editing:
@@ -259,7 +264,7 @@ class EditorScreen(Screen[None]):
         self.load()
 
     def _show_title(self) -> None:
-        session = self.editing.session
+        session = self.session
         title = (f"{safe_text(session.name)}  ·  #{self.assistant_id}  ·  {self.app.settings.heading}"
                  f"  ·  dialect {session.fields.dialect.value}")
         self.query_one("#editor-title", Static).update(title)
@@ -269,8 +274,9 @@ class EditorScreen(Screen[None]):
     @property
     def unsaved(self) -> tuple[int, str] | None:
         """How many unsaved changes, to which assistant; None without any."""
-        session = self.session
-        return (len(session.dirty), session.name) if session is not None and session.dirty else None
+        if self._editing is None or not self._editing.session.dirty:
+            return None
+        return len(self._editing.session.dirty), self._editing.session.name
 
     def write_draft_now(self) -> None:
         """On a hang-up or kill signal: whatever is pending goes to disk at once. Safe at
@@ -281,7 +287,7 @@ class EditorScreen(Screen[None]):
 
     @work(exclusive=True, group="ask")
     async def ask_before_quit(self) -> None:
-        session = self.editing.session
+        session = self.session
         answer = await self.app.push_screen_wait(Ask(
             "Quit with unsaved changes?",
             f"{plural(len(session.dirty), 'unsaved change')} to {safe_text(session.name)}.",
@@ -312,7 +318,7 @@ class EditorScreen(Screen[None]):
         fields = self.fields.fields_in(group)
         if self._providers is not None and any(field.lookup and field.lookup.per_language for field in fields):
             await asyncio.wait({self._providers})  # their lists, or their typed-id fallback
-        rows = [FieldRow(field, self.editing.session, self._row_edited) for field in fields]
+        rows = [FieldRow(field, self.session, self._row_edited) for field in fields]
         # Not focusable: the focus goes to the fields. A focused form took the focus while
         # the editor loaded, and handing it to the first field restyled the whole form.
         form = VerticalScroll(*rows, id=_group_id(group), classes="group-form", can_focus=False)
@@ -378,7 +384,7 @@ class EditorScreen(Screen[None]):
             self._redraw_on_resume.add(row)
             return
         name = row.field.name
-        if name == "engine_type" and self.fields.dialect is Dialect.D2026 and self.editing.session.is_dirty(name):
+        if name == "engine_type" and self.fields.dialect is Dialect.D2026 and self.session.is_dirty(name):
             self.notify("Changing the mode makes the server reset that mode's own settings (models, "
                         "speech and transcription providers) when it is saved.", title="Mode",
                         severity="warning", timeout=8)
@@ -396,7 +402,7 @@ class EditorScreen(Screen[None]):
     async def _load_providers(self) -> None:
         """The providers the assistant's language offers (a 2026 host lists them per
         language), each language's asked once; the rows offering them are refreshed."""
-        session = self.editing.session
+        session = self.session
         if not any(field.lookup and field.lookup.per_language for field in self.fields.fields):
             return
         language = session.value("language")
@@ -421,7 +427,7 @@ class EditorScreen(Screen[None]):
 
     def problems(self) -> dict[str, str]:
         """Everything that blocks saving: the rules, the server's 422, the controls' own."""
-        found = self.editing.session.validate()
+        found = self.session.validate()
         for name, row in self.rows.items():
             if row.control_problem:
                 found.setdefault(name, row.control_problem)
@@ -468,7 +474,7 @@ class EditorScreen(Screen[None]):
         row = self.focused_row()
         if row is None:
             return
-        session = self.editing.session
+        session = self.session
         if not session.is_dirty(row.field.name) and row.control_problem is None:
             self.notify(f"{row.field.label} is unchanged.", markup=False, timeout=2)
             return
@@ -485,7 +491,7 @@ class EditorScreen(Screen[None]):
 
     @work(exclusive=True, group="ask")
     async def _ask_revert_all(self) -> None:
-        session = self.editing.session
+        session = self.session
         if not session.dirty:
             self.notify("Nothing to revert.", timeout=2)
             return
@@ -503,7 +509,7 @@ class EditorScreen(Screen[None]):
 
     async def action_review(self) -> None:
         await self.app.settle()
-        if not self.editing.session.dirty and not any(row.control_problem for row in self.rows.values()):
+        if not self.session.dirty and not any(row.control_problem for row in self.rows.values()):
             self.notify("No changes to review.", timeout=2)
             return
         self.run_worker(self._review(), group="review", exclusive=True)
@@ -537,7 +543,7 @@ class EditorScreen(Screen[None]):
     @work(exclusive=True, group="ask")
     async def _leave(self) -> None:
         """Back to the assistants, asking first when that would lose edits."""
-        session = self.session
+        session = self._editing.session if self._editing is not None else None
         if session is not None and session.dirty:
             answer = await self.app.push_screen_wait(Ask(
                 "Leave with unsaved changes?",
@@ -569,7 +575,7 @@ class EditorScreen(Screen[None]):
         ]
 
     def action_history(self) -> None:
-        session = self.editing.session
+        session = self.session
         # The host as the history records it (the client's, as saves name it).
         self.app.show_history(self.assistant_id, session.name, session.lookups)
 
@@ -581,7 +587,7 @@ class EditorScreen(Screen[None]):
 
     @work(exclusive=True, group="lists")
     async def action_reload_lists(self) -> None:
-        session = self.editing.session
+        session = self.session
         result = await self.app.lookups(reload=True)
         session.set_lookups(result.lookups)
         self._providers = asyncio.create_task(self._load_providers())  # new lists, none of them yet

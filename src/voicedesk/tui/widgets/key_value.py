@@ -25,7 +25,7 @@ class Variable(TableRow):
     """One name and its value. A value stored as something else than text (a number, an
     object) is kept as it is; edited, its text is read as JSON."""
 
-    __slots__ = ("key", "value", "text", "json", "bad_json", "new")
+    __slots__ = ("key", "value", "text", "json", "bad_json")
 
     def __init__(self, key: str = "", value: Any = "") -> None:
         self.key = key

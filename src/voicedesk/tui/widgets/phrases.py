@@ -27,7 +27,7 @@ class Phrase(TableRow):
     (a key that is not one of KINDS, or not a list); `item`: a stored entry that is not
     text. Both are locked."""
 
-    __slots__ = ("kind", "new", "raw", "text", "whole")
+    __slots__ = ("kind", "raw", "text", "whole")
 
     def __init__(self, kind: str, text: str = "", raw: Any = _TEXT, whole: bool = False) -> None:
         self.kind = kind

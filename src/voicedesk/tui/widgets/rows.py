@@ -54,7 +54,7 @@ class TableRow:
     """One row: subclasses hold its cells, and `new`: added in this editor (while it is
     blank, such a row is ignored)."""
 
-    __slots__ = ()
+    __slots__ = ("new",)
     new: bool
 
 

@@ -30,7 +30,7 @@ SchemaField = dict[str, Any]
 class SchemaRow(TableRow):
     """A stored row (kept whole) and the cells edited here."""
 
-    __slots__ = ("source", "edits", "new")
+    __slots__ = ("source", "edits")
 
     def __init__(self, source: Any) -> None:
         self.source = source

@@ -260,8 +260,8 @@ class Slider(Widget, can_focus=True):
         flag = len(_OUT_OF_RANGE) + 1 if self.out_of_range else 0
         return max(_MIN_TRACK_WIDTH, self.content_size.width - self._label_width() - 1 - flag)
 
-    def _thumb_position(self, track_width: int) -> int:
-        value = min(max(self.value, self.minimum), self.maximum)
+    def _thumb_position(self, value: float, track_width: int) -> int:
+        value = min(max(value, self.minimum), self.maximum)
         span = self.maximum - self.minimum
         fraction = (value - self.minimum) / span if span else 0.0
         return round(fraction * (track_width - 1))
@@ -284,7 +284,7 @@ class Slider(Widget, can_focus=True):
                 Segment(self._unset_text.ljust(label_width), style("slider--unset")),
             ]
         else:
-            thumb = self._thumb_position(track_width)
+            thumb = self._thumb_position(self.value, track_width)
             segments = [
                 Segment("━" * thumb, style("slider--filled")),
                 Segment("●", style("slider--thumb")),
@@ -308,7 +308,7 @@ class Slider(Widget, can_focus=True):
         self._set_by_user(self._clean(self.maximum))
 
     async def action_type_value(self) -> None:
-        await self._open_entry("" if self.value is None else self._plain_value())
+        await self._open_entry("" if self.value is None else self._plain_value(self.value))
 
     def action_cancel_entry(self) -> None:
         self._close_entry()
@@ -332,9 +332,9 @@ class Slider(Widget, can_focus=True):
             return False  # nothing to go back to: not offered
         return not self.editing
 
-    def _plain_value(self) -> str:
-        """The value as it would be typed: no unit, no float noise."""
-        text = self.format_value(self.value)
+    def _plain_value(self, value: float) -> str:
+        """A value as it would be typed: no unit, no float noise."""
+        text = self.format_value(value)
         return text.removesuffix(f" {self.unit}") if self.unit else text
 
     async def on_key(self, event: events.Key) -> None:
