@@ -54,6 +54,9 @@ async def test_the_collector_is_back_on_once_the_first_screen_is_ready(
             await wait_until(pilot, lambda: screen.ready)
         elif assistant_id is None:
             await wait_until(pilot, lambda: "assistants" in str(screen.query_one("#picker-status").render()))
+            # Its lists load after the pages: ended before, run_test's teardown (which skips
+            # App.exit) would meet its load still under way.
+            await wait_until(pilot, lambda: screen.lookups is not None)
         else:
             await wait_until(pilot, lambda: "not found" in str(screen.query_one("#loading-message").render()).lower())
         await wait_until(pilot, gc.isenabled)
