@@ -350,7 +350,7 @@ def tui_app(sb: Sandbox, assistant_id: int | None, spec: FaultSpec):
         seen.append(f"{kwargs.get('title', '')}: {message}")
         notify(message, *args, **kwargs)
 
-    app.notify = recording_notify  # type: ignore[method-assign]
+    app.notify = recording_notify  # type: ignore[method-assign]  # a recorder in place of the method
     return app, seen
 
 

@@ -223,6 +223,7 @@ def test_the_review_shows_any_value_a_control_can_hold() -> None:
         name, before, after = case
         for value in (before, after):
             assert isinstance(format_value(name, value), str)
+        # A stand-in holding only what change_text reads, not an EditSession.
         shown = change_text(Change(name, before, after), session)  # type: ignore[arg-type]
         assert FIELDS[name].label in shown.plain
         tried += 1
