@@ -17,7 +17,7 @@ import pytest
 from click.testing import CliRunner, Result
 from textual.widgets import Static
 
-from tui_helpers import Terminal, make_app, puts, wait_until
+from tui_helpers import Terminal, make_app, open_editor, puts, top, wait_until
 from voicedesk.api import ApiClient
 from voicedesk.cli import main
 from voicedesk.pagehints import FILE_NAME, PER_HOST, PageHints
@@ -286,25 +286,24 @@ async def test_escape_stops_a_long_search_and_r_looks_again(sandbox) -> None:
         await wait_until(pilot, lambda: "Stopped loading" in str(message.render()))
         assert isinstance(app.screen, EditorScreen) and not app.screen.loaded
         await pilot.press("r")
-        await wait_until(pilot, lambda: app.screen.ready)
-        assert app.screen.session.record["id"] == LAST
+        await wait_until(pilot, lambda: top(app, EditorScreen).ready)
+        assert top(app, EditorScreen).editing.session.record["id"] == LAST
 
 
 async def test_escape_while_sending_stops_before_the_update_only(sandbox) -> None:
     app = make_app(sandbox, LAST)
     async with app.run_test(size=(120, 36)) as pilot:
-        await wait_until(pilot, lambda: isinstance(app.screen, EditorScreen) and app.screen.ready)
-        editor = app.screen
+        editor = await open_editor(pilot)
         await editor.focus_field("speech_speed")
         await wait_until(pilot, lambda: editor.rows["speech_speed"].control_has_focus)
         await pilot.press("right")
-        await wait_until(pilot, lambda: editor.session.is_dirty("speech_speed"))
-        speed = editor.session.value("speech_speed")
+        await wait_until(pilot, lambda: editor.editing.session.is_dirty("speech_speed"))
+        speed = editor.editing.session.value("speech_speed")
         # The read before sending hangs on the remembered page: Escape stops it.
         sandbox.fail_next(1, Fault.delay(120), f"&page={PAGES}")
         await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: isinstance(app.screen, ReviewScreen))
-        review = app.screen
+        review = top(app, ReviewScreen)
         await pilot.press("ctrl+s")
         title = review.query_one("#review-title", Static)
         await wait_until(pilot, lambda: f"Reading assistant #{LAST} again" in str(title.render()))
@@ -312,14 +311,14 @@ async def test_escape_while_sending_stops_before_the_update_only(sandbox) -> Non
         await pilot.press("escape")
         await wait_until(pilot, lambda: not review.saving)
         assert app.screen is review and puts(sandbox) == []
-        assert editor.session.is_dirty("speech_speed")  # the edit is kept
+        assert editor.editing.session.is_dirty("speech_speed")  # the edit is kept
         # Once the update is out, Escape does not pretend to call it back.
         sandbox.fail_next(1, Fault.delay(5), f"/api/user/assistant/{LAST}")
         await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: puts(sandbox))
         await pilot.press("escape")
         await wait_until(pilot, lambda: not isinstance(app.screen, ReviewScreen))
-        assert not editor.session.dirty
+        assert not editor.editing.session.dirty
     assert [r.body for r in puts(sandbox)] == [{"speech_speed": speed}]
 
 
@@ -332,18 +331,17 @@ async def test_a_save_from_the_picker_reads_only_the_page_it_listed(sandbox) -> 
     async with app.run_test(size=(120, 36)) as pilot:
         await wait_until(pilot, lambda: isinstance(app.screen, PickerScreen) and len(app.screen.records) == PAGES * 100)
         await pilot.press(*str(LAST), "enter")
-        await wait_until(pilot, lambda: isinstance(app.screen, EditorScreen) and app.screen.ready)
-        editor = app.screen
-        assert editor.session.record["id"] == LAST
+        editor = await open_editor(pilot)
+        assert editor.editing.session.record["id"] == LAST
         await editor.focus_field("speech_speed")
         await wait_until(pilot, lambda: editor.rows["speech_speed"].control_has_focus)
         await pilot.press("right")
-        await wait_until(pilot, lambda: editor.session.is_dirty("speech_speed"))
+        await wait_until(pilot, lambda: editor.editing.session.is_dirty("speech_speed"))
         sandbox.clear_requests()
         await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: isinstance(app.screen, ReviewScreen))
         await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: not isinstance(app.screen, ReviewScreen))
-        assert not editor.session.dirty
+        assert not editor.editing.session.dirty
     assert [r.query["page"] for r in list_requests(sandbox)] == [str(PAGES)] * 2
     assert len(puts(sandbox)) == 1

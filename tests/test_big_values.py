@@ -37,8 +37,9 @@ def test_show_caps_every_value_and_says_how_long_it_is() -> None:
 
 import time  # noqa: E402
 
-from tui_helpers import make_app, open_editor, review_text, wait_until  # noqa: E402
+from tui_helpers import control_of, make_app, open_editor, review_text, wait_until  # noqa: E402
 from voicedesk.tui.screens.review import ReviewScreen  # noqa: E402
+from voicedesk.tui.widgets import KeyValueEditor, SchemaEditor  # noqa: E402
 
 VARIABLES = {f"var_{n}": f"value {n}" for n in range(5000)}
 SCHEMA = [{"name": f"field_{n}", "type": "string", "description": f"Field {n}", "required": n % 2 == 0}
@@ -57,22 +58,22 @@ async def test_5000_variables_and_500_schema_rows_stay_interactive() -> None:
             screen = await open_editor(pilot)
             started = time.perf_counter()
             await screen.focus_field("variables")
-            table = screen.rows["variables"].control
+            table = control_of(screen, "variables", KeyValueEditor)
             await wait_until(pilot, lambda: table.grid.has_focus)
             shown = time.perf_counter() - started
             # A row far down, a cell edited key by key.
             started = time.perf_counter()
             await pilot.press("pagedown", "pagedown", "right", *"!?")
             typed = time.perf_counter() - started
-            assert screen.session.value("variables") == {**VARIABLES, "var_24": "value 24!?"}
+            assert screen.editing.session.value("variables") == {**VARIABLES, "var_24": "value 24!?"}
             await pilot.press("enter", "end")
             assert table.cursor_row == 4999
             await screen.focus_field("post_call_schema")
-            schema = screen.rows["post_call_schema"].control
+            schema = control_of(screen, "post_call_schema", SchemaEditor)
             await wait_until(pilot, lambda: schema.grid.has_focus)
             await pilot.press("end", "right", "right", "enter", *" (last)", "enter", "ctrl+up")
             expected_schema = [*SCHEMA[:498], {**SCHEMA[499], "description": "Field 499 (last)"}, SCHEMA[498]]
-            assert screen.session.value("post_call_schema") == expected_schema
+            assert screen.editing.session.value("post_call_schema") == expected_schema
             # Two tables, each a grid and an edit line: not a widget per cell.
             assert len(screen.query(".editor-line")) == 2
             await pilot.press("ctrl+s")

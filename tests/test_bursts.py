@@ -14,7 +14,7 @@ import pytest
 from textual import events
 from textual.keys import REPLACED_KEYS, _character_to_key, _get_unicode_name_from_key
 
-from tui_helpers import choose, dialog_message, focus, make_app, open_editor, wait_until
+from tui_helpers import choose, control_of, dialog_message, focus, make_app, open_editor, wait_until
 from voicedesk.fields import FIELDS
 from voicedesk.sandbox import Sandbox
 from voicedesk.tui.screens.editor import EditorScreen
@@ -22,6 +22,7 @@ from voicedesk.tui.screens.modals import Ask
 from voicedesk.tui.screens.picker import PickerScreen
 from voicedesk.tui.screens.prompt import PromptEditorScreen
 from voicedesk.tui.screens.review import ReviewScreen
+from voicedesk.tui.widgets import SchemaEditor
 
 
 @pytest.fixture
@@ -36,6 +37,7 @@ def burst(app, keys: list[str]) -> None:
     for key in keys:
         if len(key) == 1 and not key.isalnum():
             key = _character_to_key(key)
+        char: str | None
         try:
             char = unicodedata.lookup(_get_unicode_name_from_key(REPLACED_KEYS.get(key, key)))
         except KeyError:
@@ -70,7 +72,7 @@ async def review_shows_it(pilot, editor: EditorScreen) -> None:
     assert isinstance(app.screen, ReviewScreen), "no review"
     await wait_until(pilot, lambda: app.screen.query(".review-change"))
     [change] = app.screen.query(".review-change")
-    assert str(change.render()).startswith(FIELDS[editor.session.dirty[0]].label)
+    assert str(change.render()).startswith(FIELDS[editor.editing.session.dirty[0]].label)
     await pilot.press("escape")
 
 
@@ -103,7 +105,7 @@ async def revert_field_reverts_it(pilot, editor: EditorScreen) -> None:
     await wait_until(pilot, lambda: any("Reverted" in str(n.message) or "unchanged" in str(n.message)
                                         for n in pilot.app._notifications))
     await pilot.pause()
-    assert editor.session.dirty == [], "the keys before ctrl+o came after the revert"
+    assert editor.editing.session.dirty == [], "the keys before ctrl+o came after the revert"
 
 
 BINDINGS: dict[str, Callable] = {
@@ -134,10 +136,10 @@ async def test_a_binding_sees_every_key_typed_before_it(sandbox, name) -> None:
             await outcome(pilot, editor)
             await wait_until(pilot, lambda: app.screen is editor)
             # Clean again for the next binding.
-            editor.session.revert_all()
+            editor.editing.session.revert_all()
             editor.reload_rows()
             await pilot.pause()
-            assert editor.session.dirty == []
+            assert editor.editing.session.dirty == []
     print(f"{len(BINDINGS)} bindings each saw the keys typed before them in {FIELDS[name].label}")
 
 
@@ -148,15 +150,15 @@ async def test_keys_after_a_command_key_go_where_it_moved_the_focus(sandbox) -> 
     app = make_app(sandbox, 101)
     async with app.run_test(size=(120, 36)) as pilot:
         editor = await open_editor(pilot)
-        speed = editor.session.value("speech_speed")
+        speed = editor.editing.session.value("speech_speed")
         cases = 0
         for start, opener in (("assistant_name", "ctrl+f"), ("record_call", "/")):
             await focus(pilot, editor, start)
             burst(app, [opener, *"speech_speed", "enter", "right"])
-            await wait_until(pilot, lambda: editor.session.dirty == ["speech_speed"])
-            assert editor.session.value("speech_speed") == pytest.approx(speed + 0.05)
+            await wait_until(pilot, lambda: editor.editing.session.dirty == ["speech_speed"])
+            assert editor.editing.session.value("speech_speed") == pytest.approx(speed + 0.05)
             assert editor.rows["speech_speed"].control_has_focus
-            editor.session.revert_all()
+            editor.editing.session.revert_all()
             editor.reload_rows()
             await pilot.pause()
             cases += 1
@@ -174,22 +176,25 @@ async def test_typing_ahead_into_a_list_opens_it_once_and_filters_by_every_key(s
         editor = await open_editor(pilot)
         cases = 0
         for name, keys, wanted in (
-            ("language", [*"ital", "enter"], lambda: editor.session.value("language") == "Italian"),
-            ("timezone", [*"tokyo", "enter"], lambda: editor.session.value("timezone") == "Asia/Tokyo"),
-            ("voice_id", [*"adam", "enter"], lambda: editor.session.is_dirty("voice_id")),
+            ("language", [*"ital", "enter"], lambda: editor.editing.session.value("language") == "Italian"),
+            ("timezone", [*"tokyo", "enter"], lambda: editor.editing.session.value("timezone") == "Asia/Tokyo"),
+            ("voice_id", [*"adam", "enter"], lambda: editor.editing.session.is_dirty("voice_id")),
         ):
             await focus(pilot, editor, name)
             burst(app, keys)
-            await wait_until(pilot, lambda done=wanted: app.screen is editor and done())
+            def back_and(done: Callable[[], bool] = wanted) -> bool:
+                return app.screen is editor and done()
+
+            await wait_until(pilot, back_and)
             assert not any(isinstance(screen, SearchSelectScreen) for screen in app.screen_stack)
-            editor.session.revert_all()
+            editor.editing.session.revert_all()
             editor.reload_rows()
             await pilot.pause()
             cases += 1
-        schema = editor.rows["post_call_schema"].control
+        schema = control_of(editor, "post_call_schema", SchemaEditor)
         await focus(pilot, editor, "post_call_schema")
         burst(app, ["right", *"nu", "enter"])  # the first row's type: "number"
-        await wait_until(pilot, lambda: app.screen is editor and editor.session.is_dirty("post_call_schema"))
+        await wait_until(pilot, lambda: app.screen is editor and editor.editing.session.is_dirty("post_call_schema"))
         assert schema.value[0]["type"] == "number"
         assert not any(isinstance(screen, SearchSelectScreen) for screen in app.screen_stack)
         cases += 1
@@ -200,7 +205,7 @@ async def test_ctrl_q_and_ctrl_s_in_the_prompt_editor_see_its_typing(sandbox) ->
     app = make_app(sandbox, 101)
     async with app.run_test(size=(120, 36)) as pilot:
         editor = await open_editor(pilot)
-        original = editor.session.value("system_prompt")
+        original = editor.editing.session.value("system_prompt")
         for key, outcome in (("ctrl+q", quit_asks), ("ctrl+s", review_shows_it), ("escape", None)):
             await focus(pilot, editor, "system_prompt")
             await pilot.press("enter")
@@ -208,13 +213,18 @@ async def test_ctrl_q_and_ctrl_s_in_the_prompt_editor_see_its_typing(sandbox) ->
             burst(app, [*"Kind. ", key])
             if outcome is not None:
                 await outcome(pilot, editor)
-            await wait_until(pilot, lambda quitting=key == "ctrl+q": (
-                app.screen is not editor and not isinstance(app.screen, Ask) if quitting else app.screen is editor))
+
+            def left(quitting: bool = key == "ctrl+q") -> bool:
+                if quitting:
+                    return app.screen is not editor and not isinstance(app.screen, Ask)
+                return app.screen is editor
+
+            await wait_until(pilot, left)
             if key == "ctrl+q":  # back in the prompt editor: leave it
                 await pilot.press("escape")
                 await wait_until(pilot, lambda: app.screen is editor)
-            assert editor.session.value("system_prompt") == "Kind. " + original
-            editor.session.revert_all()
+            assert editor.editing.session.value("system_prompt") == "Kind. " + original
+            editor.editing.session.revert_all()
             editor.reload_rows()
 
 

@@ -10,9 +10,9 @@ import time
 from pathlib import Path
 
 import pytest
-from textual.widgets import RadioSet
+from textual.widgets import RadioButton, RadioSet
 
-from tui_helpers import make_app, puts, wait_until
+from tui_helpers import make_app, open_editor, puts, wait_until
 from voicedesk.api import ApiClient
 from voicedesk.remote import SaveConflict, open_session, save
 from voicedesk.sandbox import DEMO_API_KEY, Sandbox
@@ -116,8 +116,7 @@ def test_cli_force_overwrites_and_mentions_adopted_fields(sandbox) -> None:
 # --- the TUI: the conflict view -----------------------------------------------------------
 
 async def start_saving(pilot, field: str, key: str) -> EditorScreen:
-    await wait_until(pilot, lambda: isinstance(pilot.app.screen, EditorScreen) and pilot.app.screen.ready)
-    editor = pilot.app.screen
+    editor = await open_editor(pilot)
     await editor.focus_field(field)
     await wait_until(pilot, lambda: editor.rows[field].control_has_focus)
     await pilot.press(key)
@@ -132,7 +131,7 @@ async def test_tui_conflict_view_lets_the_user_pick_per_field(sandbox, choice, e
     app = make_app(sandbox, 101)
     async with app.run_test(size=(120, 36)) as pilot:
         editor = await start_saving(pilot, "speech_speed", "right")
-        editor.session.set("record_call", False)
+        editor.editing.session.set("record_call", False)
         editor.reload_rows()
         sandbox.edit_assistant(101, speech_speed="0.8", name="Renamed meanwhile")
         await pilot.press("ctrl+s")
@@ -142,10 +141,10 @@ async def test_tui_conflict_view_lets_the_user_pick_per_field(sandbox, choice, e
         assert puts(sandbox) == []
         radio = app.screen.query_one("#choice-speech_speed", RadioSet)
         if choice == "theirs":
-            radio.query("RadioButton")[1].value = True
+            radio.query(RadioButton)[1].value = True
         await pilot.click("#conflict-send")
-        await wait_until(pilot, lambda: isinstance(app.screen, EditorScreen) and not editor.session.dirty)
-        assert editor.session.value("assistant_name") == "Renamed meanwhile"  # adopted
+        await wait_until(pilot, lambda: isinstance(app.screen, EditorScreen) and not editor.editing.session.dirty)
+        assert editor.editing.session.value("assistant_name") == "Renamed meanwhile"  # adopted
     [put] = puts(sandbox)
     assert put.body == expected_body
     assert sandbox.assistant(101)["speech_speed"] == stored

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import pytest
 from textual.app import App, ComposeResult
 from textual.color import Color
+from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import OptionList
 
@@ -27,7 +28,7 @@ from voicedesk.tui.widgets import (
 from voicedesk.tui.widgets.rows import RowEditor
 
 
-def colour(app: App[object], variable: str) -> Color:
+def colour(app: App[None], variable: str) -> Color:
     return Color.parse(app.theme_variables[variable])
 
 
@@ -35,7 +36,7 @@ def drawn(widget: Widget) -> list[str]:
     return [] if widget.region.width and widget.region.height else [f"{widget} is not drawn: {widget.region}"]
 
 
-def check_slider(app: App[object], slider: Widget) -> list[str]:
+def check_slider(app: App[None], slider: Widget) -> list[str]:
     problems = drawn(slider)
     if slider.region.height != 1:
         problems.append(f"a slider is one line high, not {slider.region.height}")
@@ -46,7 +47,7 @@ def check_slider(app: App[object], slider: Widget) -> list[str]:
     return problems
 
 
-def check_search_select(app: App[object], select: Widget) -> list[str]:
+def check_search_select(app: App[None], select: Widget) -> list[str]:
     problems = drawn(select)
     if select.region.height != 1:
         problems.append(f"a search select is one line high, not {select.region.height}")
@@ -55,7 +56,7 @@ def check_search_select(app: App[object], select: Widget) -> list[str]:
     return problems
 
 
-def check_picker(app: App[object], _: Widget) -> list[str]:
+def check_picker(app: App[None], _: Widget) -> list[str]:
     screen = app.screen
     assert isinstance(screen, SearchSelectScreen)
     query, options = screen.query_one("#search-select-query"), screen.option_list
@@ -69,7 +70,7 @@ def check_picker(app: App[object], _: Widget) -> list[str]:
     return problems
 
 
-def check_rows(app: App[object], editor: Widget) -> list[str]:
+def check_rows(app: App[None], editor: Widget) -> list[str]:
     grid = editor.query_one(".editor-grid")
     problems = drawn(editor) + drawn(grid)
     if grid.styles.scrollbar_size_vertical != 0:
@@ -81,7 +82,7 @@ def check_rows(app: App[object], editor: Widget) -> list[str]:
     return problems
 
 
-def check_table(app: App[object], table: Widget) -> list[str]:
+def check_table(app: App[None], table: Widget) -> list[str]:
     problems = drawn(table)
     if table.styles.scrollbar_size_vertical != 0:
         problems.append("the table draws its own scroll indicator, not a scroll bar")
@@ -92,7 +93,7 @@ def check_table(app: App[object], table: Widget) -> list[str]:
     return problems
 
 
-def check_key_bar(app: App[object], bar: Widget) -> list[str]:
+def check_key_bar(app: App[None], bar: Widget) -> list[str]:
     problems = drawn(bar)
     if bar.region.height != 1:
         problems.append(f"the key bar is one line high, not {bar.region.height}")
@@ -103,7 +104,7 @@ def check_key_bar(app: App[object], bar: Widget) -> list[str]:
     return problems
 
 
-def check_group_list(app: App[object], groups: Widget) -> list[str]:
+def check_group_list(app: App[None], groups: Widget) -> list[str]:
     problems = drawn(groups)
     if groups.styles.background != colour(app, "surface"):
         problems.append(f"the group list's background is the surface, not {groups.styles.background}")
@@ -113,7 +114,7 @@ def check_group_list(app: App[object], groups: Widget) -> list[str]:
     return problems
 
 
-def check_tools(app: App[object], tools: Widget) -> list[str]:
+def check_tools(app: App[None], tools: Widget) -> list[str]:
     problems = drawn(tools)
     if tools.query_one(OptionList).styles.background.a != 0:
         problems.append("the tools list is transparent: its highlight shows only while it has the focus")
@@ -124,7 +125,7 @@ def check_tools(app: App[object], tools: Widget) -> list[str]:
 class Case:
     owner: type[Widget]  # whose DEFAULT_CSS gives the look
     make: Callable[[], Widget]
-    check: Callable[[App[object], Widget], list[str]]
+    check: Callable[[App[None], Widget], list[str]]
     opens: bool = False  # the widget is a screen, pushed rather than mounted
 
 
@@ -158,7 +159,8 @@ class Bare(App[None]):
 
     def on_mount(self) -> None:
         if self.case.opens:
-            self.push_screen(self.widget)  # type: ignore[arg-type]
+            assert isinstance(self.widget, Screen)
+            self.push_screen(self.widget)
 
 
 async def problems_of(case: Case) -> list[str]:

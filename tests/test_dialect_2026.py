@@ -162,7 +162,7 @@ async def test_an_unreported_settings_old_value_is_shown_as_not_reported() -> No
         app = make_app(sandbox, 101)
         async with app.run_test(size=(120, 36)) as pilot:
             editor = await open_editor(pilot)
-            editor.session.set("folder_id", 92)
+            editor.editing.session.set("folder_id", 92)
             await pilot.press("ctrl+s")
             await wait_until(pilot, lambda: isinstance(app.screen, ReviewScreen) and app.screen.query(".review-change"))
             [change] = app.screen.query(".review-change")
@@ -206,7 +206,8 @@ def test_the_cli_sends_null_to_an_unreported_setting(assignment) -> None:
 async def test_the_editor_sets_an_unreported_setting_to_none() -> None:
     """The controls say "not reported" until set; delete on the slider (automatic) and
     the none entry of a list are changes even though the value stays None."""
-    from tui_helpers import focus, make_app, open_editor, wait_until
+    from tui_helpers import control_of, focus, make_app, open_editor, wait_until
+    from voicedesk.tui.widgets import SearchSelect, Slider
     from voicedesk.tui.widgets.search_select import SearchSelectScreen
 
     with Sandbox(rate_limit=None, dialect="2026") as sandbox:
@@ -214,34 +215,34 @@ async def test_the_editor_sets_an_unreported_setting_to_none() -> None:
         async with app.run_test(size=(120, 36)) as pilot:
             editor = await open_editor(pilot)
             await wait_until(pilot, lambda: len(editor.rows) == len(FIELDS_2026.fields))  # every group built
-            slider = editor.rows["turn_detection_threshold"].control
-            folder = editor.rows["folder_id"].control
+            slider = control_of(editor, "turn_detection_threshold", Slider)
+            folder = control_of(editor, "folder_id", SearchSelect)
             assert slider._unset_text == "not reported" and folder.label == "not reported"
             await focus(pilot, editor, "turn_detection_threshold")
             await pilot.press("delete")
-            await wait_until(pilot, lambda: editor.session.is_dirty("turn_detection_threshold"))
+            await wait_until(pilot, lambda: editor.editing.session.is_dirty("turn_detection_threshold"))
             assert slider._unset_text == "automatic"
             await focus(pilot, editor, "folder_id")
             await pilot.press("enter")
             await wait_until(pilot, lambda: isinstance(app.screen, SearchSelectScreen))
             await pilot.press("home", "enter")  # the first entry: no folder
-            await wait_until(pilot, lambda: editor.session.is_dirty("folder_id"))
-            assert folder.label == "Uncategorised" and editor.session.body() == {"turn_detection_threshold": None,
-                                                                          "folder_id": None}
+            await wait_until(pilot, lambda: editor.editing.session.is_dirty("folder_id"))
+            assert folder.label == "Uncategorised" and editor.editing.session.body() == {
+                "turn_detection_threshold": None, "folder_id": None}
             await pilot.press("ctrl+o")
-            await wait_until(pilot, lambda: not editor.session.is_dirty("folder_id"))
+            await wait_until(pilot, lambda: not editor.editing.session.is_dirty("folder_id"))
             assert folder.label == "not reported"
             # A setting of two values: not a switch (it would claim "off") but the two.
-            emotion = editor.rows["tts_emotion_enabled"].control
+            emotion = control_of(editor, "tts_emotion_enabled", SearchSelect)
             assert emotion.label == "not reported"
             await focus(pilot, editor, "tts_emotion_enabled")
             await pilot.press("enter")
             await wait_until(pilot, lambda: isinstance(app.screen, SearchSelectScreen))
             await pilot.press(*"off", "enter")
-            await wait_until(pilot, lambda: editor.session.is_dirty("tts_emotion_enabled"))
-            assert emotion.label == "off" and editor.session.body()["tts_emotion_enabled"] is False
+            await wait_until(pilot, lambda: editor.editing.session.is_dirty("tts_emotion_enabled"))
+            assert emotion.label == "off" and editor.editing.session.body()["tts_emotion_enabled"] is False
             await pilot.press("ctrl+o")
-            await wait_until(pilot, lambda: not editor.session.is_dirty("tts_emotion_enabled"))
+            await wait_until(pilot, lambda: not editor.editing.session.is_dirty("tts_emotion_enabled"))
             assert emotion.label == "not reported"
 
 

@@ -13,12 +13,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from textual import events
 from textual.app import App, ComposeResult
+from textual.widgets.text_area import Selection
 
-from tui_helpers import make_app, puts, review_text, wait_until
+from tui_helpers import make_app, open_editor, puts, review_text, wait_until
 from voicedesk.display import safe_text
 from voicedesk.sandbox import Sandbox
 from voicedesk.text import UNSHOWABLE, ExactText, Step, Undo, reveal_controls
-from voicedesk.tui.screens.editor import EditorScreen
 from voicedesk.tui.screens.prompt import PromptEditorScreen
 from voicedesk.tui.screens.review import ReviewScreen
 from voicedesk.tui.widgets import ExactInput, ExactTextArea, LargeTextArea
@@ -250,7 +250,7 @@ async def test_a_cut_text_pasted_back_is_typed_text() -> None:
         area = app.query_one(ExactTextArea)
         area.load_text("a\x1bb")
         area.focus()
-        area.selection = ((0, 1), (0, 2))
+        area.selection = Selection((0, 1), (0, 2))
         await pilot.press("ctrl+x")
         assert area.exact == "ab"
         await pilot.press("ctrl+v")
@@ -274,18 +274,17 @@ def sandbox():
 async def test_edits_in_the_editor_send_exactly_the_edited_text(sandbox) -> None:
     app = make_app(sandbox, 101)
     async with app.run_test(size=(120, 36)) as pilot:
-        await wait_until(pilot, lambda: isinstance(app.screen, EditorScreen) and app.screen.ready)
-        editor = app.screen
-        assert editor.session.dirty == []  # shown, untouched: nothing changed
+        editor = await open_editor(pilot)
+        assert editor.editing.session.dirty == []  # shown, untouched: nothing changed
         await editor.focus_field("assistant_name")
         await wait_until(pilot, lambda: editor.rows["assistant_name"].control_has_focus)
         await pilot.press("end", "!")
-        assert editor.session.value("assistant_name") == NAME + "!"
+        assert editor.editing.session.value("assistant_name") == NAME + "!"
 
         await editor.focus_field("initial_message")
         await wait_until(pilot, lambda: editor.rows["initial_message"].control_has_focus)
         await pilot.press("home", "X")
-        assert editor.session.value("initial_message") == "X" + INITIAL
+        assert editor.editing.session.value("initial_message") == "X" + INITIAL
 
         await editor.focus_field("system_prompt")
         await wait_until(pilot, lambda: editor.rows["system_prompt"].control_has_focus)
@@ -295,7 +294,7 @@ async def test_edits_in_the_editor_send_exactly_the_edited_text(sandbox) -> None
         assert app.screen.query_one(LargeTextArea).exact == PROMPT
         await pilot.press("Y", "escape")
         await wait_until(pilot, lambda: app.screen is editor)
-        assert editor.session.value("system_prompt") == "Y" + PROMPT
+        assert editor.editing.session.value("system_prompt") == "Y" + PROMPT
 
         await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: isinstance(app.screen, ReviewScreen))

@@ -43,10 +43,10 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
-from textual.widgets import Button, Input, LoadingIndicator, Static
+from textual.widgets import Button, Input, LoadingIndicator, OptionList, Static
 
 import voicedesk.api
-from tui_helpers import make_app, puts
+from tui_helpers import control_of, make_app, puts
 from voicedesk.api import ApiClient
 from voicedesk.cli import main
 from voicedesk.fields import FIELDS
@@ -56,7 +56,7 @@ from voicedesk.tui.screens.editor import EditorScreen
 from voicedesk.tui.screens.modals import Ask
 from voicedesk.tui.screens.picker import PickerScreen
 from voicedesk.tui.screens.review import ReviewScreen
-from voicedesk.tui.widgets import SearchSelect
+from voicedesk.tui.widgets import AssistantTable, SearchSelect
 
 SIZE = (120, 36)
 ASSISTANT = 101
@@ -350,7 +350,7 @@ def tui_app(sb: Sandbox, assistant_id: int | None, spec: FaultSpec):
         seen.append(f"{kwargs.get('title', '')}: {message}")
         notify(message, *args, **kwargs)
 
-    app.notify = recording_notify  # type: ignore[method-assign]
+    app.notify = recording_notify  # type: ignore[method-assign]  # a recorder in place of the method
     return app, seen
 
 
@@ -393,8 +393,9 @@ async def edit_name(pilot, screen: EditorScreen, name: str) -> FieldRow:
     """Put a new name in the name's input. (Set, not typed: every Pilot key press waits
     for the whole process to idle, sandbox threads included: ~0.1-0.3 s a key here.)"""
     row = await focus_field(pilot, screen, "assistant_name")
+    assert isinstance(row.control, Input)
     row.control.value = name
-    await wait_until(pilot, lambda: screen.session.value("assistant_name") == name)
+    await wait_until(pilot, lambda: screen.editing.session.value("assistant_name") == name)
     return row
 
 
@@ -402,7 +403,7 @@ async def tui_pages(pilot, app, sb: Sandbox, spec: FaultSpec, seen: list[str]) -
     picker = app.screen
     assert isinstance(picker, PickerScreen)
     status = picker.query_one("#picker-status", Static)
-    table = picker.query_one("#picker-table")
+    table = picker.query_one("#picker-table", AssistantTable)
     await wait_until(pilot, lambda: status.has_class("-error"))
     text = text_of(status)
     check_message(text, spec.expect("pages"))
@@ -436,7 +437,7 @@ async def tui_open(pilot, app, sb: Sandbox, spec: FaultSpec, seen: list[str]) ->
         sb.start()
     await pilot.press("r")
     await editor_ready(pilot)
-    assert screen.session.name == ASSISTANT_NAME
+    assert screen.editing.session.name == ASSISTANT_NAME
     assert not message.has_class("-error")
     await wait_until(pilot, lambda: not screen.query(LoadingIndicator))
 
@@ -465,7 +466,8 @@ async def tui_lookups(pilot, app, sb: Sandbox, spec: FaultSpec, seen: list[str])
     await assert_fallbacks(screen)
     # The rest of the editor is usable.
     row = await edit_name(pilot, screen, NEW_NAME)
-    assert screen.session.dirty == ["assistant_name"] and screen.session.value("assistant_name") == NEW_NAME
+    session = screen.editing.session
+    assert session.dirty == ["assistant_name"] and session.value("assistant_name") == NEW_NAME
     assert_alive(app)
     if spec.build is None:
         sb.start()
@@ -475,8 +477,9 @@ async def tui_lookups(pilot, app, sb: Sandbox, spec: FaultSpec, seen: list[str])
     for name in LOOKUP_FIELDS:
         row = await row_of(screen, name)
         assert isinstance(row.control, SearchSelect), f"{name} is still {row.control!r}"
-    assert screen.session.dirty == ["assistant_name"] and screen.session.value("assistant_name") == NEW_NAME
-    assert screen.rows["assistant_name"].control.value == NEW_NAME
+    assert screen.editing.session.dirty == ["assistant_name"]
+    assert screen.editing.session.value("assistant_name") == NEW_NAME
+    assert control_of(screen, "assistant_name", Input).value == NEW_NAME
 
 
 def stop_first(sb: Sandbox, update: Callable[..., Any]) -> Callable[..., Any]:
@@ -506,9 +509,9 @@ async def send(pilot, app) -> None:
 
 
 def assert_edits_kept(screen: EditorScreen, value: str = NEW_NAME) -> None:
-    assert screen.session.dirty == ["assistant_name"], screen.session.dirty
-    assert screen.session.value("assistant_name") == value
-    assert screen.rows["assistant_name"].control.value == value
+    assert screen.editing.session.dirty == ["assistant_name"], screen.editing.session.dirty
+    assert screen.editing.session.value("assistant_name") == value
+    assert control_of(screen, "assistant_name", Input).value == value
 
 
 async def tui_save(pilot, app, sb: Sandbox, spec: FaultSpec, seen: list[str]) -> None:
@@ -521,13 +524,13 @@ async def tui_save(pilot, app, sb: Sandbox, spec: FaultSpec, seen: list[str]) ->
     else:
         inject(sb, spec, "save")
     await send(pilot, app)
-    session = screen.session
+    session = screen.editing.session
     if spec.name == "422":
         await wait_until(pilot, lambda: any("Not saved" in note for note in seen))
         check_message(" ".join(seen), spec.expect("save"))
         review = app.screen
         assert isinstance(review, ReviewScreen)
-        assert NAME_TAKEN in str(review.query_one("#review-problems").get_option_at_index(0).prompt)
+        assert NAME_TAKEN in str(review.query_one("#review-problems", OptionList).get_option_at_index(0).prompt)
         assert_edits_kept(screen)
         await pilot.press("escape")
         await wait_until(pilot, lambda: app.screen is screen)

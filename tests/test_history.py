@@ -204,9 +204,8 @@ def _cli(*args: str):
 async def test_every_reader_survives_every_kind_of_bad_history(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     from textual.widgets import Static
 
-    from tui_helpers import make_app, wait_until
+    from tui_helpers import make_app, open_editor, wait_until
     from voicedesk.sandbox import Sandbox
-    from voicedesk.tui.screens.editor import EditorScreen
     from voicedesk.tui.screens.history import HistoryScreen
 
     path = History().path
@@ -215,8 +214,7 @@ async def test_every_reader_survives_every_kind_of_bad_history(monkeypatch: pyte
     with Sandbox(rate_limit=None) as sandbox:
         app = make_app(sandbox, 101)
         async with app.run_test(size=(120, 36)) as pilot:
-            await wait_until(pilot, lambda: isinstance(app.screen, EditorScreen) and app.screen.ready)
-            editor = app.screen
+            editor = await open_editor(pilot)
             host = app.client.host
 
             async def screen_text() -> tuple[str, str]:

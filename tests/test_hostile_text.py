@@ -13,15 +13,16 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from rich.console import Console
+from textual.widgets import OptionList
 
-from tui_helpers import make_app, puts, wait_until
+from tui_helpers import make_app, open_editor, puts, wait_until
 from voicedesk.cli import main
 from voicedesk.display import for_terminal, safe_text, to_json
 from voicedesk.sandbox import DEMO_API_KEY, Fault, Sandbox
 from voicedesk.text import reveal_controls
-from voicedesk.tui.screens.editor import EditorScreen
 from voicedesk.tui.screens.help import HelpScreen
 from voicedesk.tui.screens.review import ReviewScreen
+from voicedesk.tui.widgets import AssistantTable
 
 # What must never reach a terminal from data: C0 (but newline), DEL, C1, bidi controls,
 # line separators and lone surrogates.
@@ -113,18 +114,17 @@ def assert_safe(app) -> str:
 async def test_every_screen_shows_hostile_text_literally_and_safely(sandbox) -> None:
     app = make_app(sandbox)
     async with app.run_test(size=(120, 36)) as pilot:
-        await wait_until(pilot, lambda: app.screen.query_one("#picker-table").row_count == 14)
+        await wait_until(pilot, lambda: app.screen.query_one("#picker-table", AssistantTable).row_count == 14)
         assert "[@click=app.quit]" in assert_safe(app)
         await pilot.press(*"bold", "enter")
-        await wait_until(pilot, lambda: isinstance(app.screen, EditorScreen) and app.screen.ready, timeout=30)
-        editor = app.screen
+        editor = await open_editor(pilot)
         shown = assert_safe(app)
         assert "[b]bold[/b]" in shown and "␛[2J" in shown
         for field in ("voice_id", "variables", "post_call_schema", "initial_message", "system_prompt"):
             await editor.focus_field(field)
             await pilot.pause()
             assert_safe(app)
-        assert editor.session.dirty == []  # shown, not changed
+        assert editor.editing.session.dirty == []  # shown, not changed
         await editor.focus_field("voice_id")
         await wait_until(pilot, lambda: editor.rows["voice_id"].control_has_focus)
         await pilot.press("enter")  # the searchable list, holding the hostile voice name
@@ -147,12 +147,11 @@ async def test_every_screen_shows_hostile_text_literally_and_safely(sandbox) -> 
 async def test_an_edit_next_to_control_characters_keeps_them(sandbox) -> None:
     app = make_app(sandbox, 101)
     async with app.run_test(size=(120, 36)) as pilot:
-        await wait_until(pilot, lambda: isinstance(app.screen, EditorScreen) and app.screen.ready, timeout=30)
-        editor = app.screen
+        editor = await open_editor(pilot)
         await editor.focus_field("assistant_name")
         await wait_until(pilot, lambda: editor.rows["assistant_name"].control_has_focus)
         await pilot.press("end", "!")
-        assert editor.session.value("assistant_name") == HOSTILE[0] + HOSTILE[1] + "!"
+        assert editor.editing.session.value("assistant_name") == HOSTILE[0] + HOSTILE[1] + "!"
 
 
 async def test_a_hostile_server_error_is_shown_safely(sandbox) -> None:
@@ -160,14 +159,13 @@ async def test_a_hostile_server_error_is_shown_safely(sandbox) -> None:
         "speech_speed": ["\x1b[2J[b]nope[/b] [@click=app.quit]"]}}), path="/api/user/assistant/")
     app = make_app(sandbox, 103)
     async with app.run_test(size=(120, 36)) as pilot:
-        await wait_until(pilot, lambda: isinstance(app.screen, EditorScreen) and app.screen.ready)
-        editor = app.screen
+        editor = await open_editor(pilot)
         await editor.focus_field("speech_speed")
         await wait_until(pilot, lambda: editor.rows["speech_speed"].control_has_focus)
         await pilot.press("right", "ctrl+s")
         await wait_until(pilot, lambda: isinstance(app.screen, ReviewScreen))
         await pilot.press("ctrl+s")
-        await wait_until(pilot, lambda: app.screen.query_one("#review-problems").option_count == 1)
+        await wait_until(pilot, lambda: app.screen.query_one("#review-problems", OptionList).option_count == 1)
         assert "[@click=app.quit]" in assert_safe(app)
         await pilot.press("escape")
         await pilot.pause()

@@ -14,14 +14,13 @@ import pytest
 from click.testing import CliRunner
 
 import voicedesk.api
-from tui_helpers import make_app, puts, wait_until
+from tui_helpers import make_app, open_editor, puts, wait_until
 from voicedesk.api import ApiClient, NetworkError, ProtocolError
 from voicedesk.cli import main
 from voicedesk.history import History
 from voicedesk.remote import open_session, save
 from voicedesk.sandbox import DEMO_API_KEY, Fault, Sandbox
 from voicedesk.session import Change
-from voicedesk.tui.screens.editor import EditorScreen
 from voicedesk.tui.screens.modals import Ask
 from voicedesk.tui.screens.review import ReviewScreen
 
@@ -133,12 +132,11 @@ async def test_the_tui_s_retry_says_the_earlier_attempt_had_saved_it(sandbox) ->
 
     app.notify = recording  # type: ignore[method-assign]  # what the app tells, recorded on its way
     async with app.run_test(size=(120, 36)) as pilot:
-        await wait_until(pilot, lambda: isinstance(app.screen, EditorScreen) and app.screen.ready)
-        editor = app.screen
+        editor = await open_editor(pilot)
         await editor.focus_field("assistant_name")
         await wait_until(pilot, lambda: editor.rows["assistant_name"].control_has_focus)
         await pilot.press("end", *" (after the lost answer)")
-        await wait_until(pilot, lambda: editor.session.value("assistant_name") == NEW_NAME)
+        await wait_until(pilot, lambda: editor.editing.session.value("assistant_name") == NEW_NAME)
         lose_the_answer(sandbox, "late")
         await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: isinstance(app.screen, ReviewScreen))
@@ -146,7 +144,7 @@ async def test_the_tui_s_retry_says_the_earlier_attempt_had_saved_it(sandbox) ->
         await wait_until(pilot, lambda: isinstance(app.screen, Ask) and bool(app.screen.query("#choice-retry")))
         await wait_until(pilot, lambda: sandbox.assistant(101)["name"] == NEW_NAME)
         await pilot.click("#choice-retry")
-        await wait_until(pilot, lambda: not editor.session.dirty and app.screen is editor)
+        await wait_until(pilot, lambda: not editor.editing.session.dirty and app.screen is editor)
         await wait_until(pilot, lambda: any(s.startswith("Saved earlier:") for s in seen))
     assert len(puts(sandbox)) == 1  # the retry found nothing left to send
     [entry] = History().entries()

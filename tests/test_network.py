@@ -303,7 +303,7 @@ async def test_the_editor_says_which_request_ran_out_of_time(sandbox) -> None:
     """The TUI's client takes its deadline from the settings, as the CLI's does."""
     from textual.widgets import Static
 
-    from tui_helpers import wait_until
+    from tui_helpers import top, wait_until
     from voicedesk.settings import make_settings
     from voicedesk.tui.app import VoicedeskApp
     from voicedesk.tui.screens.editor import EditorScreen
@@ -316,4 +316,4 @@ async def test_the_editor_says_which_request_ran_out_of_time(sandbox) -> None:
         await wait_until(pilot, lambda: "got no complete answer" in str(message.render()))
         assert f"within {DEADLINE:g} s" in str(message.render())
         await pilot.press("r")  # the trickle is gone: the retry loads
-        await wait_until(pilot, lambda: app.screen.ready)
+        await wait_until(pilot, lambda: top(app, EditorScreen).ready)

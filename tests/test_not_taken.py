@@ -94,13 +94,13 @@ async def test_the_editor_marks_the_fields_and_keeps_the_values(sandbox_2026) ->
     app = VoicedeskApp(replace(make_settings(sandbox_2026.base_url, DEMO_API_KEY), dialect="2025"), 101)
     async with app.run_test(size=(120, 36)) as pilot:
         editor = await open_editor(pilot)
-        assert editor.session.fields.dialect.value == "2025"
-        editor.session.set("assistant_name", "Renamed")
+        assert editor.editing.session.fields.dialect.value == "2025"
+        editor.editing.session.set("assistant_name", "Renamed")
         editor.rows["assistant_name"].reload()
         assert await editor.editing.saving.save() is False  # not saved: the review stays
         await pilot.pause()
-        assert editor.session.dirty == ["assistant_name"]
-        assert editor.session.value("assistant_name") == "Renamed"
+        assert editor.editing.session.dirty == ["assistant_name"]
+        assert editor.editing.session.value("assistant_name") == "Renamed"
         row = editor.rows["assistant_name"]
         await wait_until(pilot, lambda: row.has_class("-error"))
         await wait_until(pilot, lambda: any("Renamed" in path.read_text() for path in draft_files()))

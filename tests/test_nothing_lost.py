@@ -52,6 +52,7 @@ class Tty(Terminal):
         self.drain()
         return len(self.screen)
 
+    # Returns where the text was drawn (Terminal.wait_for returns nothing): an incompatible override.
     def wait_for(self, text: str, after: int = 0, timeout: float = WAIT) -> int:  # type: ignore[override]
         """Where `text` is first drawn after `after`."""
         deadline = time.monotonic() + timeout

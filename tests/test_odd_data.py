@@ -15,9 +15,10 @@ import pytest
 from click.testing import CliRunner, Result
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from textual.widgets import Input
 
 from factories import lookups, record
-from tui_helpers import make_app, puts, wait_until
+from tui_helpers import control_of, make_app, open_editor, puts, wait_until
 from voicedesk.api import ApiClient, ApiError
 from voicedesk.cli import main
 from voicedesk.display import format_value
@@ -251,22 +252,21 @@ async def _edit_in_the_editor(sandbox: Sandbox, send: bool = False) -> EditorScr
     """Open, show every group, rename, review (and send): the odd fields stay untouched."""
     app = make_app(sandbox, ASSISTANT)
     async with app.run_test(size=(120, 36)) as pilot:
-        await wait_until(pilot, lambda: isinstance(app.screen, EditorScreen) and app.screen.ready)
-        editor = app.screen
+        editor = await open_editor(pilot)
         for group in GROUPS:
             await editor.show_group(group)
             await pilot.pause()
-        assert editor.session.dirty == []
+        assert editor.editing.session.dirty == []
         await editor.focus_field("assistant_name")
-        editor.rows["assistant_name"].control.value = "Renamed"
-        await wait_until(pilot, lambda: editor.session.dirty == ["assistant_name"])
+        control_of(editor, "assistant_name", Input).value = "Renamed"
+        await wait_until(pilot, lambda: editor.editing.session.dirty == ["assistant_name"])
         await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: isinstance(app.screen, ReviewScreen))
-        assert editor.session.body() == {"assistant_name": "Renamed"}
+        assert editor.editing.session.body() == {"assistant_name": "Renamed"}
         if send:
             await pilot.press("ctrl+s")
             await wait_until(pilot, lambda: not isinstance(app.screen, ReviewScreen))
-            await wait_until(pilot, lambda: not editor.session.dirty)
+            await wait_until(pilot, lambda: not editor.editing.session.dirty)
     return editor
 
 
@@ -292,8 +292,8 @@ async def _pick_and_open(sandbox: Sandbox) -> None:
         await wait_until(pilot, lambda: table.row_count == 14)
         assert table.cursor_id == ASSISTANT
         await pilot.press("enter")
-        await wait_until(pilot, lambda: isinstance(app.screen, EditorScreen) and app.screen.ready)
-        assert app.screen.session.dirty == []
+        editor = await open_editor(pilot)
+        assert editor.editing.session.dirty == []
 
 
 async def test_leaving_at_once_an_editor_with_flagged_fields_is_no_crash() -> None:
@@ -305,8 +305,7 @@ async def test_leaving_at_once_an_editor_with_flagged_fields_is_no_crash() -> No
             table = app.screen.query_one("#picker-table", AssistantTable)
             await wait_until(pilot, lambda: table.row_count == 14)
             await pilot.press(*"legacy", "enter")
-            await wait_until(pilot, lambda: isinstance(app.screen, EditorScreen) and app.screen.ready)
-            editor = app.screen
+            editor = await open_editor(pilot)
             assert editor.assistant_id == 106
             await wait_until(pilot, lambda: len(editor._builds) > 1)  # a group is being built ahead
             await pilot.press("escape")

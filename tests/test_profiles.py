@@ -21,8 +21,9 @@ from typing import Any
 import httpx
 import pytest
 from click.testing import CliRunner, Result
+from textual.widgets import Button, Input
 
-from tui_helpers import open_editor, puts, wait_until
+from tui_helpers import control_of, open_editor, puts, wait_until
 from voicedesk.api import ApiClient, ProtocolError, ReadOnlyError
 from voicedesk.cli import main
 from voicedesk.drafts import Draft, DraftEdit, DraftStore
@@ -303,18 +304,18 @@ async def test_the_tui_says_read_only_and_refuses_to_send(sb, read_only_config) 
     app = VoicedeskApp(settings, 101)
     async with app.run_test(size=(120, 36)) as pilot:
         editor = await open_editor(pilot)
-        editor.session.set("record_call", not editor.session.current["record_call"])
+        editor.editing.session.set("record_call", not editor.editing.session.current["record_call"])
         await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: isinstance(app.screen, ReviewScreen))
         title = str(app.screen.query_one("#review-title").render())
         assert "ro@" in title and "read-only" in title
-        button = app.screen.query_one("#review-save")
+        button = app.screen.query_one("#review-save", Button)
         assert button.disabled and "Read-only" in str(button.label)
         await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: any("read-only" in str(n.message) for n in app._notifications))
         assert isinstance(app.screen, ReviewScreen)
     assert puts(sb) == []
-    assert editor.session.dirty == ["record_call"]
+    assert editor.editing.session.dirty == ["record_call"]
 
 
 # -- the TUI shows the profile ----------------------------------------------------------------
@@ -575,7 +576,7 @@ async def test_switching_profile_keeps_the_edits_in_the_draft_and_opens_the_othe
         app = VoicedeskApp(resolve(Given(profile="alpha"))[0], 101)
         async with app.run_test(size=(120, 36)) as pilot:
             editor = await open_editor(pilot)
-            editor.rows["assistant_name"].control.value = "Typed under alpha"
+            control_of(editor, "assistant_name", Input).value = "Typed under alpha"
             await pilot.pause()
             for answer in ("stay", "switch"):
                 app.action_switch_profile()
@@ -586,7 +587,7 @@ async def test_switching_profile_keeps_the_edits_in_the_draft_and_opens_the_othe
                 await choose(pilot, answer)
                 if answer == "stay":
                     await wait_until(pilot, lambda: app.screen is editor)
-                    assert editor.session.value("assistant_name") == "Typed under alpha"
+                    assert editor.editing.session.value("assistant_name") == "Typed under alpha"
             await wait_until(pilot, lambda: isinstance(app.screen, PickerScreen))
             table = app.screen.query_one("#picker-table", AssistantTable)
             await wait_until(pilot, lambda: table.row_count > 0)

@@ -13,11 +13,12 @@ import httpx
 import pytest
 from click.testing import CliRunner
 
-from tui_helpers import focus, make_app, open_editor, wait_until
+from tui_helpers import control_of, focus, make_app, open_editor, wait_until
 from voicedesk.api import ApiClient
 from voicedesk.cli import main
 from voicedesk.remote import load_providers, open_session
 from voicedesk.sandbox import DEMO_API_KEY, Sandbox, dialect2026
+from voicedesk.tui.widgets import SearchSelect
 
 ENGLISH = ["ElevenLabs", "Cartesia", "Azure"]
 
@@ -90,12 +91,12 @@ async def test_the_editor_offers_the_languages_providers_and_follows_a_change(sa
     async with app.run_test(size=(120, 36)) as pilot:
         editor = await open_editor(pilot)
         await focus(pilot, editor, "synthesizer_provider_id")
-        speech = editor.rows["synthesizer_provider_id"].control
+        speech = control_of(editor, "synthesizer_provider_id", SearchSelect)
         listed = lambda: [label.split("  #")[0] for label, _ in speech.options]  # noqa: E731
         assert listed() == ["The language's default", *ENGLISH]
-        editor.rows["language"].control.value = "Italian"  # as the list sets it
+        control_of(editor, "language", SearchSelect).value = "Italian"  # as the list sets it
         await wait_until(pilot, lambda: listed() == ["The language's default", "Azure"])
-        transcription = editor.rows["transcriber_provider_id"].control
+        transcription = control_of(editor, "transcriber_provider_id", SearchSelect)
         assert [label.split("  #")[0] for label, _ in transcription.options] == ["The language's default", "Azure"]
         await pilot.press("ctrl+o")  # revert the language ... (focus is on the provider: revert it there)
         await focus(pilot, editor, "language")

@@ -12,9 +12,9 @@ from typing import Any
 
 from hypothesis import given
 from hypothesis import strategies as st
-from textual.widgets import RadioSet, TextArea
+from textual.widgets import Input, RadioButton, RadioSet, Switch, TextArea
 
-from tui_helpers import choose, focus, make_app, wait_until
+from tui_helpers import choose, control_of, focus, make_app, open_editor, wait_until
 from voicedesk.display import format_value
 from voicedesk.fields import FIELDS, GROUPS, Kind, catalogue, fields_in
 from voicedesk.records import Lookups
@@ -25,7 +25,8 @@ from voicedesk.tui.screens.conflicts import ConflictScreen
 from voicedesk.tui.screens.editor import EditorScreen
 from voicedesk.tui.screens.modals import Ask
 from voicedesk.tui.screens.review import ReviewScreen, change_text
-from voicedesk.tui.widgets import KeyValueEditor, SchemaEditor, SearchSelect, SearchSelectScreen
+from voicedesk.tui.widgets import KeyValueEditor, SchemaEditor, SearchSelect, SearchSelectScreen, Slider, ToolEditor
+from voicedesk.tui.widgets.rows import RowEditor
 
 FORM_FIELDS = {field.name for group in GROUPS for field in fields_in(group)}
 
@@ -35,6 +36,7 @@ def shown_row(row: FieldRow) -> tuple[Any, ...]:
     head = row.query_one(RowHead)
     control = row.control
     options = None
+    value: object
     if isinstance(control, SearchSelect):
         value, options = control.label, control.options
     elif isinstance(control, TextArea):
@@ -43,14 +45,14 @@ def shown_row(row: FieldRow) -> tuple[Any, ...]:
         value = str(control.render())
     elif isinstance(control, (KeyValueEditor, SchemaEditor)):
         value = control.value
-    else:  # Slider, Switch, Input
+    else:  # Slider, Switch, Input (and the tools' and phrases' lists)
+        assert isinstance(control, (Slider, Switch, Input, ToolEditor, RowEditor)), type(control)
         value = control.value
     return head.label, head.range_text, type(control).__name__, value, options, control.disabled
 
 
 async def all_rows_built(pilot) -> EditorScreen:
-    await wait_until(pilot, lambda: isinstance(pilot.app.screen, EditorScreen) and pilot.app.screen.ready)
-    editor = pilot.app.screen
+    editor = await open_editor(pilot)
     await wait_until(pilot, lambda: set(editor.rows) == FORM_FIELDS)
     return editor
 
@@ -65,10 +67,10 @@ async def edit(pilot, editor: EditorScreen) -> None:
     await pilot.press("enter")
     await wait_until(pilot, lambda: isinstance(pilot.app.screen, SearchSelectScreen))
     await pilot.press("down", "enter")
-    await wait_until(pilot, lambda: editor.session.value("calls_direction") == "make")
+    await wait_until(pilot, lambda: editor.editing.session.value("calls_direction") == "make")
     await focus(pilot, editor, "speech_speed")
     await pilot.press("right")
-    assert set(editor.session.dirty) == {"calls_direction", "speech_speed"}
+    assert set(editor.editing.session.dirty) == {"calls_direction", "speech_speed"}
 
 
 async def review_and_send(pilot, editor: EditorScreen) -> None:
@@ -82,7 +84,7 @@ async def fresh_editor_rows(sandbox: Sandbox) -> dict[str, tuple[Any, ...]]:
     app = make_app(sandbox, 101)
     async with app.run_test(size=(120, 36)) as pilot:
         editor = await all_rows_built(pilot)
-        assert not editor.session.dirty and not isinstance(app.screen, Ask)  # no draft left over
+        assert not editor.editing.session.dirty and not isinstance(app.screen, Ask)  # no draft left over
         return shown_rows(editor)
 
 
@@ -102,7 +104,7 @@ async def after_revert_all(sandbox: Sandbox) -> dict[str, tuple[Any, ...]]:
         await edit(pilot, editor)
         await pilot.press("ctrl+r")
         await choose(pilot, "revert")
-        await wait_until(pilot, lambda: app.screen is editor and not editor.session.dirty)
+        await wait_until(pilot, lambda: app.screen is editor and not editor.editing.session.dirty)
         return shown_rows(editor)
 
 
@@ -115,14 +117,14 @@ async def after_a_draft_restore(sandbox: Sandbox) -> dict[str, tuple[Any, ...]]:
 
         def drafted() -> bool:
             files = list(drafts.glob("*.json"))
-            return bool(files) and set(json.loads(files[0].read_text())["fields"]) == set(editor.session.dirty)
+            return bool(files) and set(json.loads(files[0].read_text())["fields"]) == set(editor.editing.session.dirty)
 
         await wait_until(pilot, drafted)
     app = make_app(sandbox, 101)
     async with app.run_test(size=(120, 36)) as pilot:
         await choose(pilot, "restore")
         editor = await all_rows_built(pilot)
-        await wait_until(pilot, lambda: app.screen is editor and len(editor.session.dirty) == 2)
+        await wait_until(pilot, lambda: app.screen is editor and len(editor.editing.session.dirty) == 2)
         shown = shown_rows(editor)
         await review_and_send(pilot, editor)  # what a fresh editor then shows is the same data
         return shown
@@ -138,7 +140,7 @@ async def after_a_conflict(sandbox: Sandbox) -> dict[str, tuple[Any, ...]]:
         await wait_until(pilot, lambda: isinstance(app.screen, ReviewScreen))
         await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: isinstance(app.screen, ConflictScreen))
-        app.screen.query_one("#choice-speech_speed", RadioSet).query("RadioButton")[1].value = True  # theirs
+        app.screen.query_one("#choice-speech_speed", RadioSet).query(RadioButton)[1].value = True  # theirs
         # The send after the choice fails, so what is shown is the conflict's reload alone.
         sandbox.fail_next(1, Fault.status(500, {"message": "down"}), path="/api/user/assistant/")
         await pilot.click("#conflict-send")
@@ -146,7 +148,8 @@ async def after_a_conflict(sandbox: Sandbox) -> dict[str, tuple[Any, ...]]:
         await wait_until(pilot, lambda: isinstance(app.screen, ReviewScreen) and not app.screen.saving)
         await pilot.press("escape")
         await wait_until(pilot, lambda: app.screen is editor)
-        assert editor.session.dirty == ["calls_direction"] and editor.session.value("speech_speed") == 0.9
+        session = editor.editing.session
+        assert session.dirty == ["calls_direction"] and session.value("speech_speed") == 0.9
         shown = shown_rows(editor)
         await review_and_send(pilot, editor)
         return shown
@@ -220,6 +223,7 @@ def test_the_review_shows_any_value_a_control_can_hold() -> None:
         name, before, after = case
         for value in (before, after):
             assert isinstance(format_value(name, value), str)
+        # A stand-in holding only what change_text reads, not an EditSession.
         shown = change_text(Change(name, before, after), session)  # type: ignore[arg-type]
         assert FIELDS[name].label in shown.plain
         tried += 1
@@ -243,14 +247,15 @@ async def test_a_reload_leaves_the_variables_and_schema_editors_as_they_are_unle
             for name in ("variables", "post_call_schema"):
                 await focus(pilot, editor, name)
                 focused = app.focused
-                editor.session.set("speech_speed", 1.1)  # elsewhere, then reverted
-                editor.session.revert_all()
+                assert focused is not None
+                editor.editing.session.set("speech_speed", 1.1)  # elsewhere, then reverted
+                editor.editing.session.revert_all()
                 editor.reload_rows()
                 await pilot.pause()
                 assert app.focused is focused and focused.is_attached, name
                 await pilot.press("end", "x")  # a changed row is shown again as it was
-                assert editor.session.dirty == [name]
-                editor.session.revert_all()
+                assert editor.editing.session.dirty == [name]
+                editor.editing.session.revert_all()
                 editor.reload_rows()
                 await pilot.pause()
-                assert editor.rows[name].control.value == editor.session.value(name), name
+                assert control_of(editor, name, RowEditor).value == editor.editing.session.value(name), name

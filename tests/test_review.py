@@ -9,7 +9,7 @@ import pytest
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from tui_helpers import make_app, wait_until
+from tui_helpers import make_app, open_editor, top, wait_until
 from voicedesk.fields import FIELDS
 from voicedesk.sandbox import Sandbox
 from voicedesk.tui.screens.editor import EditorScreen
@@ -48,13 +48,12 @@ def sandbox():
 async def many_changes(pilot) -> EditorScreen:
     """The editor of 101 holding CHANGES (as a restored draft would), its review open."""
     app = pilot.app
-    await wait_until(pilot, lambda: isinstance(app.screen, EditorScreen) and app.screen.ready)
-    editor = app.screen
-    prompt = editor.session.value("system_prompt")
+    editor = await open_editor(pilot)
+    prompt = editor.editing.session.value("system_prompt")
     for name, value in {**CHANGES, "system_prompt": prompt.replace("Berlin-Mitte", "Berlin-Pankow")}.items():
-        editor.session.set(name, value)
+        editor.editing.session.set(name, value)
     editor.reload_rows()
-    assert editor.problems() == {} and len(editor.session.dirty) == len(CHANGES) + 1
+    assert editor.problems() == {} and len(editor.editing.session.dirty) == len(CHANGES) + 1
     await pilot.press("ctrl+s")
     await wait_until(pilot, lambda: isinstance(app.screen, ReviewScreen)
                      and len(app.screen.query(".review-change")) == len(CHANGES) + 1)
@@ -79,12 +78,12 @@ async def test_every_change_is_reachable_by_the_scroll_keys_right_after_opening(
     app = make_app(sandbox, 101)
     async with app.run_test(size=size) as pilot:
         editor = await many_changes(pilot)
-        review = app.screen
+        review = top(app, ReviewScreen)
         body = review.query_one("#review-body", VerticalScroll)
         assert app.focused is body  # no Tab needed: the keys scroll it at once
         assert body.max_scroll_y > 0  # more than fits: the point of the test
         summary = str(review.query_one("#review-summary", Static).render())
-        assert all(FIELDS[name].label in summary for name in editor.session.dirty)
+        assert all(FIELDS[name].label in summary for name in editor.editing.session.dirty)
 
         for keys in (["down"], ["pagedown"], ["space"]):
             await pilot.press("home")
@@ -102,7 +101,7 @@ async def test_every_change_is_reachable_by_the_scroll_keys_right_after_opening(
             unseen = {str(change.render()).split("\n")[0]: change.region.height - len(seen[change])
                       for change in seen if len(seen[change]) < change.region.height}
             assert not unseen, (keys, unseen)
-            assert len(seen) == len(editor.session.dirty)
+            assert len(seen) == len(editor.editing.session.dirty)
             assert app.focused is body
         await pilot.press("end")
         assert body.scroll_y == body.max_scroll_y
@@ -125,16 +124,14 @@ async def test_a_problem_names_its_field_once() -> None:
     """Most messages begin with the field's label; the review adds it only when not."""
     from textual.widgets import OptionList
 
-    from tui_helpers import open_editor
-
     with Sandbox(rate_limit=None, dialect="2026") as sandbox:
         app = make_app(sandbox, 101)
         async with app.run_test(size=(120, 36)) as pilot:
             editor = await open_editor(pilot)
-            tools = [dict(tool) for tool in editor.session.value("tools")]
+            tools = [dict(tool) for tool in editor.editing.session.value("tools")]
             tools[1].pop("phone_number")
-            editor.session.set("tools", tools)
-            editor.session.set("assistant_name", "")
+            editor.editing.session.set("tools", tools)
+            editor.editing.session.set("assistant_name", "")
             await pilot.press("ctrl+s")
             await wait_until(pilot, lambda: isinstance(app.screen, ReviewScreen)
                              and app.screen.query_one("#review-problems", OptionList).option_count == 2)
@@ -150,9 +147,8 @@ async def test_every_button_of_the_review_does_what_its_key_does(sandbox) -> Non
     # a click sent nothing.
     app = make_app(sandbox, 101)
     async with app.run_test(size=(120, 36)) as pilot:
-        await wait_until(pilot, lambda: isinstance(app.screen, EditorScreen) and app.screen.ready)
-        editor = app.screen
-        editor.session.set("assistant_name", "Clicked")
+        editor = await open_editor(pilot)
+        editor.editing.session.set("assistant_name", "Clicked")
         editor.reload_rows()
         await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: isinstance(app.screen, ReviewScreen))
@@ -162,11 +158,11 @@ async def test_every_button_of_the_review_does_what_its_key_does(sandbox) -> Non
         await wait_until(pilot, lambda: json_shown.display)
         assert await pilot.click("#review-back")
         await wait_until(pilot, lambda: app.screen is editor)
-        assert editor.session.dirty == ["assistant_name"]
+        assert editor.editing.session.dirty == ["assistant_name"]
         await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: isinstance(app.screen, ReviewScreen))
         await wait_until(pilot, lambda: app.screen.query_one("#review-save").region.area > 0)
         assert await pilot.click("#review-save")
-        await wait_until(pilot, lambda: app.screen is editor and not editor.session.dirty)
+        await wait_until(pilot, lambda: app.screen is editor and not editor.editing.session.dirty)
         assert sandbox.assistant(101)["name"] == "Clicked"
     print("3 buttons tried")

@@ -11,12 +11,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from tui_helpers import choose, wait_until
+from tui_helpers import choose, open_editor, wait_until
 from voicedesk.cli import main
 from voicedesk.sandbox import Fault, Sandbox
 from voicedesk.settings import SettingsError, make_settings, read_config
 from voicedesk.tui.app import VoicedeskApp
-from voicedesk.tui.screens.editor import EditorScreen
 from voicedesk.tui.screens.modals import Ask
 from voicedesk.tui.screens.review import ReviewScreen
 
@@ -100,8 +99,7 @@ async def test_the_key_appears_on_no_output_path(sandbox, tmp_path) -> None:
 
     app = VoicedeskApp(make_settings(sandbox.base_url, KEY), 101)
     async with app.run_test(size=(120, 36)) as pilot:
-        await wait_until(pilot, lambda: isinstance(app.screen, EditorScreen) and app.screen.ready)
-        editor = app.screen
+        editor = await open_editor(pilot)
         await editor.focus_field("assistant_name")
         await wait_until(pilot, lambda: editor.rows["assistant_name"].control_has_focus)
         await pilot.press("end", *" secret-free")
@@ -116,7 +114,7 @@ async def test_the_key_appears_on_no_output_path(sandbox, tmp_path) -> None:
         await wait_until(pilot, lambda: isinstance(app.screen, Ask))
         outputs.append(app.export_screenshot())
         await choose(pilot, "retry")
-        await wait_until(pilot, lambda: not editor.session.dirty)
+        await wait_until(pilot, lambda: not editor.editing.session.dirty)
         outputs += [str(notification.message) for notification in app._notifications]
         outputs.append(repr(app.client) + repr(app.settings))
 

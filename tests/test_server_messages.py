@@ -9,11 +9,10 @@ from click.testing import CliRunner
 from textual.widgets import Static
 
 from factories import lookups, record
-from tui_helpers import make_app, puts, wait_until
+from tui_helpers import make_app, open_editor, puts, wait_until
 from voicedesk.cli import main
 from voicedesk.sandbox import DEMO_API_KEY, Fault, Sandbox
 from voicedesk.session import EditSession
-from voicedesk.tui.screens.editor import EditorScreen
 from voicedesk.tui.screens.review import ReviewScreen
 
 PUT_PATH = "/api/user/assistant/"
@@ -75,8 +74,7 @@ async def test_the_editor_shows_every_message_of_a_422() -> None:
         }), path=PUT_PATH)
         app = make_app(sb, 101)
         async with app.run_test(size=(120, 36)) as pilot:
-            await wait_until(pilot, lambda: isinstance(app.screen, EditorScreen) and app.screen.ready)
-            editor = app.screen
+            editor = await open_editor(pilot)
             await editor.focus_field("voice_stability")
             await wait_until(pilot, lambda: editor.rows["voice_stability"].control_has_focus)
             await pilot.press("left")
@@ -84,7 +82,7 @@ async def test_the_editor_shows_every_message_of_a_422() -> None:
             await wait_until(pilot, lambda: isinstance(app.screen, ReviewScreen))
             review = app.screen
             await pilot.press("ctrl+s")
-            await wait_until(pilot, lambda: bool(editor.session.server_notes))
+            await wait_until(pilot, lambda: bool(editor.editing.session.server_notes))
             await wait_until(pilot, lambda: review.query_one("#review-server-notes").display)
             # The notice: the message, what names no field, and where the rest went.
             notice = next(str(n.message) for n in app._notifications if "Not saved" == n.title)

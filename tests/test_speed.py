@@ -8,7 +8,7 @@ import gc
 
 import pytest
 
-from tui_helpers import make_app, wait_until
+from tui_helpers import make_app, open_editor, top, wait_until
 from voicedesk import speed
 from voicedesk.sandbox import Sandbox
 from voicedesk.tui.screens.editor import EditorScreen
@@ -42,9 +42,14 @@ def first_screen(app):
 async def test_the_collector_is_back_on_once_the_first_screen_is_ready(
         sandbox, monkeypatch, assistant_id, expected) -> None:
     assert gc.isenabled()
-    turned_off = []
+    turned_off: list[bool] = []
     off = speed.collector_off_until_ready
-    monkeypatch.setattr(speed, "collector_off_until_ready", lambda: (off(), turned_off.append(gc.isenabled())))
+
+    def off_and_noted() -> None:
+        off()
+        turned_off.append(gc.isenabled())
+
+    monkeypatch.setattr(speed, "collector_off_until_ready", off_and_noted)
     app = make_app(sandbox, assistant_id)
     async with app.run_test(size=(120, 36)) as pilot:
         await wait_until(pilot, lambda: isinstance(first_screen(app), expected))
@@ -68,10 +73,9 @@ async def test_leaving_an_editor_collects_it(sandbox) -> None:
     async with app.run_test(size=(120, 36)) as pilot:
         await wait_until(pilot, lambda: isinstance(app.screen, PickerScreen) and app.screen.records)
         await wait_until(pilot, gc.isenabled)
-        record = app.screen.records[0]
+        record = top(app, PickerScreen).records[0]
         app.open_assistant(record["id"], record)
-        await wait_until(pilot, lambda: isinstance(app.screen, EditorScreen) and app.screen.ready)
-        editor = app.screen
+        editor = await open_editor(pilot)
         collections = gc.get_stats()[2]["collections"]
         await pilot.press("escape")
         await wait_until(pilot, lambda: isinstance(app.screen, PickerScreen))

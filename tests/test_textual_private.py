@@ -14,6 +14,7 @@ from textual.app import App, ComposeResult
 from textual.drivers.linux_driver import LinuxDriver
 from textual.geometry import Size
 from textual.scroll_view import ScrollView
+from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import Input, OptionList, TextArea
 from textual.widgets.text_area import Document
@@ -74,9 +75,7 @@ async def test_the_driver_and_app_attributes_used_outside_the_fence_exist() -> N
 
 
 class Grid(OwnVirtualSize):
-    def render_line(self, y: int):  # type: ignore[no-untyped-def]
-        from textual.strip import Strip
-
+    def render_line(self, y: int) -> Strip:
         return Strip.blank(self.size.width)
 
 
@@ -103,7 +102,12 @@ async def test_the_fenced_accesses_still_do_their_jobs() -> None:
         # the scrollbars are not updated (and repainted) again.
         updates: list[Size] = []
         update = grid._scroll_update
-        grid._scroll_update = lambda size: (updates.append(size), update(size))  # type: ignore[method-assign]
+
+        def counted(virtual_size: Size) -> None:
+            updates.append(virtual_size)
+            update(virtual_size)
+
+        grid._scroll_update = counted  # type: ignore[method-assign]  # a spy in place of the method
         await pilot.press("a", "b")
         await pilot.pause()
         assert updates == [], f"ScrollView._size_updated no longer gets the virtual size it compares {WHERE}"

@@ -14,10 +14,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 from textual.widgets import Input, Switch
 
-from tui_helpers import make_app, open_editor, puts, wait_until
+from tui_helpers import control_of, make_app, open_editor, puts, top, wait_until
 from voicedesk.cli import main
 from voicedesk.sandbox import DEMO_API_KEY, Sandbox
 from voicedesk.tools import TOOL_TYPES, check_tool, field_problem, gist
+from voicedesk.tui.screens.editor import EditorScreen
 from voicedesk.tui.screens.review import ReviewScreen
 from voicedesk.tui.screens.tool import ToolScreen
 from voicedesk.tui.widgets import PhraseEditor, SearchSelect, ToolEditor
@@ -107,7 +108,7 @@ async def back_and_save(pilot) -> None:
 
 
 # One tool of each known type, with its required fields (and one more for some).
-NEW_TOOLS = [
+NEW_TOOLS: list[dict[str, str | int | bool]] = [
     {"type": "end_call", "description": "Say goodbye first"},
     {"type": "call_transfer", "phone_number": "+4930111222", "warm_transfer": True},
     {"type": "warm_call_transfer", "supervisor_phone": "+4930333444", "outbound_phone_id": 5,
@@ -129,7 +130,7 @@ async def test_each_known_type_added_with_its_required_fields_is_stored_exactly(
     async with app.run_test(size=(120, 36)) as pilot:
         tools = await tools_list(pilot)
         for tool in NEW_TOOLS:
-            screen = await add_tool(pilot, tools, tool["type"])
+            screen = await add_tool(pilot, tools, str(tool["type"]))
             for name, value in tool.items():
                 if name != "type":
                     await set_field(pilot, screen, name, value)
@@ -180,10 +181,10 @@ async def test_ctrl_z_and_revert_restore_the_value(sandbox) -> None:
     app = make_app(sandbox, ASSISTANT, dialect="2026")
     async with app.run_test(size=(120, 36)) as pilot:
         tools = await tools_list(pilot)
-        session = app.screen.session
+        session = top(app, EditorScreen).editing.session
         await pilot.press("enter")  # edit the first tool
         await wait_until(pilot, lambda: isinstance(app.screen, ToolScreen))
-        await set_field(pilot, app.screen, "description", "Bye")
+        await set_field(pilot, top(app, ToolScreen), "description", "Bye")
         await pilot.press("escape")
         await wait_until(pilot, lambda: tools.lines.has_focus)
         assert session.value("tools")[0]["description"] == "Bye"
@@ -207,7 +208,7 @@ async def test_unknown_types_and_fields_survive_an_edit_of_another_tool_byte_for
         await tools_list(pilot)
         await pilot.press("enter")
         await wait_until(pilot, lambda: isinstance(app.screen, ToolScreen))
-        await set_field(pilot, app.screen, "description", "Goodbye")
+        await set_field(pilot, top(app, ToolScreen), "description", "Goodbye")
         await back_and_save(pilot)
         await wait_until(pilot, lambda: len(puts(sandbox)) == 1)
     sent = json.loads(puts(sandbox)[0].raw_body)["tools"]
@@ -227,9 +228,9 @@ async def test_the_calcom_key_is_never_on_screen_and_stays_unless_replaced(sandb
         await pilot.press("down", "down", "enter")  # the Cal.com tool
         await wait_until(pilot, lambda: isinstance(app.screen, ToolScreen))
         seen.append(await screen_text(pilot))
-        assert app.screen.tool["calcom_api_key"] == CAL_KEY  # held, not shown
-        await set_field(pilot, app.screen, "calcom_event_slug", "cleaning")
-        await set_field(pilot, app.screen, "calcom_api_key", "x")  # typed, then taken back
+        assert top(app, ToolScreen).tool["calcom_api_key"] == CAL_KEY  # held, not shown
+        await set_field(pilot, top(app, ToolScreen), "calcom_event_slug", "cleaning")
+        await set_field(pilot, top(app, ToolScreen), "calcom_api_key", "x")  # typed, then taken back
         await pilot.press("backspace")
         seen.append(await screen_text(pilot))
         await pilot.press("escape")
@@ -258,7 +259,7 @@ async def test_a_typed_calcom_key_replaces_the_stored_one(sandbox) -> None:
         await tools_list(pilot)
         await pilot.press("down", "down", "enter")
         await wait_until(pilot, lambda: isinstance(app.screen, ToolScreen))
-        await set_field(pilot, app.screen, "calcom_api_key", "cal_live_new")
+        await set_field(pilot, top(app, ToolScreen), "calcom_api_key", "cal_live_new")
         assert "cal_live_new" not in await screen_text(pilot)
         await back_and_save(pilot)
         await wait_until(pilot, lambda: len(puts(sandbox)) == 1)
@@ -301,16 +302,16 @@ async def test_an_empty_phrase_is_flagged_and_keys_beyond_the_four_are_kept(sand
         editor = await open_editor(pilot)
         await editor.focus_field("filler_config")
         await wait_until(pilot, lambda: editor.rows["filler_config"].control_has_focus)
-        phrases = editor.rows["filler_config"].control
+        phrases = control_of(editor, "filler_config", PhraseEditor)
         await pilot.press("enter", "end", *["backspace"] * 6, "space", "enter")
         assert phrases.problems == ["Row 1: the phrase is empty"]
-        assert editor.session.value("filler_config") == {"positive": [" "], "audios": ["one moment"]}
+        assert editor.editing.session.value("filler_config") == {"positive": [" "], "audios": ["one moment"]}
         await pilot.press("down", "enter")  # the kept key: locked
         assert phrases.problems == ["Row 1: the phrase is empty"] and not phrases.editing
         await pilot.press("ctrl+d", "up", "enter", "backspace")
         await type_text(pilot, "Fine")
         await pilot.press("enter")
-        assert editor.session.value("filler_config") == {"positive": ["Fine"]}
+        assert editor.editing.session.value("filler_config") == {"positive": ["Fine"]}
         await back_and_save(pilot)
         await wait_until(pilot, lambda: len(puts(sandbox)) == 1)
     assert sandbox.data.assistants[ASSISTANT]["filler_config"] == {"positive": ["Fine"]}
@@ -318,7 +319,7 @@ async def test_an_empty_phrase_is_flagged_and_keys_beyond_the_four_are_kept(sand
 
 def test_the_per_field_rule_is_the_tools_rule() -> None:
     """check_tool reports, for each field, what field_problem says of it."""
-    values = [None, "", "text", 0, 7, 101, "7", True, [], "#", "eu", "x" * 501]
+    values: list[object] = [None, "", "text", 0, 7, 101, "7", True, [], "#", "eu", "x" * 501]
     count = 0
     for spec in TOOL_TYPES.values():
         for field in spec.fields:
@@ -329,6 +330,7 @@ def test_the_per_field_rule_is_the_tools_rule() -> None:
                 found = check_tool(tool, 1)
                 assert (found is None) == (problem is None), (tool, problem, found)
                 if problem:
+                    assert found is not None
                     assert found.endswith(f"{field.name} {problem}")
                 count += 1
     print(f"per-field rule against the tool's rule: {count} cases")
@@ -345,18 +347,18 @@ async def test_a_reload_shows_the_sessions_value_and_ctrl_z_brings_back_what_was
     app = make_app(sandbox, ASSISTANT, dialect="2026")
     async with app.run_test(size=(120, 36)) as pilot:
         tools = await tools_list(pilot)
-        editor = app.screen
+        editor = top(app, EditorScreen)
         row = editor.rows["tools"]
         await pilot.press("down", "down")  # the highlight on the third tool
         restored = [before[2], {"type": "dtmf_input", "description": "From a draft"}]
-        editor.session.set("tools", restored)  # as a draft restore sets it
+        editor.editing.session.set("tools", restored)  # as a draft restore sets it
         row.reload()
         await pilot.pause()
-        assert tools.value == restored and editor.session.value("tools") == restored
+        assert tools.value == restored and editor.editing.session.value("tools") == restored
         assert tools.lines.highlighted == 2  # where it was, as far as the list goes (the add line)
         row.reload()  # the same value again: nothing changes, no undo step
         await pilot.press("ctrl+z")
-        assert tools.value == before == editor.session.value("tools")
+        assert tools.value == before == editor.editing.session.value("tools")
 
 
 def _phrase_values() -> st.SearchStrategy:
@@ -386,7 +388,7 @@ def test_the_phrase_editor_gives_back_what_it_was_given() -> None:
 
 # Stored values of every odd kind, for fields of every kind: text as a number, ids as
 # strings of digits, a choice not listed, a boolean as 0, a list as text, and empty.
-ODD = {"text": [7, "", None, "  spaced  "], "id": ["7", 0, "x"], "int": ["12", 99999, 1.5],
+ODD: dict[str, list[object]] = {"text": [7, "", None, "  spaced  "], "id": ["7", 0, "x"], "int": ["12", 99999, 1.5],
        "bool": [0, "yes", None], "choice": ["elsewhere", 3, None], "list": ["a,b", {"k": 1}, []]}
 
 
@@ -394,7 +396,7 @@ async def test_opening_a_tool_and_leaving_it_changes_nothing(sandbox) -> None:
     tools = []
     for spec in TOOL_TYPES.values():
         for round_ in range(3):
-            tool = {"type": spec.type}
+            tool: dict[str, object] = {"type": spec.type}
             for field in spec.fields:
                 values = ODD["text" if field.kind == "text" else field.kind]
                 tool[field.name] = values[round_ % len(values)]
@@ -404,7 +406,7 @@ async def test_opening_a_tool_and_leaving_it_changes_nothing(sandbox) -> None:
     app = make_app(sandbox, ASSISTANT, dialect="2026")
     async with app.run_test(size=(120, 36)) as pilot:
         control = await tools_list(pilot)
-        session = app.screen.session
+        session = top(app, EditorScreen).editing.session
         assert control.value == tools
         for index in range(len(tools)):
             control.lines.highlighted = index
@@ -439,10 +441,10 @@ async def test_ctrl_o_in_a_tools_screen_reverts_that_tool(sandbox) -> None:
     app = make_app(sandbox, ASSISTANT, dialect="2026")
     async with app.run_test(size=(120, 36)) as pilot:
         tools = await tools_list(pilot)
-        session = app.screen.session
+        session = top(app, EditorScreen).editing.session
         await pilot.press("down", "enter")  # the transfer
         await wait_until(pilot, lambda: isinstance(app.screen, ToolScreen) and app.screen.focused)
-        screen = app.screen
+        screen = top(app, ToolScreen)
         await set_field(pilot, screen, "phone_number", "+49301")
         await set_field(pilot, screen, "warm_transfer", True)
         assert session.value("tools")[1]["phone_number"] == "+49301"
@@ -486,7 +488,7 @@ async def test_odd_entries_are_shown_safely_and_kept(sandbox) -> None:
             seen.append(await screen_text(pilot))
             await pilot.press("escape")
             await wait_until(pilot, lambda: not isinstance(app.screen, ToolScreen))
-        assert tools.value == ODD_ENTRIES and not app.screen.session.is_dirty("tools")
+        assert tools.value == ODD_ENTRIES and not top(app, EditorScreen).editing.session.is_dirty("tools")
     assert "[b]bold[/b]" in seen[0]  # markup shown as it is, not applied
     assert all("\x1b" not in text and "\x07" not in text for text in seen)
 
@@ -507,12 +509,12 @@ async def test_ctrl_o_restores_the_filler_phrases(sandbox) -> None:
         editor = await open_editor(pilot)
         await editor.focus_field("filler_config")
         await wait_until(pilot, lambda: editor.rows["filler_config"].control_has_focus)
-        phrases = editor.rows["filler_config"].control
-        before = editor.session.value("filler_config")
+        phrases = control_of(editor, "filler_config", PhraseEditor)
+        before = editor.editing.session.value("filler_config")
         await pilot.press("ctrl+d", "ctrl+d", "ctrl+n")
         await type_text(pilot, "New")
         await pilot.press("enter")
-        await wait_until(pilot, lambda: editor.session.is_dirty("filler_config"))
+        await wait_until(pilot, lambda: editor.editing.session.is_dirty("filler_config"))
         await pilot.press("ctrl+o")
-        await wait_until(pilot, lambda: not editor.session.is_dirty("filler_config"))
-        assert phrases.value == before == editor.session.value("filler_config")
+        await wait_until(pilot, lambda: not editor.editing.session.is_dirty("filler_config"))
+        assert phrases.value == before == editor.editing.session.value("filler_config")

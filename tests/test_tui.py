@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import gc
 import weakref
+from collections.abc import Callable
 
 import pytest
-from textual.widgets import Input, LoadingIndicator, OptionList, Static, Switch
+from textual.widgets import Button, Input, LoadingIndicator, OptionList, Static, Switch
 
-from tui_helpers import choose, dialog_message, make_app, puts, wait_until
+from tui_helpers import choose, control_in, control_of, dialog_message, make_app, puts, wait_until
 from voicedesk.fields import Dialect, catalogue
 from voicedesk.sandbox import Fault, Sandbox
 from voicedesk.tui.form import FieldRow, RowHead
@@ -78,7 +79,7 @@ async def test_the_other_groups_are_built_ahead_each_once(dialect, sandbox) -> N
         assert len(screen.query(FieldRow)) == len(fields)  # no group was built twice
         edited = await focus_field(pilot, "record_call")  # built ahead, never shown before
         await pilot.press("space")
-        assert screen.session.dirty == ["record_call"] and edited.bar == "dirty-focus"
+        assert screen.editing.session.dirty == ["record_call"] and edited.bar == "dirty-focus"
 
 
 async def test_a_slider_step_reviewed_and_saved_sends_that_field_alone(dialect, sandbox) -> None:
@@ -88,14 +89,14 @@ async def test_a_slider_step_reviewed_and_saved_sends_that_field_alone(dialect, 
         row = await focus_field(pilot, "speech_speed")
         assert isinstance(row.control, Slider) and app.focused is row.control
         await pilot.press("right")
-        assert screen.session.value("speech_speed") == 1.05
+        assert screen.editing.session.value("speech_speed") == 1.05
         await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: isinstance(app.screen, ReviewScreen) and app.screen.query(".review-change"))
         [change] = app.screen.query(".review-change")
         review_text = str(change.render())
         assert "Speech speed" in review_text and "1.05" in review_text
         await pilot.press("ctrl+s")
-        await wait_until(pilot, lambda: not screen.session.dirty and isinstance(app.screen, EditorScreen))
+        await wait_until(pilot, lambda: not screen.editing.session.dirty and isinstance(app.screen, EditorScreen))
     [put] = puts(sandbox)
     assert put.path == "/api/user/assistant/101" and put.body == {"speech_speed": 1.05}
     assert float(sandbox.assistant(101)["speech_speed"]) == 1.05
@@ -107,7 +108,7 @@ async def test_editing_a_field_back_leaves_nothing_dirty(dialect, sandbox) -> No
         screen = await open_editor(pilot)
         row = await focus_field(pilot, "max_silence_duration")
         await pilot.press("right", "right", "left", "left")
-        assert screen.session.dirty == []
+        assert screen.editing.session.dirty == []
         assert row.bar == "focus"
         assert "0 unsaved changes" in str(screen.query_one("#status", Static).render())
 
@@ -121,7 +122,7 @@ async def test_the_bar_at_a_rows_left_follows_focus_edits_errors_and_the_theme(s
 
     def mark_colour(row: FieldRow):
         mark = list(row.query_one(RowHead).render_line(0))[0]
-        assert mark.text == "● "
+        assert mark.text == "● " and mark.style is not None
         return mark.style.color
 
     app = make_app(sandbox, 101)
@@ -155,10 +156,10 @@ async def test_ctrl_o_reverts_the_focused_field(dialect, sandbox) -> None:
         screen = await open_editor(pilot)
         row = await focus_field(pilot, "assistant_name")
         await pilot.press("end", *"X2")
-        assert screen.session.value("assistant_name").endswith("X2") and row.bar == "dirty-focus"
+        assert screen.editing.session.value("assistant_name").endswith("X2") and row.bar == "dirty-focus"
         await pilot.press("ctrl+o")
-        assert screen.session.dirty == []
-        assert row.control.value == "Bright Smile Dental – Reception"
+        assert screen.editing.session.dirty == []
+        assert control_in(row, Input).value == "Bright Smile Dental – Reception"
         assert row.bar == "focus"
 
 
@@ -170,12 +171,12 @@ async def test_revert_all_asks_then_reverts_everything(dialect, sandbox) -> None
         await pilot.press("right")
         await focus_field(pilot, "record_call")
         await pilot.press("enter")
-        assert len(screen.session.dirty) == 2
+        assert len(screen.editing.session.dirty) == 2
         await pilot.press("ctrl+r")
         await wait_until(pilot, lambda: isinstance(app.screen, Ask))
         await choose(pilot, "revert")
-        await wait_until(pilot, lambda: not screen.session.dirty)
-        assert screen.rows["record_call"].control.value is True
+        await wait_until(pilot, lambda: not screen.editing.session.dirty)
+        assert control_of(screen, "record_call", Switch).value is True
 
 
 async def test_a_422_lands_on_its_field_and_the_edits_stay(dialect, sandbox) -> None:
@@ -194,7 +195,7 @@ async def test_a_422_lands_on_its_field_and_the_edits_stay(dialect, sandbox) -> 
         await wait_until(pilot, lambda: app.screen.query_one("#review-problems", OptionList).option_count == 1)
         problems = app.screen.query_one("#review-problems", OptionList)
         assert "out of stock" in str(problems.get_option_at_index(0).prompt)
-        assert screen.session.dirty == ["voice_stability"]
+        assert screen.editing.session.dirty == ["voice_stability"]
         await pilot.press("escape")
         assert row.has_class("-error")
         assert "out of stock" in str(row.query_one(".field-message", Static).render())
@@ -213,9 +214,9 @@ async def test_a_server_failure_offers_retry_and_keeps_the_edits(dialect, sandbo
         await pilot.press("ctrl+s")
         message = await dialog_message(pilot)
         assert "502" in message and "edits are kept" in message
-        assert screen.session.dirty == ["voice_similarity"]
+        assert screen.editing.session.dirty == ["voice_similarity"]
         await choose(pilot, "retry")
-        await wait_until(pilot, lambda: not screen.session.dirty)
+        await wait_until(pilot, lambda: not screen.editing.session.dirty)
     assert [put.status for put in puts(sandbox)] == [502, 200]
     assert float(sandbox.assistant(101)["voice_similarity"]) == 0.8
 
@@ -227,12 +228,12 @@ async def test_stored_out_of_range_values_survive_a_rename(dialect, sandbox) -> 
         screen = await open_editor(pilot)
         await focus_field(pilot, "max_call_duration")
         duration = screen.rows["max_call_duration"]
-        assert duration.control.value == 1800 and duration.has_class("-flagged")
+        assert control_in(duration, Slider).value == 1800 and duration.has_class("-flagged")
         row = await focus_field(pilot, "assistant_name")
-        row.control.value = "Legacy line"
+        control_in(row, Input).value = "Legacy line"
         await pilot.pause()
         await review_and_send(pilot)
-        await wait_until(pilot, lambda: not screen.session.dirty)
+        await wait_until(pilot, lambda: not screen.editing.session.dirty)
     [put] = puts(sandbox)
     assert put.body == {catalogue(dialect)["assistant_name"].update_name: "Legacy line"}
     after = sandbox.assistant(106)
@@ -245,17 +246,21 @@ async def test_the_voice_list_follows_the_engine(dialect, sandbox) -> None:
     async with app.run_test(size=(120, 36)) as pilot:
         screen = await open_editor(pilot)
         voice = screen.rows["voice_id"]
-        lookups = screen.session.lookups
+
+        def voices() -> SearchSelect:
+            return control_in(voice, SearchSelect)
+
+        lookups = screen.editing.session.lookups
         pipeline = {v.id for v in lookups.voices_for("pipeline")}
-        assert {value for _, value in voice.control.options} == pipeline
+        assert {value for _, value in voices().options} == pipeline
         engine = await focus_field(pilot, "engine_type")
-        engine.control.value = "multimodal"
+        control_in(engine, SearchSelect).value = "multimodal"
         await pilot.pause()
-        assert {value for _, value in voice.control.options} == {v.id for v in lookups.voices_for("multimodal")}
-        assert not pipeline & {value for _, value in voice.control.options}
+        assert {value for _, value in voices().options} == {v.id for v in lookups.voices_for("multimodal")}
+        assert not pipeline & {value for _, value in voices().options}
         assert voice.has_class("-error") and "pipeline voice" in str(voice.query_one(".field-message", Static).render())
-        assert "not in the list" in voice.control.label
-        voice.control.value = voice.control.options[0][1]  # as the picker sets it
+        assert "not in the list" in voices().label
+        voices().value = voices().options[0][1]  # as the picker sets it
         await pilot.pause()
         assert not voice.has_class("-error")
 
@@ -266,16 +271,17 @@ async def test_a_name_full_of_markup_renders_literally(sandbox) -> None:
     async with app.run_test(size=(120, 36)) as pilot:
         await wait_until(pilot, lambda: app.screen.query_one("#picker-table", AssistantTable).row_count == 14)
         table = app.screen.query_one("#picker-table", AssistantTable)
-        assert table.get_row(107)[1] == name
+        row = table.get_row(107)
+        assert row is not None and row[1] == name
         table.focus()
         assert table.move_to(107)
         await pilot.pause()
         line = table.render_line(table.cursor_row - table.scroll_offset.y + 1)  # +1: the header
         assert name in line.text  # drawn as it is, not as markup
         await pilot.press("enter")
-        await open_editor(pilot)
+        screen = await open_editor(pilot)
         assert name in str(app.screen.query_one("#editor-title", Static).render())
-        assert app.screen.rows["assistant_name"].control.value == name
+        assert control_of(screen, "assistant_name", Input).value == name
         assert app.is_running  # [@click=app.quit] was not run
 
 
@@ -303,8 +309,11 @@ async def test_an_editor_left_for_the_picker_is_freed(sandbox) -> None:
         await pilot.press("enter")
         screen = await open_editor(pilot)
         every_form = len(catalogue(Dialect.D2025))
-        # The screen bound as a default: the lambda holds it no longer than the wait.
-        await wait_until(pilot, lambda editor=screen: len(editor.rows) == every_form)
+        # The screen bound in a closure made for the wait: it holds it no longer than that.
+        def all_built(editor: EditorScreen) -> Callable[[], bool]:
+            return lambda: len(editor.rows) == every_form
+
+        await wait_until(pilot, all_built(screen))
         closed = weakref.ref(screen)
         del screen
         await pilot.press("escape")
@@ -340,8 +349,9 @@ async def test_the_finder_jumps_to_a_field_in_another_group(dialect, sandbox) ->
         await pilot.press("ctrl+f")
         assert isinstance(app.screen, FinderScreen)
         await pilot.press(*"max_sil", "enter")
-        await wait_until(pilot, lambda: app.focused is screen.rows.get("max_silence_duration", FieldRow).control)
-        assert screen.current_group.value == "Call behaviour"
+        await wait_until(pilot, lambda: app.focused is screen.rows["max_silence_duration"].control)
+        group = screen.current_group
+        assert group is not None and group.value == "Call behaviour"
 
 
 async def test_leaving_and_quitting_ask_when_there_are_edits(dialect, sandbox) -> None:
@@ -356,7 +366,7 @@ async def test_leaving_and_quitting_ask_when_there_are_edits(dialect, sandbox) -
         await wait_until(pilot, lambda: app.screen is screen)
         await pilot.press("ctrl+q")
         await wait_until(pilot, lambda: isinstance(app.screen, Ask))
-        labels = [str(button.label) for button in app.screen.query("Button")]
+        labels = [str(button.label) for button in app.screen.query(Button)]
         assert labels == ["Save and quit", "Discard and quit", "Cancel"]
         await choose(pilot, "save")
         await wait_until(pilot, lambda: not app.is_running)
@@ -372,13 +382,13 @@ async def test_minimum_interrupt_words_is_disabled_until_switched_on(sandbox) ->
         words = screen.rows["min_interrupt_words"]
         assert words.control.disabled
         await pilot.press("enter")
-        assert switch.control.value is True and not words.control.disabled
+        assert control_in(switch, Switch).value is True and not words.control.disabled
         assert words.has_class("-error")  # needs a number while in use
         await focus_field(pilot, "min_interrupt_words")
         await pilot.press("right")
         chosen = words.control.value
         assert chosen in range(0, 11)
-        assert screen.session.body() == {"use_min_interrupt_words": True, "min_interrupt_words": chosen}
+        assert screen.editing.session.body() == {"use_min_interrupt_words": True, "min_interrupt_words": chosen}
         assert not words.has_class("-error")
 
 
@@ -390,11 +400,11 @@ async def test_clearing_the_webhook_url_sends_null_and_turns_the_webhook_off(dia
         assert isinstance(url.control, Input)
         url.control.value = ""
         await pilot.pause()
-        assert screen.session.body() == {"webhook_url": None}
+        assert screen.editing.session.body() == {"webhook_url": None}
         await review_and_send(pilot)
-        await wait_until(pilot, lambda: not screen.session.dirty)
+        await wait_until(pilot, lambda: not screen.editing.session.dirty)
         # The fresh read after the save is the new baseline: the switch follows.
-        assert screen.rows["is_webhook_active"].control.value is False
+        assert control_of(screen, "is_webhook_active", Switch).value is False
     record = sandbox.assistant(101)
     assert record["webhook_url"] is None and record["is_webhook_active"] is False
 
@@ -432,7 +442,7 @@ async def test_the_system_prompt_is_edited_in_a_screen_of_its_own(dialect, sandb
     app = make_app(sandbox, 108)  # the 60 KB prompt
     async with app.run_test(size=(120, 36)) as pilot:
         screen = await open_editor(pilot)
-        original = screen.session.value("system_prompt")
+        original = screen.editing.session.value("system_prompt")
         await focus_field(pilot, "system_prompt")
         await pilot.press("enter")
         await wait_until(pilot, lambda: isinstance(app.screen, PromptEditorScreen))
@@ -442,10 +452,10 @@ async def test_the_system_prompt_is_edited_in_a_screen_of_its_own(dialect, sandb
         await pilot.press(*" Always be kind.")
         await pilot.press("escape")
         await wait_until(pilot, lambda: app.screen is screen)
-        assert screen.session.value("system_prompt") == original + " Always be kind."
+        assert screen.editing.session.value("system_prompt") == original + " Always be kind."
         assert screen.rows["system_prompt"].bar == "dirty-focus"
         await review_and_send(pilot)
-        await wait_until(pilot, lambda: not screen.session.dirty)
+        await wait_until(pilot, lambda: not screen.editing.session.dirty)
     [put] = puts(sandbox)
     assert put.body == {"system_prompt": original + " Always be kind."}
 
@@ -458,14 +468,17 @@ async def test_the_fallback_llm_is_chosen_by_name_and_sent_as_its_id() -> None:
         async with app.run_test(size=(120, 36)) as pilot:
             screen = await open_editor(pilot)
             row = await focus_field(pilot, "chat_llm_fallback_id")
-            models = {m.name: m.id for m in screen.session.lookups.models}
-            assert [value for _, value in row.control.options if value is not None] == list(models.values())
-            row.control.value = models["Claude Haiku"]  # as the picker sets it
+            listed = screen.editing.session.lookups.models
+            assert listed is not None
+            models = {m.name: m.id for m in listed}
+            fallback = control_in(row, SearchSelect)
+            assert [value for _, value in fallback.options if value is not None] == list(models.values())
+            fallback.value = models["Claude Haiku"]  # as the picker sets it
             await pilot.pause()
-            assert screen.session.body() == {"chat_llm_fallback_id": models["Claude Haiku"]}
+            assert screen.editing.session.body() == {"chat_llm_fallback_id": models["Claude Haiku"]}
             assert not row.has_class("-error")
             await review_and_send(pilot)
-            await wait_until(pilot, lambda: not screen.session.dirty)
+            await wait_until(pilot, lambda: not screen.editing.session.dirty)
         [put] = puts(sandbox)
         assert put.body == {"chat_llm_fallback_id": models["Claude Haiku"]}
 
@@ -483,12 +496,12 @@ async def test_on_2026_minimum_interrupt_words_is_a_slider_that_can_be_off(diale
         await pilot.press("right")
         chosen = words.control.value
         assert chosen in range(0, 11)
-        assert screen.session.body() == {"min_interrupt_words": chosen}
+        assert screen.editing.session.body() == {"min_interrupt_words": chosen}
         await pilot.press("delete")
-        assert words.control.value is None and screen.session.dirty == []
+        assert words.control.value is None and screen.editing.session.dirty == []
         await pilot.press("right", "right")
         await review_and_send(pilot)
-        await wait_until(pilot, lambda: not screen.session.dirty)
+        await wait_until(pilot, lambda: not screen.editing.session.dirty)
     [put] = puts(sandbox)
     assert put.body == {"min_interrupt_words": sandbox.assistant(102)["min_interrupt_words"]}
     assert put.body["min_interrupt_words"] in range(0, 11)

@@ -31,33 +31,33 @@ async def test_ctrl_z_in_a_text_area_undoes_one_step_and_redo_brings_it_back(san
         await pilot.press(*"Hi", "left", "right", *" there")
         assert area.text == "Hi there" + original
         await pilot.press("ctrl+z")
-        assert area.text == "Hi" + original and editor.session.value("initial_message") == "Hi" + original
+        assert area.text == "Hi" + original and editor.editing.session.value("initial_message") == "Hi" + original
         for redo in ("ctrl+y", "ctrl+shift+z"):
             await pilot.press(redo)
             assert area.text == "Hi there" + original, redo
             await pilot.press("ctrl+z")
             assert area.text == "Hi" + original
         await pilot.press("ctrl+o")  # revert field
-        assert area.text == original and editor.session.dirty == []
+        assert area.text == original and editor.editing.session.dirty == []
 
 
 async def test_revert_in_the_prompt_editor_can_be_undone(sandbox) -> None:
     app = make_app(sandbox, 101)
     async with app.run_test(size=(120, 36)) as pilot:
         editor = await open_editor(pilot)
-        original = editor.session.value("system_prompt")
+        original = editor.editing.session.value("system_prompt")
         await focus(pilot, editor, "system_prompt")
         await pilot.press("enter")
         await wait_until(pilot, lambda: isinstance(app.screen, PromptEditorScreen))
         area = app.screen.query_one(TextArea)
         await pilot.press(*"Be brief. ")
         await pilot.press("ctrl+o")
-        assert area.text == original and editor.session.dirty == []
+        assert area.text == original and editor.editing.session.dirty == []
         await pilot.press("ctrl+z")
         assert area.text == "Be brief. " + original
         await pilot.press("escape")
         await wait_until(pilot, lambda: app.screen is editor)
-        assert editor.session.value("system_prompt") == "Be brief. " + original
+        assert editor.editing.session.value("system_prompt") == "Be brief. " + original
 
 
 async def test_the_key_bar_offers_revert_field_on_ctrl_o_and_not_ctrl_z(sandbox) -> None:

@@ -21,11 +21,11 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from tui_helpers import make_app, review_text, wait_until
+from tui_helpers import control_of, make_app, open_editor, review_text, wait_until
 from voicedesk.cli import main
 from voicedesk.sandbox import DEMO_API_KEY, Sandbox
-from voicedesk.tui.screens.editor import EditorScreen
 from voicedesk.tui.screens.review import ReviewScreen
+from voicedesk.tui.widgets.rows import RowEditor
 
 ASSISTANT = 101
 
@@ -180,17 +180,16 @@ def test_the_boolean_conversion_is_said_before_it_is_sent() -> None:
 async def test_the_editor_sends_the_rest_as_it_came(sb, shape) -> None:
     app = make_app(sb, ASSISTANT)
     async with app.run_test(size=(120, 36)) as pilot:
-        await wait_until(pilot, lambda: isinstance(app.screen, EditorScreen) and app.screen.ready)
-        screen = app.screen
+        screen = await open_editor(pilot)
         await screen.focus_field(shape["field"])
-        table = screen.rows[shape["field"]].control
+        table = control_of(screen, shape["field"], RowEditor)
         await wait_until(pilot, lambda: table.grid.has_focus)
         if shape["field"] == "variables":
             row, column = list(shape["stored"]).index(shape["row"]), 1
         else:
             row, column = shape["row"], 2
         await pilot.press(*["down"] * row, *["right"] * column, "enter", "ctrl+u", *shape["new"], "enter")
-        assert screen.session.dirty == [shape["field"]]
+        assert screen.editing.session.dirty == [shape["field"]]
         await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: isinstance(app.screen, ReviewScreen))
         review = review_text(app.screen)

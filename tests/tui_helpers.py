@@ -11,15 +11,22 @@ import time
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+from typing import TypeVar
 
+from textual.app import App
 from textual.pilot import Pilot
 from textual.screen import Screen
+from textual.widget import Widget
 
 from voicedesk.sandbox import DEMO_API_KEY, Sandbox
 from voicedesk.settings import make_settings
 from voicedesk.tui.app import VoicedeskApp
+from voicedesk.tui.form import FieldRow
 from voicedesk.tui.screens.editor import EditorScreen
 from voicedesk.tui.screens.modals import Ask
+
+S = TypeVar("S", bound=Screen)
+W = TypeVar("W", bound=Widget)
 
 
 def as_from_a_shell() -> None:
@@ -65,6 +72,13 @@ async def dialog_message(pilot: Pilot) -> str:
     return str(pilot.app.screen.query_one("#ask-message").render())
 
 
+def top(app: App, kind: type[S]) -> S:
+    """The screen on top, which the test knows to be a `kind`."""
+    screen = app.screen
+    assert isinstance(screen, kind), f"{type(screen).__name__} on top, not {kind.__name__}"
+    return screen
+
+
 async def open_editor(pilot: Pilot) -> EditorScreen:
     """The editor the app opened, once it is ready for input."""
     await wait_until(pilot, lambda: isinstance(pilot.app.screen, EditorScreen) and pilot.app.screen.ready)
@@ -77,6 +91,18 @@ async def focus(pilot: Pilot, editor: EditorScreen, name: str) -> None:
     """Put the focus on a field's control, as a jump to it does."""
     await editor.focus_field(name)
     await wait_until(pilot, lambda: editor.rows[name].control_has_focus)
+
+
+def control_in(row: FieldRow, kind: type[W]) -> W:
+    """A row's control, which the test knows to be a `kind`."""
+    control = row.control
+    assert isinstance(control, kind), f"{row.field.name}: {type(control).__name__}, not {kind.__name__}"
+    return control
+
+
+def control_of(editor: EditorScreen, name: str, kind: type[W]) -> W:
+    """A field's control, which the test knows to be a `kind`."""
+    return control_in(editor.rows[name], kind)
 
 
 def draft_files() -> list[Path]:
