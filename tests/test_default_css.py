@@ -36,24 +36,24 @@ def drawn(widget: Widget) -> list[str]:
     return [] if widget.region.width and widget.region.height else [f"{widget} is not drawn: {widget.region}"]
 
 
-def check_slider(app: App[None], slider: Widget) -> list[str]:
-    problems = drawn(slider)
-    if slider.region.height != 1:
-        problems.append(f"a slider is one line high, not {slider.region.height}")
-    if slider.styles.background != colour(app, "surface"):
-        problems.append(f"a slider's background is the surface, not {slider.styles.background}")
-    if not slider.get_component_rich_style("slider--value").bold:
-        problems.append("a slider's value is bold")
+def one_line(app: App[None], widget: Widget, what: str, background: str, bold: str | None = None) -> list[str]:
+    """A one-line control: drawn one line high on its background, `bold` part bold."""
+    problems = drawn(widget)
+    if widget.region.height != 1:
+        problems.append(f"{what} is one line high, not {widget.region.height}")
+    if widget.styles.background != colour(app, background):
+        problems.append(f"{what}'s background is ${background}, not {widget.styles.background}")
+    if bold is not None and not widget.get_component_rich_style(bold).bold:
+        problems.append(f"{what}'s {bold} is bold")
     return problems
+
+
+def check_slider(app: App[None], slider: Widget) -> list[str]:
+    return one_line(app, slider, "a slider", "surface", "slider--value")
 
 
 def check_search_select(app: App[None], select: Widget) -> list[str]:
-    problems = drawn(select)
-    if select.region.height != 1:
-        problems.append(f"a search select is one line high, not {select.region.height}")
-    if select.styles.background != colour(app, "surface"):
-        problems.append(f"a search select's background is the surface, not {select.styles.background}")
-    return problems
+    return one_line(app, select, "a search select", "surface")
 
 
 def check_picker(app: App[None], _: Widget) -> list[str]:
@@ -94,14 +94,7 @@ def check_table(app: App[None], table: Widget) -> list[str]:
 
 
 def check_key_bar(app: App[None], bar: Widget) -> list[str]:
-    problems = drawn(bar)
-    if bar.region.height != 1:
-        problems.append(f"the key bar is one line high, not {bar.region.height}")
-    if bar.styles.background != colour(app, "footer-background"):
-        problems.append(f"the key bar takes the footer's colours, not {bar.styles.background}")
-    if not bar.get_component_rich_style("key-bar--key").bold:
-        problems.append("the keys are bold")
-    return problems
+    return one_line(app, bar, "the key bar", "footer-background", "key-bar--key")
 
 
 def check_group_list(app: App[None], groups: Widget) -> list[str]:
