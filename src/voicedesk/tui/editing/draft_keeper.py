@@ -24,14 +24,15 @@ class DraftKeeper:
     """One edit session's draft: holds its lock, writes it (debounced), drops it when the
     edits were sent or dropped on purpose, and offers the drafts others left behind."""
 
-    def __init__(self, app: VoicedeskApp, session: EditSession, reload: Callable[[], None]) -> None:
+    def __init__(self, app: VoicedeskApp, session: EditSession, store: DraftStore,
+                 reload: Callable[[], None]) -> None:
         """`reload` shows the session's values again (after a draft is restored)."""
         self._app = app
         self._session = session
-        self._store = DraftStore()
+        self._store = store
         self._reload = reload
         self._host = app.settings.host
-        self.slot: DraftSlot = self._store.slot(self._host, session.assistant_id)
+        self.slot: DraftSlot = store.slot(self._host, session.assistant_id)
         self.writer = DraftWriter(self.slot, debounce=1.0)
         self._timer: Timer | None = None  # armed only while a write is pending
         self._problem: str | None = None  # the last write failure shown

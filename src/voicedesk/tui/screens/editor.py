@@ -20,6 +20,7 @@ from textual.widgets import ContentSwitcher, LoadingIndicator, Static
 
 from voicedesk.api import ApiError
 from voicedesk.display import plural, safe_text
+from voicedesk.drafts import DraftStore
 from voicedesk.fields import GROUPS, SETTINGS, Catalogue, Dialect, Group, catalogue
 from voicedesk.remote import Finding, LookupResult, load_providers, pages_read, session_for
 from voicedesk.session import EditSession
@@ -106,6 +107,7 @@ class EditorScreen(Screen[None]):
         # The providers of the assistant's language, being loaded: rows offering them are
         # built after it ends (see `_load_providers`).
         self._providers: asyncio.Task[None] | None = None
+        self.drafts = DraftStore()
 
     # --- layout ------------------------------------------------------------------------
 
@@ -239,7 +241,7 @@ class EditorScreen(Screen[None]):
         await self.editing.drafts.offer_left_behind()
 
     def _units(self, session: EditSession) -> Editing:
-        drafts = DraftKeeper(self.app, session, self.reload_rows)
+        drafts = DraftKeeper(self.app, session, self.drafts, self.reload_rows)
         painter = StatePainter(session, session.fields, self.rows, self.problems,
                                self.query_one("#groups", GroupList), self.query_one("#status", Static))
         saving = SaveFlow(self.app, session, drafts, self.problems, self.reload_rows, self.refresh_state)
