@@ -62,7 +62,7 @@ async def quit_asks(pilot, editor: EditorScreen) -> None:
     await wait_until(pilot, lambda: isinstance(pilot.app.screen, Ask) or not pilot.app.is_running)
     assert pilot.app.is_running, "quit without asking"
     assert "1 unsaved change" in await dialog_message(pilot)
-    await choose(pilot, "cancel")
+    await choose(pilot, "stay")
 
 
 async def review_shows_it(pilot, editor: EditorScreen) -> None:

@@ -68,7 +68,7 @@ async def test_a_new_label_or_highlight_repaints_only_its_lines() -> None:
         groups = app.query_one(CountingList)
         await pilot.pause()
         groups.drawn.clear()
-        groups.set_label(1, "Webhook  ● 1")
+        groups.set_mark(1, "● 1")
         await pilot.pause()
         assert set(groups.drawn) == {1}
         assert "Webhook  ● 1" in groups.render_line(1).text
@@ -76,3 +76,18 @@ async def test_a_new_label_or_highlight_repaints_only_its_lines() -> None:
         groups.highlighted = 2
         await pilot.pause()
         assert set(groups.drawn) == {0, 2}
+
+
+async def test_a_narrow_line_shortens_the_label_and_keeps_the_mark_whole() -> None:
+    app = ListApp()
+    widths = range(12, 41)
+    async with app.run_test(size=(40, 10)) as pilot:
+        groups = app.query_one(CountingList)
+        groups.set_mark(1, "● 12 ✗")
+        for width in widths:
+            groups.styles.width = width
+            await pilot.pause()
+            line = groups.line_text(1)
+            assert line.rstrip().endswith("● 12 ✗"), (width, line)
+            assert "Webhook" in line or "…" in line, (width, line)
+    print(f"{len(widths)} widths")

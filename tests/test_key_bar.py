@@ -86,13 +86,35 @@ async def test_clicking_a_key_presses_it_and_a_disabled_key_only_rings() -> None
         assert (app.opened, app.saved, app.bells) == (1, 1, 1)
 
 
-async def test_a_narrow_bar_crops_and_drops_the_palette_key() -> None:
-    app = BarApp()
-    async with app.run_test(size=(20, 5)) as pilot:
+class QuitHelpApp(BarApp):
+    BINDINGS = [Binding("ctrl+s", "save", "Save"), Binding("f1", "help", "Help"), Binding("ctrl+q", "quit", "Quit")]
+
+    def action_help(self) -> None:
+        pass
+
+
+async def test_a_narrow_bar_leaves_out_whole_keys_from_the_right_and_keeps_quit_help_and_the_palette() -> None:
+    app = QuitHelpApp()
+    widths = range(34, 101)
+    async with app.run_test(size=(100, 5)) as pilot:
         app.query_one("#box").focus()
         await pilot.pause()
-        text = bar_text(app)
-        assert "palette" not in text and text.startswith(" ^o Open ")  # the focused widget's keys come first
+        bar = app.query_one(KeyBar)
+        every = [(k.display, k.description) for k in bar.shown]
+        for width in widths:
+            await pilot.resize_terminal(width, 5)
+            await pilot.pause()
+            text = bar.render_line(0).text
+            drawn = [(k.display, k.description) for k in bar.shown]
+            # Whole keys only, in their order, each drawn as " key description ".
+            assert drawn == [key for key in every if key in drawn], width
+            assert all(f" {display} {description} " in text + " " for display, description in drawn), (width, text)
+            assert {"Quit", "Help", "palette"} <= {description for _, description in drawn}, (width, text)
+            left_out = [key for key in every if key not in drawn]
+            # What goes first is the last of the others (the least important).
+            others = [key for key in every if key[1] not in ("Quit", "Help", "palette")]
+            assert left_out == others[len(others) - len(left_out):], (width, left_out)
+    print(f"{len(widths)} widths")
 
 
 async def test_delete_on_a_nullable_number_is_named_for_what_it_sets() -> None:

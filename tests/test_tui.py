@@ -10,7 +10,7 @@ from collections.abc import Callable
 import pytest
 from textual.widgets import Button, Input, LoadingIndicator, OptionList, Static, Switch
 
-from tui_helpers import choose, control_in, control_of, dialog_message, make_app, puts, wait_until
+from tui_helpers import choose, control_in, control_of, dialog_message, make_app, puts, top, wait_until
 from voicedesk.fields import Dialect, catalogue
 from voicedesk.sandbox import Fault, Sandbox
 from voicedesk.tui.form import FieldRow, RowHead
@@ -364,14 +364,43 @@ async def test_leaving_and_quitting_ask_when_there_are_edits(dialect, sandbox) -
         await wait_until(pilot, lambda: isinstance(app.screen, Ask))
         await pilot.press("escape")  # cancel: stay
         await wait_until(pilot, lambda: app.screen is screen)
-        await pilot.press("ctrl+q")
-        await wait_until(pilot, lambda: isinstance(app.screen, Ask))
-        labels = [str(button.label) for button in app.screen.query(Button)]
-        assert labels == ["Save and quit", "Discard and quit", "Cancel"]
+        asked = []
+        for key in ("escape", "ctrl+q"):  # leave, quit: the same choices
+            await pilot.press(key)
+            await wait_until(pilot, lambda: isinstance(app.screen, Ask))
+            asked.append([str(button.label) for button in app.screen.query(Button)])
+            assert "Record call" in top(app, Ask).message, "what would be lost is listed"
+            if key == "escape":
+                await choose(pilot, "stay")
+                await wait_until(pilot, lambda: app.screen is screen)
+        assert asked[0] == asked[1] == ["Keep editing", "Review and save", "Discard changes"]
         await choose(pilot, "save")
+        # Through the review: nothing is sent until it is seen and sent there.
+        await wait_until(pilot, lambda: isinstance(app.screen, ReviewScreen))
+        assert puts(sandbox) == []
+        await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: not app.is_running)
     [put] = puts(sandbox)
     assert put.body == {catalogue(dialect)["record_call"].update_name: False}
+
+
+async def test_review_and_save_from_the_leave_question_goes_on_to_the_list_once_sent(sandbox) -> None:
+    app = make_app(sandbox, 101)
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await open_editor(pilot)
+        await focus_field(pilot, "record_call")
+        await pilot.press("enter", "escape")
+        await choose(pilot, "save")
+        await wait_until(pilot, lambda: isinstance(app.screen, ReviewScreen))
+        await pilot.press("escape")  # back from the review: still editing, nothing sent
+        await wait_until(pilot, lambda: app.screen is screen)
+        assert puts(sandbox) == [] and screen.editing.session.dirty == ["record_call"]
+        await pilot.press("escape")
+        await choose(pilot, "save")
+        await wait_until(pilot, lambda: isinstance(app.screen, ReviewScreen))
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: isinstance(app.screen, PickerScreen))
+    assert len(puts(sandbox)) == 1
 
 
 async def test_minimum_interrupt_words_is_disabled_until_switched_on(sandbox) -> None:

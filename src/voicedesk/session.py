@@ -13,6 +13,7 @@ from typing import Any
 
 from voicedesk import validation, wire
 from voicedesk.fields import SETTINGS, Catalogue, Kind, catalogue
+from voicedesk.journal import Edit, EditJournal
 from voicedesk.records import Lookups
 
 
@@ -106,6 +107,7 @@ class EditSession:
         # What the server's last refusal said about no field: its own message, and
         # entries whose key names no field. Stale once anything is edited.
         self.server_notes: list[str] = []
+        self.journal = EditJournal(self._same_state)
 
     def _load(self, record: dict[str, Any]) -> None:
         loaded = wire.read_record(record, self.lookups, self.fields)
@@ -125,13 +127,44 @@ class EditSession:
         return self.current[self.fields[name].name]
 
     def set(self, name: str, value: Any) -> None:
-        """Set a field's value; a server error on it is stale once the user edits it."""
+        """Set a field's value; a server error on it is stale once the user edits it.
+        Sets of one field join one step of the journal until it is sealed."""
         name = self.fields[name].name
+        before = self._state(name)
+        self._set(name, value, name in self.unreported)
+        self.journal.record([Edit(name, before, self._state(name))], merge=True)
+
+    def _set(self, name: str, value: Any, chosen: bool) -> None:
         self.current[name] = copy.deepcopy(value)
-        if name in self.unreported:
+        if chosen:
             self._set_unreported.add(name)
+        else:
+            self._set_unreported.discard(name)
         self.server_errors.pop(name, None)
         self.server_notes.clear()
+
+    # A field's state for the journal: its value, and whether an unreported setting has
+    # been set here (its value then counts even when it is None).
+    def _state(self, name: str) -> tuple[Any, bool]:
+        return copy.deepcopy(self.current[name]), name in self._set_unreported
+
+    def _same_state(self, name: str, a: tuple[Any, bool], b: tuple[Any, bool]) -> bool:
+        return a[1] == b[1] and same_value(name, a[0], b[0])
+
+    def undo(self) -> list[str]:
+        """Take back the last step of the journal; the fields it changed (none: nothing
+        left to undo)."""
+        step = self.journal.undo() or []
+        for edit in step:
+            self._set(edit.name, edit.before[0], edit.before[1])
+        return [edit.name for edit in step]
+
+    def redo(self) -> list[str]:
+        """Make the last undone step again; the fields it changed."""
+        step = self.journal.redo() or []
+        for edit in step:
+            self._set(edit.name, edit.after[0], edit.after[1])
+        return [edit.name for edit in step]
 
     def is_dirty(self, name: str) -> bool:
         if name in self.unreported:
@@ -148,14 +181,20 @@ class EditSession:
         return [spec.name for spec in self.fields if self.is_dirty(spec.name)]
 
     def revert(self, name: str) -> None:
-        self.set(name, self.baseline[name])
-        self._set_unreported.discard(self.fields[name].name)
+        """Back to the baseline: one step of the journal (ctrl+z brings the edit back)."""
+        name = self.fields[name].name
+        before = self._state(name)
+        self._set(name, self.baseline[name], False)
+        self.journal.record([Edit(name, before, self._state(name))])
 
     def revert_all(self) -> None:
+        """Every field back to the baseline: one step of the journal."""
+        before = {name: self._state(name) for name in self.dirty}
         self.current = copy.deepcopy(self.baseline)
         self._set_unreported.clear()
         self.server_errors.clear()
         self.server_notes.clear()
+        self.journal.record([Edit(name, state, self._state(name)) for name, state in before.items()])
 
     def changes(self) -> list[Change]:
         return [Change(name, self.baseline[name], self.current[name]) for name in self.dirty]
@@ -220,9 +259,11 @@ class EditSession:
         self._set_unreported -= set(names)
 
     def reset(self, record: dict[str, Any]) -> None:
-        """Start over from a fresh read: it becomes the baseline and nothing is dirty."""
+        """Start over from a fresh read: it becomes the baseline, nothing is dirty and
+        there is nothing to undo."""
         self._load(record)
         self.revert_all()
+        self.journal.clear()
 
     def accept_sent(self) -> None:
         """After a save that could not be read back: what was sent is the baseline."""

@@ -51,7 +51,7 @@ class StatePainter:
             names = [f.name for f in self._fields.fields_in(group)]
             count = sum(name in dirty for name in names)
             errors = sum(name in problems for name in names)
-            self._groups.set_label(index, group.value + (f"  ● {count}" if count else "") + ("  ✗" if errors else ""))
+            self._groups.set_mark(index, " ".join(filter(None, [f"● {count}" if count else "", "✗" if errors else ""])))
         status = plural(len(dirty), "unsaved change")
         if problems:
             status += f"  ·  {plural(len(problems), 'problem')} to fix"

@@ -27,7 +27,7 @@ from voicedesk.session import EditSession
 from voicedesk.tui.editing.draft_keeper import DraftKeeper
 from voicedesk.tui.editing.save_flow import SaveFlow
 from voicedesk.tui.editing.state import StatePainter
-from voicedesk.tui.form import FieldRow, RowHead
+from voicedesk.tui.form import FieldRow, RowHead, TextPreview
 from voicedesk.tui.messages import ScreenComplete, ScreenReady
 from voicedesk.tui.screens.modals import Ask
 from voicedesk.tui.widgets import GroupList, KeyBar
@@ -46,12 +46,30 @@ _OPTIONS_DEPEND_ON = {"engine_type": "voice_id", "calls_direction": "phone_numbe
 # The actions that work on the loaded assistant: disabled (and dimmed in the key bar)
 # until it is.
 _NEED_THE_ASSISTANT = frozenset({
-    "review", "find", "revert_field", "revert_all", "next_group", "history", "reload_lists",
+    "review", "find", "revert_field", "revert_all", "next_group", "history", "reload_lists", "undo", "redo",
 })
 
 
 def _group_id(group: Group) -> str:
     return "group-" + group.name.lower()
+
+
+def _what_is_changed(session: EditSession, at_most: int = 8) -> str:
+    """The changed fields, one per line, as a question about losing them lists them."""
+    from voicedesk.display import format_value
+
+    lines = [f"  {session.fields[change.field].label}: "
+             f"{format_value(change.field, change.after, session.lookups, width=50)}"
+             for change in session.changes()]
+    if len(lines) > at_most:
+        lines[at_most - 1:] = [f"  … and {len(lines) - at_most + 1} more"]
+    return "\n".join(lines)
+
+
+def _is_typed(row: FieldRow) -> bool:
+    """Whether the row's control takes typing, with an undo of its own while it has the
+    focus (a text, the tools list, a text edited in its own screen)."""
+    return hasattr(row.control, "forget_undo") or isinstance(row.control, TextPreview)
 
 
 @dataclass(frozen=True)
@@ -70,16 +88,24 @@ class EditorScreen(Screen[None]):
     # The colours its rows draw their bars and heads in (see FieldRow and RowHead).
     COMPONENT_CLASSES = set(FieldRow.BAR_CLASSES | RowHead.COLOUR_CLASSES)
 
+    # The key bar leaves out keys from the right when it is narrow: most important first.
     BINDINGS = [
-        Binding("ctrl+s", "review", "Review & save", priority=True),
-        Binding("ctrl+f", "find", "Find field", priority=True),
+        Binding("ctrl+s", "review", "Review & save", priority=True, id="editor.review"),
+        Binding("ctrl+f", "find", "Find field", priority=True, id="editor.find"),
         Binding("slash", "find", "Find field", show=False),
-        # Not ctrl+z: in text that is the text's own undo, one step at a time.
-        Binding("ctrl+o", "revert_field", "Revert field", priority=True),
-        Binding("ctrl+r", "revert_all", "Revert all", priority=True),
-        Binding("ctrl+pagedown", "next_group(1)", "Next group", show=False, priority=True),
-        Binding("ctrl+pageup", "next_group(-1)", "Previous group", show=False, priority=True),
-        Binding("escape", "leave", "Assistants"),
+        Binding("escape", "leave", "Assistants", id="editor.leave"),
+        Binding("ctrl+o", "revert_field", "Revert field", priority=True, id="editor.revert_field"),
+        Binding("ctrl+r", "revert_all", "Revert all", priority=True, id="editor.revert_all"),
+        # Not priority: a text control's own undo goes first, and hands the key on when
+        # it has nothing left (see voicedesk.journal).
+        Binding("ctrl+z", "undo", "Undo", show=False, id="editor.undo"),
+        Binding("ctrl+y,ctrl+shift+z", "redo", "Redo", show=False, id="editor.redo"),
+        # F6 moves between panes in many programs and every terminal sends it; the
+        # ctrl+page keys are lost by some (macOS Terminal, some SSH clients).
+        Binding("f6,ctrl+pagedown", "next_group(1)", "Next group", show=False, priority=True,
+                id="editor.next_group"),
+        Binding("shift+f6,ctrl+pageup", "next_group(-1)", "Previous group", show=False, priority=True,
+                id="editor.previous_group"),
         Binding("r", "retry_load", "Retry", show=False),
     ]
 
@@ -115,7 +141,7 @@ class EditorScreen(Screen[None]):
         yield Static(f"Assistant #{self.assistant_id}  ·  {self.app.settings.heading}", id="editor-title", markup=False)
         with Horizontal(id="editor-body"):
             # Disabled until the assistant is loaded (set here: toggled, it is restyled).
-            yield GroupList([group.value for group in GROUPS], id="groups", disabled=True)
+            yield GroupList([group.value for group in GROUPS], hint="f6 next group", id="groups", disabled=True)
             # Each group's form joins the switcher when it is built: Textual restyles a new
             # screen's widgets twice more after mounting them (on its resume, and for the
             # width class on its first resize), so the fewer it holds then, the better.
@@ -287,22 +313,30 @@ class EditorScreen(Screen[None]):
 
     @work(exclusive=True, group="ask")
     async def ask_before_quit(self) -> None:
+        if await self._may_go("Quit"):
+            self.app.exit(0)
+
+    async def _may_go(self, going: str) -> bool:
+        """Before quitting or leaving with unsaved changes: one question, the same
+        choices everywhere. "Review and save" goes through the review (nothing is sent
+        unseen) and goes on only once it sent; "Discard" drops the draft."""
         session = self.session
         answer = await self.app.push_screen_wait(Ask(
-            "Quit with unsaved changes?",
-            f"{plural(len(session.dirty), 'unsaved change')} to {safe_text(session.name)}.",
-            [("save", "Save and quit", "primary"), ("discard", "Discard and quit", "error"),
-             ("cancel", "Cancel", "default")],
+            f"{going} with unsaved changes?",
+            f"{plural(len(session.dirty), 'unsaved change')} to {safe_text(session.name)}:\n"
+            f"{_what_is_changed(session)}",
+            [("stay", "Keep editing", "primary"), ("save", "Review and save", "success"),
+             ("discard", "Discard changes", "error")],
         ))
         if answer == "discard":
             self.editing.drafts.forget()
-            self.app.exit(0)
-        elif answer == "save":
-            if self.problems():
-                self.notify("Fix the marked problems first; nothing was sent.", severity="error", timeout=5)
-                self.run_worker(self._review(), group="review", exclusive=True)
-            elif await self.editing.saving.save():
-                self.app.exit(0)
+            return True
+        if answer == "save":
+            outcome = await self.app.review(self.editing.saving)
+            if outcome.go_to is not None:
+                await self.focus_field(outcome.go_to)
+            return outcome.sent and not self.session.dirty
+        return False
 
     # --- groups ------------------------------------------------------------------------
 
@@ -379,6 +413,8 @@ class EditorScreen(Screen[None]):
     # --- state -------------------------------------------------------------------------
 
     def _row_edited(self, row: FieldRow) -> None:
+        if not _is_typed(row):
+            self.session.journal.seal()  # a slider step, a switch, a pick: a step of its own
         self.editing.drafts.note_edit()
         if not self.is_active:  # a screen of its own edits it (the prompt): drawn on resume
             self._redraw_on_resume.add(row)
@@ -419,6 +455,8 @@ class EditorScreen(Screen[None]):
         self.refresh_state()  # a provider the new language does not offer is flagged
 
     def on_screen_resume(self) -> None:
+        if self._editing is not None:
+            self._editing.session.journal.seal()  # a visit of the prompt's screen is one step
         rows, self._redraw_on_resume = self._redraw_on_resume, set()
         for row in rows:
             row.reload()
@@ -442,9 +480,19 @@ class EditorScreen(Screen[None]):
         if row is not self._marked_row:
             if self._marked_row is not None:
                 self._marked_row.show_focus(False)
+                self._end_visit(self._marked_row)
             if row is not None:
                 row.show_focus(True)
             self._marked_row = row
+
+    def _end_visit(self, row: FieldRow) -> None:
+        """The focus left a row: what was typed there is one step of the editor's undo
+        now, and the control's own undo history goes (it would replay that step)."""
+        if self._editing is not None:
+            self._editing.session.journal.seal()
+        forget = getattr(row.control, "forget_undo", None)
+        if forget is not None:
+            forget()
 
     def _repaint_bars(self) -> None:
         for row in self.rows.values():
@@ -485,6 +533,31 @@ class EditorScreen(Screen[None]):
         self.refresh_state()
         self.notify(f"Reverted {row.field.label}.", markup=False, timeout=2)
 
+    async def action_undo(self) -> None:
+        await self.app.settle()
+        await self._step(self.session.undo(), "Undid", "Nothing to undo.")
+
+    async def action_redo(self) -> None:
+        await self.app.settle()
+        await self._step(self.session.redo(), "Redid", "Nothing to redo.")
+
+    async def _step(self, names: list[str], done: str, nothing: str) -> None:
+        """Show the fields an undo or redo changed, and go to the first of them."""
+        if not names:
+            self.notify(nothing, timeout=2)
+            return
+        self.editing.drafts.note_edit()
+        for name in names:
+            if name in self.rows:
+                self.rows[name].reload()
+            self._refresh_dependents(name)
+        self.refresh_state()
+        if names[0] in self.rows and not self.rows[names[0]].control_has_focus:
+            await self.focus_field(names[0])
+        labels = [self.fields[name].label for name in names]
+        more = f" and {plural(len(labels) - 1, 'more field')}" if len(labels) > 1 else ""
+        self.notify(f"{done}: {labels[0]}{more}.", markup=False, timeout=2)
+
     async def action_revert_all(self) -> None:
         await self.app.settle()
         self._ask_revert_all()
@@ -498,8 +571,10 @@ class EditorScreen(Screen[None]):
         count = len(session.dirty)
         answer = await self.app.push_screen_wait(Ask(
             "Revert all changes?",
-            f"This drops {plural(count, 'unsaved change')} to {safe_text(session.name)}.",
-            [("revert", "Revert all", "error"), ("cancel", "Keep editing", "default")],
+            f"This drops {plural(count, 'unsaved change')} to {safe_text(session.name)} "
+            f"(ctrl+z brings them back):\n{_what_is_changed(session)}",
+            # The safe answer first: it has the focus, Enter keeps the edits.
+            [("cancel", "Keep editing", "primary"), ("revert", "Revert all", "error")],
         ))
         if answer == "revert":
             session.revert_all()
@@ -543,16 +618,8 @@ class EditorScreen(Screen[None]):
     @work(exclusive=True, group="ask")
     async def _leave(self) -> None:
         """Back to the assistants, asking first when that would lose edits."""
-        session = self._editing.session if self._editing is not None else None
-        if session is not None and session.dirty:
-            answer = await self.app.push_screen_wait(Ask(
-                "Leave with unsaved changes?",
-                f"{plural(len(session.dirty), 'unsaved change')} to {safe_text(session.name)} will be lost.",
-                [("stay", "Keep editing", "primary"), ("discard", "Discard and leave", "error")],
-            ))
-            if answer != "discard":
-                return
-            self.editing.drafts.forget()
+        if self.unsaved and not await self._may_go("Leave"):
+            return
         self.app.show_assistants()
 
     # --- palette -----------------------------------------------------------------------
@@ -581,7 +648,7 @@ class EditorScreen(Screen[None]):
 
     def _goto(self, group: Group):  # noqa: ANN202 - a palette callback
         async def go() -> None:
-            await self.show_group(group)
+            await self.focus_field(self.fields.fields_in(group)[0].name)
 
         return go
 

@@ -23,6 +23,7 @@ How edits are followed, per control (Textual 8):
 
 from __future__ import annotations
 
+from textual.actions import SkipAction
 from textual.binding import Binding
 from textual.widgets import Input
 from textual.widgets.input import Selection
@@ -100,15 +101,21 @@ class ExactInput(Input):
 
     def action_undo(self) -> None:
         step = self._undo.undo()
-        if step is not None:
-            self._change(step.removed, step.start, step.start + len(step.inserted))
-            self.selection = Selection(*step.cursor)
+        if step is None:
+            raise SkipAction()  # nothing left here: the key goes on (the editor's own undo)
+        self._change(step.removed, step.start, step.start + len(step.inserted))
+        self.selection = Selection(*step.cursor)
 
     def action_redo(self) -> None:
         step = self._undo.redo()
-        if step is not None:
-            self._change(step.inserted, step.start, step.start + len(step.removed))
-            self.cursor_position = step.start + len(step.inserted)
+        if step is None:
+            raise SkipAction()
+        self._change(step.inserted, step.start, step.start + len(step.removed))
+        self.cursor_position = step.start + len(step.inserted)
+
+    def forget_undo(self) -> None:
+        """Drop the undo history (the editor's undo takes the whole visit back now)."""
+        self._undo.clear()
 
 
 class _Replaced(str):
@@ -174,6 +181,20 @@ class ExactTextArea(OwnDocument):
             document, self._loading = ExactDocument(self._loading), None
             return document
         return self.document
+
+    def action_undo(self) -> None:
+        if not self.history.undo_stack:
+            raise SkipAction()  # nothing left here: the key goes on (the editor's own undo)
+        self.undo()
+
+    def action_redo(self) -> None:
+        if not self.history.redo_stack:
+            raise SkipAction()
+        self.redo()
+
+    def forget_undo(self) -> None:
+        """Drop the undo history (the editor's undo takes the whole visit back now)."""
+        self.history.clear()
 
     def undo(self) -> None:
         document: ExactDocument = self.document  # type: ignore[assignment]

@@ -32,7 +32,12 @@ class _LineMessage(Message):
 
 class GroupList(Widget, can_focus=True):
     """Up and down move the highlight (posting `Highlighted`); enter or a click chooses
-    (posting `Selected`). Setting `highlighted` from code posts nothing."""
+    (posting `Selected`). Setting `highlighted` from code posts nothing.
+
+    Each line is a label and a mark (counts, an error sign): when the line is too
+    narrow the label is shortened, never the mark. A `hint` (the keys that move between
+    groups) is drawn on the last line when there is room below the labels.
+    """
 
     DEFAULT_CSS = """
     GroupList {
@@ -48,6 +53,7 @@ class GroupList(Widget, can_focus=True):
             text-style: $block-cursor-text-style;
         }
         &:disabled { text-opacity: 50%; }
+        & > .group-list--hint { color: $text-muted; }
     }
     """
 
@@ -58,7 +64,7 @@ class GroupList(Widget, can_focus=True):
         Binding("end", "move_to(-1)", "Last", show=False),
         Binding("enter", "select", "Open group", show=False),
     ]
-    COMPONENT_CLASSES = {"group-list--highlight"}
+    COMPONENT_CLASSES = {"group-list--highlight", "group-list--hint"}
 
     class Highlighted(_LineMessage):
         """The user moved the highlight to line `index`."""
@@ -67,10 +73,13 @@ class GroupList(Widget, can_focus=True):
         """The user chose line `index` (enter, or a click)."""
 
     def __init__(
-        self, labels: Iterable[str], *, id: str | None = None, disabled: bool = False  # noqa: A002 - Textual's name
+        self, labels: Iterable[str], *, hint: str = "", id: str | None = None,  # noqa: A002 - Textual's name
+        disabled: bool = False,
     ) -> None:
         super().__init__(id=id, disabled=disabled)
         self._labels = list(labels)
+        self._marks = [""] * len(self._labels)
+        self._hint = hint
         self._highlighted = 0
 
     # --- state -------------------------------------------------------------------------
@@ -89,13 +98,19 @@ class GroupList(Widget, can_focus=True):
     def set_labels(self, labels: Iterable[str]) -> None:
         """Other lines altogether (the host's dialect has other groups)."""
         self._labels = list(labels)
+        self._marks = [""] * len(self._labels)
         self._highlighted = min(self._highlighted, len(self._labels) - 1)
         self.refresh(layout=True)
 
-    def set_label(self, index: int, label: str) -> None:
-        if self._labels[index] != label:
-            self._labels[index] = label
+    def set_mark(self, index: int, mark: str) -> None:
+        """What line `index` shows after its label (kept whole however narrow)."""
+        if self._marks[index] != mark:
+            self._marks[index] = mark
             self._refresh_line(index)
+
+    def line_text(self, index: int) -> str:
+        """Line `index` as drawn (without its style)."""
+        return self._line(index, self.content_region.width)
 
     def _refresh_line(self, index: int) -> None:
         self.refresh(Region(0, index, self.size.width, 1))  # relative to the content area
@@ -126,13 +141,22 @@ class GroupList(Widget, can_focus=True):
 
     # --- drawing -----------------------------------------------------------------------
 
+    def _line(self, index: int, width: int) -> str:
+        mark = f"  {self._marks[index]} " if self._marks[index] else " "
+        label = f" {self._labels[index]}"
+        room = width - cell_len(mark)
+        if cell_len(label) > room:
+            label = set_cell_size(label, max(room - 1, 0)) + "…"
+        return set_cell_size(label + mark, width)
+
     def render_line(self, y: int) -> Strip:
         width = self.content_region.width
         plain = self.rich_style
+        height = self.content_region.height
+        if self._hint and y == height - 1 and height > len(self._labels) + 1:
+            hint = set_cell_size(f" {self._hint}", width)
+            return Strip([Segment(hint, self.get_component_rich_style("group-list--hint"))], width)
         if not 0 <= y < len(self._labels):
             return Strip.blank(width, plain)
-        text = f" {self._labels[y]} "
-        if cell_len(text) > width:
-            text = set_cell_size(text, max(width - 1, 0)) + "…"
         style = self.get_component_rich_style("group-list--highlight") if y == self._highlighted else plain
-        return Strip([Segment(set_cell_size(text, width), style)], width)
+        return Strip([Segment(self._line(y, width), style)], width)

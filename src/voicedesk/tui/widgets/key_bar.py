@@ -5,6 +5,10 @@ widget's bindings change; in the editor every group switch changes them (a switc
 a slider, a text box), and that rebuild cost more than the switch itself. This bar
 works out the same keys (shown bindings, one per action, disabled ones dimmed, the
 command palette key on the right) and repaints only when the text changes.
+
+When the keys do not fit, whole keys are left out, never cut mid-word: the least
+important first (bindings are listed most important first, so from the right), while
+Quit, Help and the palette key always stay.
 """
 
 from __future__ import annotations
@@ -21,12 +25,32 @@ from textual.widget import Widget
 
 _PLAIN, _DIM = Style(), Style(dim=True)  # a disabled key is dimmed
 
+# Kept whatever the width: how to get out, and how to find everything else.
+ESSENTIAL_ACTIONS = frozenset({"quit", "help", "app.quit", "app.help"})
+
 
 class ShownKey(NamedTuple):
     key: str  # what pressing it simulates
     display: str  # how it is written, e.g. "^s"
     description: str
     enabled: bool
+    essential: bool = False
+
+    @property
+    def width(self) -> int:
+        return cell_len(f" {self.display} ") + cell_len(f"{self.description} ")
+
+
+def fitting(keys: tuple[ShownKey, ...], width: int) -> tuple[ShownKey, ...]:
+    """The keys that fit in `width` cells, in their order: the last non-essential ones
+    are left out first."""
+    kept = list(keys)
+    while sum(item.width for item in kept) > width:
+        droppable = [index for index, item in enumerate(kept) if not item.essential]
+        if not droppable:
+            break
+        del kept[droppable[-1]]
+    return tuple(kept)
 
 
 class KeyBar(Widget, can_focus=False):
@@ -89,17 +113,22 @@ class KeyBar(Widget, can_focus=False):
                 # delete: "Off" or "Automatic").
                 describe = getattr(node, "key_description", None)
                 description = (describe(binding.action) if describe else None) or binding.description
-                shown[binding.action] = ShownKey(binding.key, app.get_key_display(binding), description, enabled)
+                shown[binding.action] = ShownKey(binding.key, app.get_key_display(binding), description, enabled,
+                                                 binding.action in ESSENTIAL_ACTIONS)
         palette = None
         if app.ENABLE_COMMAND_PALETTE and app.COMMAND_PALETTE_BINDING in active:
             _node, binding, enabled, _tooltip = active[app.COMMAND_PALETTE_BINDING]
-            palette = ShownKey(binding.key, app.get_key_display(binding), binding.description, enabled)
+            palette = ShownKey(binding.key, app.get_key_display(binding), binding.description, enabled, True)
         return tuple(shown.values()), palette
 
     @property
     def shown(self) -> tuple[ShownKey, ...]:
         """The keys drawn now, left to right (the palette key last)."""
-        return self._keys + ((self._palette,) if self._palette else ())
+        return self._fitted(self.size.width) + ((self._palette,) if self._palette else ())
+
+    def _fitted(self, width: int) -> tuple[ShownKey, ...]:
+        # The palette key is drawn apart, on the right, after a space and a bar.
+        return fitting(self._keys, width - (self._palette.width + 2 if self._palette else 0))
 
     def render_line(self, y: int) -> Strip:
         # Drawn as segments (Textual's Line API): as rich Text, the line went through
@@ -125,15 +154,14 @@ class KeyBar(Widget, can_focus=False):
             spans.append((x, end, item))
             x = end
 
-        for item in self._keys:
+        for item in self._fitted(width):
             add(item)
         if self._palette is not None:
-            palette_width = len(self._palette.display) + len(self._palette.description) + 4
-            gap = width - x - palette_width
-            if gap >= 1:  # drawn only where it fits, as the dock on the right would be
-                segments.append(Segment(" " * gap, base))
+            gap = width - x - self._palette.width
+            if gap >= 2:  # on the right after a space and a bar, as the dock would put it
+                segments.append(Segment(" " * (gap - 1), base))
                 segments.append(Segment("▏", self.get_component_rich_style("key-bar--palette")))
-                x += gap + 1
+                x += gap
                 add(self._palette)
         self._spans = spans
         return Strip(segments).adjust_cell_length(width, base)

@@ -14,6 +14,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from textual import on
+from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -124,11 +125,11 @@ class ToolEditor(Vertical):
         return copy.deepcopy(self._value)
 
     def load(self, value: Any) -> None:
-        """Show another value (a reload) without posting; what was shown before can be
-        brought back with ctrl+z."""
+        """Show another value (a reload) without posting. Its own undo history goes, as a
+        text control's does: the editor's undo (ctrl+z) brings back what was shown."""
         value = value if isinstance(value, list) else []
         if value != self._value:
-            self._undo.append(self._value)
+            self.forget_undo()
             self._value = copy.deepcopy(value)
             self._show()
 
@@ -264,13 +265,20 @@ class ToolEditor(Vertical):
         self._changed(index + offset)
 
     def action_undo(self) -> None:
-        if self._undo:
-            self._redo.append(self._value)
-            self._value = self._undo.pop()
-            self._changed(redoing=True)
+        if not self._undo:
+            raise SkipAction()  # nothing left here: the key goes on (the editor's own undo)
+        self._redo.append(self._value)
+        self._value = self._undo.pop()
+        self._changed(redoing=True)
 
     def action_redo(self) -> None:
-        if self._redo:
-            self._undo.append(self._value)
-            self._value = self._redo.pop()
-            self._changed(redoing=True)
+        if not self._redo:
+            raise SkipAction()
+        self._undo.append(self._value)
+        self._value = self._redo.pop()
+        self._changed(redoing=True)
+
+    def forget_undo(self) -> None:
+        """Drop the undo history (the editor's undo takes the whole visit back now)."""
+        self._undo.clear()
+        self._redo.clear()
