@@ -21,7 +21,7 @@ from textual.widgets import ContentSwitcher, LoadingIndicator, Static
 from voicedesk.api import ApiError
 from voicedesk.display import plural, safe_text
 from voicedesk.drafts import DraftStore
-from voicedesk.fields import GROUPS, SETTINGS, Catalogue, Dialect, Group, catalogue
+from voicedesk.fields import GROUPS, SETTINGS, Catalogue, Dialect, Group, Kind, catalogue
 from voicedesk.remote import Finding, LookupResult, load_providers, pages_read, session_for
 from voicedesk.session import EditSession
 from voicedesk.tui.editing.draft_keeper import DraftKeeper
@@ -30,7 +30,7 @@ from voicedesk.tui.editing.state import StatePainter
 from voicedesk.tui.form import FieldRow, RowHead, TextPreview
 from voicedesk.tui.messages import ScreenComplete, ScreenReady
 from voicedesk.tui.screens.modals import Ask
-from voicedesk.tui.widgets import GroupList, KeyBar
+from voicedesk.tui.widgets import ExactTextArea, GroupList, KeyBar
 
 if TYPE_CHECKING:
     from voicedesk.tui.app import VoicedeskApp
@@ -106,6 +106,7 @@ class EditorScreen(Screen[None]):
                 id="editor.next_group"),
         Binding("shift+f6,ctrl+pageup", "next_group(-1)", "Previous group", show=False, priority=True,
                 id="editor.previous_group"),
+        Binding("f4", "outside", "$EDITOR", id="editor.outside"),
         Binding("r", "retry_load", "Retry", show=False),
     ]
 
@@ -188,6 +189,9 @@ class EditorScreen(Screen[None]):
             return self._editing is not None or None
         if action == "retry_load":
             return self._editing is None and self._loading is None
+        if action == "outside":  # long texts only: offered where the focus is on one
+            row = self.focused_row()
+            return self._editing is not None and row is not None and row.field.kind is Kind.LONG_TEXT
         return True
 
     def on_unmount(self) -> None:
@@ -532,6 +536,23 @@ class EditorScreen(Screen[None]):
         self._refresh_dependents(row.field.name)
         self.refresh_state()
         self.notify(f"Reverted {row.field.label}.", markup=False, timeout=2)
+
+    async def action_outside(self) -> None:
+        """The focused long text in the user's own editor ($VISUAL, $EDITOR)."""
+        await self.app.settle()
+        row = self.focused_row()
+        if row is None:
+            return
+        from voicedesk.tui.external_editor import edit_outside
+
+        edited = edit_outside(self.app, self.session.value(row.field.name) or "", row.field.name)
+        if edited is None:
+            return
+        if isinstance(row.control, ExactTextArea):
+            row.control.replace_all_exactly(edited)  # an edit of the text: its own undo takes it back
+        else:
+            row.take_text(edited)
+            row.reload()
 
     async def action_undo(self) -> None:
         await self.app.settle()

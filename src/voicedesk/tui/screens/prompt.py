@@ -1,4 +1,6 @@
-"""The system prompt in a screen of its own: a full-size, soft-wrapped TextArea.
+"""The system prompt in a screen of its own: a full-size, soft-wrapped TextArea, with a
+find and replace bar (ctrl+f, ctrl+r), the cursor's line and column, and F4 for the
+user's own editor.
 
 Prompts run to hundreds of kilobytes. In the form, a soft-wrapped TextArea of that size
 re-wraps whenever its group is shown again; here it is wrapped once, gets the whole
@@ -16,12 +18,17 @@ from typing import TYPE_CHECKING
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Static, TextArea
+from textual.widgets import Input, Static, TextArea
+from textual.widgets.text_area import Selection
 
+from voicedesk.display import plural
 from voicedesk.fields import Field
 from voicedesk.session import EditSession
+from voicedesk.text_search import Match, find_all, replace_all
+from voicedesk.tui.external_editor import edit_outside
 from voicedesk.tui.widgets import KeyBar, LargeTextArea
 
 if TYPE_CHECKING:
@@ -52,6 +59,12 @@ class PromptEditorScreen(Screen[PromptOutcome]):
     BINDINGS = [
         Binding("escape", "done", "Back to the form"),
         Binding("ctrl+s", "review", "Review & save", priority=True),
+        Binding("ctrl+f", "find", "Find", priority=True),
+        Binding("ctrl+r", "find(True)", "Replace", priority=True),
+        Binding("f3", "find_next(1)", "Next match", show=False),
+        Binding("shift+f3", "find_next(-1)", "Previous match", show=False),
+        Binding("f2", "replace_all", "Replace all", priority=True),
+        Binding("f4", "outside", "$EDITOR"),
         # Not ctrl+z: that is the text's own undo (ctrl+y redoes).
         Binding("ctrl+o", "revert", "Revert field", priority=True),
     ]
@@ -64,16 +77,30 @@ class PromptEditorScreen(Screen[PromptOutcome]):
         self._unsynced_since: float | None = None  # the first key not handed over
         self._last_key = 0.0
         self._pause_timer: Timer | None = None  # running while keys come: the title waits for a pause
+        self._position_timer: Timer | None = None  # the cursor's position is shown when it rests
+        self._matches: list[Match] = []  # of the find bar's text, as of its last search
 
     def compose(self) -> ComposeResult:
         value = self.session.value(self.field.name) or ""
         yield Static("", id="prompt-title", markup=False)
         yield LargeTextArea(value, soft_wrap=True, id="prompt-text")
+        with Horizontal(id="find-bar"):
+            yield Input(placeholder="Find (Enter, F3: next; shift+F3: previous)", id="find-text", compact=True)
+            yield Input(placeholder="Replace with (Enter: this one; F2: all)", id="replace-text", compact=True)
+        yield Static("", id="prompt-position", markup=False)
         yield KeyBar()
 
     def on_mount(self) -> None:
         self._show_title()
+        self._show_position()
         self.query_one(TextArea).focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "replace_all":
+            return self.query_one("#replace-text").display
+        if action == "find_next":
+            return self.query_one("#find-bar").display
+        return True
 
     def _show_title(self) -> None:
         field = self.field
@@ -85,6 +112,30 @@ class PromptEditorScreen(Screen[PromptOutcome]):
             # text area, about 50 ms in a 200 KB prompt.
             layout=False,
         )
+
+    @on(TextArea.SelectionChanged, "#prompt-text")
+    def _cursor_moved(self) -> None:
+        # Shown once the cursor rests: a second widget redrawn on every key costs a frame.
+        if self._position_timer is None:
+            self._position_timer = self.set_timer(0.1, self._show_position)
+
+    def _show_position(self) -> None:
+        self._position_timer = None
+        area = self.query_one(LargeTextArea)
+        row, column = area.cursor_location
+        text = f"Line {row + 1:,} of {area.document.line_count:,}, column {column + 1:,}"
+        if self.query_one("#find-bar").display and self.query_one("#find-text", Input).value:
+            text += f"  ·  {self._where_in_matches(area)}"
+        self.query_one("#prompt-position", Static).update(text, layout=False)
+
+    def _where_in_matches(self, area: LargeTextArea) -> str:
+        if not self._matches:
+            return "no match"
+        selected = area.selection
+        for number, match in enumerate(self._matches, start=1):
+            if (match.start, match.end) == (selected.start, selected.end):
+                return f"match {number:,} of {len(self._matches):,}"
+        return plural(len(self._matches), "match")
 
     @on(TextArea.Changed, "#prompt-text")
     def _typed(self) -> None:
@@ -117,8 +168,91 @@ class PromptEditorScreen(Screen[PromptOutcome]):
 
     async def action_done(self) -> None:
         await self.app.settle()
+        bar = self.query_one("#find-bar")
+        if bar.display:  # Escape closes the find bar first, the match stays selected
+            bar.display = False
+            self.query_one(LargeTextArea).focus()
+            self._show_position()
+            self.refresh_bindings()
+            return
         self.flush_edits()
         self.dismiss(PromptOutcome(review=False))
+
+    # --- find and replace --------------------------------------------------------------
+
+    def action_find(self, replace: bool = False) -> None:
+        """Open the find bar (with the replace field too), the selection as its text."""
+        area = self.query_one(LargeTextArea)
+        find = self.query_one("#find-text", Input)
+        selected = area.selected_text
+        if selected and "\n" not in selected:
+            find.value = selected
+        self.query_one("#find-bar").display = True
+        self.query_one("#replace-text").display = replace
+        find.focus()
+        self._search()
+        self.refresh_bindings()
+
+    @on(Input.Changed, "#find-text")
+    def _search(self) -> None:
+        area = self.query_one(LargeTextArea)
+        self._matches = find_all(area.document.lines, self.query_one("#find-text", Input).value)
+        self._show_position()
+
+    @on(Input.Submitted, "#find-text")
+    def _find_submitted(self) -> None:
+        self.action_find_next(1)
+
+    def action_find_next(self, step: int) -> None:
+        """Select the next (or previous) match after the cursor, wrapping around."""
+        if not self._matches:
+            self._show_position()
+            return
+        area = self.query_one(LargeTextArea)
+        here = area.selection
+        if step > 0:
+            ahead = [m for m in self._matches if m.start >= here.end and (m.start, m.end) != (here.start, here.end)]
+            match = ahead[0] if ahead else self._matches[0]
+        else:
+            behind = [m for m in self._matches if m.end <= here.start]
+            match = behind[-1] if behind else self._matches[-1]
+        area.selection = Selection(match.start, match.end)  # scrolled into view
+        self._show_position()
+
+    @on(Input.Submitted, "#replace-text")
+    def _replace_one(self) -> None:
+        """Replace the selected match, then select the next one."""
+        area = self.query_one(LargeTextArea)
+        selected = (area.selection.start, area.selection.end)
+        if any((m.start, m.end) == selected for m in self._matches):
+            area.replace(self.query_one("#replace-text", Input).value, *selected)
+            self._search()
+        self.action_find_next(1)
+
+    def action_replace_all(self) -> None:
+        area = self.query_one(LargeTextArea)
+        needle = self.query_one("#find-text", Input).value
+        count = len(self._matches)
+        if not count:
+            self.notify("No match to replace.", timeout=2)
+            return
+        replacement = self.query_one("#replace-text", Input).value
+        # One edit of the whole text: one ctrl+z takes every replacement back.
+        area.replace_all_exactly(replace_all(area.exact, needle, replacement))
+        self._search()
+        self.notify(f"Replaced {plural(count, 'match')}; ctrl+z in the text takes them back.", timeout=4)
+
+    # --- the user's own editor ---------------------------------------------------------
+
+    async def action_outside(self) -> None:
+        await self.app.settle()
+        self.flush_edits()
+        area = self.query_one(LargeTextArea)
+        edited = edit_outside(self.app, area.exact, self.field.name)
+        if edited is not None:
+            area.replace_all_exactly(edited)  # one edit: ctrl+z brings the text back
+            self._hand_over()
+            self._show_title()
 
     async def action_review(self) -> None:
         await self.app.settle()
@@ -132,3 +266,4 @@ class PromptEditorScreen(Screen[PromptOutcome]):
         # An edit of the text, not a new text: ctrl+z brings back what was reverted.
         self.query_one(LargeTextArea).replace_all_exactly(session.value(name) or "")
         self._hand_over()
+

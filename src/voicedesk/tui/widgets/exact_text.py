@@ -150,7 +150,13 @@ class ExactTextArea(OwnDocument):
     """A TextArea (plain text) that shows stand-ins and gives back `exact`; undo is
     TextArea's own (ctrl+z), redo ctrl+y or ctrl+shift+z."""
 
-    BINDINGS = [Binding("ctrl+shift+z", "redo", "Redo", show=False)]
+    BINDINGS = [
+        Binding("ctrl+shift+z", "redo", "Redo", show=False),
+        Binding("ctrl+home", "text_start", "Start of text", show=False),
+        Binding("ctrl+end", "text_end", "End of text", show=False),
+        Binding("ctrl+shift+home", "text_start(True)", "Select to start", show=False),
+        Binding("ctrl+shift+end", "text_end(True)", "Select to end", show=False),
+    ]
 
     _loading: str | None = None  # the exact text the next document is made of
 
@@ -195,6 +201,12 @@ class ExactTextArea(OwnDocument):
     def forget_undo(self) -> None:
         """Drop the undo history (the editor's undo takes the whole visit back now)."""
         self.history.clear()
+
+    def action_text_start(self, select: bool = False) -> None:
+        self.move_cursor(self.document.start, select=select)
+
+    def action_text_end(self, select: bool = False) -> None:
+        self.move_cursor(self.document.end, select=select)
 
     def undo(self) -> None:
         document: ExactDocument = self.document  # type: ignore[assignment]
