@@ -19,6 +19,7 @@ from voicedesk.sandbox import DEMO_API_KEY, Sandbox
 from voicedesk.tui.screens.conflicts import ConflictScreen
 from voicedesk.tui.screens.editor import EditorScreen
 from voicedesk.tui.screens.review import ReviewScreen
+from voicedesk.tui.widgets import KeyBar
 
 
 @pytest.fixture
@@ -148,3 +149,28 @@ async def test_tui_conflict_view_lets_the_user_pick_per_field(sandbox, choice, e
     [put] = puts(sandbox)
     assert put.body == expected_body
     assert sandbox.assistant(101)["speech_speed"] == stored
+
+
+async def test_the_conflict_view_is_worked_from_the_keyboard_and_no_notice_covers_it(sandbox) -> None:
+    app = make_app(sandbox, 101)
+    async with app.run_test(size=(80, 24)) as pilot:
+        editor = await start_saving(pilot, "speech_speed", "right")
+        sandbox.edit_assistant(101, speech_speed="0.8")
+        app.notify("said before the conflict")
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: isinstance(app.screen, ReviewScreen))
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConflictScreen))
+        screen = app.screen
+        await pilot.pause()
+        assert isinstance(app.focused, RadioSet) and app.focused.id == "choice-speech_speed"
+        shown = {key.key: key.description for key in screen.query_one(KeyBar).shown}
+        assert shown["ctrl+s"] == "Send with these choices" and shown["escape"] == "Back to editing"
+        assert not app._notifications, "a notice from before covers the dialog"
+        app.notify("said while the conflict is open")
+        assert not app._notifications
+        await pilot.press("t", "ctrl+s")  # all theirs, send
+        await wait_until(pilot, lambda: app.screen is editor and not editor.editing.session.dirty)
+        assert any("said while the conflict is open" in str(n.message) for n in app._notifications)
+    assert puts(sandbox) == []  # theirs everywhere: nothing left to send
+    assert sandbox.assistant(101)["speech_speed"] == "0.8"

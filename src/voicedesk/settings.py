@@ -115,6 +115,8 @@ class StoredConfig:
     timeout: float | None = None
     profiles: dict[str, Profile] = field(default_factory=dict)
     default_profile: str | None = None
+    # [keymap]: a binding's id -> its keys ("ctrl+e" or "f8,ctrl+e"), for the TUI.
+    keymap: dict[str, str] = field(default_factory=dict)
 
 
 def read_config(path: Path | None = None) -> StoredConfig:
@@ -145,7 +147,11 @@ def read_config(path: Path | None = None) -> StoredConfig:
             f"The config file {path}: default_profile {_quoted(default)} is not a profile; "
             f"{_known(profiles)}."
         )
-    return StoredConfig(base_url, api_key, timeout, profiles, default)
+    keymap = data.get("keymap", {})
+    if not isinstance(keymap, dict) or not all(isinstance(keys, str) and keys.strip() for keys in keymap.values()):
+        raise SettingsError(f"The config file {path}: [keymap] must map binding ids to keys, as "
+                            'editor.review = "ctrl+e" (several keys: "f8,ctrl+e").')
+    return StoredConfig(base_url, api_key, timeout, profiles, default, keymap)
 
 
 def _known(profiles: dict[str, Profile]) -> str:

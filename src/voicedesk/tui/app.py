@@ -69,6 +69,16 @@ class HoldsUnsavedWork(Protocol):
         """Ask whether to save, discard or stay; the screen quits the app if so."""
 
 
+# The bindings the config file's [keymap] may give other keys (the README lists them;
+# tests/test_keymap.py checks every one is a binding's id).
+KEYMAP_IDS = frozenset({
+    "app.help", "app.quit",
+    "editor.review", "editor.find", "editor.leave", "editor.revert_field", "editor.revert_all", "editor.undo",
+    "editor.redo", "editor.next_group", "editor.previous_group", "editor.outside",
+    "tools.add", "tools.edit", "tools.remove", "tools.move_up", "tools.move_down", "tools.undo", "tools.redo",
+    "rows.add", "rows.delete", "rows.move_up", "rows.move_down", "slider.type_value", "search_select.open",
+})
+
 # More specific than the stylesheet's rule for the titles, which is read after this.
 PROFILE_TITLES = """
 Screen #picker-title, Screen #editor-title, Screen #review-title, Screen #help-title,
@@ -85,8 +95,8 @@ class VoicedeskApp(App[int]):
     # Below 100 columns the editor folds its sidebar into a narrow strip.
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     BINDINGS = [
-        Binding("f1", "help", "Help", priority=True),
-        Binding("ctrl+q", "quit", "Quit", priority=True),
+        Binding("f1", "help", "Help", priority=True, id="app.help"),
+        Binding("ctrl+q", "quit", "Quit", priority=True, id="app.quit"),
     ]
 
     def __init__(
@@ -109,8 +119,41 @@ class VoicedeskApp(App[int]):
         self._lookups: asyncio.Task[LookupResult] | None = None
         self._terminal_guard = TerminalGuard()
         self._key_order = KeyOrder(self)
+        self._startup_notices: list[str] = []  # said once the first screen is up
+        self._take_preferences()
+
+    def _take_preferences(self) -> None:
+        """The theme chosen last time, and the config file's [keymap]."""
+        from voicedesk import preferences
+        from voicedesk.settings import SettingsError, read_config
+
+        theme = preferences.theme()
+        if theme in self.available_themes:
+            self.theme = theme
+        try:
+            keymap = read_config().keymap
+        except SettingsError as error:  # the connection settings did without it (the demo)
+            self._startup_notices.append(f"Keys not remapped: {error}")
+            return
+        unknown = sorted(set(keymap) - KEYMAP_IDS)
+        if unknown:
+            self._startup_notices.append(
+                f"The config file's [keymap] names no binding {', '.join(map(repr, unknown))}; "
+                f"the ids are listed in the README (e.g. {', '.join(sorted(KEYMAP_IDS)[:3])}).")
+        self.set_keymap({binding: keys for binding, keys in keymap.items() if binding in KEYMAP_IDS})
+
+    def watch_theme(self, theme: str) -> None:
+        from voicedesk import preferences
+
+        try:
+            preferences.remember_theme(theme)
+        except OSError as error:
+            self.notify(f"The theme is used now but could not be kept for next time: {error.strerror or error}.",
+                        severity="warning")
 
     async def on_mount(self) -> None:
+        for notice in self._startup_notices:
+            self.notify(notice, title="Config file", severity="warning", timeout=10)
         speed.collector_off_until_ready()
         self.set_timer(speed.COLLECTOR_OFF_AT_MOST, speed.first_screen_ready)
         reads = self._first_reads
@@ -195,7 +238,12 @@ class VoicedeskApp(App[int]):
         markup: bool = True,
     ) -> None:
         """Every notification is shown literally (never as markup) and safely: messages
-        quote server text (names, error messages), whoever builds them."""
+        quote server text (names, error messages), whoever builds them. A screen that
+        must not be covered holds them until it is gone (`held_notices`)."""
+        held = getattr(self.screen, "held_notices", None)
+        if isinstance(held, list):
+            held.append({"message": message, "title": title, "severity": severity, "timeout": timeout})
+            return
         super().notify(for_terminal(message), title=for_terminal(title), severity=severity,
                        timeout=timeout, markup=False)
 
@@ -284,7 +332,10 @@ class VoicedeskApp(App[int]):
         keep theirs); None: back to editing."""
         from voicedesk.tui.screens.conflicts import THEIRS, ConflictScreen
 
-        choices = await self.push_screen_wait(ConflictScreen(conflicts, lookups))
+        screen = ConflictScreen(conflicts, lookups)
+        choices = await self.push_screen_wait(screen)
+        for notice in screen.held_notices:  # said while it was open, shown now it is answered
+            self.notify(**notice)  # type: ignore[arg-type]
         return None if choices is None else {name for name, choice in choices.items() if choice == THEIRS}
 
     def show_history(self, assistant_id: int, name: str, lookups: Lookups) -> None:
@@ -294,11 +345,14 @@ class VoicedeskApp(App[int]):
         self.push_screen(HistoryScreen(assistant_id, name, self.client.host, lookups))
 
     def action_help(self) -> None:
-        from voicedesk.tui.screens.help import HelpScreen
+        """The keys of the screen on top (and, over an editor, what its fields mean)."""
+        from voicedesk.tui.screens.help import HelpScreen, keys_here
 
-        if not isinstance(self.screen, HelpScreen):
-            editors = [screen for screen in self.screen_stack if isinstance(screen, HoldsUnsavedWork)]
-            self.push_screen(HelpScreen(editors[-1].fields if editors else None))
+        screen = self.screen
+        if not isinstance(screen, HelpScreen):
+            where = getattr(screen, "HELP_NAME", "this screen")
+            fields = screen.fields if isinstance(screen, HoldsUnsavedWork) else None
+            self.push_screen(HelpScreen(keys_here(screen), where, fields))
 
     @work(exclusive=True, group="profile")
     async def action_switch_profile(self) -> None:

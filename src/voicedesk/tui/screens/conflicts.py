@@ -13,19 +13,33 @@ from voicedesk.display import format_value
 from voicedesk.fields import SETTINGS
 from voicedesk.records import Lookups
 from voicedesk.session import Conflict
+from voicedesk.tui.widgets import KeyBar
 
 MINE, THEIRS = "mine", "theirs"
 
 
 class ConflictScreen(ModalScreen[dict[str, str] | None]):
-    """Dismisses with {field: "mine" | "theirs"}, or None to go back to editing."""
+    """Dismisses with {field: "mine" | "theirs"}, or None to go back to editing.
 
-    BINDINGS = [Binding("escape", "dismiss(None)", "Back to editing")]
+    The focus is on the first field's choice at once; notices that come while it is
+    open are held (`held_notices`) and shown after it, so none covers its buttons.
+    """
+
+    HELP_NAME = "the conflicts"  # what F1 calls it
+
+    AUTO_FOCUS = ".conflict-choice"
+    BINDINGS = [
+        Binding("ctrl+s", "send", "Send with these choices", priority=True),
+        Binding("m", "all(0)", "All mine"),
+        Binding("t", "all(1)", "All theirs"),
+        Binding("escape", "dismiss(None)", "Back to editing"),
+    ]
 
     def __init__(self, conflicts: list[Conflict], lookups: Lookups) -> None:
         super().__init__()
         self.conflicts = conflicts
         self.lookups = lookups
+        self.held_notices: list[dict[str, object]] = []
 
     def compose(self) -> ComposeResult:
         count = len(self.conflicts)
@@ -35,7 +49,8 @@ class ConflictScreen(ModalScreen[dict[str, str] | None]):
                 id="conflict-title",
             )
             yield Static(
-                "Nothing was sent. For each field, keep your value or take the server's.",
+                "Nothing was sent. For each field, keep your value or take the server's "
+                "(up/down choose, tab goes to the next field; m: all mine, t: all theirs).",
                 id="conflict-hint",
             )
             with VerticalScroll(id="conflict-list"):
@@ -44,6 +59,10 @@ class ConflictScreen(ModalScreen[dict[str, str] | None]):
             with Horizontal(id="conflict-buttons"):
                 yield Button("Send with these choices", id="conflict-send", variant="primary")
                 yield Button("Back to editing", id="conflict-cancel")
+        yield KeyBar()
+
+    def on_mount(self) -> None:
+        self.app.clear_notifications()  # what was said before is about to be answered here
 
     def _conflict_row(self, conflict: Conflict) -> ComposeResult:
         name = conflict.field
@@ -69,8 +88,12 @@ class ConflictScreen(ModalScreen[dict[str, str] | None]):
         return picked
 
     @on(Button.Pressed, "#conflict-send")
-    def _send(self) -> None:
+    def action_send(self) -> None:
         self.dismiss(self.choices())
+
+    def action_all(self, index: int) -> None:
+        for radio in self.query(RadioSet):
+            radio.query(RadioButton)[index].value = True
 
     @on(Button.Pressed, "#conflict-cancel")
     def _cancel(self) -> None:

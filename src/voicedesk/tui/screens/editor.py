@@ -83,6 +83,7 @@ class Editing:
 
 
 class EditorScreen(Screen[None]):
+    HELP_NAME = "the editor"  # what F1 calls it
     app: VoicedeskApp
 
     # The colours its rows draw their bars and heads in (see FieldRow and RowHead).

@@ -26,6 +26,8 @@ def _prompt(field: Field, matched: list[int]) -> Content:
 class FinderScreen(ModalScreen[str | None]):
     """Dismisses with the chosen field's name, or None."""
 
+    HELP_NAME = "the finder"  # what F1 calls it
+
     BINDINGS = [
         Binding("escape", "dismiss(None)", "Close"),
         Binding("down", "move(1)", show=False),

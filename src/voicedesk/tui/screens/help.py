@@ -9,17 +9,16 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static
 
-from voicedesk.fields import Catalogue, catalogue
+from voicedesk.fields import Catalogue
 from voicedesk.tui.widgets import KeyBar
 
-KEYS = [
-    ("ctrl+s", "Review the changes; in the review, send them"),
-    ("ctrl+f or /", "Find a field by label or name and jump to it"),
-    ("ctrl+o", "Revert the focused field"),
-    ("ctrl+z, ctrl+y", "In text: undo / redo one step (ctrl+shift+z redoes too)"),
-    ("ctrl+r", "Revert all changes (asks first)"),
-    ("ctrl+z / ctrl+y", "In a text field: undo one step / redo (ctrl+shift+z redoes too)"),
-    ("ctrl+pageup/pagedown", "Previous / next group"),
+# What the editor's controls do with keys: their bindings are only active while one of
+# them has the focus, so the screen's own list (`keys_here`) would not show them all.
+EDITOR_KEYS = [
+    ("ctrl+z / ctrl+y", "Undo / redo the last edit anywhere in the editor (a slider step, a switch, a pick, "
+                        "a table row, a text field's visit, a revert); in a text field its own undo goes first, "
+                        "one word at a time (ctrl+shift+z redoes too)"),
+    ("F6 / shift+F6", "Next / previous group (ctrl+pagedown / ctrl+pageup too)"),
     ("tab, shift+tab", "Next / previous control"),
     ("left / right", "On a slider: one step down / up"),
     ("shift+left/right, pageup/down", "On a slider: ten steps"),
@@ -27,25 +26,48 @@ KEYS = [
     ("enter or a digit", "On a slider: type an exact value"),
     ("enter, space", "On a list field: open the searchable list"),
     ("enter", "On the system prompt: edit it in a screen of its own (Escape returns)"),
+    ("F4", "On a long text: edit it in $VISUAL / $EDITOR"),
     ("ctrl+n, ctrl+d", "In a table or the built-in tools: add / delete a row or a tool"),
     ("ctrl+up/down", "In the schema table or the built-in tools: move the row or tool"),
     ("enter", "On a built-in tool: edit it in a screen of its own (Escape returns, ctrl+o reverts it)"),
-    ("ctrl+z / ctrl+y", "On the built-in tools: undo / redo a change of the list"),
-    ("up/down, pageup/down, space", "In the review: scroll through every change"),
-    ("escape", "Back: review -> editor -> assistants"),
-    ("ctrl+p", "Command palette: every action by name"),
-    ("ctrl+q", "Quit (asks Save / Discard / Cancel with unsaved changes)"),
-    ("F1", "This help"),
+    ("ctrl+home / ctrl+end", "In a text: to its start / end"),
+    ("ctrl+p", "Command palette: every action by name, and Go to a group"),
 ]
 
 
-def help_text(fields: Catalogue) -> Text:
-    text = Text()
-    text.append("Keys\n", style="bold underline")
-    width = max(len(key) for key, _ in KEYS)
-    for key, meaning in KEYS:
+def keys_here(screen: Screen[object]) -> list[tuple[str, str]]:
+    """Every key of `screen` where the focus is now (its focused widget's, its own, the
+    app's), one line per action with every key bound to it; those that do nothing at
+    this moment (a closed find bar's) too."""
+    app = screen.app
+    lines: dict[tuple[int, str], tuple[list[str], str]] = {}
+    for node, binding, _enabled, _tooltip in screen.active_bindings.values():
+        if not binding.description:
+            continue
+        keys, _description = lines.setdefault((id(node), binding.action), ([], binding.description))
+        display = app.get_key_display(binding)
+        if display not in keys:
+            keys.append(display)
+    return [(", ".join(keys), description) for keys, description in lines.values()]
+
+
+def _key_lines(text: Text, keys: list[tuple[str, str]]) -> None:
+    width = min(max((len(key) for key, _ in keys), default=0), 30)
+    for key, meaning in keys:
         text.append(f"  {key.ljust(width)}  ", style="bold")
         text.append(f"{meaning}\n")
+
+
+def help_text(fields: Catalogue | None, keys: list[tuple[str, str]], where: str) -> Text:
+    """The keys of `where` (the screen help was asked on); with `fields`, the editor's
+    controls' keys and what every field means."""
+    text = Text()
+    text.append(f"Keys on {where}\n", style="bold underline")
+    _key_lines(text, keys)
+    if fields is None:
+        return text
+    text.append("\nKeys of the editor's controls\n", style="bold underline")
+    _key_lines(text, EDITOR_KEYS)
     text.append(f"\nThe settings of dialect {fields.dialect.value}\n", style="bold")
     for group in fields.groups:
         text.append(f"\n{group.value}\n", style="bold underline")
@@ -63,13 +85,16 @@ def help_text(fields: Catalogue) -> Text:
 class HelpScreen(Screen[None]):
     BINDINGS = [Binding("escape,f1,q", "dismiss", "Close help", priority=True)]
 
-    def __init__(self, fields: Catalogue | None = None) -> None:
-        """`fields`: the settings of the host's dialect (the seed's when none is open)."""
+    def __init__(self, keys: list[tuple[str, str]], where: str, fields: Catalogue | None = None) -> None:
+        """`keys`: what works on the screen help was asked on (`where`, e.g. "the
+        review"); `fields`: the settings of an open editor's dialect, explained too."""
         super().__init__()
-        self.fields = fields or catalogue()
+        self.keys = keys
+        self.where = where
+        self.fields = fields
 
     def compose(self) -> ComposeResult:
-        yield Static("voicedesk help", id="help-title")
+        yield Static(f"voicedesk help: {self.where}", id="help-title", markup=False)
         with VerticalScroll(id="help-body"):
-            yield Static(help_text(self.fields), markup=False)
+            yield Static(help_text(self.fields, self.keys, self.where), markup=False)
         yield KeyBar()

@@ -15,6 +15,8 @@ class Ask(ModalScreen[str]):
     Escape answers `cancel`. The message is shown literally: it may quote the server.
     """
 
+    HELP_NAME = "this question"  # what F1 calls it
+
     AUTO_FOCUS = "#ask-buttons Button"
     BINDINGS = [
         Binding("escape", "choose('cancel')", "Cancel"),

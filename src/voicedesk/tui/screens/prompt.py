@@ -54,6 +54,8 @@ class PromptEditorScreen(Screen[PromptOutcome]):
     """One text field, full screen. What is typed goes to `keep` as typing goes on (see
     SYNC_WITHIN) and before the screen closes."""
 
+    HELP_NAME = "the text editor"  # what F1 calls it
+
     app: VoicedeskApp
 
     BINDINGS = [
@@ -63,7 +65,7 @@ class PromptEditorScreen(Screen[PromptOutcome]):
         Binding("ctrl+r", "find(True)", "Replace", priority=True),
         Binding("f3", "find_next(1)", "Next match", show=False),
         Binding("shift+f3", "find_next(-1)", "Previous match", show=False),
-        Binding("f2", "replace_all", "Replace all", priority=True),
+        Binding("f2", "replace_all", "Replace all", show=False, priority=True),
         Binding("f4", "outside", "$EDITOR"),
         # Not ctrl+z: that is the text's own undo (ctrl+y redoes).
         Binding("ctrl+o", "revert", "Revert field", priority=True),
@@ -96,10 +98,11 @@ class PromptEditorScreen(Screen[PromptOutcome]):
         self.query_one(TextArea).focus()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # While the bar is closed they do nothing (None: still listed by F1).
         if action == "replace_all":
-            return self.query_one("#replace-text").display
+            return self.query_one("#replace-text").display or None
         if action == "find_next":
-            return self.query_one("#find-bar").display
+            return self.query_one("#find-bar").display or None
         return True
 
     def _show_title(self) -> None:

@@ -58,6 +58,8 @@ class ToolOutcome:
 class ToolScreen(Screen[ToolOutcome]):
     """Entry `number` of `count` in the tools list; each edit of it goes to `keep`."""
 
+    HELP_NAME = "a built-in tool"  # what F1 calls it
+
     app: VoicedeskApp
 
     BINDINGS = [
