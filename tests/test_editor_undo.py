@@ -117,3 +117,4 @@ async def test_revert_field_and_revert_all_are_steps_ctrl_z_takes_back(sandbox) 
         await wait_until(pilot, lambda: session.dirty == [])
         await pilot.press("ctrl+z")  # both fields at once
         assert session.current == edited
+

@@ -659,7 +659,7 @@ class EditorScreen(Screen[None]):
         if self._editing is None:  # what works while it loads
             return [back]
         return [*commands, back] + [
-            SystemCommand(f"Go to {group.value}", f"Show the {group.value} group", self._goto(group))
+            SystemCommand(f"Go to {group.value}", f"The {group.value} group, at its first field", self._goto(group))
             for group in self.groups
         ]
 
