@@ -169,7 +169,10 @@ async def test_the_conflict_view_is_worked_from_the_keyboard_and_no_notice_cover
         assert not app._notifications, "a notice from before covers the dialog"
         app.notify("said while the conflict is open")
         assert not app._notifications
-        await pilot.press("t", "ctrl+s")  # all theirs, send
+        await pilot.press("t")  # all theirs
+        mine, theirs = (str(button.render()) for button in screen.query(RadioButton))
+        assert "●" in theirs and "●" not in mine, "the choice reads without colour"
+        await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: app.screen is editor and not editor.editing.session.dirty)
         assert any("said while the conflict is open" in str(n.message) for n in app._notifications)
     assert puts(sandbox) == []  # theirs everywhere: nothing left to send

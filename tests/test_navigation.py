@@ -24,8 +24,8 @@ async def test_f6_and_shift_f6_go_round_the_groups_to_their_first_fields(sandbox
         for key, order in (("f6", [*groups[1:], groups[0]]), ("shift+f6", [*reversed(groups)])):
             for group in order:
                 await pilot.press(key)
-                first = editor.fields.fields_in(group)[0].name
-                await wait_until(pilot, lambda first=first: editor.rows[first].control_has_focus)
+                row = editor.rows[editor.fields.fields_in(group)[0].name]
+                await wait_until(pilot, lambda: row.control_has_focus)  # noqa: B023 - awaited at once
                 assert editor.current_group is group, (key, group)
         print(f"{2 * len(groups)} moves")
 
@@ -38,6 +38,6 @@ async def test_the_palettes_go_to_entries_follow_the_sidebar_and_focus_the_first
         assert [command.title.removeprefix("Go to ") for command in entries] == [g.value for g in editor.groups]
         for command, group in zip(entries, editor.groups, strict=True):
             await command.callback()
-            first = editor.fields.fields_in(group)[0].name
-            await wait_until(pilot, lambda first=first: editor.rows[first].control_has_focus)
+            row = editor.rows[editor.fields.fields_in(group)[0].name]
+            await wait_until(pilot, lambda: row.control_has_focus)  # noqa: B023 - awaited at once
         print(f"{len(entries)} groups")

@@ -11,8 +11,10 @@ import pytest
 from tui_helpers import make_app, wait_until
 from voicedesk.fields import GROUPS, fields_in
 from voicedesk.sandbox import Fault, Sandbox
+from voicedesk.tui.screens.conflicts import ConflictScreen
 from voicedesk.tui.screens.editor import EditorScreen
 from voicedesk.tui.screens.modals import Ask
+from voicedesk.tui.screens.prompt import PromptEditorScreen
 from voicedesk.tui.screens.review import ReviewScreen
 from voicedesk.tui.screens.tool import ToolScreen
 
@@ -170,3 +172,59 @@ def test_2026_one_tool_open(snap_compare, sandbox_2026, size) -> None:
         await wait_until(pilot, lambda: isinstance(pilot.app.screen, ToolScreen) and pilot.app.screen.focused)
 
     assert snap_compare(make_app(sandbox_2026, 101), terminal_size=size, run_before=show)
+
+
+# -- issue 15: the keys at both sizes, the prompt editor's find bar, the conflict dialog --
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_leave_question_lists_the_changes(snap_compare, sandbox, size) -> None:
+    async def leave_with_edits(pilot) -> None:
+        await focus(pilot, "speech_speed")
+        await pilot.press("right")
+        await focus(pilot, "record_call")
+        await pilot.press("enter", "escape")
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, Ask))
+
+    assert snap_compare(make_app(sandbox, 101), terminal_size=size, run_before=leave_with_edits)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_help_of_the_prompt_editor(snap_compare, sandbox, size) -> None:
+    async def help_screen(pilot) -> None:
+        await focus(pilot, "system_prompt")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, PromptEditorScreen))
+        await pilot.press("f1")
+
+    assert snap_compare(make_app(sandbox, 101), terminal_size=size, run_before=help_screen)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_prompt_editor_replacing(snap_compare, sandbox, size) -> None:
+    async def replacing(pilot) -> None:
+        await focus(pilot, "system_prompt")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, PromptEditorScreen))
+        await pilot.press("ctrl+r", *"appointment", "enter", "tab", *"visit")
+        await pilot.pause(0.2)  # the position line, once the cursor rests
+
+    assert snap_compare(make_app(sandbox, 101), terminal_size=size, run_before=replacing)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_conflict_dialog(snap_compare, size) -> None:
+    with Sandbox(rate_limit=None, port=SNAPSHOT_PORT + 2) as conflicting:
+        async def conflict(pilot) -> None:
+            await focus(pilot, "speech_speed")
+            await pilot.press("right")
+            await focus(pilot, "record_call")
+            await pilot.press("enter")
+            conflicting.edit_assistant(101, speech_speed="0.8", record_call=False)
+            await pilot.press("ctrl+s")
+            await wait_until(pilot, lambda: isinstance(pilot.app.screen, ReviewScreen))
+            await pilot.press("ctrl+s")
+            await wait_until(pilot, lambda: isinstance(pilot.app.screen, ConflictScreen))
+            await pilot.pause()
+
+        assert snap_compare(make_app(conflicting, 101), terminal_size=size, run_before=conflict)

@@ -18,6 +18,19 @@ from voicedesk.tui.widgets import KeyBar
 MINE, THEIRS = "mine", "theirs"
 
 
+class _Choice(RadioButton):
+    """A radio button whose dot is there only when chosen: readable without colour
+    (Textual's draws the dot in both, coloured)."""
+
+    def __init__(self, label: str, value: bool = False) -> None:
+        super().__init__(label, value)
+        self.BUTTON_INNER = "●" if value else " "  # what ToggleButton draws inside
+
+    def watch_value(self) -> None:
+        self.BUTTON_INNER = "●" if self.value else " "
+        super().watch_value()
+
+
 class ConflictScreen(ModalScreen[dict[str, str] | None]):
     """Dismisses with {field: "mine" | "theirs"}, or None to go back to editing.
 
@@ -77,8 +90,8 @@ class ConflictScreen(ModalScreen[dict[str, str] | None]):
             classes="conflict-values", markup=False,
         )
         with RadioSet(id=f"choice-{name.replace('.', '-')}", classes="conflict-choice"):
-            yield RadioButton(f"Keep mine: {shown(conflict.mine)}", value=True)
-            yield RadioButton(f"Take theirs: {shown(conflict.theirs)}")
+            yield _Choice(f"Keep mine: {shown(conflict.mine)}", value=True)
+            yield _Choice(f"Take theirs: {shown(conflict.theirs)}")
 
     def choices(self) -> dict[str, str]:
         picked = {}

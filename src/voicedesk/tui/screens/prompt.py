@@ -87,8 +87,11 @@ class PromptEditorScreen(Screen[PromptOutcome]):
         yield Static("", id="prompt-title", markup=False)
         yield LargeTextArea(value, soft_wrap=True, id="prompt-text")
         with Horizontal(id="find-bar"):
-            yield Input(placeholder="Find (Enter, F3: next; shift+F3: previous)", id="find-text", compact=True)
-            yield Input(placeholder="Replace with (Enter: this one; F2: all)", id="replace-text", compact=True)
+            yield Static("Find", classes="find-label")
+            yield Input(placeholder="Enter, F3: next; shift+F3: previous", id="find-text", compact=True)
+            yield Static("Replace with", classes="find-label replace-part")
+            yield Input(placeholder="Enter: this one; F2: all", id="replace-text", classes="replace-part",
+                        compact=True)
         yield Static("", id="prompt-position", markup=False)
         yield KeyBar()
 
@@ -191,7 +194,7 @@ class PromptEditorScreen(Screen[PromptOutcome]):
         if selected and "\n" not in selected:
             find.value = selected
         self.query_one("#find-bar").display = True
-        self.query_one("#replace-text").display = replace
+        self.query(".replace-part").set(display=replace)
         find.focus()
         self._search()
         self.refresh_bindings()

@@ -1,7 +1,8 @@
 """A list of ids chosen from one of the account's lists (languages, mid-call tools,
 labels): each entry with a check box; space toggles. Ids that the list does not have
 (the server stored them, the list lost them) stay chosen, shown first, so sending the
-list back does not drop them unasked.
+list back does not drop them unasked. A box is ticked with an X and empty otherwise, so
+that the choice reads without colour (SelectionList draws an X in both, coloured).
 """
 
 from __future__ import annotations
@@ -9,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from rich.segment import Segment
+from textual.strip import Strip
 from textual.widgets import SelectionList
 
 
@@ -24,6 +27,18 @@ class IdListSelect(SelectionList[Any]):
         entries = [(f"#{item} (not in the account's list)", item, True) for item in self._kept]
         entries += [(label, value, value in chosen) for label, value in options]
         super().__init__(*entries, id=id, compact=True)
+
+    def render_line(self, y: int) -> Strip:
+        line = super().render_line(y)
+        index = self.scroll_offset.y + y
+        if index >= self.option_count or self.get_option_at_index(index).value in self._selected:
+            return line
+        segments = list(line)
+        if len(segments) < 3:
+            return line
+        inner = segments[1]  # the box's inside, between its two sides
+        segments[1] = Segment(" " * len(inner.text), inner.style, inner.control)
+        return Strip(segments, line.cell_length)
 
     @property
     def chosen(self) -> list[Any]:
