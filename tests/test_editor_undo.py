@@ -118,3 +118,21 @@ async def test_revert_field_and_revert_all_are_steps_ctrl_z_takes_back(sandbox) 
         await pilot.press("ctrl+z")  # both fields at once
         assert session.current == edited
 
+
+
+async def test_a_row_added_to_the_variables_and_filled_in_is_one_step(sandbox) -> None:
+    app = make_app(sandbox, 101)
+    async with app.run_test(size=(120, 36)) as pilot:
+        editor = await open_editor(pilot)
+        session = editor.editing.session
+        before = session.value("variables")
+        await focus(pilot, editor, "variables")
+        await pilot.press("ctrl+n", *"room", "tab", *"12", "enter")  # add a row, its key, its value
+        await wait_until(pilot, lambda: session.value("variables") == {**before, "room": "12"})
+        await focus(pilot, editor, "speech_speed")
+        await pilot.press("right")
+        await pilot.press("ctrl+z", "ctrl+z")  # the slider step, then the whole row
+        assert session.value("variables") == before and session.dirty == []
+        assert editor.rows["variables"].control_has_focus
+        await pilot.press("ctrl+y")
+        assert session.value("variables") == {**before, "room": "12"}

@@ -30,7 +30,16 @@ from voicedesk.tui.editing.state import StatePainter
 from voicedesk.tui.form import FieldRow, RowHead, TextPreview
 from voicedesk.tui.messages import ScreenComplete, ScreenReady
 from voicedesk.tui.screens.modals import Ask
-from voicedesk.tui.widgets import ExactTextArea, GroupList, KeyBar
+from voicedesk.tui.widgets import (
+    ExactInput,
+    ExactTextArea,
+    GroupList,
+    KeyBar,
+    KeyValueEditor,
+    PhraseEditor,
+    SchemaEditor,
+    ToolEditor,
+)
 
 if TYPE_CHECKING:
     from voicedesk.tui.app import VoicedeskApp
@@ -67,9 +76,11 @@ def _what_is_changed(session: EditSession, at_most: int = 8) -> str:
 
 
 def _is_typed(row: FieldRow) -> bool:
-    """Whether the row's control takes typing, with an undo of its own while it has the
-    focus (a text, the tools list, a text edited in its own screen)."""
-    return hasattr(row.control, "forget_undo") or isinstance(row.control, TextPreview)
+    """Whether the row's control is typed into (a text, a table's cells, the tools list,
+    a text edited in its own screen): its edits are one step of the editor's undo for as
+    long as the focus stays where it is. Every other control's edit is a step of its own."""
+    return isinstance(row.control, (ExactInput, ExactTextArea, TextPreview, ToolEditor, KeyValueEditor,
+                                    SchemaEditor, PhraseEditor))
 
 
 @dataclass(frozen=True)
@@ -481,23 +492,24 @@ class EditorScreen(Screen[None]):
         self.editing.painter.refresh()
 
     def _mark_focused_row(self) -> None:
+        if self._editing is not None:
+            # Typing where the focus was is one step now (a cell's edit ended, a field left).
+            self._editing.session.journal.seal()
         row = self.focused_row()
         if row is not self._marked_row:
             if self._marked_row is not None:
                 self._marked_row.show_focus(False)
-                self._end_visit(self._marked_row)
+                self._forget_undo(self._marked_row)
             if row is not None:
                 row.show_focus(True)
             self._marked_row = row
 
-    def _end_visit(self, row: FieldRow) -> None:
-        """The focus left a row: what was typed there is one step of the editor's undo
-        now, and the control's own undo history goes (it would replay that step)."""
-        if self._editing is not None:
-            self._editing.session.journal.seal()
-        forget = getattr(row.control, "forget_undo", None)
-        if forget is not None:
-            forget()
+    @staticmethod
+    def _forget_undo(row: FieldRow) -> None:
+        """The focus left a row: what was typed there is a step of the editor's undo now,
+        and the control's own undo history goes (it would replay that step)."""
+        if isinstance(row.control, (ExactInput, ExactTextArea, ToolEditor)):
+            row.control.forget_undo()
 
     def _repaint_bars(self) -> None:
         for row in self.rows.values():
