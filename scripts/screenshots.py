@@ -19,6 +19,7 @@ from voicedesk.settings import make_settings
 from voicedesk.tui.app import VoicedeskApp
 from voicedesk.tui.screens.editor import EditorScreen
 from voicedesk.tui.screens.modals import Ask
+from voicedesk.tui.screens.prompt import PromptEditorScreen
 from voicedesk.tui.screens.review import ReviewScreen
 from voicedesk.tui.widgets.assistant_table import AssistantTable
 
@@ -86,6 +87,13 @@ async def editor_tools(pilot: Pilot, sandbox: Sandbox) -> None:
     await focus(pilot, "tools")
 
 
+async def prompt_find(pilot: Pilot, sandbox: Sandbox) -> None:
+    await focus(pilot, "system_prompt")
+    await pilot.press("enter")
+    await until(pilot, lambda: isinstance(pilot.app.screen, PromptEditorScreen))
+    await pilot.press("ctrl+r", *"appointment", "enter", "tab", *"visit")
+
+
 Scene = Callable[[Pilot, Sandbox], Awaitable[None]]
 # (file, assistant, scene, the sandbox's dialect)
 SCENES: list[tuple[str, int | None, Scene, str]] = [
@@ -96,6 +104,7 @@ SCENES: list[tuple[str, int | None, Scene, str]] = [
     ("editor-core-2025", 101, editor_core, "2025"),
     ("finder", 101, finder, "2026"),
     ("review", 101, review, "2026"),
+    ("prompt-find", 101, prompt_find, "2026"),
     ("error", 101, error, "2026"),
 ]
 
