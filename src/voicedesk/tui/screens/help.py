@@ -7,7 +7,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Static
+from textual.widgets import Input, Static, TextArea
 
 from voicedesk.fields import Catalogue
 from voicedesk.tui.widgets import KeyBar
@@ -35,20 +35,40 @@ EDITOR_KEYS = [
 ]
 
 
+# Textual's own text and list controls have many editing keys, the same everywhere:
+# listed one by one they would bury the screen's own keys.
+TEXT_KEYS = ("arrows, home/end, ctrl+arrows", "In a text field: move (by word with ctrl); shift selects; "
+             "ctrl+z / ctrl+y undo / redo; ctrl+c / ctrl+x / ctrl+v copy, cut, paste")
+
+
+def _textual_actions(kind: type) -> set[str]:
+    """The actions a widget class has from Textual's own classes (not from ours)."""
+    return {binding.action if isinstance(binding, Binding) else binding[1]
+            for cls in kind.__mro__ if cls.__module__.startswith("textual.")
+            for binding in cls.__dict__.get("BINDINGS", [])}
+
+
 def keys_here(screen: Screen[object]) -> list[tuple[str, str]]:
     """Every key of `screen` where the focus is now (its focused widget's, its own, the
     app's), one line per action with every key bound to it; those that do nothing at
-    this moment (a closed find bar's) too."""
+    this moment (a closed find bar's) too. The editing keys of Textual's own controls
+    are one line (`TEXT_KEYS`)."""
     app = screen.app
     lines: dict[tuple[int, str], tuple[list[str], str]] = {}
+    textual_controls = False  # a text control of Textual's has the focus
     for node, binding, _enabled, _tooltip in screen.active_bindings.values():
         if not binding.description:
+            continue
+        if node is not screen and node is not app and binding.action in _textual_actions(type(node)):
+            # Scrolling and list moves go without saying; a text's editing keys get a line.
+            textual_controls = textual_controls or isinstance(node, (Input, TextArea))
             continue
         keys, _description = lines.setdefault((id(node), binding.action), ([], binding.description))
         display = app.get_key_display(binding)
         if display not in keys:
             keys.append(display)
-    return [(", ".join(keys), description) for keys, description in lines.values()]
+    found = [(", ".join(keys), description) for keys, description in lines.values()]
+    return [*found, TEXT_KEYS] if textual_controls else found
 
 
 def _key_lines(text: Text, keys: list[tuple[str, str]]) -> None:
