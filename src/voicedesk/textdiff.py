@@ -308,11 +308,11 @@ def _runs(operations: list[Operation], old: list[str], new: list[str], offset: i
           ) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
     """The character runs of the changed tokens in each line, and an empty run where
     the other line has one and this has none (the place of an insertion, which a
-    condensed line shows). Changes apart by one run of spaces are one run, in both
-    lines, as git's word diff shows them."""
+    condensed line shows). Changes apart by only spaces or one punctuation mark are one
+    run, in both lines ("[-8:00-]", not "[-8-]:[-00-]"), as git's word diff shows them."""
     joined: list[Operation] = []
     for index, (kind, i, j) in enumerate(operations):
-        if (kind == "=" and 0 < index < len(operations) - 1 and old[i].isspace()  # type: ignore[index]
+        if (kind == "=" and 0 < index < len(operations) - 1 and _joins(old[i])  # type: ignore[index]
                 and operations[index - 1][0] != "=" and operations[index + 1][0] != "="):
             joined += [("-", i, None), ("+", None, j)]
         else:
@@ -338,6 +338,10 @@ def _runs(operations: list[Operation], old: list[str], new: list[str], offset: i
     return runs
 
 
+def _joins(token: str) -> bool:
+    return token.isspace() or (len(token) == 1 and not token.isalnum())
+
+
 def _condensed(kind: str, text: str, marks: list[tuple[int, int]], max_width: int) -> DiffLine:
     """A paired line: its changed runs with `WORD_CONTEXT` characters around each, the
     unchanged stretches between them left out ("…"), so a paragraph with one word
@@ -358,11 +362,11 @@ def _condensed(kind: str, text: str, marks: list[tuple[int, int]], max_width: in
             if piece:  # an empty run is where the other line has a change: not marked
                 shown_marks.append((len(shown), len(shown) + len(piece)))
         elif index == 0 and len(piece) > WORD_CONTEXT:
-            piece = "…" + piece[-WORD_CONTEXT:]
+            piece = "…" + _leading(piece[-WORD_CONTEXT:])
         elif index == last and len(piece) > WORD_CONTEXT:
-            piece = piece[:WORD_CONTEXT] + "…"
+            piece = _trailing(piece[:WORD_CONTEXT]) + "…"
         elif 0 < index < last and len(piece) > 2 * WORD_CONTEXT + 1:
-            piece = piece[:WORD_CONTEXT] + "…" + piece[-WORD_CONTEXT:]
+            piece = _trailing(piece[:WORD_CONTEXT]) + "…" + _leading(piece[-WORD_CONTEXT:])
         shown += piece
     return DiffLine(kind, shown, tuple(shown_marks))
 
@@ -383,6 +387,18 @@ def _first_difference(x: str, y: str) -> int:
         else:
             high = mid - 1
     return low
+
+
+def _leading(context: str) -> str:
+    """Context before a change, from a word's start where one starts in its first half."""
+    space = context.find(" ", 0, len(context) // 2)
+    return context[space + 1:] if space >= 0 else context
+
+
+def _trailing(context: str) -> str:
+    """Context after a change, to a word's end where one ends in its second half."""
+    space = context.rfind(" ", len(context) // 2)
+    return context[:space + 1] if space >= 0 else context
 
 
 def _common_end(x: str, y: str, limit: int) -> int:
