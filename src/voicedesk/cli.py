@@ -27,6 +27,7 @@ from voicedesk.display import (
     format_before,
     format_value,
     plain_diff_line,
+    recorded_diff_sides,
     safe_text,
     shorten,
     to_json,
@@ -925,7 +926,7 @@ def history_command(assistant_id: str | None, as_json: bool) -> None:
         echo(f"{entry.time:%Y-%m-%d %H:%M:%S} UTC  {safe_text(entry.host)}  #{entry.assistant_id} "
              f"{safe_text(entry.assistant_name)}")
         for change in entry.changes:
-            sides = diff_sides(change.field, change.before, change.after)
+            sides = recorded_diff_sides(change.field, change.before, change.after)
             if sides is not None:  # a long value: its diff, the changed words marked
                 echo(f"    {safe_text(change.field)}: {_sizes(change.field, sides)}:")
                 echo_diff(diff_lines(*sides), "      ")

@@ -261,6 +261,15 @@ def diff_sides(name: str, before: Any, after: Any) -> tuple[str, str] | None:
     return None
 
 
+def recorded_diff_sides(name: str, before: Any, after: Any) -> tuple[str, str] | None:
+    """`diff_sides` for values read back from a file (the history): a value of another
+    type than its field's is shown on one line, as `format_recorded` shows it."""
+    field = SETTINGS.get(name)
+    if field is None or not all(value is None or _of_its_kind(field, value) for value in (before, after)):
+        return None
+    return diff_sides(name, before, after)
+
+
 def diff_parts(line: DiffLine) -> list[tuple[str, bool]]:
     """A diff line's text as shown (`safe_text` on each run, so a mark stays around the
     characters it marks), each run with whether it changed."""
