@@ -90,6 +90,7 @@ class HistoryScreen(Screen[None]):
     }
     """
 
+    AUTO_FOCUS = "#history-list"
     BINDINGS = [
         Binding("escape,q", "back", "Back"),
         Binding("enter", "open", "Show changes"),  # the list's own Enter does it; this names it
@@ -131,6 +132,7 @@ class HistoryScreen(Screen[None]):
             options.add_options(Option(entry_summary(entry, self.lookups), id=str(index))
                                 for index, entry in enumerate(self.entries))
             options.display = bool(entries)
+            options.highlighted = 0 if entries else None  # Enter opens the newest at once
             yield options
         with VerticalScroll(id="history-entry") as entry_view:
             entry_view.display = False
@@ -204,9 +206,3 @@ class HistoryScreen(Screen[None]):
         commands = [SystemCommand("Copy the save's changes", "The changes of the save shown or highlighted, "
                                   "as text, to the clipboard (c)", self.action_copy)] if self.entries else []
         return commands
-
-    def on_mount(self) -> None:
-        if self.entries:
-            options = self.query_one("#history-list", OptionList)
-            options.highlighted = 0
-            options.focus()
