@@ -93,7 +93,8 @@ class HistoryScreen(Screen[None]):
     AUTO_FOCUS = "#history-list"
     BINDINGS = [
         Binding("escape,q", "back", "Back"),
-        Binding("enter", "open", "Show changes"),  # the list's own Enter does it; this names it
+        # Before the list's own Enter (a hidden binding), so the key bar names it.
+        Binding("enter", "open", "Show changes", priority=True),
         Binding("c", "copy", "Copy changes"),
     ]
 
@@ -142,8 +143,8 @@ class HistoryScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "copy":
             return bool(self.entries) or None
-        if action == "open":
-            return self.shown is None and bool(self.entries)
+        if action == "open":  # only on the list: elsewhere Enter is the focused widget's
+            return self.shown is None and bool(self.entries) and self.focused is self.query_one("#history-list")
         return True
 
     @on(OptionList.OptionSelected, "#history-list")
