@@ -362,11 +362,11 @@ def _condensed(kind: str, text: str, marks: list[tuple[int, int]], max_width: in
             if piece:  # an empty run is where the other line has a change: not marked
                 shown_marks.append((len(shown), len(shown) + len(piece)))
         elif index == 0 and len(piece) > WORD_CONTEXT:
-            piece = "…" + _leading(piece[-WORD_CONTEXT:])
+            piece = _leading(piece[-WORD_CONTEXT:])
         elif index == last and len(piece) > WORD_CONTEXT:
             piece = _trailing(piece[:WORD_CONTEXT]) + "…"
         elif 0 < index < last and len(piece) > 2 * WORD_CONTEXT + 1:
-            piece = _trailing(piece[:WORD_CONTEXT]) + "…" + _leading(piece[-WORD_CONTEXT:])
+            piece = _trailing(piece[:WORD_CONTEXT]) + _leading(piece[-WORD_CONTEXT:])
         shown += piece
     return DiffLine(kind, shown, tuple(shown_marks))
 
@@ -390,9 +390,10 @@ def _first_difference(x: str, y: str) -> int:
 
 
 def _leading(context: str) -> str:
-    """Context before a change, from a word's start where one starts in its first half."""
+    """Context before a change, after "…": from a word's start where one starts in its
+    first half (then with a space between, as words are)."""
     space = context.find(" ", 0, len(context) // 2)
-    return context[space + 1:] if space >= 0 else context
+    return f"… {context[space + 1:]}" if space >= 0 else f"…{context}"
 
 
 def _trailing(context: str) -> str:
