@@ -80,6 +80,12 @@ def entry_diff(entry: HistoryEntry, lookups: Lookups) -> tuple[Text, str]:
     return text, "\n".join(plain) + "\n"
 
 
+class SaveList(OptionList):
+    """The saves; its Enter (OptionList's own, hidden there) named in the key bar."""
+
+    BINDINGS = [Binding("enter", "select", "Show changes")]
+
+
 class HistoryScreen(Screen[None]):
     DEFAULT_CSS = """
     HistoryScreen {
@@ -93,8 +99,6 @@ class HistoryScreen(Screen[None]):
     AUTO_FOCUS = "#history-list"
     BINDINGS = [
         Binding("escape,q", "back", "Back"),
-        # Before the list's own Enter (a hidden binding), so the key bar names it.
-        Binding("enter", "open", "Show changes", priority=True),
         Binding("c", "copy", "Copy changes"),
     ]
 
@@ -129,7 +133,7 @@ class HistoryScreen(Screen[None]):
         with Vertical(id="history-body"):
             if not entries:
                 yield Static(Text("No saves of this assistant are recorded on this machine yet.", style="italic"))
-            options = OptionList(id="history-list")
+            options = SaveList(id="history-list")
             options.add_options(Option(entry_summary(entry, self.lookups), id=str(index))
                                 for index, entry in enumerate(self.entries))
             options.display = bool(entries)
@@ -143,18 +147,11 @@ class HistoryScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "copy":
             return bool(self.entries) or None
-        if action == "open":  # only on the list: elsewhere Enter is the focused widget's
-            return self.shown is None and bool(self.entries) and self.focused is self.query_one("#history-list")
         return True
 
     @on(OptionList.OptionSelected, "#history-list")
     def _selected(self, event: OptionList.OptionSelected) -> None:
         self._show(int(event.option.id or 0))
-
-    def action_open(self) -> None:
-        highlighted = self.query_one("#history-list", OptionList).highlighted
-        if highlighted is not None:
-            self._show(highlighted)
 
     def _show(self, index: int) -> None:
         self.shown = index
