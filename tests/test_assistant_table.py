@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from pathlib import Path
 from random import Random
 
@@ -19,10 +21,46 @@ from voicedesk.tui.screens.picker import row_cells, shown
 from voicedesk.tui.widgets import AssistantTable
 
 
-def matches(record: dict, query: str) -> bool:
-    """The oracle: the table shows a record for `query` by its id or its shown name."""
-    query = query.strip().lower()
-    return not query or query in str(record.get("id")) or query in shown(record.get("name")).lower()
+def unaccented(text: str) -> str:
+    return "".join(char for char in unicodedata.normalize("NFD", text) if not unicodedata.combining(char)).lower()
+
+
+def is_subsequence(word: str, text: str) -> bool:
+    rest = iter(text)
+    return all(char in rest for char in word)
+
+
+PHONE_LIKE = re.compile(r"[+(]?\d[\d\s()./+-]*")
+
+
+def expected_ids(records: list[dict], query: str, phone=lambda record: "") -> list[int]:
+    """The oracle: the ids the table shows for `query`, in order. First the records whose
+    id, shown name or phone number's digits hold the query as typed (case and accents
+    aside); a query like a phone number by its digits only. Then the records whose name
+    holds each of its words without digits as a subsequence and each with digits as
+    typed. Each group in the records' order (a query that is an id: that record first)."""
+    query = unaccented(query.strip())
+    if not query:
+        return [record["id"] for record in records]
+
+    def name(record: dict) -> str:
+        return unaccented(shown(record.get("name")))
+
+    labels = {record["id"]: f"{record['id']}\0{name(record)}\0{phone(record)}" for record in records}
+    if PHONE_LIKE.fullmatch(query):
+        digits = re.sub(r"\D", "", query)
+        found = [record["id"] for record in records if digits in labels[record["id"]]]
+        return sorted(found, key=lambda found_id: str(found_id) != digits)  # the id typed whole first
+    first = [record["id"] for record in records if query in labels[record["id"]]]
+    words = query.split()
+    letters = [word for word in words if not re.search(r"\d", word)]
+    numbers = [word for word in words if re.search(r"\d", word)]
+    if not letters:
+        return first
+    return first + [record["id"] for record in records if record["id"] not in first
+                    and all(is_subsequence(word, name(record)) for word in letters)
+                    and all(number in name(record) for number in numbers)]
+
 
 STYLESHEET = Path(widgets_package.__file__).parent.parent / "voicedesk.tcss"
 MARKUP = "[b]x[/b] [@click=app.quit] [link=https://evil.example]y[/link] [red]z"
@@ -215,7 +253,8 @@ async def test_the_cursor_stays_on_its_assistant_across_filters_and_new_rows() -
         table.filter("5")
         assert table.cursor_id == 57 and 57 in table.shown_ids and 12 not in table.shown_ids
         table.filter("ASSISTANT 005")  # case-insensitive, in the name
-        assert table.shown_ids == [50, 51, 52, 53, 54, 55, 56, 57, 58, 59] and table.cursor_id == 57
+        # The name holding it as typed first, then the one holding its words ("0005").
+        assert table.shown_ids == [50, 51, 52, 53, 54, 55, 56, 57, 58, 59, 5] and table.cursor_id == 57
         table.filter("")
         assert table.row_count == 100 and table.cursor_id == 57 and cursor_visible(table)
         table.set_rows(list(reversed(rows(120))))  # replaced: a new order, more rows
@@ -228,7 +267,7 @@ async def test_the_cursor_stays_on_its_assistant_across_filters_and_new_rows() -
         table.filter("")
         assert table.cursor_id == 57  # back where it was
         table.filter("8")
-        assert table.cursor_id == table.shown_ids[0] == 118  # 57 is hidden: the first row
+        assert table.cursor_id == table.shown_ids[0] == 8  # 57 is hidden: the first row (the id typed whole)
         assert not table.move_to(57)
 
 
@@ -264,7 +303,7 @@ async def test_filtering_2000_rows_draws_only_the_lines_on_screen() -> None:
             table.drawn = 0
             table.filter(query)
             await pilot.pause()
-            assert table.shown_ids == [record["id"] for record in records if matches(record, query)]
+            assert table.shown_ids == expected_ids(records, query)
             assert table.drawn <= 2 * height, f"{table.drawn} lines drawn for a {height}-line table"
             if query in ("LINE 12", "zzz"):  # what is in view changed
                 assert table.drawn > 0
@@ -304,7 +343,7 @@ async def test_remembered_and_narrowed_filters_match_as_a_fresh_search_would() -
                 records = records[:-50] if len(records) > 300 else records[:-1]
                 table.set_rows([row_cells(record, None) for record in records])
             table.filter(query)
-            expected = [record["id"] for record in records if matches(record, query)]
+            expected = expected_ids(records, query)
             assert table.shown_ids == expected, f"step {step}, query {query!r}"
 
 

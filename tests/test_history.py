@@ -202,7 +202,7 @@ def _cli(*args: str):
 
 
 async def test_every_reader_survives_every_kind_of_bad_history(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    from textual.widgets import Static
+    from textual.widgets import OptionList, Static
 
     from tui_helpers import make_app, open_editor, wait_until
     from voicedesk.sandbox import Sandbox
@@ -223,7 +223,10 @@ async def test_every_reader_survives_every_kind_of_bad_history(monkeypatch: pyte
                                  and bool(app.screen.query("#history-title")))
                 screen = app.screen
                 title = str(screen.query_one("#history-title", Static).render())
-                body = " ".join(str(static.render()) for static in screen.query("#history-body Static"))
+                # The saves are a list (Enter opens one): its entries, or the error in their place.
+                listed = [str(option.prompt) for found in screen.query("#history-list").results(OptionList)
+                          for option in found.options]
+                body = " ".join([str(static.render()) for static in screen.query("#history-body Static")] + listed)
                 await pilot.press("escape")
                 await wait_until(pilot, lambda: app.screen is editor)
                 return title, body

@@ -228,3 +228,66 @@ def test_conflict_dialog(snap_compare, size) -> None:
             await pilot.pause()
 
         assert snap_compare(make_app(conflicting, 101), terminal_size=size, run_before=conflict)
+
+# -- long text as a word diff (review, history) and the picker at 80 columns (issue 15) --
+
+LONG_TEXT_CHANGES = (("Berlin-Mitte", "Berlin-Kreuzberg"), ("at 8:00", "at 7:30"))
+
+
+def changed_prompt(prompt: str) -> str:
+    for old, new in LONG_TEXT_CHANGES:
+        prompt = prompt.replace(old, new)
+    return prompt
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_review_of_a_long_text_word_diff(snap_compare, sandbox, size) -> None:
+    """Two words changed in the system prompt: each marked in its sentence, not the
+    paragraph twice."""
+
+    async def review(pilot) -> None:
+        editor = await editor_ready(pilot)
+        editor.editing.session.set("system_prompt", changed_prompt(editor.editing.session.value("system_prompt")))
+        editor.reload_rows()
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, ReviewScreen)
+                         and bool(pilot.app.screen.query(".review-change")))
+
+    assert snap_compare(make_app(sandbox, 101), terminal_size=size, run_before=review)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_history_save_as_a_diff(snap_compare, sandbox, size) -> None:
+    """A recorded save (a fixed time) opened from the history: the prompt's diff."""
+    import json
+
+    from voicedesk.history import History
+    from voicedesk.tui.screens.history import HistoryScreen
+
+    async def opened(pilot) -> None:
+        editor = await editor_ready(pilot)
+        prompt = sandbox.assistant(101)["system_prompt"]
+        history = History()
+        history.path.parent.mkdir(parents=True, exist_ok=True)
+        history.path.write_text(json.dumps({
+            "time": "2026-12-04T09:30:00+00:00", "host": pilot.app.client.host, "assistant_id": 101,
+            "assistant_name": "Bright Smile Dental – Reception", "changes": [
+                {"field": "system_prompt", "before": prompt, "after": changed_prompt(prompt)},
+                {"field": "speech_speed", "before": 1.0, "after": 0.9}]}) + "\n", encoding="utf-8")
+        editor.action_history()
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, HistoryScreen)
+                         and bool(pilot.app.screen.query("#history-list")))
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: "@@" in str(pilot.app.screen.query_one("#history-diff").render()))
+
+    assert snap_compare(make_app(sandbox, 101), terminal_size=size, run_before=opened)
+
+
+def test_picker_at_80x24(snap_compare, sandbox) -> None:
+    """The names get the room: the engine and direction give way."""
+
+    async def loaded(pilot) -> None:
+        table = pilot.app.screen.query_one("#picker-table")
+        await wait_until(pilot, lambda: table.row_count == 14 and (table.get_row(101) or ("",) * 5)[4].startswith("+"))
+
+    assert snap_compare(make_app(sandbox), terminal_size=(80, 24), run_before=loaded)

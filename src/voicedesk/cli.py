@@ -12,7 +12,7 @@ import json
 import logging
 import os
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
@@ -20,7 +20,18 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 import click
 
 from voicedesk import __version__
-from voicedesk.display import for_terminal, format_before, format_value, safe_text, shorten, to_json
+from voicedesk.display import (
+    diff_parts,
+    diff_sides,
+    for_terminal,
+    format_before,
+    format_value,
+    plain_diff_line,
+    recorded_diff_sides,
+    safe_text,
+    shorten,
+    to_json,
+)
 from voicedesk.settings import (
     DEFAULT_TIMEOUT,
     DIALECTS,
@@ -39,6 +50,7 @@ from voicedesk.settings import (
     write_config,
 )
 from voicedesk.speed import collector_off_while_importing, preload_transport, switching_seldom
+from voicedesk.textdiff import diff_lines
 
 if TYPE_CHECKING:
     from voicedesk.api import ApiClient
@@ -105,12 +117,47 @@ def _start_demo_sandbox(timeout: float, dialect: str) -> Settings:
     return replace(settings, label=DEMO_LABEL, dialect=dialect)
 
 
-def echo(text: str = "", *, err: bool = False) -> None:
+Piece = tuple[str, dict[str, Any]]  # a part of a line and its click.style arguments
+
+
+def echo(text: str | Sequence[Piece] = "", *, err: bool = False) -> None:
     """Every line the CLI prints goes through here. Server and file text cannot drive
     the terminal (control characters and bidi overrides are shown as symbols), and a
-    terminal that cannot show a character gets a stand-in rather than a traceback."""
+    terminal that cannot show a character gets a stand-in rather than a traceback.
+    A line given in pieces is coloured where `colours` says so, plain elsewhere."""
     stream = sys.stderr if err else sys.stdout
-    click.echo(_encodable(for_terminal(text), stream), file=stream)
+    if isinstance(text, str):
+        click.echo(_encodable(for_terminal(text), stream), file=stream)
+        return
+    colour = colours(stream)
+    line = "".join(click.style(_encodable(for_terminal(part), stream), **style) if colour and style
+                   else _encodable(for_terminal(part), stream) for part, style in text)
+    click.echo(line, file=stream, color=colour)
+
+
+def colours(stream: Any) -> bool:
+    """Whether to colour what goes to `stream`: a terminal, not "dumb", and no NO_COLOR
+    (https://no-color.org: set and not empty)."""
+    return _is_terminal(stream) and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
+
+
+_DIFF_COLOURS = {"+": "green", "-": "red", "@": "cyan"}
+
+
+def echo_diff(lines: Sequence[Any], indent: str) -> None:
+    """A long value's diff (textdiff.DiffLine): in colour on a terminal, the changed
+    words in reverse video; else the changed words marked as git's --word-diff=plain
+    does (`[-removed-]`, `{+added+}`)."""
+    if not colours(sys.stdout):
+        for line in lines:
+            echo(indent + plain_diff_line(line))
+        return
+    for line in lines:
+        style: dict[str, Any] = {"dim": True} if line.kind == "…" else {"fg": _DIFF_COLOURS.get(line.kind)}
+        pieces: list[Piece] = [(indent + (line.kind if line.kind in "+- " else ""), style)]
+        pieces += [(text, {**style, "reverse": True, "bold": True} if changed else style)
+                   for text, changed in diff_parts(line)]
+        echo(pieces)
 
 
 def echo_json(value: Any) -> None:
@@ -524,9 +571,23 @@ def _print_plan(session: Any) -> None:
     names = {c.field: session.fields[c.field].update_name for c in changes}
     width = max(len(name) for name in names.values())
     for change in changes:
+        sides = diff_sides(change.field, change.before, change.after)
+        if sides is not None:  # a long value: its diff, the changed words marked
+            echo(f"  {names[change.field].ljust(width)}  {_sizes(change.field, sides)}:")
+            echo_diff(diff_lines(*sides), "      ")
+            continue
         before = format_before(change.field, change.before, session.unreported, session.lookups, width=40)
         after = format_value(change.field, change.after, session.lookups, width=40)
         echo(f"  {names[change.field].ljust(width)}  {before}  ->  {after}")
+
+
+def _sizes(name: str, sides: tuple[str, str]) -> str:
+    """What a diff's header says of the two values: their lengths, for a text."""
+    from voicedesk.fields import SETTINGS, Kind
+
+    if SETTINGS[name].kind not in (Kind.TEXT, Kind.LONG_TEXT):
+        return "changed"
+    return f"{len(sides[0]):,} -> {len(sides[1]):,} characters"
 
 
 def _refuse_problems(obj: Context, session: Any) -> None:
@@ -865,6 +926,11 @@ def history_command(assistant_id: str | None, as_json: bool) -> None:
         echo(f"{entry.time:%Y-%m-%d %H:%M:%S} UTC  {safe_text(entry.host)}  #{entry.assistant_id} "
              f"{safe_text(entry.assistant_name)}")
         for change in entry.changes:
+            sides = recorded_diff_sides(change.field, change.before, change.after)
+            if sides is not None:  # a long value: its diff, the changed words marked
+                echo(f"    {safe_text(change.field)}: {_sizes(change.field, sides)}:")
+                echo_diff(diff_lines(*sides), "      ")
+                continue
             before = format_recorded(change.field, change.before, width=40)
             after = format_recorded(change.field, change.after, width=40)
             echo(f"    {safe_text(change.field)}: {before} -> {after}")

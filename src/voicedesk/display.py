@@ -23,6 +23,7 @@ from typing import Any
 from voicedesk.fields import SETTINGS, Dialect, Field, Kind, Lookup, catalogue
 from voicedesk.records import Lookups
 from voicedesk.text import UNSHOWABLE
+from voicedesk.textdiff import DiffLine
 
 # Symbols: C0 controls (but line breaks and tabs, where a terminal line may have them)
 # and DEL as the Unicode control pictures, which every terminal font has; everything
@@ -232,3 +233,52 @@ def to_json(value: Any, *, ascii_only: bool = False) -> str:
 
 # json.dumps escapes C0 in strings; the line breaks left are its indentation.
 _JSON_UNSAFE = re.compile(f"(?!\n)[{UNSHOWABLE}]")
+
+
+# --- Changes of long values, as diffs (the review, the history, the CLI's plan) ---------
+
+# Above this many characters a text change is shown as a diff of lines.
+DIFF_FROM = 60
+
+
+def diff_sides(name: str, before: Any, after: Any) -> tuple[str, str] | None:
+    """The two texts whose diff shows a change of setting `name`, or None for a change
+    shown on one line (a setting this version does not know, too)."""
+    field = SETTINGS.get(name)
+    if field is None:
+        return None
+    if field.kind in (Kind.KEY_VALUE, Kind.SCHEMA, Kind.ID_LIST, Kind.PHRASES):
+        return to_json(before), to_json(after)
+    if field.kind is Kind.TOOLS:
+        from voicedesk.tools import masked  # only a 2026 host has tools
+
+        return to_json(masked(before)), to_json(masked(after))
+    # Text against text (or nothing) as a diff; a value of another type is shown whole.
+    sides = (before, after)
+    texts = all(side is None or isinstance(side, str) for side in sides) and sides != (None, None)
+    if texts and (field.kind is Kind.LONG_TEXT or max(len(before or ""), len(after or "")) > DIFF_FROM):
+        return before or "", after or ""
+    return None
+
+
+def recorded_diff_sides(name: str, before: Any, after: Any) -> tuple[str, str] | None:
+    """`diff_sides` for values read back from a file (the history): a value of another
+    type than its field's is shown on one line, as `format_recorded` shows it."""
+    field = SETTINGS.get(name)
+    if field is None or not all(value is None or _of_its_kind(field, value) for value in (before, after)):
+        return None
+    return diff_sides(name, before, after)
+
+
+def diff_parts(line: DiffLine) -> list[tuple[str, bool]]:
+    """A diff line's text as shown (`safe_text` on each run, so a mark stays around the
+    characters it marks), each run with whether it changed."""
+    return [(safe_text(text), changed) for text, changed in line.parts()]
+
+
+def plain_diff_line(line: DiffLine) -> str:
+    """A diff line without colour: its sign, then the changed words marked as git's
+    `--word-diff=plain` marks them (`[-removed-]`, `{+added+}`)."""
+    sign = line.kind if line.kind in "+- " else ""
+    opening, closing = ("[-", "-]") if line.kind == "-" else ("{+", "+}")
+    return sign + "".join(f"{opening}{text}{closing}" if changed else text for text, changed in diff_parts(line))

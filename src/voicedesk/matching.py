@@ -8,12 +8,14 @@ same way everywhere.
   ranked (a word at the label's start, at a word's start, inside, spread out), the best
   `limit` of them; the lists and the finder.
 - `Catalog.containing`: the label holds the query as typed (spaces included), in the
-  caller's order; the picker's table, whose rows are in id order and filter by id or name.
+  caller's order; and `Catalog.matching`: every word a subsequence, in the caller's order.
+  The picker's table (rows in id order) shows the first, then the rest of the second.
 
 Lists run to thousands of entries (5,000 voices, 2,000 assistants) and every keystroke
 searches again, so the work per keystroke is kept small:
 
-- the labels are folded to lowercase once per list, when first searched;
+- the labels are folded (lowercase, accents dropped: "kruger" finds "Krüger") once per
+  list, when first searched;
 - each query word is a compiled, backtracking-free subsequence pattern, run over the
   labels in C; a query that narrows an earlier one (typing on) starts from that one's
   matches, and a query seen before (erasing) is answered from memory;
@@ -23,6 +25,7 @@ searches again, so the work per keystroke is kept small:
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter, OrderedDict
 from collections.abc import Callable, ItemsView, Iterable, Sequence
 from functools import lru_cache
@@ -74,12 +77,27 @@ class Recent(Generic[K, V]):
         self._answers.clear()
 
 
+class _Unaccented(dict[int, str]):
+    """A character -> the same without its accents ("ü" -> "u", "é" -> "e"), for
+    str.translate: one character for one, worked out once per character met."""
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        base = unicodedata.normalize("NFD", char)[:1]
+        self[code] = unaccented = base if base and not unicodedata.combining(base) else char
+        return unaccented
+
+
+_UNACCENTED = _Unaccented()
+
+
 def fold(text: str) -> str:
-    """Lowercase, one character for one, so offsets in the result are offsets in `text`."""
+    """Lowercase and without accents ("Krüger" -> "kruger"), one character for one, so
+    offsets in the result are offsets in `text`."""
     folded = text.lower()
-    if len(folded) == len(text):
-        return folded
-    return "".join(char.lower()[:1] or char for char in text)  # e.g. "İ" -> "i", not "i̇"
+    if len(folded) != len(text):
+        folded = "".join(char.lower()[:1] or char for char in text)  # e.g. "İ" -> "i", not "i̇"
+    return folded if folded.isascii() else folded.translate(_UNACCENTED)
 
 
 class _Word(NamedTuple):
@@ -132,6 +150,7 @@ class Catalog(Sequence[str]):
         self._folded: list[str] | None = None
         self._exact: dict[str, int] | None = None  # a whole label's words -> its index
         self._results: Recent[tuple[str, ...], Result] = Recent(REMEMBERED_QUERIES)
+        self._matched: Recent[tuple[str, ...], tuple[list[int], list[str]]] = Recent(REMEMBERED_QUERIES)
         self._holding: Recent[str, list[int]] = Recent(REMEMBERED_QUERIES)
 
     def __len__(self) -> int:
@@ -168,6 +187,7 @@ class Catalog(Sequence[str]):
     def forget_searches(self) -> None:
         """Drop the remembered searches (up to two lists per query), keeping the labels."""
         self._results.clear()
+        self._matched.clear()
         self._holding.clear()
 
     def containing(self, text: str) -> list[int]:
@@ -191,25 +211,33 @@ class Catalog(Sequence[str]):
         result = self._results.recall(words)
         if result is not None:
             return result
+        candidates, folded = self.matching(words)
+        return self._results.keep(words, Result(candidates, folded, self._best(words, candidates, folded)))
+
+    def matching(self, words: tuple[str, ...]) -> tuple[list[int], list[str]]:
+        """Every entry whose label holds every word as a subsequence, in the caller's
+        order, with its folded label; not ranked (the picker's table keeps its order)."""
+        known = self._matched.recall(words)
+        if known is not None:
+            return known
         # Narrowing: an earlier query each of whose words is part of one of these words
         # matched everything this one matches; start from the fewest such matches.
         base: tuple[str, ...] = ()
         candidates: Sequence[int] = range(len(self.labels))
         folded = self.folded
         fewest = (len(candidates), 0)
-        for earlier, earlier_result in self._results.items():
-            size = (len(earlier_result.candidates), -len(earlier))
+        for earlier, (earlier_candidates, earlier_folded) in self._matched.items():
+            size = (len(earlier_candidates), -len(earlier))
             if size < fewest and all(any(part in word for word in words) for part in earlier):
                 base, fewest = earlier, size
-                candidates, folded = earlier_result.candidates, earlier_result.folded
+                candidates, folded = earlier_candidates, earlier_folded
         for word in words:
             if word not in base:
                 # In C, no loop in Python; bools, not thousands of live match objects (which
                 # would wake the garbage collector).
                 matched = list(map(bool, map(_compile(word).fuzzy.match, folded)))
                 candidates, folded = list(compress(candidates, matched)), list(compress(folded, matched))
-        candidates = list(candidates)
-        return self._results.keep(words, Result(candidates, folded, self._best(words, candidates, folded)))
+        return self._matched.keep(words, (list(candidates), list(folded)))
 
     def _best(self, words: tuple[str, ...], candidates: list[int], labels: list[str]) -> list[int]:
         """The best `limit` candidates: by the sum of their words' ranks, then

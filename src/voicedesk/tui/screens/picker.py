@@ -13,6 +13,7 @@ from textual.widgets import Input, Static
 from voicedesk.api import ApiError, Page
 from voicedesk.display import safe_text
 from voicedesk.records import Lookups
+from voicedesk.tui import clipboard
 from voicedesk.tui.messages import ScreenComplete, ScreenReady
 from voicedesk.tui.widgets import AssistantTable, KeyBar
 from voicedesk.tui.widgets.assistant_table import Row
@@ -51,6 +52,8 @@ class PickerScreen(Screen[None]):
         Binding("ctrl+f", "focus_filter", "Filter", priority=True),
         Binding("slash", "focus_filter", "Filter", show=False),
         Binding("f5", "reload", "Reload"),
+        # Not a letter (they go to the filter) nor a key a text box uses; every terminal sends it.
+        Binding("ctrl+t", "copy_id", "Copy id"),
         Binding("escape", "clear_filter", "Clear filter", show=False),
     ]
 
@@ -63,7 +66,8 @@ class PickerScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static(f"Assistants  ·  {self.app.settings.heading}", id="picker-title", markup=False)
-        yield Input(placeholder="Filter by name or id (Down for the list, Enter to open)", id="picker-filter")
+        yield Input(placeholder="Filter by name, id or phone number (Down for the list, Enter to open)",
+                    id="picker-filter")
         yield AssistantTable(id="picker-table")
         yield Static("Loading…", id="picker-status", markup=False)
         yield KeyBar()
@@ -171,8 +175,18 @@ class PickerScreen(Screen[None]):
     def action_reload(self) -> None:
         self.load()
 
+    def action_copy_id(self) -> None:
+        assistant_id = self.query_one("#picker-table", AssistantTable).cursor_id
+        if assistant_id is None:
+            self.notify("No assistant is highlighted.", title="Copy", timeout=3)
+            return
+        clipboard.copy(self.app, str(assistant_id), f"the id of assistant {assistant_id}")
+
     def palette_commands(self) -> list[SystemCommand]:
         return [
             SystemCommand("Reload assistants", "Fetch the list again (F5)", self.action_reload),
-            SystemCommand("Filter assistants", "Narrow the list by name or id (ctrl+f, /)", self.action_focus_filter),
+            SystemCommand("Filter assistants", "Narrow the list by name, id or phone number (ctrl+f, /)",
+                          self.action_focus_filter),
+            SystemCommand("Copy the assistant's id", "The highlighted assistant's id, to the clipboard (ctrl+t)",
+                          self.action_copy_id),
         ]

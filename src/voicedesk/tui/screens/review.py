@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from rich.text import Text
 from textual import on, work
-from textual.app import ComposeResult
+from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalGroup, VerticalScroll
 from textual.screen import Screen
@@ -15,38 +15,20 @@ from textual.widgets import Button, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
-from voicedesk.display import format_before, format_value, safe_text, to_json
-from voicedesk.fields import SETTINGS, Kind
+from voicedesk.display import diff_sides, format_before, format_value, plain_diff_line, safe_text, to_json
+from voicedesk.fields import SETTINGS
 from voicedesk.remote import Stage
 from voicedesk.session import Change, EditSession
 from voicedesk.textdiff import LARGE, DiffLine, diff_lines
 from voicedesk.tools import masked
+from voicedesk.tui import clipboard
+from voicedesk.tui.diff_view import append_diff
 from voicedesk.tui.widgets import KeyBar
 from voicedesk.wire import WriteError
 
 if TYPE_CHECKING:
     from voicedesk.tui.app import VoicedeskApp
     from voicedesk.tui.editing.save_flow import SaveFlow
-
-# Above this many characters a text change is shown as a diff of lines.
-_DIFF_FROM = 60
-_DIFF_STYLES = {"+": "green", "-": "red", "@": "cyan", "…": "dim italic", " ": ""}
-
-
-def diff_sides(change: Change) -> tuple[str, str] | None:
-    """The two texts whose line diff shows this change, or None for a one-line change."""
-    field = SETTINGS[change.field]
-    if field.kind in (Kind.KEY_VALUE, Kind.SCHEMA, Kind.ID_LIST, Kind.PHRASES):
-        return to_json(change.before), to_json(change.after)
-    if field.kind is Kind.TOOLS:
-        return to_json(masked(change.before)), to_json(masked(change.after))
-    # Text against text (or nothing) as a diff; a value of another type is shown whole.
-    sides = (change.before, change.after)
-    texts = all(side is None or isinstance(side, str) for side in sides) and sides != (None, None)
-    if texts and (field.kind is Kind.LONG_TEXT or max(len(change.before or ""), len(change.after or "")) > _DIFF_FROM):
-        return change.before or "", change.after or ""
-    return None
-
 
 def shown_body(session: Any) -> str:
     """The body to send as JSON, secrets masked; or why there is none yet."""
@@ -83,14 +65,12 @@ def change_text(change: Change, session: EditSession, diff: list[DiffLine] | Non
     note = session.read_notes.get(change.field)
     if note:  # e.g. a conversion made on reading, which this change sends
         text.append(f"  Note: {safe_text(note)}\n", style="yellow")
-    sides = diff_sides(change)
+    sides = diff_sides(change.field, change.before, change.after)
     if sides is not None:
         if diff is None and needs_thread(sides):
             text.append(f"  Comparing {len(sides[0]) + len(sides[1]):,} characters…\n", style="dim italic")
             return text
-        for line in diff if diff is not None else diff_lines(*sides):
-            text.append(f"  {line.kind if line.kind in '+- ' else ''}{safe_text(line.text)}\n",
-                        style=_DIFF_STYLES[line.kind])
+        append_diff(text, diff if diff is not None else diff_lines(*sides))
         return text
     text.append("  ")
     text.append(format_before(change.field, change.before, session.unreported, lookups), style="red")
@@ -119,6 +99,8 @@ class ReviewScreen(Screen[ReviewOutcome]):
         Binding("ctrl+s", "save", "Send", priority=True),
         Binding("escape", "back", "Back to editing"),
         Binding("j", "toggle_body", "Body JSON"),
+        Binding("c", "copy_changes", "Copy changes"),
+        Binding("b", "copy_body", "Copy body"),
         Binding("space", "page_down", "Page down", show=False),
     ]
 
@@ -130,6 +112,12 @@ class ReviewScreen(Screen[ReviewOutcome]):
         # Diffs worked out on a thread, by field, with the two texts they compare (None
         # while it is being worked out).
         self._diffs: dict[str, tuple[tuple[str, str], list[DiffLine] | None]] = {}
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Sending waits for the problems to be fixed: its key is dimmed, not hidden.
+        if action == "save":
+            return not self.saving_flow.problems() or None
+        return True
 
     def compose(self) -> ComposeResult:
         yield Static("", id="review-title", markup=False)
@@ -170,8 +158,8 @@ class ReviewScreen(Screen[ReviewOutcome]):
         options = self.query_one("#review-problems", OptionList)
         options.clear_options()
         if problems:
-            heading.update(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} to fix before sending "
-                           "(Enter goes to the field):")
+            heading.update(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} to fix: Send is off "
+                           "until they are (Enter goes to the field):")
             options.add_options([
                 Option(Text(f"✗ {_naming(SETTINGS[name].label, message)}"), id=name)
                 for name, message in problems.items()
@@ -186,6 +174,7 @@ class ReviewScreen(Screen[ReviewOutcome]):
         )
         save = self.query_one("#review-save", Button)
         save.disabled = bool(problems) or not changes or self.saving or self.app.settings.read_only
+        self.refresh_bindings()
         # Problems block sending: Enter on one goes to its field. Otherwise the changes
         # have the focus, so the keys scroll through everything ctrl+s would send.
         if problems:
@@ -199,7 +188,7 @@ class ReviewScreen(Screen[ReviewOutcome]):
     def _show_changes(self, changes: list[Change]) -> None:
         texts = []
         for change in changes:
-            sides = diff_sides(change)
+            sides = diff_sides(change.field, change.before, change.after)
             diff = None
             if sides is not None and needs_thread(sides):
                 known = self._diffs.get(change.field)
@@ -229,6 +218,38 @@ class ReviewScreen(Screen[ReviewOutcome]):
         if self._diffs.get(name, (None,))[0] == sides:  # still the texts under review
             self._diffs[name] = (sides, lines)
             self._show_changes(self.session.changes())
+
+    def changes_as_text(self) -> str:
+        """The changes as plain text, as the CLI prints them without colour: long values
+        as their diff with git's word marks, others as before -> after."""
+        session = self.session
+        parts = []
+        for change in session.changes():
+            field = SETTINGS[change.field]
+            parts.append(f"{field.label} ({session.fields[change.field].update_name})")
+            sides = diff_sides(change.field, change.before, change.after)
+            if sides is None:
+                before = format_before(change.field, change.before, session.unreported, session.lookups)
+                parts.append(f"  {before}  ->  {format_value(change.field, change.after, session.lookups)}")
+                continue
+            known = self._diffs.get(change.field)
+            lines = known[1] if known is not None and known[0] == sides and known[1] is not None else None
+            parts += [f"  {plain_diff_line(line)}" for line in lines or diff_lines(*sides)]
+        return "\n".join(parts) + "\n"
+
+    def action_copy_changes(self) -> None:
+        clipboard.copy(self.app, self.changes_as_text(), "the changes")
+
+    def action_copy_body(self) -> None:
+        session = self.session
+        clipboard.copy(self.app, shown_body(session) + "\n", "the body JSON")
+
+    def palette_commands(self) -> list[SystemCommand]:
+        return [
+            SystemCommand("Copy the changes", "The diff of every change, as text, to the clipboard (c)",
+                          self.action_copy_changes),
+            SystemCommand("Copy the body JSON", "The exact body to send, to the clipboard (b)", self.action_copy_body),
+        ]
 
     def action_toggle_body(self) -> None:
         body = self.query_one("#review-json")

@@ -3,8 +3,8 @@
 The rows are a plain list of tuples; the widget draws only the lines on screen
 (`render_line`), so replacing or narrowing 2,000 rows costs one pass over a Python list
 and a screenful of lines, not a widget or a cell per row. Filtering is the app's matcher
-(`voicedesk.matching.Catalog.containing`): the query, whole, in a row's id or name, the
-rows in their order; the keys are folded once per `set_rows`.
+(`voicedesk.matching.Catalog`) over each row's id, name and phone number's digits, folded
+once per `set_rows` (see `AssistantTable._matching` for what matches, in which order).
 
 Cell text is shown literally: each cell is a `Content` built from the plain string (no
 markup is parsed). The caller passes display text (`voicedesk.display.safe_text`
@@ -13,6 +13,7 @@ already applied to server strings); it is not re-interpreted here.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import zip_longest
@@ -39,6 +40,8 @@ COLUMNS = ("ID", "Name", "Direction", "Engine", "Phone number", "Status")
 _NAME = 1  # the column that absorbs spare width and is cut first
 _NAME_CAP = 48  # the name column's width from content is capped here...
 _NAME_MIN = 8  # ...and it shrinks to this on a narrow screen before the others are cut
+_NAME_WANTED = 36  # narrower than this (or its content), the columns below are left out
+_LEFT_OUT_FIRST = (3, 2)  # engine, then direction
 _OTHER_CAP = 20  # direction, engine, phone and status are short; server text is capped
 _LEFT = 1  # blank cells before the first column
 _GAP = 2  # blank cells between columns
@@ -46,6 +49,18 @@ _MEASURE_LIMIT = 256  # longer strings are not measured: they are wider than any
 _TEXT_LIMIT = 1024  # at most this much of a cell is laid out (a name may be 1 MB)
 # Each cell's segment carries its column: equal neighbours stay separate segments.
 _COLUMN_META = tuple(RichStyle.from_meta({"column": column}) for column in range(len(COLUMNS)))
+
+
+# An id or a phone number as people type them.
+_PHONE_LIKE = re.compile(r"[+(]?\d[\d\s()./+-]*")
+_NOT_DIGITS = re.compile(r"\D")
+_HAS_DIGIT = re.compile(r"\d")
+
+
+def _digits(phone: str) -> str:
+    """A phone number's digits ("+49 30 1234" -> "49301234"); nothing for a cell that
+    holds no number ("-", or "#12": a number's id, before the numbers are loaded)."""
+    return "" if phone.startswith(("#", "-")) else _NOT_DIGITS.sub("", phone)
 
 
 def _width(text: str, cap: int) -> int:
@@ -142,8 +157,11 @@ class AssistantTable(OwnVirtualSize, can_focus=True):
     ) -> None:
         super().__init__(name=name, id=id, classes=classes, disabled=disabled)
         self._rows: list[Row] = []
-        # Per row, its id and name with a NUL between (no query holds one), for filtering.
+        # Per row, its id, name and phone number's digits with NULs between (no query
+        # holds one), matched as typed; and the names alone, matched fuzzily.
         self._catalog = Catalog(())
+        self._names = Catalog(())
+        self._index_by_id: dict[str, int] = {}
         self._shown: list[Row] = []
         self._query = ""
         self._cursor = -1  # index into _shown; -1 when nothing is shown
@@ -160,8 +178,11 @@ class AssistantTable(OwnVirtualSize, can_focus=True):
         assistant if it is still shown)."""
         keep = self.cursor_id
         self._rows = list(rows)
-        self._catalog = Catalog(f"{row[0]}\0{row[1]}" for row in self._rows)
+        self._catalog = Catalog(f"{row[0]}\0{row[1]}\0{_digits(row[4])}" for row in self._rows)
         self._catalog.prepare(ranking=False)  # folded now, not at the next keystroke
+        self._index_by_id = {str(row[0]): index for index, row in enumerate(self._rows)}
+        self._names = Catalog(row[1] for row in self._rows)  # what matches fuzzily
+        self._names.prepare(ranking=False)
         natural = [cell_len(h) for h in COLUMNS]
         if self._rows:
             columns = list(zip(*self._rows, strict=False))
@@ -173,7 +194,7 @@ class AssistantTable(OwnVirtualSize, can_focus=True):
         self._reshow(keep, repaint_all=True)
 
     def filter(self, query: str) -> None:
-        """Show the rows whose name or id holds `query` (case-insensitive; blank: all)."""
+        """Show the rows that match `query` (blank: all): see `_matching`."""
         query = fold(query.strip())
         if query == self._query:
             return
@@ -191,8 +212,7 @@ class AssistantTable(OwnVirtualSize, can_focus=True):
         before = None if repaint_all else self._on_screen()
         top = self.scroll_offset.y
         query = self._query
-        # Whole, spaces and all, in the rows' order: the app's matcher, as a filter.
-        self._shown = list(map(self._rows.__getitem__, self._catalog.containing(query))) if query else self._rows
+        self._shown = list(map(self._rows.__getitem__, self._matching(query))) if query else self._rows
         if keep is None:
             keep = self._parked  # the filter had hidden every row: back where it was
         self._parked = None if self._shown else keep
@@ -224,6 +244,31 @@ class AssistantTable(OwnVirtualSize, can_focus=True):
             return
         for line in changed:
             self.refresh_line(top + line)
+
+    def _matching(self, query: str) -> list[int]:
+        """The rows that match a (folded) query, in a predictable order: first those
+        whose id, name or phone number holds it as typed, then those whose name holds
+        its words fuzzily (as the app's lists match; a word with a digit as typed), each
+        group in id order. A query of digits (and "+", spaces, dashes, brackets) is an id
+        or a phone number: matched by its digits, as typed, never fuzzily ("+49 30-1234"
+        finds "+49301234567"), the assistant whose id it is first."""
+        if _PHONE_LIKE.fullmatch(query):
+            digits = _digits(query)
+            found = self._catalog.containing(digits)
+            whole = self._index_by_id.get(digits)  # the id typed whole comes first
+            if whole is None or not found or found[0] == whole or whole not in found:
+                return found
+            return [whole] + [index for index in found if index != whole]
+        exact = self._catalog.containing(query)
+        words = Catalog.words(query)
+        letters = tuple(word for word in words if not _HAS_DIGIT.search(word))
+        if not letters:
+            return exact
+        fuzzy, names = self._names.matching(letters)
+        numbers = [word for word in words if _HAS_DIGIT.search(word)]
+        held = set(exact)
+        return exact + [index for index, name in zip(fuzzy, names, strict=True)
+                        if index not in held and all(number in name for number in numbers)]
 
     def _index_of(self, assistant_id: int) -> int | None:
         for index, row in enumerate(self._shown):
@@ -348,15 +393,26 @@ class AssistantTable(OwnVirtualSize, can_focus=True):
 
     def column_widths(self, width: int) -> tuple[int, ...]:
         """Column widths for a table `width` cells wide: the others at their content's
-        width, the name column taking what is left (at least _NAME_MIN)."""
+        width, the name column taking what is left (at least _NAME_MIN). Where that
+        would cut names short of _NAME_WANTED (80 columns), the engine and then the
+        direction are left out (width 0): a name says more than they do."""
         key = (width, self._natural)
         if self._layout is not None and self._layout[0] == key:
             return self._layout[1]
-        natural = self._natural
-        others = _LEFT + sum(natural) - natural[_NAME] + _GAP * (len(natural) - 1) + 1
-        widths = natural[:_NAME] + (max(_NAME_MIN, width - others),) + natural[_NAME + 1:]
-        self._layout = (key, widths)
-        return widths
+        widths = list(self._natural)
+        wanted = min(widths[_NAME], _NAME_WANTED)
+
+        def others() -> int:
+            shown = [w for column, w in enumerate(widths) if column != _NAME and w]
+            return _LEFT + sum(shown) + _GAP * len(shown) + 1
+
+        for column in _LEFT_OUT_FIRST:
+            if width - others() >= wanted:
+                break
+            widths[column] = 0
+        widths[_NAME] = max(_NAME_MIN, width - others())
+        self._layout = (key, result := tuple(widths))
+        return result
 
     def _cell_texts(self, cells: tuple[object, ...], widths: tuple[int, ...], width: int) -> tuple[str, ...]:
         """A line's text, one string per column (the margin and gaps included), laid out
@@ -367,6 +423,9 @@ class AssistantTable(OwnVirtualSize, can_focus=True):
         texts: list[str] = []
         last = len(widths) - 1
         for column, (cell, cell_width) in enumerate(zip(cells, widths, strict=False)):
+            if not cell_width:  # a column left out on a narrow screen
+                texts.append("")
+                continue
             content = Content(str(cell)[:_TEXT_LIMIT])  # literal: never parsed as markup
             if content.cell_length > cell_width:
                 content = content.truncate(cell_width, ellipsis=True)
@@ -376,7 +435,7 @@ class AssistantTable(OwnVirtualSize, can_focus=True):
                 texts.append(" " * _LEFT + padding + content.plain + gap)
             else:
                 texts.append(content.plain + padding + gap)
-        length = _LEFT + sum(widths) + _GAP * last
+        length = _LEFT + sum(widths) + _GAP * (sum(1 for w in widths if w) - 1)
         if length < width:
             texts[last] += " " * (width - length)
         self._lines[key] = result = tuple(texts)
