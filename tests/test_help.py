@@ -53,16 +53,17 @@ async def test_f1_lists_the_keys_of_the_screen_it_is_pressed_on(sandbox) -> None
         await wait_until(pilot, lambda: isinstance(app.screen, ReviewScreen))
         seen["review"] = await help_on(pilot)
     expected = {
-        "picker": ["Reload", "Filter", "Quit", "Help"],
+        "picker": ["Reload", "Filter", "Copy id", "Quit", "Help"],
         "editor": ["Review & save", "Find field", "Revert field", "Revert all", "Undo", "Next group", "Quit",
                    "What operators see in lists"],  # and what the fields mean
         "prompt": ["Find", "Replace", "Next match", "$EDITOR", "Revert field", "Back to the form"],
-        "review": ["Send", "Back to editing", "Body JSON"],
+        "review": ["Send", "Back to editing", "Body JSON", "Copy changes", "Copy body"],
     }
     for where, words in expected.items():
         title, text = seen[where]
         missing = [word for word in words if word not in text]
         assert not missing, (where, missing)
-    assert "the text editor" in seen["prompt"][0] and "the editor" in seen["editor"][0]
+    assert [seen[where][0].removeprefix("voicedesk help: ") for where in expected] == [
+        "the assistants", "the editor", "the text editor", "the review"]
     assert "Keys of the editor's controls" not in seen["review"][1]  # only over an editor
     print(f"{sum(map(len, expected.values()))} keys on {len(expected)} screens")

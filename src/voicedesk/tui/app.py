@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
@@ -74,7 +75,8 @@ class HoldsUnsavedWork(Protocol):
 KEYMAP_IDS = frozenset({
     "app.help", "app.quit",
     "editor.review", "editor.find", "editor.leave", "editor.revert_field", "editor.revert_all", "editor.undo",
-    "editor.redo", "editor.next_group", "editor.previous_group", "editor.outside",
+    "editor.redo", "editor.next_group", "editor.previous_group", "editor.outside", "editor.copy_value",
+    "editor.copy_id",
     "tools.add", "tools.edit", "tools.remove", "tools.move_up", "tools.move_down", "tools.undo", "tools.redo",
     "rows.add", "rows.delete", "rows.move_up", "rows.move_down", "slider.type_value", "search_select.open",
 })
@@ -194,6 +196,16 @@ class VoicedeskApp(App[int]):
                 self._key_order.handled(event, command=command)
             return
         await super().on_event(event)
+
+    def copy_to_clipboard(self, text: str) -> None:
+        """Textual's OSC 52, then the same wrapped for tmux or GNU screen when one sits
+        between the app and the terminal: every copy (a text field's ctrl+c too)."""
+        super().copy_to_clipboard(text)
+        from voicedesk.tui.clipboard import through
+
+        extra = through(text, os.environ)
+        if extra is not None and self._driver is not None:
+            self._driver.write(extra)
 
     def get_driver_class(self) -> type[Driver]:
         return TerminalDriver

@@ -15,7 +15,9 @@ module builds on it and adds what it lacks:
 - a notice that says what was copied and that the terminal must allow it: no terminal
   answers an OSC 52 write, so whether it worked cannot be known here.
 
-`copy(app, text, what)` is the whole API.
+`copy(app, text, what)` copies with a notice; `through(text, env)` is the wrapped
+sequence, which voicedesk's app writes after Textual's own whenever anything is copied
+(a text field's ctrl+c too).
 """
 
 from __future__ import annotations
@@ -46,6 +48,12 @@ def wrapped(sequence: str, env: Mapping[str, str]) -> str | None:
     return None
 
 
+def through(text: str, env: Mapping[str, str]) -> str | None:
+    """What to write besides Textual's plain sequence for `text` to reach the terminal
+    through a multiplexer ($TMUX, GNU screen), or None when there is none."""
+    return wrapped(osc52(text), env)
+
+
 def fits(text: str) -> bool:
     return (len(text.encode("utf-8")) + 2) // 3 * 4 <= MAX_BYTES
 
@@ -59,11 +67,8 @@ def copy(app: App[Any], text: str, what: str) -> None:
                    f"(about {MAX_BYTES * 3 // 4:,} bytes).", title="Copy", severity="warning",
                    markup=False, timeout=6)
         return
-    app.copy_to_clipboard(text)  # the plain sequence, and App.clipboard
-    extra = wrapped(osc52(text), os.environ)
-    driver = app._driver  # what copy_to_clipboard writes through; Textual has no public writer
-    if extra is not None and driver is not None:
-        driver.write(extra)
+    # The plain sequence, and App.clipboard; voicedesk's app adds the wrapped one (`through`).
+    app.copy_to_clipboard(text)
     where = "; in tmux: set-clipboard on, or allow-passthrough on" if os.environ.get("TMUX") else ""
     app.notify(f"Copied {what}: {size} (OSC 52: your terminal must allow clipboard access{where}).",
                title="Copy", markup=False, timeout=4)

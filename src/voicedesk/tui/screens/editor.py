@@ -56,6 +56,7 @@ _OPTIONS_DEPEND_ON = {"engine_type": "voice_id", "calls_direction": "phone_numbe
 # until it is.
 _NEED_THE_ASSISTANT = frozenset({
     "review", "find", "revert_field", "revert_all", "next_group", "history", "reload_lists", "undo", "redo",
+    "copy_value",
 })
 
 
@@ -119,6 +120,8 @@ class EditorScreen(Screen[None]):
         Binding("shift+f6,ctrl+pageup", "next_group(-1)", "Previous group", show=False, priority=True,
                 id="editor.previous_group"),
         Binding("f4", "outside", "$EDITOR", id="editor.outside"),
+        Binding("ctrl+g", "copy_value", "Copy value", show=False, id="editor.copy_value"),
+        Binding("ctrl+t", "copy_id", "Copy id", show=False, id="editor.copy_id"),
         Binding("r", "retry_load", "Retry", show=False),
     ]
 
@@ -567,6 +570,25 @@ class EditorScreen(Screen[None]):
             row.take_text(edited)
             row.reload()
 
+    async def action_copy_value(self) -> None:
+        """The focused field's value to the clipboard: a text as it is, anything else as
+        the JSON the body would carry."""
+        await self.app.settle()
+        row = self.focused_row()
+        if row is None:
+            self.notify("Put the focus on a field to copy its value.", timeout=3)
+            return
+        from voicedesk.display import to_json
+        from voicedesk.tui.clipboard import copy
+
+        value = self.session.value(row.field.name)
+        copy(self.app, value if isinstance(value, str) else to_json(value), f"the {row.field.label}")
+
+    def action_copy_id(self) -> None:
+        from voicedesk.tui.clipboard import copy
+
+        copy(self.app, str(self.assistant_id), "the assistant's id")
+
     async def action_undo(self) -> None:
         await self.app.settle()
         await self._step(self.session.undo(), "Undid", "Nothing to undo.")
@@ -666,6 +688,10 @@ class EditorScreen(Screen[None]):
             SystemCommand("Revert all", "Drop every unsaved change, after asking (ctrl+r)", self.action_revert_all),
             SystemCommand("Reload lists", "Load voices, languages, models and numbers again", self.action_reload_lists),
             SystemCommand("Show history", "What voicedesk saved to this assistant from here", self.action_history),
+            SystemCommand("Copy the focused value", "To the clipboard, through the terminal (ctrl+g)",
+                          self.action_copy_value),
+            SystemCommand("Copy the assistant's id", f"#{self.assistant_id} to the clipboard (ctrl+t)",
+                          self.action_copy_id),
         ]
         back = SystemCommand("Back to assistants", "Leave the editor (Escape)", self.action_leave)
         if self._editing is None:  # what works while it loads

@@ -87,6 +87,7 @@ class SaveList(OptionList):
 
 
 class HistoryScreen(Screen[None]):
+    HELP_NAME = "the history"  # what F1 calls it
     DEFAULT_CSS = """
     HistoryScreen {
         #history-body { height: 1fr; }

@@ -46,6 +46,7 @@ def row_cells(record: dict[str, Any], lookups: Lookups | None) -> Row:
 
 
 class PickerScreen(Screen[None]):
+    HELP_NAME = "the assistants"  # what F1 calls it
     app: VoicedeskApp
 
     BINDINGS = [

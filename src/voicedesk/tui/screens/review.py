@@ -93,6 +93,8 @@ class ReviewScreen(Screen[ReviewOutcome]):
     have the focus), with the changed fields named at the top, above the scrolling part,
     so that nothing sent is off-screen unnoticed."""
 
+    HELP_NAME = "the review"  # what F1 calls it
+
     app: VoicedeskApp
 
     BINDINGS = [
