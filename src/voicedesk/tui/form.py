@@ -26,6 +26,7 @@ from textual.widgets import Input, SelectionList, Static, Switch, TextArea
 
 from voicedesk.display import safe_text, shorten
 from voicedesk.fields import Field, Kind, Lookup
+from voicedesk.parsing import ParseError, is_duration, parse_value
 from voicedesk.records import Lookups
 from voicedesk.session import EditSession, same_value
 from voicedesk.tui.messages import ReviewWanted
@@ -34,10 +35,12 @@ from voicedesk.tui.widgets import (
     ExactTextArea,
     IdListSelect,
     KeyValueEditor,
+    OnOffSwitch,
     PhraseEditor,
     SchemaEditor,
     SearchSelect,
     Slider,
+    ToggleChoice,
     ToolEditor,
 )
 from voicedesk.tui.widgets.search_select import Options
@@ -293,7 +296,7 @@ class FieldRow(Vertical):
         if field.ranged and field.is_numeric:
             return Slider(
                 value, field.minimum, field.maximum, field.step,  # type: ignore[arg-type]
-                unit=field.unit, integer=field.kind is Kind.INTEGER, id=control_id,
+                unit=field.unit, integer=field.kind is Kind.INTEGER, seconds=is_duration(field), id=control_id,
                 none_label=("automatic" if field.name == "turn_detection_threshold" else "off")
                 if field.nullable else None, not_reported=self.session.is_unknown(field.name),
             )
@@ -306,15 +309,17 @@ class FieldRow(Vertical):
             return PhraseEditor(value, id=control_id)
         if field.kind is Kind.BOOLEAN:
             if self.session.is_unknown(field.name):
-                # A switch would claim "off": a list of the two, "not reported" until picked.
-                return SearchSelect([("on", True), ("off", False)], value, id=control_id, title=field.label,
+                # A switch would claim "off": the two, neither marked, until one is picked.
+                return ToggleChoice([("On", True), ("Off", False)], value, id=control_id, title=field.label,
                                     not_reported=True)
-            return Switch(bool(value), id=control_id)
+            return OnOffSwitch(bool(value), id=control_id)
         options = field_options(field, self.session)
         if field.kind is Kind.CHOICE:
+            assert options is not None and not callable(options)
+            if len(options) == 2:  # both on the line, toggled with one key
+                return ToggleChoice(options, value, id=control_id, title=field.label, placeholder="not set")
             # The same control as the lookups: one widget (a Select is six, with its
             # overlay), and typing a letter opens it filtered.
-            assert options is not None
             return SearchSelect(options, value, id=control_id, title=field.label, placeholder="not set")
         if field.kind is Kind.LOOKUP:
             if options is None:
@@ -546,10 +551,6 @@ class FieldRow(Vertical):
         self._edit(self._text_value(text_area.exact))
 
     def _lookup_typed(self, text: str) -> None:
-        # Imported here: only a field whose list failed to load parses typed text, and
-        # parsing brings pydantic, which the way to the first screen does without.
-        from voicedesk.parsing import ParseError, parse_value
-
         if not text.strip():
             self._edit(None, None if self.field.nullable else f"{self.field.label} must be set.")
             return
