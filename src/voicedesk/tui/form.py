@@ -7,8 +7,8 @@ to refresh (cross-field rules, counts).
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, ClassVar
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, runtime_checkable
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -61,14 +61,37 @@ _NONE_LABELS = {
 }
 
 
+@runtime_checkable
+class ListsAssistants(Protocol):
+    """A screen that holds the account's assistants as listed (the picker, under an
+    editor opened from it). The phone numbers' list says a number is in use, not by
+    whom: only this list does."""
+
+    records: list[dict[str, Any]]
+
+
+def number_holders(screens: list[Any], own_id: int) -> dict[int, str]:
+    """The assistant (its name) holding each phone number, by the number's id, as far as
+    a screen of `screens` lists the assistants; the assistant `own_id` left out."""
+    for screen in screens:
+        if isinstance(screen, ListsAssistants):
+            return {
+                record["phone_number_id"]: safe_text(str(record.get("name") or f"#{record.get('id')}"))
+                for record in screen.records
+                if type(record.get("phone_number_id")) is int and record.get("id") != own_id
+            }
+    return {}
+
+
 def timezone_options() -> list[tuple[str, str]]:
     return [(name, name) for name in sorted(timezones())]
 
 
-def field_options(field: Field, session: EditSession) -> Options | None:
+def field_options(field: Field, session: EditSession, holders: Mapping[int, str] | None = None) -> Options | None:
     """The choices a field's list offers right now, for every kind of field: a choice
     field's own, a lookup's from the account's lists; None for a lookup whose list is
-    not loaded, and for fields that offer no list."""
+    not loaded, and for fields that offer no list. `holders`: the assistant holding each
+    phone number in use, where known (see `number_holders`)."""
     if field.kind is Kind.CHOICE:
         return [(choice.label, choice.value) for choice in field.choices]
     if field.kind is Kind.ID_LIST and field.lookup is Lookup.LANGUAGES:
@@ -108,9 +131,52 @@ def field_options(field: Field, session: EditSession) -> Options | None:
     for number in numbers:
         notes = [n for n in (number.country_code, number.type_label) if n]
         if not number.is_available and number.id != session.baseline["phone_number_id"]:
-            notes.append("in use")
+            holder = (holders or {}).get(number.id)
+            notes.append(f"in use by {holder}" if holder else "in use")
         options.append((f"{number.phone_number}  {' · '.join(notes)}".rstrip(), number.id))
     return options
+
+
+def unlisted_label(field: Field, session: EditSession,
+                   holders: Callable[[], Mapping[int, str]]) -> Callable[[Any], str | None] | None:
+    """How a lookup's value that its list does not offer now is shown: by its name, from
+    the lists loaded, and why it is not offered (the engine, the direction or the
+    language changed, or the account no longer has it). The session's lists of the
+    moment: they are replaced when reloaded."""
+
+    def voice(value: Any) -> str | None:
+        found = session.lookups.voice(value)
+        if found is None:
+            if session.lookups.voices is None:
+                return None
+            return f"voice {value} - not one of the account's voices; pick another"
+        return f"{found.name} - not offered for the {session.value('engine_type')} engine; pick another"
+
+    def number(value: Any) -> str | None:
+        found = session.lookups.phone_number(value)
+        if found is None:
+            return None
+        direction = "inbound" if session.value("calls_direction") == "receive" else "outbound"
+        holder = holders().get(found.id)
+        why = f"in use by {holder}" if holder else f"not offered to {direction} assistants"
+        return f"{found.phone_number} - {why}; pick another"
+
+    def entry(value: Any) -> str | None:
+        lookup = field.lookup
+        found = session.lookups.entry(lookup.value, value) if lookup else None
+        if found is None:
+            return None
+        if lookup and lookup.per_language:
+            return f"{found.name} - not offered for {session.value('language')}; pick another"
+        return f"{found.name} - no longer in the list; pick another"
+
+    if field.lookup is Lookup.VOICES:
+        return voice
+    if field.lookup is Lookup.PHONE_NUMBERS:
+        return number
+    if field.holds_id:
+        return entry
+    return None  # a value by name (languages, models) is its own name
 
 
 def _voice_label(voice: Any, lookups: Lookups) -> str:
@@ -330,6 +396,7 @@ class FieldRow(Vertical):
                 options, value, id=control_id, title=field.label,
                 allow_none=_NONE_LABELS.get(field.name, NO_NUMBER) if field.nullable else None,
                 not_reported=self.session.is_unknown(field.name),
+                unlisted=unlisted_label(field, self.session, self._number_holders),
             )
         if field.full_screen:
             preview = TextPreview("", id=control_id, classes="text-preview", markup=False)
@@ -355,6 +422,8 @@ class FieldRow(Vertical):
     def on_mount(self) -> None:
         self._update_counter()
         self.paint_bar()
+        if self.field.lookup is Lookup.PHONE_NUMBERS:
+            self.refresh_options()  # who holds a number in use is known once on a screen
         if isinstance(self.control, (Slider, Switch, SearchSelect, Input)):
             # A watcher runs while the control handles the key, before it repaints; its
             # Changed message would only arrive after that repaint.
@@ -467,11 +536,17 @@ class FieldRow(Vertical):
         self._reloading = False
         self._update_counter()
 
+    def _number_holders(self) -> dict[int, str]:
+        if not self.is_attached:
+            return {}
+        return number_holders(self.app.screen_stack, self.session.assistant_id)
+
     def refresh_options(self) -> None:
         """Offer the choices of now: some depend on other fields (voices on the engine,
         numbers on the direction) or on the lists (reloaded)."""
         if isinstance(self.control, SearchSelect):
-            options = field_options(self.field, self.session)
+            holders = self._number_holders() if self.field.lookup is Lookup.PHONE_NUMBERS else None
+            options = field_options(self.field, self.session, holders)
             if options is not None:
                 self.control.set_options(options)
 
