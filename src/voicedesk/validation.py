@@ -345,9 +345,22 @@ def problems(
     return found
 
 
-def _side_effects(values: Mapping[str, Any], edited: Collection[str]) -> dict[str, str]:
-    """Edits that are allowed, and do more than they say: warnings, never blocking."""
+# A variable's name that a prompt's {{name}} surely takes. Inferred: the platform documents
+# no rule; template syntaxes of this kind take identifiers.
+_TEMPLATE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _warnings(values: Mapping[str, Any], edited: Collection[str]) -> dict[str, str]:
+    """Values that are allowed, and may not do what they seem to, and edits that do more
+    than they say: warnings, never blocking."""
     found: dict[str, str] = {}
+    variables = values.get("variables")
+    if isinstance(variables, Mapping):
+        odd = [key for key in variables if isinstance(key, str) and key.strip() and not _TEMPLATE_NAME.fullmatch(key)]
+        if odd:
+            names = ", ".join(repr(key) for key in odd[:3]) + (f" and {len(odd) - 3} more" if len(odd) > 3 else "")
+            found["variables"] = (f"Variables: a prompt may not be able to use {names} as {{{{name}}}}. The platform "
+                                  "documents no rule; letters, digits and underscores are the safe choice.")
     if "webhook_url" in edited and not values.get("webhook_url") and values.get("is_webhook_active"):
         found["webhook_url"] = ("Webhook URL: cleared while the webhook is on. Saved so, the server turns the "
                                 "webhook off: no call results are posted until a URL is set again.")
@@ -367,7 +380,7 @@ def flags(
     lookups = lookups or Lookups()
     fields = fields or catalogue()
     kept = set(untouched)
-    found = _side_effects(values, [spec.name for spec in fields if spec.name not in kept])
+    found = _warnings(values, [spec.name for spec in fields if spec.name not in kept])
     for name in untouched:
         value = values.get(name)
         if value is None:

@@ -25,7 +25,7 @@ from textual.widget import Widget
 from textual.widgets import Input, SelectionList, Static, Switch, TextArea
 
 from voicedesk.display import safe_text, shorten
-from voicedesk.fields import Field, Kind, Lookup
+from voicedesk.fields import Dialect, Field, Kind, Lookup
 from voicedesk.parsing import ParseError, is_duration, parse_value
 from voicedesk.records import Lookups
 from voicedesk.session import EditSession, same_value
@@ -43,6 +43,7 @@ from voicedesk.tui.widgets import (
     ToggleChoice,
     ToolEditor,
 )
+from voicedesk.tui.widgets.rows import RowEditor
 from voicedesk.tui.widgets.search_select import Options
 from voicedesk.validation import timezones
 
@@ -339,6 +340,7 @@ class FieldRow(Vertical):
         self._head = RowHead(field.label, self._range_text(), field.help)
         self._control_problem: str | None = None  # a problem only the control can see
         self._shown_message = ""
+        self._state: tuple[str | None, str | None] = (None, None)  # the error and the flag shown
         self._dirty = False
         self._focused = False
 
@@ -411,7 +413,7 @@ class FieldRow(Vertical):
         if field.kind is Kind.KEY_VALUE:
             return KeyValueEditor(value or {}, id=control_id)
         if field.kind is Kind.SCHEMA:
-            return SchemaEditor(value or [], id=control_id)
+            return SchemaEditor(value or [], id=control_id, strict=field.dialect is Dialect.D2026)
         return ExactInput(
             _text_of(value), id=control_id, compact=True,
             placeholder="empty: no webhook" if field.nullable else "",
@@ -442,7 +444,23 @@ class FieldRow(Vertical):
         self._dirty = self.session.is_dirty(self.field.name)
         self._head.show(dirty=self._dirty)
         error = error or self._control_problem
+        self._state = (error, flag)
+        self._show_message()
+        self.set_class(bool(error), "-error")
+        self.set_class(bool(flag) and not error, "-flagged")
+        self.paint_bar()
+        if self.field.enabled_by:
+            self.control.disabled = not self.session.value(self.field.enabled_by)
+
+    def _show_message(self) -> None:
+        error, flag = self._state
         message = error or flag or ""
+        if isinstance(self.control, RowEditor) and (rows := self.control.problem_rows):
+            # The table says each row's problem under itself, on the cursor's row: here
+            # only where they are, not the first of them again.
+            listed = ", ".join(map(str, rows[:10])) + (", …" if len(rows) > 10 else "")
+            message = (f"Row {listed} has a problem" if len(rows) == 1 else f"Rows {listed} have problems") + (
+                ": move the cursor to a row to read it under the table.")
         if message != self._shown_message:  # a changed message may change the row's height
             self._shown_message = message
             if self._message is not None:
@@ -451,11 +469,6 @@ class FieldRow(Vertical):
             elif message:
                 self._message = Static(message, classes="field-message", markup=False)
                 self.mount(self._message)
-        self.set_class(bool(error), "-error")
-        self.set_class(bool(flag) and not error, "-flagged")
-        self.paint_bar()
-        if self.field.enabled_by:
-            self.control.disabled = not self.session.value(self.field.enabled_by)
 
     def show_focus(self, focused: bool) -> None:
         """The screen says whether the focus is in this row (it watches the focus)."""
@@ -656,3 +669,4 @@ class FieldRow(Vertical):
         if not same_value(self.field.name, value, self.session.value(self.field.name)):
             self.session.set(self.field.name, value)
         self._on_edit(self)
+        self._show_message()  # which rows have problems may change while the first stays
