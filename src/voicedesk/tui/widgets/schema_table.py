@@ -70,7 +70,7 @@ class SchemaEditor(RowEditor):
     EMPTY_TEXT = "No fields."
     COLUMNS = (
         Column("Name", 8, 1, "name", fit=0.4),
-        Column("Type", 10, 0, "", picked=True),
+        Column("Type", 11, 0, "", picked=True),
         Column("Description", 0, 1, "what to extract"),
     )
     BUTTONS = (("↑", "up"), ("↓", "down"), ("✕", "delete"))
