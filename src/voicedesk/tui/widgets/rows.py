@@ -289,9 +289,9 @@ class RowEditor(Widget):
         self._message.display = bool(text)
 
     def _cut_text(self) -> str:
-        """The cursor's cell in full when its column shows only a part of it (a
-        description in a narrow terminal), else nothing."""
-        if not self.grid.size.width:  # not laid out yet: nothing is cut
+        """The cursor's cell in full, while the table has the focus, when its column
+        shows only a part of it (a description in a narrow terminal); else nothing."""
+        if not self.grid.has_focus or not self.grid.size.width:
             return ""
         column = self.COLUMNS[self.cursor_column]
         text = self.cell_text(self._rows[self.cursor_row], self.cursor_column)
@@ -619,9 +619,11 @@ class RowGrid(OwnVirtualSize, can_focus=True):
 
     def on_focus(self) -> None:
         self.refresh()
+        self.editor._show_message()  # the cursor's cut cell is said while focused
 
     def on_blur(self) -> None:
         self.refresh()
+        self.editor._show_message()
 
     def on_click(self, event: events.Click) -> None:
         offset = event.get_content_offset(self)
