@@ -197,7 +197,7 @@ def test_controls_without_colour(snap_compare, sandbox, control, size) -> None:
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
-def test_unreported_switch_and_schema_rules_2026(snap_compare, sandbox_2026, size) -> None:
+def test_unreported_switch_2026(snap_compare, sandbox_2026, size) -> None:
     """A boolean the server does not report: both marks empty, and what space gives."""
 
     async def show(pilot) -> None:
