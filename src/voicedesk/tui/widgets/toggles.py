@@ -25,6 +25,13 @@ class OnOffSwitch(Switch):
 
     DEFAULT_CSS = """
     OnOffSwitch {
+        height: 1;
+        width: auto;
+        border: none;
+        padding: 0;
+        background: $surface;
+        &:focus { border: none; background: $primary 25%; }
+        &:disabled { text-opacity: 50%; }
         & > .on-off--track { color: $foreground-muted; }
         &.-on > .on-off--track { color: $success; }
         & > .on-off--word { text-style: bold; }
