@@ -9,7 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from textual.widgets import SelectionList
+from rich.segment import Segment
+from textual.strip import Strip
+from textual.widgets import Checkbox, SelectionList
 
 
 class IdListSelect(SelectionList[Any]):
@@ -31,6 +33,19 @@ class IdListSelect(SelectionList[Any]):
         ticked = set(self.selected)
         return [self.get_option_at_index(i).value for i in range(self.option_count)
                 if self.get_option_at_index(i).value in ticked]
+
+    def render_line(self, y: int) -> Strip:
+        # Textual draws the same "X" in every box (its BUTTON_INNER, Checkbox's too),
+        # ticked or not, told apart by colour alone: an unticked box is drawn empty,
+        # readable in a monochrome terminal.
+        strip = super().render_line(y)
+        segments = list(strip)
+        index = self.scroll_offset.y + y
+        if len(segments) > 1 and segments[1].text == Checkbox.BUTTON_INNER and index < self.option_count \
+                and self.get_option_at_index(index).value not in self.selected:
+            segments[1] = Segment(" " * len(Checkbox.BUTTON_INNER), segments[1].style)
+            return Strip(segments, strip.cell_length)
+        return strip
 
     def show(self, chosen: list[Any] | None) -> None:
         """Tick exactly these (a reload)."""
