@@ -349,3 +349,23 @@ async def test_table_problems_are_said_once(dialect, sandbox) -> None:
         await wait_until(pilot, lambda: variables.problem_rows == [1, 3])
         assert editor.rows["variables"]._shown_message.startswith("Rows 1, 3 have problems")
         assert said(editor.rows["variables"]).count("Duplicate key") == 1
+
+
+async def test_a_multi_select_box_is_empty_unless_ticked() -> None:
+    from textual.app import App, ComposeResult
+
+    from voicedesk.tui.widgets import IdListSelect
+
+    select = IdListSelect([("English", 1), ("German", 2)], [2, 9])
+
+    class One(App[None]):
+        def compose(self) -> ComposeResult:
+            yield select
+
+    async with One().run_test() as pilot:
+        await pilot.pause()
+        lines = [select.render_line(y).text for y in range(3)]
+        assert lines[0].startswith("▐X▌ #9 (not in the account's list)")
+        assert lines[1].startswith("▐ ▌ English") and lines[2].startswith("▐X▌ German")
+        select.select(1)
+        assert select.render_line(1).text.startswith("▐X▌ English")
