@@ -244,6 +244,28 @@ async def test_a_slider_of_seconds_takes_durations_and_shows_minutes(sandbox) ->
         assert not slider.editing and session.value("max_call_duration") == 900
 
 
+@pytest.mark.parametrize("name, keys, value", [
+    ("max_call_duration", [*"15m", "enter"], 900),  # a digit opens the entry: the rest come before its focus
+    ("max_call_duration", ["enter", *"1:30", "enter"], 90),  # Enter opens it with the value selected
+    ("speech_speed", ["enter", *"0,8", "enter"], 0.8),
+    ("speech_speed", [*"1,1", "enter"], 1.1),
+])
+async def test_a_burst_typed_into_a_slider_is_taken_whole(sandbox, name, keys, value) -> None:
+    """Every key of the burst queued before the app handles any, as a terminal driver
+    does with a burst read at once (see test_bursts.py)."""
+    from test_bursts import burst
+
+    app = make_app(sandbox, 101)
+    async with app.run_test(size=(120, 36)) as pilot:
+        editor = await open_editor(pilot)
+        await focus(pilot, editor, name)
+        burst(app, keys)
+        await wait_until(pilot, lambda: editor.editing.session.is_dirty(name))
+        slider = control_of(editor, name, Slider)
+        await wait_until(pilot, lambda: not slider.editing)
+        assert editor.editing.session.value(name) == value
+
+
 def test_a_burst_of_a_duration_through_the_terminal_loses_no_letter(sandbox) -> None:
     """A digit opens the entry; the letters of the same burst arrive before it has the
     focus, and must reach it (they were dropped)."""

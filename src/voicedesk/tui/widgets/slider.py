@@ -355,6 +355,12 @@ class Slider(Widget, can_focus=True):
         return text.removesuffix(f" {self.unit}") if self.unit else text
 
     async def on_key(self, event: events.Key) -> None:
+        if self._entry is not None and event.key == "enter":
+            # The Enter of a burst ("15m⏎") that came before the entry took the focus.
+            event.stop()
+            event.prevent_default()
+            self._commit(self._entry.input.value)
+            return
         if self._entry is not None and event.is_printable and event.character:
             # Typed before the entry took the focus (a burst: "90s", "1m"): it belongs
             # in the entry, letters included, and replaces what is selected there.
@@ -409,9 +415,12 @@ class Slider(Widget, can_focus=True):
     @on(Input.Submitted)
     def _commit_entry(self, event: Input.Submitted) -> None:
         event.stop()
+        self._commit(event.value)
+
+    def _commit(self, text: str) -> None:
         if self._entry is None:
             return
-        number, problem = self._parse(event.value)
+        number, problem = self._parse(text)
         if number is None:
             self._entry.show_error(problem)
             return
