@@ -72,12 +72,13 @@ class ListsAssistants(Protocol):
 
 
 def number_holders(screens: list[Any], own_id: int) -> dict[int, str]:
-    """The assistant (its name) holding each phone number, by the number's id, as far as
-    a screen of `screens` lists the assistants; the assistant `own_id` left out."""
+    """The assistant (its name, as the server wrote it: a label shows it safely) holding
+    each phone number, by the number's id, as far as a screen of `screens` lists the
+    assistants; the assistant `own_id` left out."""
     for screen in screens:
         if isinstance(screen, ListsAssistants):
             return {
-                record["phone_number_id"]: safe_text(str(record.get("name") or f"#{record.get('id')}"))
+                record["phone_number_id"]: shorten(str(record.get("name") or f"#{record.get('id')}"), 80)
                 for record in screen.records
                 if type(record.get("phone_number_id")) is int and record.get("id") != own_id
             }
