@@ -383,7 +383,7 @@ class Slider(Widget, can_focus=True):
         """`selected`: the text starts selected, so that typing replaces it."""
         if self.disabled or self.editing:
             return
-        hint = f"seconds, {DURATION_FORMS} · {_HINT}" if self.seconds else _HINT
+        hint = f"{_HINT} · seconds: {DURATION_FORMS}" if self.seconds else _HINT
         entry = self._entry = _ValueEntry(text, hint)
         if selected:
             entry.input.selection = Selection(0, len(text))
