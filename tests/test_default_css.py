@@ -20,9 +20,11 @@ from voicedesk.tui.widgets import (
     GroupList,
     KeyBar,
     KeyValueEditor,
+    OnOffSwitch,
     SearchSelect,
     SearchSelectScreen,
     Slider,
+    ToggleChoice,
     ToolEditor,
 )
 from voicedesk.tui.widgets.rows import RowEditor
@@ -50,6 +52,14 @@ def one_line(app: App[None], widget: Widget, what: str, background: str, bold: s
 
 def check_slider(app: App[None], slider: Widget) -> list[str]:
     return one_line(app, slider, "a slider", "surface", "slider--value")
+
+
+def check_on_off(app: App[None], switch: Widget) -> list[str]:
+    return one_line(app, switch, "an on/off switch", "surface", "on-off--word")
+
+
+def check_toggle_choice(app: App[None], choice: Widget) -> list[str]:
+    return one_line(app, choice, "a choice of two", "surface", "toggle-choice--chosen")
 
 
 def check_search_select(app: App[None], select: Widget) -> list[str]:
@@ -128,6 +138,9 @@ CASES = {
                           check_search_select),
     "search_select_screen": Case(SearchSelectScreen, lambda: SearchSelectScreen(
         [f"Voice {n}" for n in range(50)], 3, title="Voice"), check_picker, opens=True),
+    "on_off_switch": Case(OnOffSwitch, lambda: OnOffSwitch(True), check_on_off),
+    "toggle_choice": Case(ToggleChoice, lambda: ToggleChoice([("Inbound", "in"), ("Outbound", "out")], "in"),
+                          check_toggle_choice),
     "row_editor": Case(RowEditor, lambda: KeyValueEditor({"city": "Berlin", "tone": "warm"}), check_rows),
     "assistant_table": Case(AssistantTable, AssistantTable, check_table),
     "key_bar": Case(KeyBar, KeyBar, check_key_bar),

@@ -207,7 +207,7 @@ async def test_the_editor_sets_an_unreported_setting_to_none() -> None:
     """The controls say "not reported" until set; delete on the slider (automatic) and
     the none entry of a list are changes even though the value stays None."""
     from tui_helpers import control_of, focus, make_app, open_editor, wait_until
-    from voicedesk.tui.widgets import SearchSelect, Slider
+    from voicedesk.tui.widgets import SearchSelect, Slider, ToggleChoice
     from voicedesk.tui.widgets.search_select import SearchSelectScreen
 
     with Sandbox(rate_limit=None, dialect="2026") as sandbox:
@@ -233,14 +233,12 @@ async def test_the_editor_sets_an_unreported_setting_to_none() -> None:
             await wait_until(pilot, lambda: not editor.editing.session.is_dirty("folder_id"))
             assert folder.label == "not reported"
             # A setting of two values: not a switch (it would claim "off") but the two.
-            emotion = control_of(editor, "tts_emotion_enabled", SearchSelect)
+            emotion = control_of(editor, "tts_emotion_enabled", ToggleChoice)
             assert emotion.label == "not reported"
             await focus(pilot, editor, "tts_emotion_enabled")
-            await pilot.press("enter")
-            await wait_until(pilot, lambda: isinstance(app.screen, SearchSelectScreen))
-            await pilot.press(*"off", "enter")
+            await pilot.press("right")  # the second of the two
             await wait_until(pilot, lambda: editor.editing.session.is_dirty("tts_emotion_enabled"))
-            assert emotion.label == "off" and editor.editing.session.body()["tts_emotion_enabled"] is False
+            assert emotion.label == "Off" and editor.editing.session.body()["tts_emotion_enabled"] is False
             await pilot.press("ctrl+o")
             await wait_until(pilot, lambda: not editor.editing.session.is_dirty("tts_emotion_enabled"))
             assert emotion.label == "not reported"
@@ -248,9 +246,10 @@ async def test_the_editor_sets_an_unreported_setting_to_none() -> None:
 
 @pytest.mark.parametrize("name, text, said", [
     ("turn_detection_threshold", "auto", "expected a number (or null: automatic), got 'auto'"),
-    ("max_initial_silence_duration", "off", "expected a whole number (or null: off), got 'off'"),
+    ("max_initial_silence_duration", "off",
+     "expected a whole number of seconds (90, 90s, 1:30 or 10m, or null: off), got 'off'"),
     ("min_interrupt_words", "none", "expected a whole number (or null: off), got 'none'"),
-    ("max_silence_duration", "x", "expected a whole number, got 'x'"),
+    ("max_silence_duration", "x", "expected a whole number of seconds (90, 90s, 1:30 or 10m), got 'x'"),
 ])
 def test_a_nullable_number_says_how_to_set_none(name, text, said) -> None:
     from voicedesk.parsing import ParseError, parse_value

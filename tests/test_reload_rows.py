@@ -25,7 +25,7 @@ from voicedesk.tui.screens.conflicts import ConflictScreen
 from voicedesk.tui.screens.editor import EditorScreen
 from voicedesk.tui.screens.modals import Ask
 from voicedesk.tui.screens.review import ReviewScreen, change_text
-from voicedesk.tui.widgets import KeyValueEditor, SchemaEditor, SearchSelect, SearchSelectScreen, Slider, ToolEditor
+from voicedesk.tui.widgets import KeyValueEditor, SchemaEditor, SearchSelect, Slider, ToolEditor
 from voicedesk.tui.widgets.rows import RowEditor
 
 FORM_FIELDS = {field.name for group in GROUPS for field in fields_in(group)}
@@ -62,11 +62,9 @@ def shown_rows(editor: EditorScreen) -> dict[str, tuple[Any, ...]]:
 
 
 async def edit(pilot, editor: EditorScreen) -> None:
-    """A choice picked from its list (the numbers' list depends on it) and a slider step."""
+    """A choice of two toggled (the numbers' list depends on it) and a slider step."""
     await focus(pilot, editor, "calls_direction")
-    await pilot.press("enter")
-    await wait_until(pilot, lambda: isinstance(pilot.app.screen, SearchSelectScreen))
-    await pilot.press("down", "enter")
+    await pilot.press("space")
     await wait_until(pilot, lambda: editor.editing.session.value("calls_direction") == "make")
     await focus(pilot, editor, "speech_speed")
     await pilot.press("right")

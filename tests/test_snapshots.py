@@ -291,3 +291,37 @@ def test_picker_at_80x24(snap_compare, sandbox) -> None:
         await wait_until(pilot, lambda: table.row_count == 14 and (table.get_row(101) or ("",) * 5)[4].startswith("+"))
 
     assert snap_compare(make_app(sandbox), terminal_size=(80, 24), run_before=loaded)
+
+# --- issue 15: controls read without colour (helper "controls"; one block) ------------------
+
+# What each shows: the field focused, and the keys pressed there.
+CONTROLS = {
+    "switch": ("is_webhook_active", ["space"]),  # says Off in words
+    "choice_of_two": ("calls_direction", ["space"]),  # (•) Outbound, toggled with one key
+    "slider_typed": ("max_call_duration", ["enter", *"1:3"]),  # the entry, its value replaced
+    "variables_and_schema": ("variables", ["ctrl+n", *"my-key", "tab", "x", "enter"]),  # fitted names, a flag
+}
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("control", list(CONTROLS))
+def test_controls_without_colour(snap_compare, sandbox, control, size) -> None:
+    name, keys = CONTROLS[control]
+
+    async def show(pilot) -> None:
+        await focus(pilot, name)
+        await pilot.press(*keys)
+        await pilot.pause()
+
+    assert snap_compare(make_app(sandbox, 101), terminal_size=size, run_before=show)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_unreported_switch_2026(snap_compare, sandbox_2026, size) -> None:
+    """A boolean the server does not report: both marks empty, and what space gives."""
+
+    async def show(pilot) -> None:
+        await focus(pilot, "tts_emotion_enabled")
+        await pilot.pause()
+
+    assert snap_compare(make_app(sandbox_2026, 101), terminal_size=size, run_before=show)

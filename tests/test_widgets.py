@@ -494,9 +494,10 @@ async def test_labels_are_shown_literally() -> None:
     async with app.run_test() as pilot:
         assert MARKUP in select.render().plain
         picker = await open_picker(pilot, select)
-        assert prompt_of(picker, 0).plain == MARKUP
+        assert prompt_of(picker, 0).plain == f"{MARKUP}  ◂ current"  # the value chosen now, said in words
+        assert prompt_of(picker, 1).plain == "plain"
         await pilot.press(*"click")
-        assert prompt_of(picker, 0).plain == MARKUP
+        assert prompt_of(picker, 0).plain == f"{MARKUP}  ◂ current"
         assert app.is_running
 
 

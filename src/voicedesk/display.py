@@ -152,6 +152,16 @@ def format_value(name: str, value: Any, lookups: Lookups | None = None, *, width
     return text
 
 
+def seconds_text(seconds: int | float) -> str:
+    """A duration in seconds, with minutes beside it from one minute on: `45 s`,
+    `600 s (10 min)`, `90 s (1 min 30 s)`."""
+    text = f"{_number(seconds)} s"
+    if seconds < 60 or not float(seconds).is_integer():
+        return text
+    minutes, rest = divmod(int(seconds), 60)
+    return f"{text} ({minutes} min{f' {rest} s' if rest else ''})"
+
+
 def format_recorded(name: str, value: Any, lookups: Lookups | None = None, *, width: int = 60) -> str:
     """A value read back from a file (the history): as `format_value` shows it when this
     version knows the field and the value has its type, else as compact JSON, safely."""

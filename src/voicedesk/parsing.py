@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from typing import Any
 
 from voicedesk.fields import Catalogue, Field, Kind, Lookup, Write, catalogue
-from voicedesk.model import TypeProblem, check_types
 from voicedesk.records import Lookups
 
 _TRUE = {"true", "yes", "on", "1"}
@@ -56,6 +56,64 @@ def whole_number(text: str) -> int | None:
     if stripped.isascii() and stripped.isdigit() and len(stripped) <= _ID_DIGITS:
         return int(stripped)
     return None
+
+
+# How a duration may be typed, in every message that refuses one.
+DURATION_FORMS = "90, 90s, 1:30 or 10m"
+_SECONDS = re.compile(r"(\d{1,9})\s*(?:s|sec|secs|seconds?)?", re.IGNORECASE)
+_MINUTES_SECONDS = re.compile(r"(\d{1,7})\s*(?::|m|min)\s*([0-5]?\d)\s*(?:s|sec)?", re.IGNORECASE)
+_MINUTES = re.compile(r"(\d{1,7}(?:[.,]\d{1,3})?)\s*(?:m|min|mins|minutes?)", re.IGNORECASE)
+
+
+def parse_seconds(text: str, *, or_else: str = "") -> int:
+    """A duration as people type it, in whole seconds: `90`, `90s`, `1:30`, `1m30s`,
+    `10m`, `1,5 min`. A ValueError says which forms are read (and `or_else`, another
+    thing the text may be)."""
+    stripped = text.strip()
+    if (match := _SECONDS.fullmatch(stripped)) is not None:
+        return int(match[1])
+    if (match := _MINUTES_SECONDS.fullmatch(stripped)) is not None:
+        # "1:5" is not read as 1:05: a colon takes two digits of seconds.
+        if ":" not in stripped or len(match[2]) == 2:
+            return int(match[1]) * 60 + int(match[2])
+    if (match := _MINUTES.fullmatch(stripped)) is not None:
+        seconds = float(match[1].replace(",", ".")) * 60
+        if seconds.is_integer():
+            return int(seconds)
+    forms = f"{DURATION_FORMS}, or {or_else}" if or_else else DURATION_FORMS
+    raise ValueError(f"expected a whole number of seconds ({forms}), got {quoted(text)}.")
+
+
+def parse_number(text: str, *, integer: bool = False, or_else: str = "") -> int | float:
+    """A number as people type it: a decimal point or a decimal comma ("0,7"). A
+    ValueError says in a phrase what is wrong (and `or_else`, as in `parse_seconds`)."""
+    expected = f"expected {'a whole number' if integer else 'a number'}{f' (or {or_else})' if or_else else ''}"
+    stripped = text.strip()
+    if stripped.count(",") == 1 and "." not in stripped:
+        stripped = stripped.replace(",", ".")
+    if integer:
+        if len(stripped) > _ID_DIGITS + 1:  # a sign and 19 digits; int() fails past 4,300
+            raise ValueError(f"expected a whole number of at most {_ID_DIGITS} digits, got {quoted(text)}.")
+        try:
+            return int(stripped)
+        except ValueError:
+            pass  # "2.0" and "1e3" are whole numbers too
+    try:
+        number = float(stripped)
+    except ValueError:
+        raise ValueError(f"{expected}, got {quoted(text)}.") from None
+    if not math.isfinite(number):  # "nan", "inf", "1e999": nothing JSON can send
+        raise ValueError(f"expected a finite number, got {quoted(text)}.")
+    if integer:
+        if not number.is_integer():
+            raise ValueError(f"{expected}, got {quoted(text)}.")
+        return int(number)
+    return number
+
+
+def is_duration(field: Field) -> bool:
+    """Whether the field holds seconds (typed as durations, shown with minutes)."""
+    return field.kind is Kind.INTEGER and field.unit == "s"
 
 
 def split_assignment(text: str, fields: Catalogue | None = None) -> tuple[Field, Write, str]:
@@ -115,17 +173,14 @@ def parse_value(field: Field, text: str, lookups: Lookups | None = None) -> Any:
         value = _parse(field, text, stripped, lookups)
     except ValueError as error:
         raise ParseError(f"{field.update_name}: {error}") from None
+    # Imported here: pydantic, which the editor's first screen (its sliders parse typed
+    # numbers) does without.
+    from voicedesk.model import TypeProblem, check_types
+
     try:
         return check_types({field.name: value}, catalogue(field.dialect))[field.name]
     except TypeProblem as problem:
         raise ParseError(f"{field.update_name}: {problem.problems[field.name]}, got {quoted(text)}.") from None
-
-
-def _or_null(field: Field) -> str:
-    """How a nullable number is set to none on the command line, and what that means."""
-    if not field.nullable:
-        return ""
-    return " (or null: automatic)" if field.name == "turn_detection_threshold" else " (or null: off)"
 
 
 def _parse(field: Field, text: str, stripped: str, lookups: Lookups) -> Any:
@@ -135,21 +190,13 @@ def _parse(field: Field, text: str, stripped: str, lookups: Lookups) -> Any:
         if lowered in _TRUE | _FALSE:
             return lowered in _TRUE
         raise ValueError(f"expected true/false, yes/no or on/off, got {quoted(text)}.")
-    if kind is Kind.INTEGER:
-        if len(stripped) > _ID_DIGITS + 1:  # a sign and 19 digits; int() fails past 4,300
-            raise ValueError(f"expected a whole number of at most {_ID_DIGITS} digits, got {quoted(text)}.")
-        try:
-            return int(stripped)
-        except ValueError:
-            raise ValueError(f"expected a whole number{_or_null(field)}, got {quoted(text)}.") from None
-    if kind is Kind.NUMBER:
-        try:
-            number = float(stripped)
-        except ValueError:
-            raise ValueError(f"expected a number{_or_null(field)}, got {quoted(text)}.") from None
-        if not math.isfinite(number):  # "nan", "inf", "1e999": nothing JSON can send
-            raise ValueError(f"expected a finite number, got {quoted(text)}.")
-        return number
+    if kind in (Kind.INTEGER, Kind.NUMBER):
+        # How a nullable number is set to none, and what that means.
+        or_else = "" if not field.nullable else (
+            "null: automatic" if field.name == "turn_detection_threshold" else "null: off")
+        if is_duration(field):
+            return parse_seconds(stripped, or_else=or_else)
+        return parse_number(stripped, integer=kind is Kind.INTEGER, or_else=or_else)
     if kind in (Kind.KEY_VALUE, Kind.SCHEMA, Kind.ID_LIST, Kind.TOOLS, Kind.PHRASES):
         try:
             return load_json(text)

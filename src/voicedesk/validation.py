@@ -1,7 +1,8 @@
 """Client-side validation: the server's rules (api-contract.md), in plain words.
 
 Two uses: `problems()` blocks sending a body the server would reject, and `flags()`
-warns about stored values that already break a rule (shown, never rewritten).
+warns about stored values that already break a rule (shown, never rewritten) and about
+edits the server takes but whose effect is easy to miss (the webhook turned off).
 Every message starts with the field's label and says the rule. A value from the server
 or the user appears with repr() (or `text.plain`), which writes control characters, bidi
 controls and line separators as escapes: a message can be shown anywhere as it is.
@@ -344,14 +345,42 @@ def problems(
     return found
 
 
+# A variable's name that a prompt's {{name}} surely takes. Inferred: the platform documents
+# no rule; template syntaxes of this kind take identifiers.
+_TEMPLATE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _warnings(values: Mapping[str, Any], edited: Collection[str]) -> dict[str, str]:
+    """Values that are allowed, and may not do what they seem to, and edits that do more
+    than they say: warnings, never blocking."""
+    found: dict[str, str] = {}
+    variables = values.get("variables")
+    if isinstance(variables, Mapping):
+        odd = [key for key in variables if isinstance(key, str) and key.strip() and not _TEMPLATE_NAME.fullmatch(key)]
+        if odd:
+            names = ", ".join(repr(key) for key in odd[:3]) + (f" and {len(odd) - 3} more" if len(odd) > 3 else "")
+            found["variables"] = (f"Variables: a prompt may not be able to use {names} as {{{{name}}}}. The platform "
+                                  "documents no rule; letters, digits and underscores are the safe choice.")
+    if "webhook_url" in edited and not values.get("webhook_url") and values.get("is_webhook_active"):
+        found["webhook_url"] = ("Webhook URL: cleared while the webhook is on. Saved so, the server turns the "
+                                "webhook off: no call results are posted until a URL is set again.")
+    if "phone_number_id" in edited and values.get("phone_number_id") is None \
+            and values.get("calls_direction") == "receive":
+        found["phone_number_id"] = ("Phone number: an inbound assistant without a number cannot be called. "
+                                    "Saved so, this one stops taking calls.")
+    return found
+
+
 def flags(
     values: Mapping[str, Any], untouched: Collection[str], lookups: Lookups | None = None,
     fields: Catalogue | None = None,
 ) -> dict[str, str]:
-    """Rules that stored, untouched values already break: shown, never sent."""
+    """Rules that stored, untouched values already break, and what an edit does beyond
+    its own value: shown, never blocking."""
     lookups = lookups or Lookups()
     fields = fields or catalogue()
-    found: dict[str, str] = {}
+    kept = set(untouched)
+    found = _warnings(values, [spec.name for spec in fields if spec.name not in kept])
     for name in untouched:
         value = values.get(name)
         if value is None:

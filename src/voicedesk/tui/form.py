@@ -7,8 +7,8 @@ to refresh (cross-field rules, counts).
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, ClassVar
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, runtime_checkable
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -25,7 +25,8 @@ from textual.widget import Widget
 from textual.widgets import Input, SelectionList, Static, Switch, TextArea
 
 from voicedesk.display import safe_text, shorten
-from voicedesk.fields import Field, Kind, Lookup
+from voicedesk.fields import Dialect, Field, Kind, Lookup
+from voicedesk.parsing import ParseError, is_duration, parse_value
 from voicedesk.records import Lookups
 from voicedesk.session import EditSession, same_value
 from voicedesk.tui.messages import ReviewWanted
@@ -34,12 +35,15 @@ from voicedesk.tui.widgets import (
     ExactTextArea,
     IdListSelect,
     KeyValueEditor,
+    OnOffSwitch,
     PhraseEditor,
     SchemaEditor,
     SearchSelect,
     Slider,
+    ToggleChoice,
     ToolEditor,
 )
+from voicedesk.tui.widgets.rows import RowEditor
 from voicedesk.tui.widgets.search_select import Options
 from voicedesk.validation import timezones
 
@@ -58,14 +62,38 @@ _NONE_LABELS = {
 }
 
 
+@runtime_checkable
+class ListsAssistants(Protocol):
+    """A screen that holds the account's assistants as listed (the picker, under an
+    editor opened from it). The phone numbers' list says a number is in use, not by
+    whom: only this list does."""
+
+    records: list[dict[str, Any]]
+
+
+def number_holders(screens: list[Any], own_id: int) -> dict[int, str]:
+    """The assistant (its name, as the server wrote it: a label shows it safely) holding
+    each phone number, by the number's id, as far as a screen of `screens` lists the
+    assistants; the assistant `own_id` left out."""
+    for screen in screens:
+        if isinstance(screen, ListsAssistants):
+            return {
+                record["phone_number_id"]: shorten(str(record.get("name") or f"#{record.get('id')}"), 80)
+                for record in screen.records
+                if type(record.get("phone_number_id")) is int and record.get("id") != own_id
+            }
+    return {}
+
+
 def timezone_options() -> list[tuple[str, str]]:
     return [(name, name) for name in sorted(timezones())]
 
 
-def field_options(field: Field, session: EditSession) -> Options | None:
+def field_options(field: Field, session: EditSession, holders: Mapping[int, str] | None = None) -> Options | None:
     """The choices a field's list offers right now, for every kind of field: a choice
     field's own, a lookup's from the account's lists; None for a lookup whose list is
-    not loaded, and for fields that offer no list."""
+    not loaded, and for fields that offer no list. `holders`: the assistant holding each
+    phone number in use, where known (see `number_holders`)."""
     if field.kind is Kind.CHOICE:
         return [(choice.label, choice.value) for choice in field.choices]
     if field.kind is Kind.ID_LIST and field.lookup is Lookup.LANGUAGES:
@@ -105,9 +133,52 @@ def field_options(field: Field, session: EditSession) -> Options | None:
     for number in numbers:
         notes = [n for n in (number.country_code, number.type_label) if n]
         if not number.is_available and number.id != session.baseline["phone_number_id"]:
-            notes.append("in use")
+            holder = (holders or {}).get(number.id)
+            notes.append(f"in use by {holder}" if holder else "in use")
         options.append((f"{number.phone_number}  {' · '.join(notes)}".rstrip(), number.id))
     return options
+
+
+def unlisted_label(field: Field, session: EditSession,
+                   holders: Callable[[], Mapping[int, str]]) -> Callable[[Any], str | None] | None:
+    """How a lookup's value that its list does not offer now is shown: by its name, from
+    the lists loaded, and why it is not offered (the engine, the direction or the
+    language changed, or the account no longer has it). The session's lists of the
+    moment: they are replaced when reloaded."""
+
+    def voice(value: Any) -> str | None:
+        found = session.lookups.voice(value)
+        if found is None:
+            if session.lookups.voices is None:
+                return None
+            return f"voice {value} - not one of the account's voices; pick another"
+        return f"{found.name} - not offered for the {session.value('engine_type')} engine; pick another"
+
+    def number(value: Any) -> str | None:
+        found = session.lookups.phone_number(value)
+        if found is None:
+            return None
+        direction = "inbound" if session.value("calls_direction") == "receive" else "outbound"
+        holder = holders().get(found.id)
+        why = f"in use by {holder}" if holder else f"not offered to {direction} assistants"
+        return f"{found.phone_number} - {why}; pick another"
+
+    def entry(value: Any) -> str | None:
+        lookup = field.lookup
+        found = session.lookups.entry(lookup.value, value) if lookup else None
+        if found is None:
+            return None
+        if lookup and lookup.per_language:
+            return f"{found.name} - not offered for {session.value('language')}; pick another"
+        return f"{found.name} - no longer in the list; pick another"
+
+    if field.lookup is Lookup.VOICES:
+        return voice
+    if field.lookup is Lookup.PHONE_NUMBERS:
+        return number
+    if field.holds_id:
+        return entry
+    return None  # a value by name (languages, models) is its own name
 
 
 def _voice_label(voice: Any, lookups: Lookups) -> str:
@@ -270,6 +341,7 @@ class FieldRow(Vertical):
         self._head = RowHead(field.label, self._range_text(), field.help)
         self._control_problem: str | None = None  # a problem only the control can see
         self._shown_message = ""
+        self._state: tuple[str | None, str | None] = (None, None)  # the error and the flag shown
         self._dirty = False
         self._focused = False
 
@@ -293,7 +365,7 @@ class FieldRow(Vertical):
         if field.ranged and field.is_numeric:
             return Slider(
                 value, field.minimum, field.maximum, field.step,  # type: ignore[arg-type]
-                unit=field.unit, integer=field.kind is Kind.INTEGER, id=control_id,
+                unit=field.unit, integer=field.kind is Kind.INTEGER, seconds=is_duration(field), id=control_id,
                 none_label=("automatic" if field.name == "turn_detection_threshold" else "off")
                 if field.nullable else None, not_reported=self.session.is_unknown(field.name),
             )
@@ -306,15 +378,17 @@ class FieldRow(Vertical):
             return PhraseEditor(value, id=control_id)
         if field.kind is Kind.BOOLEAN:
             if self.session.is_unknown(field.name):
-                # A switch would claim "off": a list of the two, "not reported" until picked.
-                return SearchSelect([("on", True), ("off", False)], value, id=control_id, title=field.label,
+                # A switch would claim "off": the two, neither marked, until one is picked.
+                return ToggleChoice([("On", True), ("Off", False)], value, id=control_id, title=field.label,
                                     not_reported=True)
-            return Switch(bool(value), id=control_id)
+            return OnOffSwitch(bool(value), id=control_id)
         options = field_options(field, self.session)
         if field.kind is Kind.CHOICE:
+            assert options is not None and not callable(options)
+            if len(options) == 2:  # both on the line, toggled with one key
+                return ToggleChoice(options, value, id=control_id, title=field.label, placeholder="not set")
             # The same control as the lookups: one widget (a Select is six, with its
             # overlay), and typing a letter opens it filtered.
-            assert options is not None
             return SearchSelect(options, value, id=control_id, title=field.label, placeholder="not set")
         if field.kind is Kind.LOOKUP:
             if options is None:
@@ -325,6 +399,7 @@ class FieldRow(Vertical):
                 options, value, id=control_id, title=field.label,
                 allow_none=_NONE_LABELS.get(field.name, NO_NUMBER) if field.nullable else None,
                 not_reported=self.session.is_unknown(field.name),
+                unlisted=unlisted_label(field, self.session, self._number_holders),
             )
         if field.full_screen:
             preview = TextPreview("", id=control_id, classes="text-preview", markup=False)
@@ -339,7 +414,7 @@ class FieldRow(Vertical):
         if field.kind is Kind.KEY_VALUE:
             return KeyValueEditor(value or {}, id=control_id)
         if field.kind is Kind.SCHEMA:
-            return SchemaEditor(value or [], id=control_id)
+            return SchemaEditor(value or [], id=control_id, strict=field.dialect is Dialect.D2026)
         return ExactInput(
             _text_of(value), id=control_id, compact=True,
             placeholder="empty: no webhook" if field.nullable else "",
@@ -350,6 +425,8 @@ class FieldRow(Vertical):
     def on_mount(self) -> None:
         self._update_counter()
         self.paint_bar()
+        if self.field.lookup is Lookup.PHONE_NUMBERS:
+            self.refresh_options()  # who holds a number in use is known once on a screen
         if isinstance(self.control, (Slider, Switch, SearchSelect, Input)):
             # A watcher runs while the control handles the key, before it repaints; its
             # Changed message would only arrive after that repaint.
@@ -368,7 +445,23 @@ class FieldRow(Vertical):
         self._dirty = self.session.is_dirty(self.field.name)
         self._head.show(dirty=self._dirty)
         error = error or self._control_problem
+        self._state = (error, flag)
+        self._show_message()
+        self.set_class(bool(error), "-error")
+        self.set_class(bool(flag) and not error, "-flagged")
+        self.paint_bar()
+        if self.field.enabled_by:
+            self.control.disabled = not self.session.value(self.field.enabled_by)
+
+    def _show_message(self) -> None:
+        error, flag = self._state
         message = error or flag or ""
+        if isinstance(self.control, RowEditor) and (rows := self.control.problem_rows):
+            # The table says each row's problem under itself, on the cursor's row: here
+            # only where they are, not the first of them again.
+            listed = ", ".join(map(str, rows[:10])) + (", …" if len(rows) > 10 else "")
+            message = (f"Row {listed} has a problem" if len(rows) == 1 else f"Rows {listed} have problems") + (
+                ": move the cursor to a row to read it under the table.")
         if message != self._shown_message:  # a changed message may change the row's height
             self._shown_message = message
             if self._message is not None:
@@ -377,11 +470,6 @@ class FieldRow(Vertical):
             elif message:
                 self._message = Static(message, classes="field-message", markup=False)
                 self.mount(self._message)
-        self.set_class(bool(error), "-error")
-        self.set_class(bool(flag) and not error, "-flagged")
-        self.paint_bar()
-        if self.field.enabled_by:
-            self.control.disabled = not self.session.value(self.field.enabled_by)
 
     def show_focus(self, focused: bool) -> None:
         """The screen says whether the focus is in this row (it watches the focus)."""
@@ -462,11 +550,17 @@ class FieldRow(Vertical):
         self._reloading = False
         self._update_counter()
 
+    def _number_holders(self) -> dict[int, str]:
+        if not self.is_attached:
+            return {}
+        return number_holders(self.app.screen_stack, self.session.assistant_id)
+
     def refresh_options(self) -> None:
         """Offer the choices of now: some depend on other fields (voices on the engine,
         numbers on the direction) or on the lists (reloaded)."""
         if isinstance(self.control, SearchSelect):
-            options = field_options(self.field, self.session)
+            holders = self._number_holders() if self.field.lookup is Lookup.PHONE_NUMBERS else None
+            options = field_options(self.field, self.session, holders)
             if options is not None:
                 self.control.set_options(options)
 
@@ -546,10 +640,6 @@ class FieldRow(Vertical):
         self._edit(self._text_value(text_area.exact))
 
     def _lookup_typed(self, text: str) -> None:
-        # Imported here: only a field whose list failed to load parses typed text, and
-        # parsing brings pydantic, which the way to the first screen does without.
-        from voicedesk.parsing import ParseError, parse_value
-
         if not text.strip():
             self._edit(None, None if self.field.nullable else f"{self.field.label} must be set.")
             return
@@ -580,3 +670,4 @@ class FieldRow(Vertical):
         if not same_value(self.field.name, value, self.session.value(self.field.name)):
             self.session.set(self.field.name, value)
         self._on_edit(self)
+        self._show_message()  # which rows have problems may change while the first stays

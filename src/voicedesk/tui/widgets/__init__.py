@@ -6,6 +6,7 @@ posting (a `value` assignment or `load`). `AssistantTable` takes plain row tuple
 posts `Opened` when a row is chosen. `KeyBar` is the screens' footer of keys, `GroupList` the editor's sidebar,
 `LargeTextArea` the system prompt's editor. `ExactInput` and `ExactTextArea` are the text
 controls: they show control characters as stand-ins and give back the exact text.
+`OnOffSwitch` and `ToggleChoice` show their state in words and marks, not colour alone.
 
 Each is imported when first asked for: the editor's first screen needs neither the
 picker's table nor the prompt's editor.
@@ -31,6 +32,8 @@ if TYPE_CHECKING:
     from .search_select import SearchSelect as SearchSelect
     from .search_select_screen import SearchSelectScreen as SearchSelectScreen
     from .slider import Slider as Slider
+    from .toggles import OnOffSwitch as OnOffSwitch
+    from .toggles import ToggleChoice as ToggleChoice
     from .tool_list import ToolEditor as ToolEditor
 
 _MODULES = {
@@ -48,6 +51,8 @@ _MODULES = {
     "SearchSelect": "search_select",
     "SearchSelectScreen": "search_select_screen",
     "Slider": "slider",
+    "OnOffSwitch": "toggles",
+    "ToggleChoice": "toggles",
     "ToolEditor": "tool_list",
 }
 

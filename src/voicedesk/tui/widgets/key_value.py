@@ -45,7 +45,7 @@ class KeyValueEditor(RowEditor):
 
     ADD_LABEL = "+ Add variable"
     EMPTY_TEXT = "No variables."
-    COLUMNS = (Column("Key", 0, 1, "key"), Column("Value", 0, 2, "value"))
+    COLUMNS = (Column("Key", 10, 1, "key", fit=0.45), Column("Value", 0, 2, "value"))
     BUTTONS = (("✕", "delete"),)
 
     BINDINGS = [

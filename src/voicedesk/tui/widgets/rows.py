@@ -39,16 +39,24 @@ from voicedesk.tui.textual_private import OwnVirtualSize
 from .edit_line import edit_line_text, load_edit_line, make_edit_line
 
 _TEXT_LIMIT = 1024  # at most this much of a cell is laid out (a value may be 1 MB)
+_FIT_LIMIT = 80  # a fitted column is never wider: longer cells are measured this far
 _COLUMN_META = tuple(RichStyle.from_meta({"column": column}) for column in range(8))
 
 
 class Column(NamedTuple):
     heading: str
-    width: int  # cells, the gap after it included; 0: a share of what fixed columns leave
-    share: int  # that share, relative to the other shared columns
+    width: int  # cells, the gap after it included, of a fixed column (share 0); a fitted one's least
+    share: int  # 0: fixed; else a share of what fixed columns leave, relative to the others
     placeholder: str  # shown, dimmed, in an empty cell
     picked: bool = False  # its value is picked from a list (see RowEditor.choices)
+    # A share fitted to its longest cell, between `width` and this fraction of the table
+    # (names: read whole where the room allows, and the rest to the columns beside).
+    fit: float = 0.0
 
+
+# Below this many cells for the shared columns, the row buttons other than delete (the
+# mouse's; the keys do the same) give their room to the text.
+_ROOM_FOR_ALL_BUTTONS = 40
 
 class TableRow:
     """One row: subclasses hold its cells, and `new`: added in this editor (while it is
@@ -132,6 +140,7 @@ class RowEditor(Widget):
         self._posted: tuple[Any, list[str]] | None = None
         self._value: Any = None
         self._problems: list[str] = []
+        self._longest: dict[int, int] = {}  # the widest cell of each fitted column
         self._unsettled = False  # edited since the last check (see edited)
         self.cursor_row = 0
         self.cursor_column = 0
@@ -212,7 +221,22 @@ class RowEditor(Widget):
     def _checked(self) -> tuple[Any, list[str]]:
         self._value, self._problems, self._problems_of = self.check(self._rows)
         self.set_class(not self._rows, "-empty")
+        # With the check's pass over the rows, not in every frame.
+        self._longest = {
+            column: max((cell_len(self.cell_text(row, column)[:_FIT_LIMIT]) for row in self._rows), default=0)
+            for column, spec in enumerate(self.COLUMNS) if spec.fit
+        }
         return self._value, self._problems
+
+    def longest(self, column: int) -> int:
+        """The widest text of a fitted column (as of the last check)."""
+        return self._longest.get(column, 0)
+
+    @property
+    def problem_rows(self) -> list[int]:
+        """The numbers (from 1) of the rows with problems."""
+        self.settle()
+        return [index + 1 for index in sorted(self._problems_of)]
 
     @property
     def problems(self) -> list[str]:
@@ -259,10 +283,20 @@ class RowEditor(Widget):
             if problems is not None:
                 text, error = f"Row {self.cursor_row + 1}: " + "; ".join(problems.messages), True
             else:
-                text = self.hint(self._rows[self.cursor_row]) or ""
+                text = self.hint(self._rows[self.cursor_row]) or self._cut_text()
         self._message.update(safe_text(text[:_TEXT_LIMIT]))
         self._message.set_class(error, "-error")
         self._message.display = bool(text)
+
+    def _cut_text(self) -> str:
+        """The cursor's cell in full, while the table has the focus, when its column
+        shows only a part of it (a description in a narrow terminal); else nothing."""
+        if not self.grid.has_focus or not self.grid.size.width:
+            return ""
+        column = self.COLUMNS[self.cursor_column]
+        text = self.cell_text(self._rows[self.cursor_row], self.cursor_column)
+        room = self.grid.cell_span(self.cursor_column)[1] - (2 if column.picked else 0)
+        return f"{column.heading}: {text}" if cell_len(safe_text(text[:_TEXT_LIMIT])) > room else ""
 
     # -- the cursor ------------------------------------------------------------
 
@@ -483,6 +517,7 @@ class _Frame:
     width: int  # left of the scroll indicator
     cells: tuple[tuple[int, int], ...]  # (x, width) of each column, its gap included
     buttons: tuple[tuple[int, int], ...]
+    shown_buttons: tuple[tuple[str, str], ...]  # (label, action) of each
     styles: dict[str, RichStyle]
     thumb: range
     focused: bool
@@ -527,6 +562,9 @@ class RowGrid(OwnVirtualSize, can_focus=True):
             self.scroll_to(y=cursor, animate=False, force=True, immediate=True)
         elif cursor >= top + page:
             self.scroll_to(y=cursor - page + 1, animate=False, force=True, immediate=True)
+
+    def on_resize(self) -> None:
+        self.editor._show_message()  # what the columns cut depends on the width
 
     def watch_scroll_y(self, old: float, new: float) -> None:
         super().watch_scroll_y(old, new)
@@ -581,9 +619,11 @@ class RowGrid(OwnVirtualSize, can_focus=True):
 
     def on_focus(self) -> None:
         self.refresh()
+        self.editor._show_message()  # the cursor's cut cell is said while focused
 
     def on_blur(self) -> None:
         self.refresh()
+        self.editor._show_message()
 
     def on_click(self, event: events.Click) -> None:
         offset = event.get_content_offset(self)
@@ -595,7 +635,7 @@ class RowGrid(OwnVirtualSize, can_focus=True):
             return
         event.stop()
         frame = self._frame or self._make_frame()
-        for (x, width), (_, action) in zip(frame.buttons, editor.BUTTONS, strict=False):
+        for (x, width), (_, action) in zip(frame.buttons, frame.shown_buttons, strict=True):
             if x <= offset.x < x + width:
                 editor.row_button_clicked(index, action)
                 return
@@ -619,20 +659,40 @@ class RowGrid(OwnVirtualSize, can_focus=True):
         scrolls = self.editor.row_count > self.editor.VISIBLE_ROWS
         return self.scrollable_content_region.width - (1 if scrolls else 0)
 
+    def _buttons(self, width: int) -> tuple[tuple[str, str], ...]:
+        """The row buttons shown at this width: all, or delete alone when the text would
+        be cramped."""
+        buttons = self.editor.BUTTONS
+        fixed = sum(column.width for column in self.editor.COLUMNS if not column.share)
+        if len(buttons) > 1 and width - fixed - 3 * len(buttons) < _ROOM_FOR_ALL_BUTTONS:
+            return tuple(button for button in buttons if button[1] == "delete")
+        return buttons
+
     def _layout(self, width: int) -> tuple[tuple[tuple[int, int], ...], tuple[tuple[int, int], ...]]:
-        columns, buttons = self.editor.COLUMNS, self.editor.BUTTONS
-        fixed = sum(column.width for column in columns) + 3 * len(buttons)
-        shares = sum(column.share for column in columns) or 1
+        """Each column's (x, width), its gap included, and each shown button's."""
+        editor = self.editor
+        columns, buttons = editor.COLUMNS, self._buttons(width)
+        fixed = sum(column.width for column in columns if not column.share) + 3 * len(buttons)
         left = max(0, width - fixed)
+        # Fitted columns take what their longest cell needs (within their bounds) first.
+        fitted = {
+            number: max(column.width, min(editor.longest(number) + 2, int(left * column.fit)))
+            for number, column in enumerate(columns) if column.share and column.fit
+        }
+        rest = max(0, left - sum(fitted.values()))
+        shares = sum(column.share for number, column in enumerate(columns)
+                     if column.share and number not in fitted) or 1
+        shared = [number for number, column in enumerate(columns) if column.share and number not in fitted]
         cells, x, given = [], 0, 0
-        shared = [column for column in columns if not column.width]
-        for column in columns:
-            if column.width:
+        for number, column in enumerate(columns):
+            if not column.share:
                 span = column.width
-            elif column is shared[-1]:
-                span = left - given  # the last shared column takes the rounding
+            elif number in fitted:
+                span = fitted[number]
+            elif number == shared[-1]:
+                span = rest - given  # the last shared column takes the rounding
             else:
-                span = left * column.share // shares
+                span = rest * column.share // shares
                 given += span
             cells.append((x, max(span, 2)))
             x += max(span, 2)
@@ -658,7 +718,7 @@ class RowGrid(OwnVirtualSize, can_focus=True):
             thumb = range(start, start + size)
         else:
             thumb = range(0)
-        return _Frame(top, width, cells, buttons, styles, thumb, self.has_focus)
+        return _Frame(top, width, cells, buttons, self._buttons(width), styles, thumb, self.has_focus)
 
     def render_lines(self, crop: Region) -> list[Strip]:
         self._frame = self._make_frame()
@@ -709,7 +769,7 @@ class RowGrid(OwnVirtualSize, can_focus=True):
                 else:
                     segments.append(Segment(_fit(safe_text(text[:_TEXT_LIMIT]), width - 1), text_style))
                 segments.append(Segment(" ", base))
-            for (label, _), _span in zip(editor.BUTTONS, frame.buttons, strict=False):
+            for label, _ in frame.shown_buttons:
                 segments.append(Segment(f" {label} ", styles["button"]))
         strip = Strip(segments).adjust_cell_length(frame.width, base)
         if full > frame.width:  # the scroll indicator

@@ -13,11 +13,12 @@ from typing import Any
 from textual.binding import Binding
 from textual.message import Message
 
-from voicedesk.fields import SCHEMA_NAME_PATTERN, SCHEMA_TYPES
+from voicedesk.fields import SCHEMA_NAME_PATTERN, SCHEMA_NAME_PATTERN_2026, SCHEMA_TYPES
 
 from .rows import Column, RowEditor, RowProblems, TableRow
 
 _NAME = re.compile(SCHEMA_NAME_PATTERN)
+_NAME_2026 = re.compile(SCHEMA_NAME_PATTERN_2026)
 _TYPE_CHOICES = " or ".join([", ".join(SCHEMA_TYPES[:-1]), SCHEMA_TYPES[-1]])
 
 _NAME_COLUMN, _TYPE_COLUMN, _DESCRIPTION_COLUMN = 0, 1, 2
@@ -61,14 +62,15 @@ class SchemaEditor(RowEditor):
     Blank rows added here are ignored. Names must match `SCHEMA_NAME_PATTERN` and be
     unique, descriptions must not be empty, and types must be one of `SCHEMA_TYPES`;
     problems are flagged on the row and listed in `problems` ("Row 2: description is
-    empty").
+    empty"). `strict`: the 2026 contract's rules, names of 3 to 16 lowercase letters,
+    digits and underscores and descriptions of 3 to 255 characters.
     """
 
     ADD_LABEL = "+ Add field"
     EMPTY_TEXT = "No fields."
     COLUMNS = (
-        Column("Name", 18, 0, "name"),
-        Column("Type", 12, 0, "", picked=True),
+        Column("Name", 8, 1, "name", fit=0.4),
+        Column("Type", 11, 0, "", picked=True),
         Column("Description", 0, 1, "what to extract"),
     )
     BUTTONS = (("↑", "up"), ("↓", "down"), ("✕", "delete"))
@@ -95,8 +97,9 @@ class SchemaEditor(RowEditor):
         def control(self) -> SchemaEditor:
             return self.editor
 
-    def __init__(self, value: Sequence[Any], id: str | None = None) -> None:
+    def __init__(self, value: Sequence[Any], id: str | None = None, *, strict: bool = False) -> None:
         super().__init__(id=id)
+        self.strict = strict
         self.load(value)
 
     def load(self, value: Sequence[Any]) -> None:
@@ -174,6 +177,8 @@ class SchemaEditor(RowEditor):
                 messages.append("name is empty")
             elif not isinstance(name, str):
                 messages.append(f"name must be text, not {_text(name)}")
+            elif self.strict and not _NAME_2026.fullmatch(name):
+                messages.append("name must have 3 to 16 characters: lowercase letters, digits and underscores")
             elif not _NAME.fullmatch(name):
                 messages.append("name may only contain letters, digits and underscores")
             elif len(numbers_of_name[name]) > 1:
@@ -190,6 +195,9 @@ class SchemaEditor(RowEditor):
                 invalid.add(_DESCRIPTION_COLUMN)
             elif not isinstance(description, str):
                 messages.append(f"description must be text, not {_text(description)}")
+                invalid.add(_DESCRIPTION_COLUMN)
+            elif self.strict and not 3 <= len(description.strip()) <= 255:
+                messages.append("description must have 3 to 255 characters")
                 invalid.add(_DESCRIPTION_COLUMN)
             if messages:
                 flagged[number - 1] = RowProblems(tuple(messages), frozenset(invalid))

@@ -75,13 +75,16 @@ class SearchSelect(Widget, can_focus=True):
         placeholder: str = "Select…",
         title: str = "",
         not_reported: bool = False,
+        unlisted: Callable[[Hashable], str | None] | None = None,
         id: str | None = None,
         disabled: bool = False,
     ) -> None:
         """`not_reported`: no value is shown as unknown (the server did not say), until the
-        user picks one, the `allow_none` entry included."""
+        user picks one, the `allow_none` entry included. `unlisted`: how a value that is
+        not among the options is shown (its name and why it is not offered), when known."""
         super().__init__(id=id, disabled=disabled)
         self.allow_none = allow_none
+        self.unlisted = unlisted
         self.not_reported = not_reported
         self.placeholder = placeholder
         self.title = title
@@ -141,7 +144,8 @@ class SearchSelect(Widget, can_focus=True):
             return self._entries[index][0]
         if self.value is None:
             return self.placeholder
-        return f"{safe_text(str(self.value))} (not in the list)"
+        described = self.unlisted(self.value) if self.unlisted is not None else None
+        return safe_text(described) if described else f"{safe_text(str(self.value))} (not in the list)"
 
     @property
     def unknown(self) -> bool:

@@ -33,6 +33,8 @@ from .result_list import OneLineRow, ResultList
 WINDOW_SIZE = 100
 # How matched characters are marked in the list.
 _MATCH_STYLE = "bold underline $text-accent"
+# After the label of the value chosen now.
+_CURRENT = "  ◂ current"
 
 
 class SearchSelectScreen(ModalScreen[int | None]):
@@ -82,7 +84,9 @@ class SearchSelectScreen(ModalScreen[int | None]):
             background: $panel;
             scrollbar-background: $panel;
             & > .option-list--option { padding: 0 1; }
-            & > .option-list--option-highlighted { background: $primary 50%; }
+            /* Bold too: where colours do not show (NO_COLOR, a monochrome terminal) it
+               still says which row Enter picks. */
+            & > .option-list--option-highlighted { background: $primary 50%; text-style: bold; }
         }
     }
     """
@@ -178,7 +182,7 @@ class SearchSelectScreen(ModalScreen[int | None]):
         result = self._labels.search(words)
         labels, offsets = self._labels.labels, self._labels.offsets
         self._set_list(words, result.best, lambda: [
-            self._highlighted(labels[index], offsets(words, index)) for index in result.best
+            self._highlighted(labels[index], offsets(words, index), index == self._current) for index in result.best
         ])
         if self._shown:
             self._option_list.highlighted = 0  # the best match
@@ -214,7 +218,8 @@ class SearchSelectScreen(ModalScreen[int | None]):
         self._window_start = start
 
         def rows() -> list[Content]:
-            return [self._prompt(label) for label in labels[start:end]]
+            return [self._prompt(label, current=index == self._current)
+                    for index, label in enumerate(labels[start:end], start)]
 
         self._set_list(start, list(range(start, end)), rows)
         if self._shown:
@@ -251,12 +256,15 @@ class SearchSelectScreen(ModalScreen[int | None]):
     # -- matching -----------------------------------------------------------------------
 
     @staticmethod
-    def _prompt(label: str, spans: list[Span] | None = None) -> Content:
-        # The label literally, never as markup.
-        return OneLineRow(label, spans)
+    def _prompt(label: str, spans: list[Span] | None = None, current: bool = False) -> Content:
+        # The label literally, never as markup; the value chosen now is marked in words.
+        if not current:
+            return OneLineRow(label, spans)
+        marker = Span(len(label), len(label) + len(_CURRENT), "italic")
+        return OneLineRow(f"{label}{_CURRENT}", [*(spans or ()), marker])
 
     @classmethod
-    def _highlighted(cls, label: str, offsets: Sequence[int]) -> Content:
+    def _highlighted(cls, label: str, offsets: Sequence[int], current: bool = False) -> Content:
         spans: list[Span] = []
         for offset in offsets:
             if label[offset].isspace():
@@ -265,7 +273,7 @@ class SearchSelectScreen(ModalScreen[int | None]):
                 spans[-1] = Span(spans[-1].start, offset + 1, _MATCH_STYLE)
             else:
                 spans.append(Span(offset, offset + 1, _MATCH_STYLE))
-        return cls._prompt(label, spans)
+        return cls._prompt(label, spans, current)
 
     def action_move(self, action: str) -> None:
         if not self._slide(action):

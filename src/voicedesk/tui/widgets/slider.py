@@ -21,17 +21,23 @@ from textual.reactive import reactive
 from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import Input, Static
+from textual.widgets.input import Selection
+
+from voicedesk.display import seconds_text
+from voicedesk.parsing import DURATION_FORMS, parse_number, parse_seconds
 
 Number = float | int
 
-# Characters that start typed entry when pressed on a focused slider.
-_ENTRY_KEYS = frozenset("0123456789.-")
+# Characters that start typed entry when pressed on a focused slider (once it is open,
+# every printable key goes into it: "90s", "1:30", "0,7").
+_ENTRY_KEYS = frozenset("0123456789.,-")
 # Tolerance when deciding whether a value sits on a grid line (float noise).
 _GRID_TOLERANCE = 1e-6
 # Loaded values are shown with at most this many decimals.
 _MAX_SHOWN_DECIMALS = 6
 _MIN_TRACK_WIDTH = 5
 _OUT_OF_RANGE = "⚠ out of range"
+_HINT = "enter sets, esc cancels"
 
 
 def _decimals(number: Number) -> int:
@@ -43,12 +49,11 @@ def _decimals(number: Number) -> int:
 class _ValueEntry(Horizontal):
     """The inline editor that replaces the track while a number is typed."""
 
-    HINT = "enter sets, esc cancels"
-
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, hint: str) -> None:
         super().__init__(classes="slider-entry")
+        self._hint_text = hint
         self.input = Input(text, compact=True, select_on_focus=False)
-        self.hint = Static(self.HINT, classes="slider-entry-hint", markup=False)
+        self.hint = Static(hint, classes="slider-entry-hint", markup=False)
 
     def compose(self) -> ComposeResult:
         yield self.input
@@ -63,14 +68,17 @@ class _ValueEntry(Horizontal):
         if self.input.has_class("-invalid"):
             self.input.remove_class("-invalid")
             self.hint.remove_class("-error")
-            self.hint.update(self.HINT)
+            self.hint.update(self._hint_text)
 
 
 class Slider(Widget, can_focus=True):
     """A numeric slider: `━━━━●──── 0.85 x`.
 
     Keys: left/right one step, shift+left/right or pagedown/pageup ten steps,
-    home/end the range ends, enter (or a digit, '.', '-') types an exact value.
+    home/end the range ends, enter (or a digit, '.', ',', '-') types an exact value: Enter
+    opens it with the current value selected, so that typing replaces it. A decimal comma
+    is read as a point; a slider of `seconds` also takes `90s`, `1:30` and `10m`, and
+    shows minutes beside the seconds.
     """
 
     DEFAULT_CSS = """
@@ -161,6 +169,7 @@ class Slider(Widget, can_focus=True):
         *,
         unit: str = "",
         integer: bool = False,
+        seconds: bool = False,
         none_label: str | None = None,
         not_reported: bool = False,
         id: str | None = None,
@@ -180,6 +189,7 @@ class Slider(Widget, can_focus=True):
         self.step = step
         self.unit = unit
         self.integer = integer
+        self.seconds = seconds
         self._grid_decimals = max(_decimals(step), _decimals(minimum))
         self._entry: _ValueEntry | None = None
         self.set_reactive(Slider.value, value)
@@ -243,6 +253,8 @@ class Slider(Widget, can_focus=True):
 
     def format_value(self, value: Number) -> str:
         """`value` with the step's decimals (or more, if the value needs them) and unit."""
+        if self.seconds:
+            return seconds_text(value)
         if self.integer and float(value).is_integer():
             text = str(int(value))
         else:
@@ -252,7 +264,10 @@ class Slider(Widget, can_focus=True):
 
     def _label_width(self) -> int:
         """A width that fits any in-range value, so the track does not jump."""
-        texts = [self.format_value(self._clean(self.minimum)), self.format_value(self._clean(self.maximum))]
+        ends = [self._clean(self.minimum), self._clean(self.maximum)]
+        if self.seconds:  # a minute and some seconds can be longer than the maximum
+            ends.append(self._clean(self.maximum - 1))
+        texts = [self.format_value(end) for end in ends]
         texts.append(self.format_value(self.value) if self.value is not None else self._unset_text)
         return max(len(text) for text in texts)
 
@@ -308,7 +323,7 @@ class Slider(Widget, can_focus=True):
         self._set_by_user(self._clean(self.maximum))
 
     async def action_type_value(self) -> None:
-        await self._open_entry("" if self.value is None else self._plain_value(self.value))
+        await self._open_entry("" if self.value is None else self._plain_value(self.value), selected=True)
 
     def action_cancel_entry(self) -> None:
         self._close_entry()
@@ -334,26 +349,44 @@ class Slider(Widget, can_focus=True):
 
     def _plain_value(self, value: float) -> str:
         """A value as it would be typed: no unit, no float noise."""
+        if self.seconds:
+            return str(value)
         text = self.format_value(value)
         return text.removesuffix(f" {self.unit}") if self.unit else text
 
     async def on_key(self, event: events.Key) -> None:
+        if self._entry is not None and event.key == "enter":
+            # The Enter of a burst ("15m⏎") that came before the entry took the focus.
+            event.stop()
+            event.prevent_default()
+            self._commit(self._entry.input.value)
+            return
+        if self._entry is not None and event.is_printable and event.character:
+            # Typed before the entry took the focus (a burst: "90s", "1m"): it belongs
+            # in the entry, letters included, and replaces what is selected there.
+            event.stop()
+            event.prevent_default()
+            entry = self._entry.input
+            if not entry.selection.is_empty:
+                entry.delete_selection()
+            entry.insert_text_at_cursor(event.character)
+            return
         if not event.character or event.character not in _ENTRY_KEYS:
             return
         event.stop()
         event.prevent_default()
-        if self._entry is None:
-            await self._open_entry(event.character)
-        else:
-            # Typed before the entry took the focus: it belongs in the entry.
-            self._entry.input.insert_text_at_cursor(event.character)
+        await self._open_entry(event.character)
 
     # -- typed entry -----------------------------------------------------------
 
-    async def _open_entry(self, text: str) -> None:
+    async def _open_entry(self, text: str, *, selected: bool = False) -> None:
+        """`selected`: the text starts selected, so that typing replaces it."""
         if self.disabled or self.editing:
             return
-        entry = self._entry = _ValueEntry(text)
+        hint = f"{_HINT} · seconds: {DURATION_FORMS}" if self.seconds else _HINT
+        entry = self._entry = _ValueEntry(text, hint)
+        if selected:
+            entry.input.selection = Selection(0, len(text))
         self.add_class("-editing")
         await self.mount(entry)
         entry.input.focus()
@@ -371,23 +404,23 @@ class Slider(Widget, can_focus=True):
     def _parse(self, text: str) -> tuple[Number | None, str]:
         """The typed number, or None and the reason it was refused."""
         try:
-            number = float(text.strip())
+            if self.seconds:
+                return parse_seconds(text), ""
+            return parse_number(text, integer=self.integer), ""
         except ValueError:
-            return None, "not a number"
-        if not math.isfinite(number):
-            return None, "not a number"
-        if self.integer:
-            if not number.is_integer():
-                return None, "whole numbers only"
-            return int(number), ""
-        return number, ""
+            if self.seconds:
+                return None, f"not a duration: type {DURATION_FORMS}"
+            return None, "whole numbers only" if self.integer and _is_number(text) else "not a number"
 
     @on(Input.Submitted)
     def _commit_entry(self, event: Input.Submitted) -> None:
         event.stop()
+        self._commit(event.value)
+
+    def _commit(self, text: str) -> None:
         if self._entry is None:
             return
-        number, problem = self._parse(event.value)
+        number, problem = self._parse(text)
         if number is None:
             self._entry.show_error(problem)
             return
@@ -442,3 +475,10 @@ class Slider(Widget, can_focus=True):
     def on_mouse_up(self, event: events.MouseUp) -> None:
         if self.app.mouse_captured is self:
             self.release_mouse()
+
+
+def _is_number(text: str) -> bool:
+    try:
+        return math.isfinite(float(text.strip().replace(",", ".")))
+    except ValueError:
+        return False
