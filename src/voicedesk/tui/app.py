@@ -79,6 +79,7 @@ KEYMAP_IDS = frozenset({
     "editor.copy_id",
     "tools.add", "tools.edit", "tools.remove", "tools.move_up", "tools.move_down", "tools.undo", "tools.redo",
     "rows.add", "rows.delete", "rows.move_up", "rows.move_down", "slider.type_value", "search_select.open",
+    "toggle_choice.toggle",
 })
 
 # More specific than the stylesheet's rule for the titles, which is read after this.
