@@ -216,7 +216,9 @@ class EditSession:
     def flags(self) -> dict[str, str]:
         """Stored values that break a rule or could not be read: shown, never sent."""
         untouched = [spec.name for spec in self.fields if not self.is_dirty(spec.name)]
-        found = validation.flags(self.current, untouched, self.lookups, self.fields)
+        status = self.record.get("status")
+        active = status == "active" if isinstance(status, str) else None
+        found = validation.flags(self.current, untouched, self.lookups, self.fields, active=active)
         for name, note in self.read_notes.items():
             if name in untouched:
                 found.setdefault(name, f"{SETTINGS[name].label}: {note}.")

@@ -350,9 +350,10 @@ def problems(
 _TEMPLATE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
-def _warnings(values: Mapping[str, Any], edited: Collection[str]) -> dict[str, str]:
+def _warnings(values: Mapping[str, Any], edited: Collection[str], active: bool | None) -> dict[str, str]:
     """Values that are allowed, and may not do what they seem to, and edits that do more
-    than they say: warnings, never blocking."""
+    than they say: warnings, never blocking. `active`: whether the assistant takes calls
+    now (None: not known)."""
     found: dict[str, str] = {}
     variables = values.get("variables")
     if isinstance(variables, Mapping):
@@ -365,7 +366,7 @@ def _warnings(values: Mapping[str, Any], edited: Collection[str]) -> dict[str, s
         found["webhook_url"] = ("Webhook URL: cleared while the webhook is on. Saved so, the server turns the "
                                 "webhook off: no call results are posted until a URL is set again.")
     if "phone_number_id" in edited and values.get("phone_number_id") is None \
-            and values.get("calls_direction") == "receive":
+            and values.get("calls_direction") == "receive" and active is not False:
         found["phone_number_id"] = ("Phone number: an inbound assistant without a number cannot be called. "
                                     "Saved so, this one stops taking calls.")
     return found
@@ -373,14 +374,15 @@ def _warnings(values: Mapping[str, Any], edited: Collection[str]) -> dict[str, s
 
 def flags(
     values: Mapping[str, Any], untouched: Collection[str], lookups: Lookups | None = None,
-    fields: Catalogue | None = None,
+    fields: Catalogue | None = None, *, active: bool | None = None,
 ) -> dict[str, str]:
     """Rules that stored, untouched values already break, and what an edit does beyond
-    its own value: shown, never blocking."""
+    its own value: shown, never blocking. `active`: whether the assistant takes calls now
+    (its status; None when the server did not say)."""
     lookups = lookups or Lookups()
     fields = fields or catalogue()
     kept = set(untouched)
-    found = _warnings(values, [spec.name for spec in fields if spec.name not in kept])
+    found = _warnings(values, [spec.name for spec in fields if spec.name not in kept], active)
     for name in untouched:
         value = values.get(name)
         if value is None:
