@@ -135,9 +135,9 @@ def test_warnings_say_what_an_allowed_edit_also_does() -> None:
     assert "turns the webhook off" in flags(cases[0][0], untouched_but("webhook_url"))["webhook_url"]
     assert "stops taking calls" in flags(cases[4][0], untouched_but("phone_number_id"))["phone_number_id"]
     # Only an assistant that takes calls now stops taking them (a status not reported: warned).
-    for active, warned in ((True, True), (None, True), (False, False)):
+    for active, expected in ((True, True), (None, True), (False, False)):
         found = flags(cases[4][0], untouched_but("phone_number_id"), active=active)
-        assert ("phone_number_id" in found) is warned, active
+        assert ("phone_number_id" in found) is expected, active
     print(f"warnings: {len(cases)} cases")
 
 

@@ -26,7 +26,7 @@ from textual.widgets import Input, Static, Switch
 
 from voicedesk.display import safe_text, shorten
 from voicedesk.tools import SECRET_FIELDS, ToolField, field_problem, masked, spec_of
-from voicedesk.tui.widgets import ExactInput, JsonValueEditor, KeyBar, SearchSelect
+from voicedesk.tui.widgets import ExactInput, JsonValueEditor, KeyBar, OnOffSwitch, SearchSelect
 
 if TYPE_CHECKING:
     from voicedesk.tui.app import VoicedeskApp
@@ -122,7 +122,7 @@ class ToolScreen(Screen[ToolOutcome]):
             return ExactInput("", password=True, compact=True, id=control_id,
                               placeholder="kept: type a new key to replace it" if kept else "not set")
         if field.kind == "bool":
-            return Switch(bool(value), id=control_id)
+            return OnOffSwitch(bool(value), id=control_id)  # says On or Off in words
         if field.kind == "choice":
             return SearchSelect([(choice, choice) for choice in field.choices], value, id=control_id,
                                 title=field.name, allow_none=_NOT_SET)
