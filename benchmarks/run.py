@@ -539,12 +539,7 @@ async def bare_pane_switches(series: Series, n: int) -> None:
 async def picker_keystrokes(series: Series, n: int) -> None:
     from textual.widgets import Input
 
-    from voicedesk.tui.screens.picker import PickerScreen, shown
-
-    def matches(record: dict, query: str) -> bool:
-        # The benchmark's own oracle (as in tests/test_assistant_table.py): id or shown name.
-        query = query.strip().lower()
-        return not query or query in str(record.get("id")) or query in shown(record.get("name")).lower()
+    from voicedesk.tui.screens.picker import PickerScreen
 
     data = large_data()
     with sandbox(data, rate_limit=None) as server:
@@ -563,10 +558,11 @@ async def picker_keystrokes(series: Series, n: int) -> None:
             with Profiles.section("picker-filter"):
                 for key, _ in typing_keys(n):
                     text = typed_text(text, key)
-                    expected = sum(matches(r, text) for r in picker.records)
                     before = refills.count
-                    series.add(await probe.keystroke(key, lambda t=text, b=before, e=expected: (
-                        box.value == t and refills.count > b and table.row_count == e)))
+                    # The frame that shows the key in the box and the table refilled for it
+                    # (which rows match is the tests' business: tests/test_picker_filter.py).
+                    series.add(await probe.keystroke(key, lambda t=text, b=before: (
+                        box.value == t and refills.count > b)))
                     await settle()
 
 

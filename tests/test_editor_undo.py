@@ -136,3 +136,20 @@ async def test_a_row_added_to_the_variables_and_filled_in_is_one_step(sandbox) -
         assert editor.rows["variables"].control_has_focus
         await pilot.press("ctrl+y")
         assert session.value("variables") == {**before, "room": "12"}
+
+
+async def test_a_save_starts_the_undo_afresh(sandbox) -> None:
+    app = make_app(sandbox, 101)
+    async with app.run_test(size=(120, 36)) as pilot:
+        editor = await open_editor(pilot)
+        session = editor.editing.session
+        await focus(pilot, editor, "speech_speed")
+        await pilot.press("right")
+        sent = session.value("speech_speed")
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: app.screen is not editor)
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: app.screen is editor and not session.dirty)
+        await pilot.press("ctrl+z")
+        assert session.value("speech_speed") == sent and session.dirty == []
+        assert any("Nothing to undo" in str(n.message) for n in app._notifications)

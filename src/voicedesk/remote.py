@@ -406,6 +406,7 @@ async def save(
     # answers 200 too. Whatever it did not take stays the user's unsaved edit.
     for change in result.not_taken:
         session.set(change.field, change.before)
+    session.journal.clear()  # a save starts the undo afresh, as a fresh read does
     session.mark_not_taken({
         change.field: f"The server answered 200 but did not take this value: it holds "
                       f"{format_value(change.field, change.after, session.lookups, width=40)}."

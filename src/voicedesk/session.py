@@ -268,7 +268,9 @@ class EditSession:
         self.journal.clear()
 
     def accept_sent(self) -> None:
-        """After a save that could not be read back: what was sent is the baseline."""
+        """After a save that could not be read back: what was sent is the baseline, and
+        there is nothing to undo."""
+        self.journal.clear()
         self.baseline = copy.deepcopy(self.current)
         self.unreported = self.unreported - self._set_unreported
         self._set_unreported.clear()

@@ -218,6 +218,18 @@ class TextPreview(Static, can_focus=True):
         self.action_open()
 
 
+def _cut_at_a_word(text: str, room: int) -> str:
+    """`text` in `room` cells: whole, or cut with an ellipsis after the last whole word
+    that fits (mid-word only when a word alone is longer than half the room)."""
+    if cell_len(text) <= room:
+        return text
+    cut = set_cell_size(text, max(room - 1, 0))
+    space = cut.rstrip().rfind(" ")
+    if space >= len(cut) // 2 and not text[len(cut):len(cut) + 1].isspace():
+        cut = cut[:space]
+    return cut.rstrip(" ,;:-–") + "…"
+
+
 class RowHead(Widget):
     """A row's two lines above its control: the dirty mark and label, with its counter and
     range at the right; below them the field's help.
@@ -294,7 +306,7 @@ class RowHead(Widget):
             right_width = sum(cell_len(segment.text) for segment in right)
             # The label gives way (with an ellipsis) so that the counter and range stay whole.
             room = width - 2 - right_width - 1
-            label = self.label if cell_len(self.label) <= room else set_cell_size(self.label, max(room - 1, 0)) + "…"
+            label = _cut_at_a_word(self.label, room)
             gap = max(1, width - 2 - cell_len(label) - right_width)
             segments = [
                 Segment("● " if self._dirty else "  ", styles["row-head--mark"]),
@@ -303,9 +315,7 @@ class RowHead(Widget):
                 *right,
             ]
         elif y == 1:
-            room = max(width - 2, 1)
-            help_text = self.help_text if cell_len(self.help_text) <= room else (
-                set_cell_size(self.help_text, room - 1) + "…")
+            help_text = _cut_at_a_word(self.help_text, max(width - 2, 1))
             segments = [Segment("  ", own), Segment(help_text, styles["row-head--help"])]
         else:
             segments = []

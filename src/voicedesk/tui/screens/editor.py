@@ -25,11 +25,11 @@ from voicedesk.fields import GROUPS, SETTINGS, Catalogue, Dialect, Group, Kind, 
 from voicedesk.remote import Finding, LookupResult, load_providers, pages_read, session_for
 from voicedesk.session import EditSession
 from voicedesk.tui.editing.draft_keeper import DraftKeeper
+from voicedesk.tui.editing.questions import DISCARD, REVIEW_AND_SAVE, going_question, revert_all_question
 from voicedesk.tui.editing.save_flow import SaveFlow
 from voicedesk.tui.editing.state import StatePainter
 from voicedesk.tui.form import FieldRow, RowHead, TextPreview
 from voicedesk.tui.messages import ScreenComplete, ScreenReady
-from voicedesk.tui.screens.modals import Ask
 from voicedesk.tui.widgets import (
     ExactInput,
     ExactTextArea,
@@ -62,18 +62,6 @@ _NEED_THE_ASSISTANT = frozenset({
 
 def _group_id(group: Group) -> str:
     return "group-" + group.name.lower()
-
-
-def _what_is_changed(session: EditSession, at_most: int = 8) -> str:
-    """The changed fields, one per line, as a question about losing them lists them."""
-    from voicedesk.display import format_value
-
-    lines = [f"  {session.fields[change.field].label}: "
-             f"{format_value(change.field, change.after, session.lookups, width=50)}"
-             for change in session.changes()]
-    if len(lines) > at_most:
-        lines[at_most - 1:] = [f"  … and {len(lines) - at_most + 1} more"]
-    return "\n".join(lines)
 
 
 def _is_typed(row: FieldRow) -> bool:
@@ -336,21 +324,14 @@ class EditorScreen(Screen[None]):
             self.app.exit(0)
 
     async def _may_go(self, going: str) -> bool:
-        """Before quitting or leaving with unsaved changes: one question, the same
-        choices everywhere. "Review and save" goes through the review (nothing is sent
-        unseen) and goes on only once it sent; "Discard" drops the draft."""
-        session = self.session
-        answer = await self.app.push_screen_wait(Ask(
-            f"{going} with unsaved changes?",
-            f"{plural(len(session.dirty), 'unsaved change')} to {safe_text(session.name)}:\n"
-            f"{_what_is_changed(session)}",
-            [("stay", "Keep editing", "primary"), ("save", "Review and save", "success"),
-             ("discard", "Discard changes", "error")],
-        ))
-        if answer == "discard":
+        """Before quitting or leaving with unsaved changes (see `going_question`).
+        "Review and save" goes through the review (nothing is sent unseen) and goes on
+        only once it sent; "Discard" drops the draft."""
+        answer = await self.app.push_screen_wait(going_question(self.session, going))
+        if answer == DISCARD:
             self.editing.drafts.forget()
             return True
-        if answer == "save":
+        if answer == REVIEW_AND_SAVE:
             outcome = await self.app.review(self.editing.saving)
             if outcome.go_to is not None:
                 await self.focus_field(outcome.go_to)
@@ -625,14 +606,7 @@ class EditorScreen(Screen[None]):
             self.notify("Nothing to revert.", timeout=2)
             return
         count = len(session.dirty)
-        answer = await self.app.push_screen_wait(Ask(
-            "Revert all changes?",
-            f"This drops {plural(count, 'unsaved change')} to {safe_text(session.name)} "
-            f"(ctrl+z brings them back):\n{_what_is_changed(session)}",
-            # The safe answer first: it has the focus, Enter keeps the edits.
-            [("cancel", "Keep editing", "primary"), ("revert", "Revert all", "error")],
-        ))
-        if answer == "revert":
+        if await self.app.push_screen_wait(revert_all_question(session)) == "revert":
             session.revert_all()
             self.editing.drafts.note_edit()
             self.reload_rows()

@@ -41,6 +41,7 @@ if TYPE_CHECKING:
 # typing pauses: a second widget changed by a key gets a frame of its own, which Textual
 # paces to come 15-30 ms after the key's, and so delays the next key's.
 SYNC_WITHIN = 0.25  # seconds
+POSITION_AFTER = 0.15  # seconds the cursor rests before its line and column are shown
 
 
 @dataclass(frozen=True)
@@ -121,12 +122,19 @@ class PromptEditorScreen(Screen[PromptOutcome]):
 
     @on(TextArea.SelectionChanged, "#prompt-text")
     def _cursor_moved(self) -> None:
-        # Shown once the cursor rests: a second widget redrawn on every key costs a frame.
+        # Shown once the cursor rests (while typing goes on, when it pauses: see `_paused`):
+        # redrawn with the keys, the line cost a 200 KB prompt's keystroke 5x its time.
+        if self._pause_timer is not None:
+            return
         if self._position_timer is None:
-            self._position_timer = self.set_timer(0.1, self._show_position)
+            self._position_timer = self.set_timer(POSITION_AFTER, self._show_position)
+        else:
+            self._position_timer.reset()
 
     def _show_position(self) -> None:
-        self._position_timer = None
+        if self._position_timer is not None:
+            self._position_timer.stop()
+            self._position_timer = None
         area = self.query_one(LargeTextArea)
         row, column = area.cursor_location
         text = f"Line {row + 1:,} of {area.document.line_count:,}, column {column + 1:,}"
@@ -145,6 +153,9 @@ class PromptEditorScreen(Screen[PromptOutcome]):
 
     @on(TextArea.Changed, "#prompt-text")
     def _typed(self) -> None:
+        if self._position_timer is not None:  # typing: the position waits for its pause
+            self._position_timer.stop()
+            self._position_timer = None
         self._last_key = now = time.monotonic()
         if self._pause_timer is None:
             self._pause_timer = self.set_timer(SYNC_WITHIN, self._paused)
@@ -161,6 +172,7 @@ class PromptEditorScreen(Screen[PromptOutcome]):
             return
         self.flush_edits()
         self._show_title()
+        self._show_position()
 
     def flush_edits(self) -> None:
         """Hand over what was typed since the last hand-over, if anything."""
