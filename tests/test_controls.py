@@ -286,13 +286,7 @@ def test_a_burst_of_a_duration_through_the_terminal_loses_no_letter(sandbox) -> 
         time.sleep(1)
         terminal.type("15m\r")  # one write: one burst
         terminal.wait_for("1 unsaved change")
-        terminal.type("\x13")  # ctrl+s: review
-        terminal.wait_for("Send changes")
-        terminal.type("\x13")  # ctrl+s: send
-        deadline = time.monotonic() + 20
-        while not puts(sandbox):
-            assert time.monotonic() < deadline, "nothing was sent"
-            time.sleep(0.1)
+        terminal.review_and_send(sandbox)
     finally:
         terminal.close()
     assert puts(sandbox)[0].body == {"max_call_duration": 900}

@@ -180,13 +180,7 @@ def test_killed_mid_edit_then_restarted_every_edit_comes_back(dialect, sandbox) 
         terminal.wait_for("Restore unsaved changes?")
         terminal.type("\r")  # Restore has the focus
         terminal.wait_for("1 unsaved change")
-        terminal.type("\x13")  # ctrl+s: review
-        terminal.wait_for("Send changes")
-        terminal.type("\x13")  # ctrl+s: send
-        deadline = time.monotonic() + 20
-        while not puts(sandbox):
-            assert time.monotonic() < deadline, "nothing was sent"
-            time.sleep(0.1)
+        terminal.review_and_send(sandbox)
     finally:
         terminal.close()
     assert puts(sandbox)[0].body == {catalogue(dialect)["assistant_name"].update_name: edited}

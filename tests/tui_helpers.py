@@ -153,6 +153,16 @@ class Terminal:
     def type(self, keys: str) -> None:
         os.write(self.primary, keys.encode())
 
+    def review_and_send(self, sandbox: Sandbox) -> None:
+        """ctrl+s to the review, ctrl+s to send; back once the sandbox has the PUT."""
+        self.type("\x13")
+        self.wait_for("Send changes")
+        self.type("\x13")
+        deadline = time.monotonic() + 20
+        while not puts(sandbox):
+            assert time.monotonic() < deadline, "nothing was sent"
+            time.sleep(0.1)
+
     def close(self) -> None:
         if self.process.poll() is None:
             self.process.kill()
