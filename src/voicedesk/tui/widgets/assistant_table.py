@@ -264,11 +264,16 @@ class AssistantTable(OwnVirtualSize, can_focus=True):
         letters = tuple(word for word in words if not _HAS_DIGIT.search(word))
         if not letters:
             return exact
-        fuzzy, names = self._names.matching(letters)
-        numbers = [word for word in words if _HAS_DIGIT.search(word)]
-        held = set(exact)
-        return exact + [index for index, name in zip(fuzzy, names, strict=True)
-                        if index not in held and all(number in name for number in numbers)]
+        fuzzy, _names = self._names.matching(letters)
+        # The fuzzy ones the as-typed ones do not hold, whose names hold each word with a
+        # digit as typed: set operations and the catalog's searches, in C, for a key in a
+        # 2,000-row filter where most rows match. Indices ascend, as the rows do.
+        rest = set(fuzzy).difference(exact)
+        for number in (word for word in words if _HAS_DIGIT.search(word)):
+            if not rest:
+                break
+            rest.intersection_update(self._names.containing(number))
+        return exact + sorted(rest) if rest else exact
 
     def _index_of(self, assistant_id: int) -> int | None:
         for index, row in enumerate(self._shown):
