@@ -317,6 +317,6 @@ def test_apply_takes_the_seeds_end_call_tool_on_a_2026_host(tmp_path, body, code
     assert result.exit_code == code, result.output
     assert said in (result.stdout if code == 0 else result.stderr)
     if code == 0:
-        sent = json.loads(result.stdout[result.stdout.index("{"):])
+        sent = json.loads(result.stdout.split("the body would be:\n", 1)[1])
         assert [tool["type"] for tool in sent["tools"]] == ["end_call", "call_transfer", "calendar_integration",
                                                            "sms_followup"]

@@ -170,7 +170,7 @@ def test_no_screen_of_the_tui_sends_server_text_raw(sandbox) -> None:
         screen.step("review", "\x13", "Send changes")
         screen.step("body JSON", "j", "PUT /api/user/assistant/101")
         screen.step("back", ESCAPE, "1 unsaved change")
-        screen.step("palette", "\x10", "Keys and what every field means")
+        screen.step("palette", "\x10", "Leave the editor (Escape)")
         screen.terminal.type("Show history")
         screen.step("history", "\r", "History:")
         screen.step("back", ESCAPE, "1 unsaved change")

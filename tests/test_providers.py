@@ -119,6 +119,6 @@ def test_the_cli_takes_an_id_or_the_exact_name_of_a_list_entry(sandbox, assignme
                                        "set", "101", assignment, "--dry-run"])
     if problem is None:
         assert result.exit_code == 0, result.output
-        assert json.loads(result.stdout[result.stdout.index("{"):]) == sent
+        assert json.loads(result.stdout.split("the body would be:\n", 1)[1]) == sent
     else:
         assert result.exit_code == 2 and problem in result.stderr

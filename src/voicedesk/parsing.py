@@ -70,6 +70,10 @@ def parse_seconds(text: str, *, or_else: str = "") -> int:
     `10m`, `1,5 min`. A ValueError says which forms are read (and `or_else`, another
     thing the text may be)."""
     stripped = text.strip()
+    if stripped.isascii() and stripped.isdigit():  # plain seconds, as every whole number
+        if len(stripped) > _ID_DIGITS:
+            raise ValueError(f"expected a whole number of at most {_ID_DIGITS} digits, got {quoted(text)}.")
+        return int(stripped)
     if (match := _SECONDS.fullmatch(stripped)) is not None:
         return int(match[1])
     if (match := _MINUTES_SECONDS.fullmatch(stripped)) is not None:

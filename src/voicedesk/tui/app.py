@@ -286,7 +286,7 @@ class VoicedeskApp(App[int]):
             yield from commands()
         yield SystemCommand("Switch profile", "Another host or account of config.toml (asks first about unsaved "
                                               "changes)", self.action_switch_profile)
-        yield SystemCommand("Help", "Keys and what every field means (F1)", self.action_help)
+        yield SystemCommand("Help", "The keys of this screen, and what every field means (F1)", self.action_help)
         for command in super().get_system_commands(screen):
             if command.callback == self.action_quit:  # not "as soon as possible": it asks
                 command = SystemCommand("Quit", "Leave voicedesk (asks first with unsaved changes)", self.action_quit)
