@@ -19,7 +19,14 @@ from textual.widget import Widget
 from textual.widgets import Input, OptionList, TextArea
 from textual.widgets.text_area import Document
 
-from voicedesk.tui.textual_private import OwnVirtualSize, hovered_option, pump_task, share_lines, update_scrollbars
+from voicedesk.tui.textual_private import (
+    OwnVirtualSize,
+    being_removed,
+    hovered_option,
+    pump_task,
+    share_lines,
+    update_scrollbars,
+)
 
 WHERE = f"(Textual {textual.__version__}; see voicedesk/tui/textual_private.py)"
 
@@ -129,3 +136,30 @@ async def test_the_fenced_accesses_still_do_their_jobs() -> None:
         await pilot.pause()
         assert ran_in and pump_task(grid) is ran_in[0], f"MessagePump._task is no longer the pump's task {WHERE}"
         assert pump_task(app) is not pump_task(grid)
+
+
+class Child(Widget):
+    seen: list[tuple[bool, bool]] = []
+
+    def on_unmount(self) -> None:
+        # Children go first: the screen is still attached here, its widgets are leaving.
+        screen = self.screen
+        Child.seen.append((screen.is_attached, being_removed(screen)))
+
+
+class ClosingApp(App[None]):
+    def compose(self) -> ComposeResult:
+        yield Child()
+
+
+async def test_a_screen_whose_widgets_are_being_removed_counts_as_being_removed() -> None:
+    # The window a worker of the picker once fell into at exit (NoMatches on its table):
+    # `is_attached` still says yes, `being_removed` says no.
+    Child.seen = []
+    app = ClosingApp()
+    async with app.run_test() as pilot:
+        screen = app.screen
+        assert not being_removed(screen)
+        await pilot.pause()
+    assert Child.seen == [(True, True)], f"the prune's window changed: {Child.seen} {WHERE}"
+    assert being_removed(screen)

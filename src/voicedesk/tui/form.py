@@ -30,6 +30,7 @@ from voicedesk.parsing import ParseError, is_duration, parse_value
 from voicedesk.records import Lookups
 from voicedesk.session import EditSession, same_value
 from voicedesk.tui.messages import ReviewWanted
+from voicedesk.tui.textual_private import being_removed
 from voicedesk.tui.widgets import (
     ExactInput,
     ExactTextArea,
@@ -285,7 +286,7 @@ class RowHead(Widget):
             self.refresh()
 
     def render_lines(self, crop: Region) -> list[Strip]:
-        if not self.is_attached:  # removed (the lists reloaded) while a frame was drawn
+        if being_removed(self):  # removed (the lists reloaded) while a frame was drawn
             return [Strip.blank(crop.width)] * crop.height
         self._drawing = self._styles()  # once for both lines
         try:
@@ -498,7 +499,7 @@ class FieldRow(Vertical):
 
     def paint_bar(self) -> None:
         """Draw the bar and the background (again after a theme change)."""
-        if not self.is_attached:
+        if being_removed(self):
             return  # no screen to take the colours from: the editor closed meanwhile
         bar, colours = self.bar, self.screen.get_component_styles
         # Always an edge ("blank" when there is no bar): adding or removing one would
@@ -561,7 +562,7 @@ class FieldRow(Vertical):
         self._update_counter()
 
     def _number_holders(self) -> dict[int, str]:
-        if not self.is_attached:
+        if being_removed(self):
             return {}
         return number_holders(self.app.screen_stack, self.session.assistant_id)
 

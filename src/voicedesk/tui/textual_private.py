@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 
+from textual.dom import DOMNode
 from textual.geometry import Size
 from textual.message_pump import MessagePump
 from textual.scroll_view import ScrollView
@@ -63,6 +64,16 @@ def pump_task(node: MessagePump) -> asyncio.Task[object] | None:
     issue found."""
     task: asyncio.Task[object] | None = getattr(node, "_task", None)
     return task
+
+
+def being_removed(node: DOMNode) -> bool:
+    """Whether a node is gone or on its way out. A worker that awaited (a page of the
+    list, the lookups) must check this before it queries its screen: Textual removes a
+    screen's widgets before the screen itself, so for a while the screen is attached and
+    its children are not (a `NoMatches` at exit). `App._prune` marks the whole subtree
+    with the private `_pruning` first; `is_attached` alone misses that window. No public
+    flag and no upstream issue found."""
+    return not node.is_attached or node._pruning or node._closing or node._closed
 
 
 def share_lines(document: Document, lines: list[str]) -> None:

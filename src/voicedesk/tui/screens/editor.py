@@ -30,6 +30,7 @@ from voicedesk.tui.editing.save_flow import SaveFlow
 from voicedesk.tui.editing.state import StatePainter
 from voicedesk.tui.form import FieldRow, RowHead, TextPreview
 from voicedesk.tui.messages import ScreenComplete, ScreenReady
+from voicedesk.tui.textual_private import being_removed
 from voicedesk.tui.widgets import (
     ExactInput,
     ExactTextArea,
@@ -232,6 +233,8 @@ class EditorScreen(Screen[None]):
             reads.cancel()  # a no-op unless this worker itself was cancelled
             self._loading = None
             self.refresh_bindings()
+        if being_removed(self):  # the app closed while the reads were under way
+            return
         problem = None
         if reads.cancelled():
             problem = f"Stopped loading assistant #{self.assistant_id}."
@@ -347,7 +350,7 @@ class EditorScreen(Screen[None]):
         return self._builds[group]
 
     async def _build_rows(self, group: Group) -> None:
-        if not self.is_attached:
+        if being_removed(self):
             return  # the editor was closed before a build ahead got to this group
         fields = self.fields.fields_in(group)
         if self._providers is not None and any(field.lookup and field.lookup.per_language for field in fields):
@@ -357,7 +360,7 @@ class EditorScreen(Screen[None]):
         # the editor loaded, and handing it to the first field restyled the whole form.
         form = VerticalScroll(*rows, id=_group_id(group), classes="group-form", can_focus=False)
         await self.query_one("#forms", ContentSwitcher).add_content(form)
-        if not all(row.is_attached for row in rows):
+        if any(being_removed(row) for row in rows):
             # Closed meanwhile (Escape, quit): its rows are being removed, and a row's
             # message (a stored value's flag) would be mounted on nothing.
             return
@@ -366,7 +369,7 @@ class EditorScreen(Screen[None]):
         self.refresh_state()
 
     async def _build_ahead(self) -> None:
-        if not self.is_attached:
+        if being_removed(self):
             return
         group = next((g for g in self.groups if g not in self._builds), None)
         if group is None:
@@ -447,7 +450,7 @@ class EditorScreen(Screen[None]):
             self.notify(f"Could not load the {name} of {safe_text(str(language))}: {failure.message} Those "
                         "fields take a typed id (unverified).", title="Lists not loaded", severity="warning",
                         markup=False, timeout=8)
-        if not self.is_attached:
+        if being_removed(self):
             return
         for field in self.fields.fields:
             if field.lookup and field.lookup.per_language and field.name in self.rows:
@@ -690,6 +693,8 @@ class EditorScreen(Screen[None]):
     async def action_reload_lists(self) -> None:
         session = self.session
         result = await self.app.lookups(reload=True)
+        if being_removed(self):
+            return
         session.set_lookups(result.lookups)
         self._providers = asyncio.create_task(self._load_providers())  # new lists, none of them yet
         for name, failure in result.failures.items():

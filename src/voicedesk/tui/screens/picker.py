@@ -15,6 +15,7 @@ from voicedesk.display import safe_text
 from voicedesk.records import Lookups
 from voicedesk.tui import clipboard
 from voicedesk.tui.messages import ScreenComplete, ScreenReady
+from voicedesk.tui.textual_private import being_removed
 from voicedesk.tui.widgets import AssistantTable, KeyBar
 from voicedesk.tui.widgets.assistant_table import Row
 
@@ -83,6 +84,8 @@ class PickerScreen(Screen[None]):
 
     @work(exclusive=True, group="list")
     async def load(self) -> None:
+        if being_removed(self):  # started as the app closed
+            return
         status = self.query_one("#picker-status", Static)
         status.remove_class("-error")
         self.records = []
@@ -92,7 +95,7 @@ class PickerScreen(Screen[None]):
         loaded_pages: set[int] = set()
 
         def page_arrived(page: Page) -> None:
-            if not self.is_attached:  # the app closed meanwhile
+            if being_removed(self):  # the app closed meanwhile
                 return
             loaded_pages.add(page.current_page)
             self.records.extend(page.items)
@@ -107,9 +110,13 @@ class PickerScreen(Screen[None]):
             first_page, self._first_page = self._first_page, None  # a reload asks again
             await self.app.client.list_all(on_page=page_arrived, first_page=first_page)
         except ApiError as error:
+            if being_removed(self):
+                return
             status.update(f"{error.message}  Press F5 to retry.")
             status.add_class("-error")
             self.post_message(ScreenReady())
+            return
+        if being_removed(self):
             return
         self.show_count()
         # Only now: the pages take the rate limit's first window, the numbers can wait.
@@ -118,7 +125,7 @@ class PickerScreen(Screen[None]):
     @work(group="lookups")
     async def load_lookups(self) -> None:
         result = await self.app.lookups()
-        if not self.is_attached:  # the app closed meanwhile: nothing to show them in
+        if being_removed(self):  # the app closed meanwhile: nothing to show them in
             return
         self.lookups = result.lookups
         self.rows = {record["id"]: row_cells(record, self.lookups) for record in self.records}

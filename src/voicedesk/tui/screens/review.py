@@ -23,6 +23,7 @@ from voicedesk.textdiff import LARGE, DiffLine, diff_lines
 from voicedesk.tools import masked
 from voicedesk.tui import clipboard
 from voicedesk.tui.diff_view import append_diff
+from voicedesk.tui.textual_private import being_removed
 from voicedesk.tui.widgets import KeyBar
 from voicedesk.wire import WriteError
 
@@ -313,6 +314,8 @@ class ReviewScreen(Screen[ReviewOutcome]):
             saved = await self.saving_flow.save(progress=self._show_progress)
         finally:
             self.saving = False
+        if being_removed(self):  # the app closed during the send: its outcome is in the history
+            return
         if saved:
             self.dismiss(ReviewOutcome(sent=True))
         else:
