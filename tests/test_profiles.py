@@ -183,7 +183,7 @@ def test_a_bad_dialect_choice_is_one_line(sb, where) -> None:
 
 
 def test_dialect_reaches_the_settings_also_in_the_demo() -> None:
-    from voicedesk.cli import Context
+    from voicedesk.cli.common import Context
 
     for dialect in ("2025", "2026", "auto"):
         assert Context(Given(dialect=dialect), demo=True).settings.dialect == dialect
@@ -475,9 +475,9 @@ def test_configure_profile_saves_nothing_when_the_key_check_fails(account_server
 
 
 def test_configure_profile_asks_on_a_terminal_when_the_key_check_fails(account_server, monkeypatch) -> None:
-    import voicedesk.cli
+    import voicedesk.cli.commands
 
-    monkeypatch.setattr(voicedesk.cli, "_stdin_is_terminal", lambda: True)
+    monkeypatch.setattr(voicedesk.cli.commands, "stdin_is_terminal", lambda: True)
     path = write_config(EXISTING)
     env = {"VOICEDESK_API_KEY": OTHER_KEY}
     refused = cli("--base-url", account_server.base_url, "configure", "-P", "new", env=env, input="n\n")

@@ -1,6 +1,6 @@
 """`voicedesk doctor`: whether this machine can work with its host, one check a line.
 
-Headless: the checks come out as data (`Check`), `cli.py` prints them. Every text from
+Headless: the checks come out as data (`Check`), `cli/commands.py` prints them. Every text from
 the server is shown through `safe_text` and cut short; the key is never part of one.
 """
 

@@ -1,9 +1,5 @@
-"""The command line: the TUI, and list/show/set/diff/apply/fields/sandbox for scripts.
-
-Exit codes follow `terraform plan`: 0 done or nothing to do, 1 (diff only) changes
-found, 2 error. Errors are one readable line on stderr, never a traceback.
-"""
-
+"""The commands: the TUI, and list/show/set/diff/apply/history/fields/configure/
+profiles/doctor/sandbox for scripts."""
 from __future__ import annotations
 
 import asyncio
@@ -12,25 +8,19 @@ import json
 import logging
 import os
 import sys
-from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from voicedesk import __version__
 from voicedesk.display import (
-    diff_parts,
     diff_sides,
-    for_terminal,
     format_before,
     format_value,
-    plain_diff_line,
     recorded_diff_sides,
     safe_text,
     shorten,
-    to_json,
 )
 from voicedesk.settings import (
     DEFAULT_TIMEOUT,
@@ -43,10 +33,8 @@ from voicedesk.settings import (
     check_dialect,
     check_profile_name,
     make_settings,
-    parse_timeout,
     read_config,
     read_key_file,
-    resolve,
     write_config,
 )
 from voicedesk.speed import collector_off_while_importing, preload_transport, switching_seldom
@@ -54,226 +42,26 @@ from voicedesk.textdiff import diff_lines
 
 if TYPE_CHECKING:
     from voicedesk.api import ApiClient
-    from voicedesk.pagehints import PageHints
-    from voicedesk.remote import LookupResult, Stage
+    from voicedesk.remote import LookupResult
     from voicedesk.tui.app import VoicedeskApp
 
-EXIT_OK, EXIT_CHANGES, EXIT_ERROR = 0, 1, 2
-T = TypeVar("T")
-
-
-class Context:
-    """What every command needs: the settings, resolved lazily (some need none), and
-    the pages where assistants were found (shared by every client of this process)."""
-
-    def __init__(self, given: Given, demo: bool) -> None:
-        self.given, self.demo = given, demo
-        self._settings: Settings | None = None
-        self._hints: PageHints | None = None
-
-    @property
-    def settings(self) -> Settings:
-        try:
-            return self.resolve()
-        except SettingsError as error:
-            fail(str(error))
-
-    def resolve(self) -> Settings:
-        """The settings, or SettingsError saying what is wrong with them."""
-        if self._settings is None:
-            self._settings = self._resolve()
-        return self._settings
-
-    @property
-    def hints(self) -> PageHints:
-        if self._hints is None:
-            from voicedesk.pagehints import PageHints
-
-            self._hints = PageHints()
-        return self._hints
-
-    def _resolve(self) -> Settings:
-        given = self.given
-        if self.demo:
-            timeout = parse_timeout(given.timeout, "--timeout (or VOICEDESK_TIMEOUT)") if given.timeout else None
-            dialect = check_dialect(given.dialect, "--dialect (or VOICEDESK_DIALECT)") if given.dialect else "auto"
-            return _start_demo_sandbox(timeout or DEFAULT_TIMEOUT, dialect)
-        settings, warnings = resolve(given)
-        for warning in warnings:
-            echo(f"warning: {warning}", err=True)
-        return settings
-
-
-DEMO_LABEL = "demo"
-
-
-def _start_demo_sandbox(timeout: float, dialect: str) -> Settings:
-    from voicedesk.sandbox import DEMO_API_KEY, Sandbox
-
-    # It plays the dialect asked for, else today's: what a user of the platform sees now.
-    sandbox = Sandbox(dialect="2025" if dialect == "2025" else "2026").start()  # a daemon thread
-    # Kept as "demo" (drafts, history): its data is the same every run, its port is not.
-    settings = make_settings(sandbox.base_url, DEMO_API_KEY, timeout=timeout)
-    return replace(settings, label=DEMO_LABEL, dialect=dialect)
-
-
-Piece = tuple[str, dict[str, Any]]  # a part of a line and its click.style arguments
-
-
-def echo(text: str | Sequence[Piece] = "", *, err: bool = False) -> None:
-    """Every line the CLI prints goes through here. Server and file text cannot drive
-    the terminal (control characters and bidi overrides are shown as symbols), and a
-    terminal that cannot show a character gets a stand-in rather than a traceback.
-    A line given in pieces is coloured where `colours` says so, plain elsewhere."""
-    stream = sys.stderr if err else sys.stdout
-    if isinstance(text, str):
-        click.echo(_encodable(for_terminal(text), stream), file=stream)
-        return
-    colour = colours(stream)
-    line = "".join(click.style(_encodable(for_terminal(part), stream), **style) if colour and style
-                   else _encodable(for_terminal(part), stream) for part, style in text)
-    click.echo(line, file=stream, color=colour)
-
-
-def colours(stream: Any) -> bool:
-    """Whether to colour what goes to `stream`: a terminal, not "dumb", and no NO_COLOR
-    (https://no-color.org: set and not empty)."""
-    return _is_terminal(stream) and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
-
-
-_DIFF_COLOURS = {"+": "green", "-": "red", "@": "cyan"}
-
-
-def echo_diff(lines: Sequence[Any], indent: str) -> None:
-    """A long value's diff (textdiff.DiffLine): in colour on a terminal, the changed
-    words in reverse video; else the changed words marked as git's --word-diff=plain
-    does (`[-removed-]`, `{+added+}`)."""
-    if not colours(sys.stdout):
-        for line in lines:
-            echo(indent + plain_diff_line(line))
-        return
-    for line in lines:
-        style: dict[str, Any] = {"dim": True} if line.kind == "…" else {"fg": _DIFF_COLOURS.get(line.kind)}
-        pieces: list[Piece] = [(indent + (line.kind if line.kind in "+- " else ""), style)]
-        pieces += [(text, {**style, "reverse": True, "bold": True} if changed else style)
-                   for text, changed in diff_parts(line)]
-        echo(pieces)
-
-
-def echo_json(value: Any) -> None:
-    """JSON on stdout: readable where the terminal shows UTF-8, ASCII escapes where not
-    (so the output stays valid JSON on any terminal)."""
-    stream = sys.stdout
-    text = to_json(value, ascii_only=not _is_utf8(stream))
-    if _encodable(text, stream) != text:  # an unpaired surrogate from the server's JSON
-        text = to_json(value, ascii_only=True)  # \ud800, as the server wrote it
-    click.echo(text, file=stream)
-
-
-def _is_utf8(stream: Any) -> bool:
-    return (getattr(stream, "encoding", None) or "utf-8").lower().replace("-", "") == "utf8"
-
-
-def _encodable(text: str, stream: Any) -> str:
-    encoding = getattr(stream, "encoding", None) or "utf-8"
-    try:
-        text.encode(encoding)
-    except UnicodeEncodeError:
-        return text.encode(encoding, "backslashreplace").decode(encoding)
-    except LookupError:
-        pass  # an encoding Python does not know: leave it to the stream
-    return text
-
-
-def fail(message: str) -> NoReturn:
-    echo(f"error: {message}", err=True)
-    sys.exit(EXIT_ERROR)
-
-
-# A status line appears once an operation has taken this long (seconds).
-PROGRESS_AFTER = 0.5
-
-
-class ProgressLine:
-    """What a long operation is doing, as one line on stderr that each step rewrites:
-    shown only on a terminal, and only once the operation has taken more than a
-    moment. It also keeps the stage reached, which says what stopping there means."""
-
-    def __init__(self) -> None:
-        self.stage: Stage | None = None
-        self._text = ""
-        self._live = sys.stderr.isatty()
-        self._timer: asyncio.TimerHandle | None = None
-        self._shown = False
-
-    def __call__(self, stage: Stage, text: str) -> None:
-        self.stage, self._text = stage, text
-        if self._shown:
-            self._show()
-        elif self._live and self._timer is None:
-            self._timer = asyncio.get_running_loop().call_later(PROGRESS_AFTER, self._show)
-
-    def _show(self) -> None:
-        self._shown = True
-        _status_line(f"{self._text}…")
-
-    def clear(self) -> None:
-        if self._timer is not None:
-            self._timer.cancel()
-            self._timer = None
-        if self._shown:
-            _status_line("")
-            self._shown = False
-
-
-def _status_line(text: str) -> None:
-    """The one line a ProgressLine rewrites: stderr's current line, replaced (cut to the
-    terminal's width: a wrapped line could not be rewritten)."""
-    stream = sys.stderr
-    try:
-        width = os.get_terminal_size(stream.fileno()).columns or 80  # 0: not told
-    except (OSError, ValueError):
-        width = 80
-    stream.write(f"\r{_encodable(shorten(for_terminal(text), width - 1), stream)}\x1b[K")
-    stream.flush()
-
-
-def run(obj: Context, work: Callable[[Any, ProgressLine], Awaitable[T]]) -> T:
-    """Run `work(client, progress)` with one HTTP client. API errors become one line and
-    exit 2; so does ctrl+c, saying whether a change may have been saved."""
-    from voicedesk.api import ApiClient, ApiError, ValidationError
-
-    settings, hints = obj.settings, obj.hints
-    progress = ProgressLine()
-
-    async def main() -> T:
-        async with ApiClient.for_settings(settings, hints) as client:
-            return await work(client, progress)
-
-    try:
-        try:
-            return asyncio.run(main())
-        finally:
-            progress.clear()  # before anything else is printed
-    except ValidationError as error:
-        for name, messages in error.errors.items():
-            for message in messages:
-                echo(f"error: {name}: {message}" if name else f"error: {message}", err=True)
-        said = f": {error.said}" if error.said else ""
-        fail(f"the server rejected the change (422{said}); nothing was saved.")
-    except ApiError as error:
-        fail(error.message)
-    except KeyboardInterrupt:
-        fail(_STOPPED[progress.stage.value if progress.stage else "reading"])
-
-
-# What ctrl+c at each stage (remote.Stage's values) means.
-_STOPPED = {
-    "reading": "stopped; nothing was sent.",
-    "sending": "stopped after the change was sent: it may have been saved. "
-               "`voicedesk show` tells what the server holds now.",
-    "saved": "stopped while reading the assistant back; the change was saved.",
-}
+from voicedesk.cli.common import (
+    EXIT_CHANGES,
+    EXIT_ERROR,
+    EXIT_OK,
+    Context,
+    ProgressLine,
+    ask,
+    assistant_id_arg,
+    echo,
+    echo_diff,
+    echo_json,
+    fail,
+    is_terminal,
+    prompt_line,
+    run,
+    stdin_is_terminal,
+)
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
@@ -314,33 +102,6 @@ def main(
     ctx.obj = Context(given, demo)
     if ctx.invoked_subcommand is None:
         ctx.invoke(edit, assistant_id=None)
-
-
-def _assistant_id(value: str) -> int:
-    # ASCII only ("²" is a digit to Python, not to int()); 19 digits is the API's widest id.
-    if not (value.isascii() and value.isdigit()) or len(value) > 19:
-        fail(f"assistant id must be a whole number such as 101; got {shorten(value, 40)!r}.")
-    return int(value)
-
-
-def _stdin_is_terminal() -> bool:
-    return sys.stdin is not None and sys.stdin.isatty()  # None: started with stdin closed
-
-
-def _prompt(question: str, *, hidden: bool = False) -> str:
-    """A line typed in answer; no answer (end of input, ctrl+c) saves nothing."""
-    try:
-        return click.prompt(question, hide_input=hidden)
-    except click.Abort:
-        fail("cancelled; nothing was saved.")
-
-
-def _ask(question: str) -> bool:
-    """A yes/no question on the terminal; no answer (end of input, ctrl+c) is a no."""
-    try:
-        return click.confirm(question, default=False)
-    except click.Abort:
-        return False
 
 
 # --- reading ---------------------------------------------------------------------------
@@ -461,7 +222,7 @@ def show(obj: Context, assistant_id: str, as_json: bool, raw: bool) -> None:
     """Show an assistant's settings, grouped as in the editor."""
     from voicedesk.wire import WriteError, to_body
 
-    session = _open(obj, _assistant_id(assistant_id))
+    session = _open(obj, assistant_id_arg(assistant_id))
     if raw:
         echo_json(session.record)
         return
@@ -628,9 +389,9 @@ def _confirm_and_save(obj: Context, session: Any, dry_run: bool, yes: bool, forc
     if obj.settings.write_refusal:  # said before asking; remote.save refuses it too
         fail(obj.settings.write_refusal)
     if not yes:
-        if not _stdin_is_terminal():
+        if not stdin_is_terminal():
             fail("not sending without confirmation: pass --yes (stdin is not a terminal).")
-        if not _ask("Send these changes?"):
+        if not ask("Send these changes?"):
             fail("cancelled; nothing was sent.")
     try:
         result = run(obj, lambda client, progress: save(
@@ -859,7 +620,7 @@ def set_command(
     obj: Context, assistant_id: str, assignments: tuple[str, ...], dry_run: bool, yes: bool, force: bool
 ) -> None:
     """Change fields: voicedesk set 101 speech_speed=0.9 record_call=on"""
-    session = _open(obj, _assistant_id(assistant_id), settle=not dry_run)
+    session = _open(obj, assistant_id_arg(assistant_id), settle=not dry_run)
     _assign(session, assignments)
     _confirm_and_save(obj, session, dry_run, yes, force)
 
@@ -871,7 +632,7 @@ def set_command(
 def diff(obj: Context, assistant_id: str, file: str) -> None:
     """Compare FILE (an update body, partial allowed) with the assistant. Exit 1 on changes."""
     body = _body_from_file(file)
-    session = _open(obj, _assistant_id(assistant_id))
+    session = _open(obj, assistant_id_arg(assistant_id))
     _apply_body(session, body, file)
     _print_plan(session)
     _refuse_problems(obj, session)
@@ -888,7 +649,7 @@ def diff(obj: Context, assistant_id: str, file: str) -> None:
 def apply(obj: Context, assistant_id: str, file: str, dry_run: bool, yes: bool, force: bool) -> None:
     """Send the fields of FILE that differ from the assistant's."""
     body = _body_from_file(file)
-    session = _open(obj, _assistant_id(assistant_id), settle=not dry_run)
+    session = _open(obj, assistant_id_arg(assistant_id), settle=not dry_run)
     _apply_body(session, body, file)
     _confirm_and_save(obj, session, dry_run, yes, force)
 
@@ -904,7 +665,7 @@ def history_command(assistant_id: str | None, as_json: bool) -> None:
 
     history = History()
     try:
-        entries = history.entries(None if assistant_id is None else _assistant_id(assistant_id))
+        entries = history.entries(None if assistant_id is None else assistant_id_arg(assistant_id))
     except HistoryError as error:
         fail(str(error))
     if history.skipped:
@@ -964,15 +725,15 @@ def configure(obj: Context, profile_name: str | None, yes: bool) -> None:
         if not host:
             if sys.stdin is None:
                 fail("give the host with --base-url or VOICEDESK_BASE_URL (there is no standard input to ask on).")
-            host = _prompt("API host (e.g. https://app.famulor.de)")
+            host = prompt_line("API host (e.g. https://app.famulor.de)")
         key, key_file = given.api_key, None
         if not key and given.api_key_file:
             key, _ = read_key_file(given.api_key_file)
             key_file = str(Path(given.api_key_file).expanduser().absolute())
         if not key:
-            if not _stdin_is_terminal():
+            if not stdin_is_terminal():
                 fail("give the key with VOICEDESK_API_KEY or --api-key-file (stdin is not a terminal).")
-            key = _prompt("API key (not shown)", hidden=True)
+            key = prompt_line("API key (not shown)", hidden=True)
         settings = make_settings(host, key, insecure=given.insecure)
         if name is None:
             saved = write_config(StoredConfig(settings.base_url, key.strip()), path)
@@ -1001,10 +762,10 @@ def _check_key(settings: Settings, yes: bool) -> None:
         account = asyncio.run(ask_host())
     except ApiError as error:
         problem = f"the key check (GET /user/me) failed: {error.message}"
-        if yes or not _stdin_is_terminal():
+        if yes or not stdin_is_terminal():
             fail(f"{problem} Nothing was saved.")
         echo(f"warning: {problem}", err=True)
-        if not _ask("Save the profile anyway?"):
+        if not ask("Save the profile anyway?"):
             fail("cancelled; nothing was saved.")
         return
     except KeyboardInterrupt:
@@ -1128,7 +889,7 @@ def sandbox(port: int, sandbox_dialect: str) -> None:
 @click.pass_obj
 def edit(obj: Context, assistant_id: str | None) -> None:
     """Open the editor (the picker first when no ID is given)."""
-    opened = None if assistant_id is None else _assistant_id(assistant_id)
+    opened = None if assistant_id is None else assistant_id_arg(assistant_id)
     with collector_off_while_importing():
         from voicedesk.api import ApiClient, ApiError
 
@@ -1147,16 +908,10 @@ def _require_terminal() -> None:
     escape codes into the pipe."""
     for name, stream in (("standard input", sys.stdin), ("standard output", sys.stdout),
                          ("standard error", sys.stderr)):
-        if not _is_terminal(stream):
+        if not is_terminal(stream):
             fail(f"the editor needs a terminal, and {name} is not one. Without a terminal, "
                  "use list, show, set, diff, apply, history or fields (voicedesk --help).")
 
-
-def _is_terminal(stream: Any) -> bool:
-    try:
-        return stream is not None and stream.isatty()
-    except ValueError:  # closed
-        return False
 
 
 async def _run_tui(settings: Settings, assistant_id: int | None, client: ApiClient) -> int:
@@ -1189,3 +944,4 @@ def _import_tui(assistant_id: int | None) -> type[VoicedeskApp]:
 
         importlib.import_module(f"voicedesk.tui.screens.{first_screen}")
     return VoicedeskApp
+

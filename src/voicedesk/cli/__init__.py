@@ -1,0 +1,5 @@
+"""The command line (`voicedesk`): `main` is the click group every command is on."""
+
+from voicedesk.cli.commands import main
+
+__all__ = ["main"]

@@ -1,0 +1,291 @@
+"""What every command shares: the context of a run (settings, the demo), printing
+(safe for any server or file text), failing with one line, the progress line, running
+work with one HTTP client, and asking on a terminal.
+
+Exit codes follow `terraform plan`: 0 done or nothing to do, 1 (diff) changes found,
+2 error. Errors are one readable line on stderr, never a traceback.
+"""
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
+
+import click
+
+from voicedesk.display import (
+    diff_parts,
+    for_terminal,
+    plain_diff_line,
+    shorten,
+    to_json,
+)
+from voicedesk.settings import (
+    DEFAULT_TIMEOUT,
+    Given,
+    Settings,
+    SettingsError,
+    check_dialect,
+    make_settings,
+    parse_timeout,
+    resolve,
+)
+
+if TYPE_CHECKING:
+    from voicedesk.pagehints import PageHints
+    from voicedesk.remote import Stage
+
+EXIT_OK, EXIT_CHANGES, EXIT_ERROR = 0, 1, 2
+T = TypeVar("T")
+
+
+class Context:
+    """What every command needs: the settings, resolved lazily (some need none), and
+    the pages where assistants were found (shared by every client of this process)."""
+
+    def __init__(self, given: Given, demo: bool) -> None:
+        self.given, self.demo = given, demo
+        self._settings: Settings | None = None
+        self._hints: PageHints | None = None
+
+    @property
+    def settings(self) -> Settings:
+        try:
+            return self.resolve()
+        except SettingsError as error:
+            fail(str(error))
+
+    def resolve(self) -> Settings:
+        """The settings, or SettingsError saying what is wrong with them."""
+        if self._settings is None:
+            self._settings = self._resolve()
+        return self._settings
+
+    @property
+    def hints(self) -> PageHints:
+        if self._hints is None:
+            from voicedesk.pagehints import PageHints
+
+            self._hints = PageHints()
+        return self._hints
+
+    def _resolve(self) -> Settings:
+        given = self.given
+        if self.demo:
+            timeout = parse_timeout(given.timeout, "--timeout (or VOICEDESK_TIMEOUT)") if given.timeout else None
+            dialect = check_dialect(given.dialect, "--dialect (or VOICEDESK_DIALECT)") if given.dialect else "auto"
+            return start_demo_sandbox(timeout or DEFAULT_TIMEOUT, dialect)
+        settings, warnings = resolve(given)
+        for warning in warnings:
+            echo(f"warning: {warning}", err=True)
+        return settings
+
+
+DEMO_LABEL = "demo"
+
+
+def start_demo_sandbox(timeout: float, dialect: str) -> Settings:
+    from voicedesk.sandbox import DEMO_API_KEY, Sandbox
+
+    # It plays the dialect asked for, else today's: what a user of the platform sees now.
+    sandbox = Sandbox(dialect="2025" if dialect == "2025" else "2026").start()  # a daemon thread
+    # Kept as "demo" (drafts, history): its data is the same every run, its port is not.
+    settings = make_settings(sandbox.base_url, DEMO_API_KEY, timeout=timeout)
+    return replace(settings, label=DEMO_LABEL, dialect=dialect)
+
+
+Piece = tuple[str, dict[str, Any]]  # a part of a line and its click.style arguments
+
+
+def echo(text: str | Sequence[Piece] = "", *, err: bool = False) -> None:
+    """Every line the CLI prints goes through here. Server and file text cannot drive
+    the terminal (control characters and bidi overrides are shown as symbols), and a
+    terminal that cannot show a character gets a stand-in rather than a traceback.
+    A line given in pieces is coloured where `colours` says so, plain elsewhere."""
+    stream = sys.stderr if err else sys.stdout
+    if isinstance(text, str):
+        click.echo(_encodable(for_terminal(text), stream), file=stream)
+        return
+    colour = colours(stream)
+    line = "".join(click.style(_encodable(for_terminal(part), stream), **style) if colour and style
+                   else _encodable(for_terminal(part), stream) for part, style in text)
+    click.echo(line, file=stream, color=colour)
+
+
+def colours(stream: Any) -> bool:
+    """Whether to colour what goes to `stream`: a terminal, not "dumb", and no NO_COLOR
+    (https://no-color.org: set and not empty)."""
+    return is_terminal(stream) and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
+
+
+_DIFF_COLOURS = {"+": "green", "-": "red", "@": "cyan"}
+
+
+def echo_diff(lines: Sequence[Any], indent: str) -> None:
+    """A long value's diff (textdiff.DiffLine): in colour on a terminal, the changed
+    words in reverse video; else the changed words marked as git's --word-diff=plain
+    does (`[-removed-]`, `{+added+}`)."""
+    if not colours(sys.stdout):
+        for line in lines:
+            echo(indent + plain_diff_line(line))
+        return
+    for line in lines:
+        style: dict[str, Any] = {"dim": True} if line.kind == "…" else {"fg": _DIFF_COLOURS.get(line.kind)}
+        pieces: list[Piece] = [(indent + (line.kind if line.kind in "+- " else ""), style)]
+        pieces += [(text, {**style, "reverse": True, "bold": True} if changed else style)
+                   for text, changed in diff_parts(line)]
+        echo(pieces)
+
+
+def echo_json(value: Any) -> None:
+    """JSON on stdout: readable where the terminal shows UTF-8, ASCII escapes where not
+    (so the output stays valid JSON on any terminal)."""
+    stream = sys.stdout
+    text = to_json(value, ascii_only=not _is_utf8(stream))
+    if _encodable(text, stream) != text:  # an unpaired surrogate from the server's JSON
+        text = to_json(value, ascii_only=True)  # \ud800, as the server wrote it
+    click.echo(text, file=stream)
+
+
+def _is_utf8(stream: Any) -> bool:
+    return (getattr(stream, "encoding", None) or "utf-8").lower().replace("-", "") == "utf8"
+
+
+def _encodable(text: str, stream: Any) -> str:
+    encoding = getattr(stream, "encoding", None) or "utf-8"
+    try:
+        text.encode(encoding)
+    except UnicodeEncodeError:
+        return text.encode(encoding, "backslashreplace").decode(encoding)
+    except LookupError:
+        pass  # an encoding Python does not know: leave it to the stream
+    return text
+
+
+def fail(message: str) -> NoReturn:
+    echo(f"error: {message}", err=True)
+    sys.exit(EXIT_ERROR)
+
+
+# A status line appears once an operation has taken this long (seconds).
+PROGRESS_AFTER = 0.5
+
+
+class ProgressLine:
+    """What a long operation is doing, as one line on stderr that each step rewrites:
+    shown only on a terminal, and only once the operation has taken more than a
+    moment. It also keeps the stage reached, which says what stopping there means."""
+
+    def __init__(self) -> None:
+        self.stage: Stage | None = None
+        self._text = ""
+        self._live = sys.stderr.isatty()
+        self._timer: asyncio.TimerHandle | None = None
+        self._shown = False
+
+    def __call__(self, stage: Stage, text: str) -> None:
+        self.stage, self._text = stage, text
+        if self._shown:
+            self._show()
+        elif self._live and self._timer is None:
+            self._timer = asyncio.get_running_loop().call_later(PROGRESS_AFTER, self._show)
+
+    def _show(self) -> None:
+        self._shown = True
+        _status_line(f"{self._text}…")
+
+    def clear(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        if self._shown:
+            _status_line("")
+            self._shown = False
+
+
+def _status_line(text: str) -> None:
+    """The one line a ProgressLine rewrites: stderr's current line, replaced (cut to the
+    terminal's width: a wrapped line could not be rewritten)."""
+    stream = sys.stderr
+    try:
+        width = os.get_terminal_size(stream.fileno()).columns or 80  # 0: not told
+    except (OSError, ValueError):
+        width = 80
+    stream.write(f"\r{_encodable(shorten(for_terminal(text), width - 1), stream)}\x1b[K")
+    stream.flush()
+
+
+def run(obj: Context, work: Callable[[Any, ProgressLine], Awaitable[T]]) -> T:
+    """Run `work(client, progress)` with one HTTP client. API errors become one line and
+    exit 2; so does ctrl+c, saying whether a change may have been saved."""
+    from voicedesk.api import ApiClient, ApiError, ValidationError
+
+    settings, hints = obj.settings, obj.hints
+    progress = ProgressLine()
+
+    async def main() -> T:
+        async with ApiClient.for_settings(settings, hints) as client:
+            return await work(client, progress)
+
+    try:
+        try:
+            return asyncio.run(main())
+        finally:
+            progress.clear()  # before anything else is printed
+    except ValidationError as error:
+        for name, messages in error.errors.items():
+            for message in messages:
+                echo(f"error: {name}: {message}" if name else f"error: {message}", err=True)
+        said = f": {error.said}" if error.said else ""
+        fail(f"the server rejected the change (422{said}); nothing was saved.")
+    except ApiError as error:
+        fail(error.message)
+    except KeyboardInterrupt:
+        fail(_STOPPED[progress.stage.value if progress.stage else "reading"])
+
+
+# What ctrl+c at each stage (remote.Stage's values) means.
+_STOPPED = {
+    "reading": "stopped; nothing was sent.",
+    "sending": "stopped after the change was sent: it may have been saved. "
+               "`voicedesk show` tells what the server holds now.",
+    "saved": "stopped while reading the assistant back; the change was saved.",
+}
+
+
+def assistant_id_arg(value: str) -> int:
+    # ASCII only ("²" is a digit to Python, not to int()); 19 digits is the API's widest id.
+    if not (value.isascii() and value.isdigit()) or len(value) > 19:
+        fail(f"assistant id must be a whole number such as 101; got {shorten(value, 40)!r}.")
+    return int(value)
+
+
+def stdin_is_terminal() -> bool:
+    return sys.stdin is not None and sys.stdin.isatty()  # None: started with stdin closed
+
+
+def prompt_line(question: str, *, hidden: bool = False) -> str:
+    """A line typed in answer; no answer (end of input, ctrl+c) saves nothing."""
+    try:
+        return click.prompt(question, hide_input=hidden)
+    except click.Abort:
+        fail("cancelled; nothing was saved.")
+
+
+def ask(question: str) -> bool:
+    """A yes/no question on the terminal; no answer (end of input, ctrl+c) is a no."""
+    try:
+        return click.confirm(question, default=False)
+    except click.Abort:
+        return False
+
+
+def is_terminal(stream: Any) -> bool:
+    try:
+        return stream is not None and stream.isatty()
+    except ValueError:  # closed
+        return False
+
