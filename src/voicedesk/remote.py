@@ -355,44 +355,72 @@ async def save(
     number = session.assistant_id
     reading = f"Reading assistant #{number} again before sending"
     progress(Stage.READING, reading)
-    rebase = session.rebase(await client.find_assistant(
-        number, on_page=_pages_read(progress, Stage.READING, reading)))
-    if rebase.conflicts and not force:
-        raise SaveConflict(rebase.conflicts, rebase.adopted)
-    problems = session.validate()
-    if problems:
-        raise SaveRefused(problems, rebase.adopted)
-    body = session.body()
-    changes = session.changes()
-    result = SaveResult(sent=body, changes=changes, adopted=rebase.adopted)
+    fresh = await client.find_assistant(number, on_page=_pages_read(progress, Stage.READING, reading))
+    result = prepare(session, fresh, force=force)
     if history is not None:
         result.earlier, result.history_error = settle_unconfirmed(history, client.host, session)
-    if not body:
+    if not result.sent:
         return result  # the server already holds every edit
-    progress(Stage.SENDING, f"Sending {len(changes)} change{'s' if len(changes) != 1 else ''}")
-    try:
-        await client.update(session.assistant_id, body)
-    except ValidationError as error:
-        session.apply_server_errors(error.errors, error.said)
-        raise
-    except (NetworkError, ProtocolError):
-        # The update went out and its answer is lost: whether it was saved, the next
-        # fresh read of this assistant tells (see settle_unconfirmed).
-        if history is not None:
-            with contextlib.suppress(OSError):  # then it is only not recorded later
-                history.note_unconfirmed(client.host, session.assistant_id, session.name, changes)
-        raise
+    await send(client, session, result, history=history, progress=progress)
     reading = f"Saved; reading assistant #{number} back"
     progress(Stage.SAVED, reading)
     try:
         record = await client.find_assistant(number, on_page=_pages_read(progress, Stage.SAVED, reading))
     except ApiError as error:
-        # Answered 200, but what it holds is unknown: what was sent is the baseline.
-        result.reread_error = error
-        session.accept_sent()
-        _record(result, history, client.host, session, changes)
+        verify(session, result, error, history=history, host=client.host)
         return result
-    session.reset(record)
+    verify(session, result, record, history=history, host=client.host)
+    return result
+
+
+def prepare(session: EditSession, fresh: dict[str, Any], *, force: bool = False) -> SaveResult:
+    """The first step of a save, on a fresh read of the assistant: remote changes to
+    untouched fields are adopted, a field changed on both sides raises SaveConflict
+    unless `force`, a rule broken by then raises SaveRefused. Returns what is to be
+    sent (an empty body: the server holds every edit already)."""
+    rebase = session.rebase(fresh)
+    if rebase.conflicts and not force:
+        raise SaveConflict(rebase.conflicts, rebase.adopted)
+    problems = session.validate()
+    if problems:
+        raise SaveRefused(problems, rebase.adopted)
+    return SaveResult(sent=session.body(), changes=session.changes(), adopted=rebase.adopted)
+
+
+async def send(client: ApiClient, session: EditSession, result: SaveResult, *,
+               history: History | None = None, progress: Progress = _no_progress) -> None:
+    """The update of a prepared save. A 422 lands on the session's fields; an answer
+    lost on the way (the update may have been saved) is noted aside in the history for
+    the next fresh read to settle. Both raise."""
+    if client.write_refusal:
+        raise ReadOnlyError(client.write_refusal)
+    changes = result.changes
+    progress(Stage.SENDING, f"Sending {len(changes)} change{'s' if len(changes) != 1 else ''}")
+    try:
+        await client.update(session.assistant_id, result.sent)
+    except ValidationError as error:
+        session.apply_server_errors(error.errors, error.said)
+        raise
+    except (NetworkError, ProtocolError):
+        if history is not None:
+            with contextlib.suppress(OSError):  # then it is only not recorded later
+                history.note_unconfirmed(client.host, session.assistant_id, session.name, changes)
+        raise
+
+
+def verify(session: EditSession, result: SaveResult, read_back: dict[str, Any] | ApiError, *,
+           history: History | None, host: str) -> None:
+    """The last step of a save: the assistant read back after its update (or why it
+    could not be) becomes the baseline; what the server did not take stays an unsaved
+    edit (`result.not_taken`), and what it took is recorded in the history."""
+    changes = result.changes
+    if isinstance(read_back, ApiError):
+        # Answered 200, but what it holds is unknown: what was sent is the baseline.
+        result.reread_error = read_back
+        session.accept_sent()
+        _record(result, history, host, session, changes)
+        return
+    session.reset(read_back)
     # What the list does not report cannot be checked: what was sent stands for it.
     result.unverified = [change for change in changes if change.field in session.unreported]
     session.assume_sent([change.field for change in result.unverified],
@@ -412,8 +440,7 @@ async def save(
                       f"{format_value(change.field, change.after, session.lookups, width=40)}."
         for change in result.not_taken
     })
-    _record(result, history, client.host, session, result.taken)
-    return result
+    _record(result, history, host, session, result.taken)
 
 
 def _record(result: SaveResult, history: History | None, host: str, session: EditSession,

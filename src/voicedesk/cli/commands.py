@@ -6,7 +6,6 @@ import asyncio
 import importlib
 import json
 import logging
-import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -15,8 +14,6 @@ import click
 
 from voicedesk import __version__
 from voicedesk.display import (
-    diff_sides,
-    format_before,
     format_value,
     recorded_diff_sides,
     safe_text,
@@ -51,16 +48,19 @@ from voicedesk.cli.common import (
     EXIT_OK,
     Context,
     ProgressLine,
+    as_typed,
     ask,
     assistant_id_arg,
     echo,
     echo_diff,
     echo_json,
+    echo_plan,
     fail,
     is_terminal,
     prompt_line,
     run,
     stdin_is_terminal,
+    value_sizes,
 )
 
 
@@ -322,35 +322,6 @@ def _listing_dialect(obj: Context) -> tuple[Any, str]:
 # --- changing --------------------------------------------------------------------------
 
 
-def _print_plan(session: Any) -> None:
-    changes = session.changes()
-    if not changes:
-        echo("No changes.")
-        return
-    echo(f"{len(changes)} change{'s' if len(changes) != 1 else ''} to "
-               f"{safe_text(session.name)} (id {session.assistant_id}):")
-    names = {c.field: session.fields[c.field].update_name for c in changes}
-    width = max(len(name) for name in names.values())
-    for change in changes:
-        sides = diff_sides(change.field, change.before, change.after)
-        if sides is not None:  # a long value: its diff, the changed words marked
-            echo(f"  {names[change.field].ljust(width)}  {_sizes(change.field, sides)}:")
-            echo_diff(diff_lines(*sides), "      ")
-            continue
-        before = format_before(change.field, change.before, session.unreported, session.lookups, width=40)
-        after = format_value(change.field, change.after, session.lookups, width=40)
-        echo(f"  {names[change.field].ljust(width)}  {before}  ->  {after}")
-
-
-def _sizes(name: str, sides: tuple[str, str]) -> str:
-    """What a diff's header says of the two values: their lengths, for a text."""
-    from voicedesk.fields import SETTINGS, Kind
-
-    if SETTINGS[name].kind not in (Kind.TEXT, Kind.LONG_TEXT):
-        return "changed"
-    return f"{len(sides[0]):,} -> {len(sides[1]):,} characters"
-
-
 def _refuse_problems(obj: Context, session: Any) -> None:
     _load_providers(obj, session)
     problems = session.validate()
@@ -377,7 +348,7 @@ def _confirm_and_save(obj: Context, session: Any, dry_run: bool, yes: bool, forc
     from voicedesk.history import History
     from voicedesk.remote import SaveConflict, SaveRefused, save
 
-    _print_plan(session)
+    echo_plan(session)
     _refuse_problems(obj, session)
     if not session.dirty:
         return
@@ -475,52 +446,13 @@ def _report_adopted(session: Any, adopted: list[Any]) -> None:
         )
 
 
-def _as_typed(argument: str) -> str:
-    """An argument as typed. Python decodes argv by the locale; where that is not UTF-8
-    (LC_ALL=C without UTF-8 mode), bytes it cannot read arrive as lone surrogates."""
-    try:
-        argument.encode("utf-8")
-        return argument
-    except UnicodeEncodeError:
-        pass
-    try:
-        return os.fsencode(argument).decode("utf-8")
-    except UnicodeError:
-        fail(f"the argument {ascii(shorten(argument, 60))} is not UTF-8 text.")
-
-
 def _assign(session: Any, assignments: tuple[str, ...]) -> None:
-    from voicedesk.parsing import ParseError, parse_assignment
+    from voicedesk.assigning import AssignProblem, assign
 
     try:
-        for text in map(_as_typed, assignments):
-            if text.partition("=")[0].strip() == "end_call_tool.description" and "tools" in session.fields:
-                _set_end_call_description(session, text.partition("=")[2])
-                continue
-            name, value = parse_assignment(text, session.fields, session.lookups)
-            session.set(name, value)
-    except ParseError as error:
-        fail(f"{error} Nothing was sent.")
-
-
-def _set_end_call_description(session: Any, description: str) -> None:
-    """The seed's end_call_tool.description on a 2026 host: the end_call entry of the
-    tools list (in place of an older record's bare "end_call", added when there is
-    none); the list goes whole, the others unchanged."""
-    tools = session.value("tools")
-    if tools is None and "tools" in session.read_notes:
-        fail("end_call_tool.description: the server's tools could not be read, so they cannot be "
-             "sent whole with this change. Nothing was sent.")
-    tools = [dict(tool) if isinstance(tool, dict) else tool for tool in tools or []]
-    index = next((i for i, tool in enumerate(tools) if tool == "end_call"
-                  or (isinstance(tool, dict) and tool.get("type") == "end_call")), None)
-    if index is None:
-        tools.append({"type": "end_call", "description": description})
-    elif isinstance(tools[index], dict):
-        tools[index]["description"] = description
-    else:
-        tools[index] = {"type": "end_call", "description": description}
-    session.set("tools", tools)
+        assign(session, [as_typed(text) for text in assignments])
+    except AssignProblem as problem:
+        fail(f"{problem} Nothing was sent.")
 
 
 def _body_from_file(path: str) -> dict[str, Any]:
@@ -551,62 +483,21 @@ def _body_from_file(path: str) -> dict[str, Any]:
 
 
 def _check_names_and_types(body: dict[str, Any], path: str) -> None:
-    """What can be known wrong before the host is asked (its dialect is not known yet):
-    a key no dialect has, and a value of the wrong type for a key whose value needs no
-    list to read. The rest waits for the session (`_apply_body`)."""
-    from voicedesk.fields import Dialect, Write, catalogue
-    from voicedesk.model import TypeProblem, check_types
-    from voicedesk.wire import UnknownKey, from_body
+    from voicedesk.assigning import AssignProblem, check_names_and_types
 
-    problems: dict[str, str] = {}
-    for dialect in Dialect:
-        fields = catalogue(dialect)
-        try:
-            values = from_body({k: v for k, v in body.items()
-                                if (found := fields.resolve(k)) is None or found[1] is Write.SAME}, fields)
-            check_types(values, fields)
-            return  # a body this dialect can read
-        except UnknownKey as error:
-            problems.setdefault("unknown", f"{path}: {error}.")
-        except TypeProblem as problem:
-            problems.setdefault("type", f"{path}: " + "; ".join(
-                f"{fields[k].update_name if k in fields else k}: {v}" for k, v in problem.problems.items()) + ".")
-    fail(problems.get("type") or problems["unknown"])
+    try:
+        check_names_and_types(body, path)
+    except AssignProblem as problem:
+        fail(str(problem))
 
 
 def _apply_body(session: Any, body: dict[str, Any], path: str) -> None:
-    """The file's fields, named in either dialect, as the session's edits."""
-    from voicedesk.model import TypeProblem, check_types
-    from voicedesk.wire import UnknownKey, WriteError, from_body
+    from voicedesk.assigning import AssignProblem, apply_body
 
-    end_call = None
-    if "end_call_tool" in body and "end_call_tool.description" not in session.fields:
-        # The seed's end call tool on a 2026 host: as `set end_call_tool.description=`.
-        # (`_check_names_and_types` let through only the seed's shape, {"description": ...}.)
-        end_call = body.get("end_call_tool")
-        if not isinstance(end_call, dict) or not isinstance(end_call.get("description"), str):
-            fail(f"{path}: end_call_tool.description: on this host (dialect {session.fields.dialect.value}) "
-                 "it is the end_call entry of tools, and takes text.")
-        body = {key: value for key, value in body.items() if key != "end_call_tool"}
     try:
-        values = check_types(from_body(body, session.fields, session.lookups), session.fields)
-    except UnknownKey as error:
-        fail(f"{path}: {error} on this host (dialect {session.fields.dialect.value}). See 'voicedesk fields'.")
-    except WriteError as error:
-        fail(f"{path}: {error}{'' if str(error).endswith('.') else '.'}")
-    except TypeProblem as problem:
-        fail(f"{path}: " + "; ".join(f"{session.fields[k].update_name if k in session.fields else k}: {v}"
-                                     for k, v in problem.problems.items()) + ".")
-    if "tools" in values:
-        from voicedesk.tools import unmasked
-
-        values["tools"], secret_problem = unmasked(values["tools"], session.value("tools"))
-        if secret_problem:
-            fail(f"{path}: tools: {secret_problem}.")
-    for name, value in values.items():
-        session.set(name, value)
-    if end_call is not None:
-        _set_end_call_description(session, end_call["description"])
+        apply_body(session, body, path)
+    except AssignProblem as problem:
+        fail(str(problem))
 
 
 @main.command("set")
@@ -634,7 +525,7 @@ def diff(obj: Context, assistant_id: str, file: str) -> None:
     body = _body_from_file(file)
     session = _open(obj, assistant_id_arg(assistant_id))
     _apply_body(session, body, file)
-    _print_plan(session)
+    echo_plan(session)
     _refuse_problems(obj, session)
     sys.exit(EXIT_CHANGES if session.dirty else EXIT_OK)
 
@@ -689,7 +580,7 @@ def history_command(assistant_id: str | None, as_json: bool) -> None:
         for change in entry.changes:
             sides = recorded_diff_sides(change.field, change.before, change.after)
             if sides is not None:  # a long value: its diff, the changed words marked
-                echo(f"    {safe_text(change.field)}: {_sizes(change.field, sides)}:")
+                echo(f"    {safe_text(change.field)}: {value_sizes(change.field, sides)}:")
                 echo_diff(diff_lines(*sides), "      ")
                 continue
             before = format_recorded(change.field, change.before, width=40)

@@ -18,8 +18,12 @@ import click
 
 from voicedesk.display import (
     diff_parts,
+    diff_sides,
     for_terminal,
+    format_before,
+    format_value,
     plain_diff_line,
+    safe_text,
     shorten,
     to_json,
 )
@@ -33,6 +37,7 @@ from voicedesk.settings import (
     parse_timeout,
     resolve,
 )
+from voicedesk.textdiff import diff_lines
 
 if TYPE_CHECKING:
     from voicedesk.pagehints import PageHints
@@ -195,18 +200,18 @@ class ProgressLine:
 
     def _show(self) -> None:
         self._shown = True
-        _status_line(f"{self._text}…")
+        status_line(f"{self._text}…")
 
     def clear(self) -> None:
         if self._timer is not None:
             self._timer.cancel()
             self._timer = None
         if self._shown:
-            _status_line("")
+            status_line("")
             self._shown = False
 
 
-def _status_line(text: str) -> None:
+def status_line(text: str) -> None:
     """The one line a ProgressLine rewrites: stderr's current line, replaced (cut to the
     terminal's width: a wrapped line could not be rewritten)."""
     stream = sys.stderr
@@ -289,3 +294,46 @@ def is_terminal(stream: Any) -> bool:
     except ValueError:  # closed
         return False
 
+
+def echo_plan(session: Any) -> None:
+    """The session's changes, field by field (a long value as its word diff)."""
+    changes = session.changes()
+    if not changes:
+        echo("No changes.")
+        return
+    echo(f"{len(changes)} change{'s' if len(changes) != 1 else ''} to "
+               f"{safe_text(session.name)} (id {session.assistant_id}):")
+    names = {c.field: session.fields[c.field].update_name for c in changes}
+    width = max(len(name) for name in names.values())
+    for change in changes:
+        sides = diff_sides(change.field, change.before, change.after)
+        if sides is not None:  # a long value: its diff, the changed words marked
+            echo(f"  {names[change.field].ljust(width)}  {value_sizes(change.field, sides)}:")
+            echo_diff(diff_lines(*sides), "      ")
+            continue
+        before = format_before(change.field, change.before, session.unreported, session.lookups, width=40)
+        after = format_value(change.field, change.after, session.lookups, width=40)
+        echo(f"  {names[change.field].ljust(width)}  {before}  ->  {after}")
+
+
+def value_sizes(name: str, sides: tuple[str, str]) -> str:
+    """What a diff's header says of the two values: their lengths, for a text."""
+    from voicedesk.fields import SETTINGS, Kind
+
+    if SETTINGS[name].kind not in (Kind.TEXT, Kind.LONG_TEXT):
+        return "changed"
+    return f"{len(sides[0]):,} -> {len(sides[1]):,} characters"
+
+
+def as_typed(argument: str) -> str:
+    """An argument as typed. Python decodes argv by the locale; where that is not UTF-8
+    (LC_ALL=C without UTF-8 mode), bytes it cannot read arrive as lone surrogates."""
+    try:
+        argument.encode("utf-8")
+        return argument
+    except UnicodeEncodeError:
+        pass
+    try:
+        return os.fsencode(argument).decode("utf-8")
+    except UnicodeError:
+        fail(f"the argument {ascii(shorten(argument, 60))} is not UTF-8 text.")
