@@ -50,6 +50,7 @@ FRESH_FOR = 60.0
 class Account:
     """The list as read once: every record, the page it is on and when that page was read."""
 
+    host: str  # the client's: what the history and pulled files name
     records: dict[int, dict[str, Any]]
     page_of: dict[int, int]
     read_at: dict[int, float]  # page -> time.monotonic() of its read
@@ -75,7 +76,7 @@ async def read_account(client: ApiClient, on_page: Callable[[int, int], None] | 
             on_page(len(pages), page.last_page)
 
     _, lookup_result = await asyncio.gather(client.list_all(on_page=page_arrived), load_lookups(client))
-    account = Account({}, {}, {}, lookup_result)
+    account = Account(client.host, {}, {}, {}, lookup_result)
     for page, read_at in pages:
         account.saw(page, read_at)
     return account
@@ -95,6 +96,7 @@ class Wanted:
 class Planned:
     assistant_id: int
     source: str
+    name: str | None = None  # as the list has it (None: not in the account)
     session: EditSession | None = None
     problem: str | None = None  # why it cannot be sent; the whole run then sends nothing
 
@@ -118,6 +120,7 @@ def plan(account: Account, wanted: list[Wanted]) -> list[Planned]:
             entry.problem = f"assistant {item.assistant_id} is not in this account."
             continue
         session = account.session(item.assistant_id)
+        entry.name = session.name
         try:
             item.fill(session)
         except AssignProblem as problem:

@@ -43,7 +43,6 @@ if TYPE_CHECKING:
     from voicedesk.tui.app import VoicedeskApp
 
 from voicedesk.cli.common import (
-    EXIT_CHANGES,
     EXIT_ERROR,
     EXIT_OK,
     Context,
@@ -183,7 +182,7 @@ def _column_text(value: Any) -> str | None:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def _open(obj: Context, assistant_id: int, *, settle: bool = False) -> Any:
+def open_assistant(obj: Context, assistant_id: int, *, settle: bool = False) -> Any:
     """The assistant's session. `settle` (commands about to save): an earlier update of
     it whose answer was lost is settled by this fresh read (see remote.settle_unconfirmed)."""
     from voicedesk.history import History
@@ -222,7 +221,7 @@ def show(obj: Context, assistant_id: str, as_json: bool, raw: bool) -> None:
     """Show an assistant's settings, grouped as in the editor."""
     from voicedesk.wire import WriteError, to_body
 
-    session = _open(obj, assistant_id_arg(assistant_id))
+    session = open_assistant(obj, assistant_id_arg(assistant_id))
     if raw:
         echo_json(session.record)
         return
@@ -322,7 +321,7 @@ def _listing_dialect(obj: Context) -> tuple[Any, str]:
 # --- changing --------------------------------------------------------------------------
 
 
-def _refuse_problems(obj: Context, session: Any) -> None:
+def refuse_problems(obj: Context, session: Any) -> None:
     _load_providers(obj, session)
     problems = session.validate()
     if problems:
@@ -344,12 +343,12 @@ def _load_providers(obj: Context, session: Any) -> None:
         echo(f"warning: could not load the {name} of {safe_text(str(language))}: {error.message}", err=True)
 
 
-def _confirm_and_save(obj: Context, session: Any, dry_run: bool, yes: bool, force: bool) -> None:
+def confirm_and_save(obj: Context, session: Any, dry_run: bool, yes: bool, force: bool) -> None:
     from voicedesk.history import History
     from voicedesk.remote import SaveConflict, SaveRefused, save
 
     echo_plan(session)
-    _refuse_problems(obj, session)
+    refuse_problems(obj, session)
     if not session.dirty:
         return
     body = _body_of(session)
@@ -446,7 +445,7 @@ def _report_adopted(session: Any, adopted: list[Any]) -> None:
         )
 
 
-def _assign(session: Any, assignments: tuple[str, ...]) -> None:
+def assign_or_fail(session: Any, assignments: tuple[str, ...]) -> None:
     from voicedesk.assigning import AssignProblem, assign
 
     try:
@@ -491,58 +490,13 @@ def _check_names_and_types(body: dict[str, Any], path: str) -> None:
         fail(str(problem))
 
 
-def _apply_body(session: Any, body: dict[str, Any], path: str) -> None:
+def apply_body_or_fail(session: Any, body: dict[str, Any], path: str) -> None:
     from voicedesk.assigning import AssignProblem, apply_body
 
     try:
         apply_body(session, body, path)
     except AssignProblem as problem:
         fail(str(problem))
-
-
-@main.command("set")
-@click.argument("assistant_id")
-@click.argument("assignments", nargs=-1, required=True, metavar="FIELD=VALUE...")
-@click.option("--dry-run", is_flag=True, help="Show the plan and the body; send nothing.")
-@click.option("--yes", "-y", is_flag=True, help="Send without asking.")
-@click.option("--force", is_flag=True, help="Overwrite fields someone else changed since loading.")
-@click.pass_obj
-def set_command(
-    obj: Context, assistant_id: str, assignments: tuple[str, ...], dry_run: bool, yes: bool, force: bool
-) -> None:
-    """Change fields: voicedesk set 101 speech_speed=0.9 record_call=on"""
-    session = _open(obj, assistant_id_arg(assistant_id), settle=not dry_run)
-    _assign(session, assignments)
-    _confirm_and_save(obj, session, dry_run, yes, force)
-
-
-@main.command()
-@click.argument("assistant_id")
-@click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
-@click.pass_obj
-def diff(obj: Context, assistant_id: str, file: str) -> None:
-    """Compare FILE (an update body, partial allowed) with the assistant. Exit 1 on changes."""
-    body = _body_from_file(file)
-    session = _open(obj, assistant_id_arg(assistant_id))
-    _apply_body(session, body, file)
-    echo_plan(session)
-    _refuse_problems(obj, session)
-    sys.exit(EXIT_CHANGES if session.dirty else EXIT_OK)
-
-
-@main.command()
-@click.argument("assistant_id")
-@click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
-@click.option("--dry-run", is_flag=True, help="Show the plan and the body; send nothing.")
-@click.option("--yes", "-y", is_flag=True, help="Send without asking.")
-@click.option("--force", is_flag=True, help="Overwrite fields someone else changed since loading.")
-@click.pass_obj
-def apply(obj: Context, assistant_id: str, file: str, dry_run: bool, yes: bool, force: bool) -> None:
-    """Send the fields of FILE that differ from the assistant's."""
-    body = _body_from_file(file)
-    session = _open(obj, assistant_id_arg(assistant_id), settle=not dry_run)
-    _apply_body(session, body, file)
-    _confirm_and_save(obj, session, dry_run, yes, force)
 
 
 @main.command("history")
