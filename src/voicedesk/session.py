@@ -134,6 +134,15 @@ class EditSession:
         self._set(name, value, name in self.unreported)
         self.journal.record([Edit(name, before, self._state(name))], merge=True)
 
+    def set_many(self, values: dict[str, Any]) -> None:
+        """Set several fields as one step of the journal (a save's values restored)."""
+        names = [self.fields[name].name for name in values]
+        before = {name: self._state(name) for name in names}
+        for name, value in zip(names, values.values(), strict=True):
+            self._set(name, value, name in self.unreported)
+        self.journal.seal()
+        self.journal.record([Edit(name, state, self._state(name)) for name, state in before.items()])
+
     def _set(self, name: str, value: Any, chosen: bool) -> None:
         self.current[name] = copy.deepcopy(value)
         if chosen:

@@ -30,6 +30,7 @@ from voicedesk.tui.messages import ScreenComplete, ScreenReady
 from voicedesk.tui.terminal_guard import TerminalGuard
 
 if TYPE_CHECKING:
+    from voicedesk.history import HistoryEntry
     from voicedesk.records import Lookups
     from voicedesk.session import Conflict
     from voicedesk.tui.editing.save_flow import SaveFlow
@@ -351,11 +352,17 @@ class VoicedeskApp(App[int]):
             self.notify(**notice)  # type: ignore[arg-type]
         return None if choices is None else {name for name, choice in choices.items() if choice == THEIRS}
 
-    def show_history(self, assistant_id: int, name: str, lookups: Lookups) -> None:
-        """What voicedesk saved to an assistant (from the host as saves name it)."""
+    def show_history(self, assistant_id: int, name: str, lookups: Lookups,
+                     restore: Callable[[HistoryEntry], None]) -> None:
+        """What voicedesk saved to an assistant (from the host as saves name it); a save
+        whose earlier values the user restores goes to `restore`."""
         from voicedesk.tui.screens.history import HistoryScreen
 
-        self.push_screen(HistoryScreen(assistant_id, name, self.client.host, lookups))
+        def chosen(entry: HistoryEntry | None) -> None:
+            if entry is not None:
+                restore(entry)
+
+        self.push_screen(HistoryScreen(assistant_id, name, self.client.host, lookups), chosen)
 
     def action_help(self) -> None:
         """The keys of the screen on top (and, over an editor, what its fields mean)."""

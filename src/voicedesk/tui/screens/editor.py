@@ -23,7 +23,7 @@ from voicedesk.display import plural, safe_text
 from voicedesk.drafts import DraftStore
 from voicedesk.fields import GROUPS, SETTINGS, Catalogue, Dialect, Group, Kind, catalogue
 from voicedesk.remote import Finding, LookupResult, load_providers, pages_read, session_for
-from voicedesk.session import EditSession
+from voicedesk.session import EditSession, same_value
 from voicedesk.tui.editing.draft_keeper import DraftKeeper
 from voicedesk.tui.editing.questions import DISCARD, REVIEW_AND_SAVE, going_question, revert_all_question
 from voicedesk.tui.editing.save_flow import SaveFlow
@@ -43,6 +43,7 @@ from voicedesk.tui.widgets import (
 )
 
 if TYPE_CHECKING:
+    from voicedesk.history import HistoryEntry
     from voicedesk.tui.app import VoicedeskApp
 
 # After the editor is ready, the other groups' forms are built one by one while the
@@ -681,7 +682,33 @@ class EditorScreen(Screen[None]):
     def action_history(self) -> None:
         session = self.session
         # The host as the history records it (the client's, as saves name it).
-        self.app.show_history(self.assistant_id, session.name, session.lookups)
+        self.app.show_history(self.assistant_id, session.name, session.lookups, self.restore_save)
+
+    def restore_save(self, entry: HistoryEntry) -> None:
+        """A save's earlier values as edits (one undo step), to review and send as any
+        edit: the review shows them, the save checks for conflicts and proves them."""
+        session = self.session
+        values = {change.field: change.before for change in entry.changes if change.field in session.fields}
+        unknown = [change.field for change in entry.changes if change.field not in session.fields]
+        # Changed on the server after that save: restoring overwrites that later change.
+        moved = [self.fields[name].label for name, _ in values.items()
+                 if name not in session.unreported and not same_value(
+                     name, session.baseline[name],
+                     next(change.after for change in entry.changes if change.field == name))]
+        if values:
+            session.set_many(values)
+            self.editing.drafts.note_edit()
+            self.reload_rows()
+        when = f"{entry.time:%Y-%m-%d %H:%M} UTC"
+        said = [f"Restored {plural(len(values), 'value')} from before the save of {when}; review (ctrl+s) "
+                "sends them, ctrl+z takes them back." if values else f"Nothing of the save of {when} can be "
+                "restored here."]
+        if moved:
+            said.append(f"Changed on the server since that save: {', '.join(moved)}; restoring overwrites that.")
+        if unknown:
+            said.append(f"Not settings of this host, left out: {safe_text(', '.join(unknown))}.")
+        self.notify(" ".join(said), title="History", severity="warning" if moved or unknown else "information",
+                    markup=False, timeout=10)
 
     def _goto(self, group: Group):  # noqa: ANN202 - a palette callback
         async def go() -> None:

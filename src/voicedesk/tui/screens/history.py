@@ -1,6 +1,7 @@
 """An assistant's recorded saves (voicedesk.history), newest first; Enter opens one to
 show its changes as the review shows them (long values as a diff, the changed words
-marked), Escape goes back to the list."""
+marked), Escape goes back to the list. `r` restores a save's earlier values: the screen
+is dismissed with that entry, and the editor takes its values as edits to review."""
 
 from __future__ import annotations
 
@@ -86,7 +87,7 @@ class SaveList(OptionList):
     BINDINGS = [Binding("enter", "select", "Show changes")]
 
 
-class HistoryScreen(Screen[None]):
+class HistoryScreen(Screen[HistoryEntry | None]):
     HELP_NAME = "the history"  # what F1 calls it
     DEFAULT_CSS = """
     HistoryScreen {
@@ -101,6 +102,7 @@ class HistoryScreen(Screen[None]):
     BINDINGS = [
         Binding("escape,q", "back", "Back"),
         Binding("c", "copy", "Copy changes"),
+        Binding("r", "restore", "Restore these values"),
     ]
 
     def __init__(self, assistant_id: int, assistant_name: str, host: str, lookups: Lookups) -> None:
@@ -146,7 +148,7 @@ class HistoryScreen(Screen[None]):
         yield KeyBar()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "copy":
+        if action in ("copy", "restore"):
             return bool(self.entries) or None
         return True
 
@@ -191,8 +193,17 @@ class HistoryScreen(Screen[None]):
         self.query_one("#history-list", OptionList).focus()
         self.refresh_bindings()
 
+    def _chosen(self) -> int | None:
+        """The entry shown, else the one highlighted in the list."""
+        return self.shown if self.shown is not None else self.query_one("#history-list", OptionList).highlighted
+
+    def action_restore(self) -> None:
+        index = self._chosen()
+        if index is not None:
+            self.dismiss(self.entries[index])
+
     def action_copy(self) -> None:
-        index = self.shown if self.shown is not None else self.query_one("#history-list", OptionList).highlighted
+        index = self._chosen()
         if index is None:
             return
         plain = self._plain.get(index)
@@ -202,6 +213,11 @@ class HistoryScreen(Screen[None]):
         clipboard.copy(self.app, plain, "the save's changes")
 
     def palette_commands(self) -> list[SystemCommand]:
-        commands = [SystemCommand("Copy the save's changes", "The changes of the save shown or highlighted, "
-                                  "as text, to the clipboard (c)", self.action_copy)] if self.entries else []
-        return commands
+        if not self.entries:
+            return []
+        return [
+            SystemCommand("Copy the save's changes", "The changes of the save shown or highlighted, "
+                          "as text, to the clipboard (c)", self.action_copy),
+            SystemCommand("Restore these values", "The values from before the save shown or highlighted, as "
+                          "edits to review and send (r)", self.action_restore),
+        ]
