@@ -30,6 +30,7 @@ from voicedesk.tui.messages import ScreenComplete, ScreenReady
 from voicedesk.tui.terminal_guard import TerminalGuard
 
 if TYPE_CHECKING:
+    from voicedesk.batch import Account
     from voicedesk.history import HistoryEntry
     from voicedesk.records import Lookups
     from voicedesk.session import Conflict
@@ -80,7 +81,8 @@ KEYMAP_IDS = frozenset({
     "editor.copy_id",
     "tools.add", "tools.edit", "tools.remove", "tools.move_up", "tools.move_down", "tools.undo", "tools.redo",
     "rows.add", "rows.delete", "rows.move_up", "rows.move_down", "slider.type_value", "search_select.open",
-    "toggle_choice.toggle",
+    "toggle_choice.toggle", "picker.mark", "picker.mark_all", "picker.change_marked",
+    "bulk.review", "bulk.add_field", "bulk.remove_field", "bulk.leave", "bulk.send", "bulk.back",
 })
 
 # More specific than the stylesheet's rule for the titles, which is read after this.
@@ -302,6 +304,13 @@ class VoicedeskApp(App[int]):
         from voicedesk.tui.screens.editor import EditorScreen
 
         self.push_screen(EditorScreen(assistant_id, record))
+
+    def change_marked(self, account: Account, ids: list[int], done: Callable[[bool | None], None]) -> None:
+        """One change across the assistants marked in the picker; `done(True)` once
+        something was sent."""
+        from voicedesk.tui.screens.bulk import BulkScreen
+
+        self.push_screen(BulkScreen(account, ids), done)
 
     def show_assistants(self) -> None:
         """From an editor back to the list: the picker under it, or a new one."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING, Any
 
 from textual import on, work
@@ -57,6 +58,7 @@ class PickerScreen(Screen[None]):
         # Not a letter (they go to the filter) nor a key a text box uses; every terminal sends it.
         Binding("ctrl+t", "copy_id", "Copy id"),
         Binding("escape", "clear_filter", "Clear filter", show=False),
+        Binding("ctrl+e", "change_marked", "Change marked", priority=True, id="picker.change_marked"),
     ]
 
     def __init__(self, first_page: asyncio.Task[Page] | None = None) -> None:
@@ -65,6 +67,8 @@ class PickerScreen(Screen[None]):
         self.records: list[dict[str, Any]] = []
         self.lookups: Lookups | None = None
         self.rows: dict[int, Row] = {}  # by id: a page's rows are built once
+        self.page_of: dict[int, int] = {}  # by id: the page of the list it came on
+        self.read_at: dict[int, float] = {}  # by page: when it was read (a batch re-reads old pages)
 
     def compose(self) -> ComposeResult:
         yield Static(f"Assistants  ·  {self.app.settings.heading}", id="picker-title", markup=False)
@@ -90,6 +94,7 @@ class PickerScreen(Screen[None]):
         status.remove_class("-error")
         self.records = []
         self.rows = {}
+        self.page_of, self.read_at = {}, {}
         self.rows_changed()
         status.update("Loading page 1…")
         loaded_pages: set[int] = set()
@@ -98,6 +103,8 @@ class PickerScreen(Screen[None]):
             if being_removed(self):  # the app closed meanwhile
                 return
             loaded_pages.add(page.current_page)
+            self.read_at[page.current_page] = time.monotonic()
+            self.page_of.update((record["id"], page.current_page) for record in page.items)
             self.records.extend(page.items)
             self.records.sort(key=lambda record: record.get("id") or 0)
             self.rows.update((record["id"], row_cells(record, self.lookups)) for record in page.items)
@@ -136,6 +143,8 @@ class PickerScreen(Screen[None]):
         table = self.query_one("#picker-table", AssistantTable)
         matching, total = table.row_count, table.total_count
         text = f"{total} assistants" if matching == total else f"{matching} of {total} assistants match"
+        if table.marked:
+            text += f"  ·  {len(table.marked)} marked (ctrl+e changes them)"
         # One line whatever it says: a repaint, no layout.
         self.query_one("#picker-status", Static).update(text + "  ·  Enter opens the editor", layout=False)
 
@@ -183,6 +192,38 @@ class PickerScreen(Screen[None]):
     def action_reload(self) -> None:
         self.load()
 
+    @on(AssistantTable.MarksChanged, "#picker-table")
+    def _marks_changed(self) -> None:
+        if self.records:
+            self.show_count()
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "change_marked":
+            return bool(self.query_one("#picker-table", AssistantTable).marked) or None
+        return True
+
+    @work(exclusive=True, group="bulk")
+    async def action_change_marked(self) -> None:
+        """The marked assistants, still in the list, to one change (their lists loaded first)."""
+        from voicedesk.batch import Account
+
+        table = self.query_one("#picker-table", AssistantTable)
+        records = {record["id"]: record for record in self.records}
+        ids = sorted(number for number in table.marked if number in records and number in self.page_of)
+        if not ids:
+            return
+        result = await self.app.lookups()
+        if being_removed(self):
+            return
+        account = Account(self.app.client.host, records, dict(self.page_of), dict(self.read_at), result)
+        self.app.change_marked(account, ids, self._changed)
+
+    def _changed(self, sent: bool | None) -> None:
+        if sent:  # what the list shows is older than what was just saved
+            self.query_one("#picker-table", AssistantTable).clear_marks()
+            self.load()
+
     def action_copy_id(self) -> None:
         assistant_id = self.query_one("#picker-table", AssistantTable).cursor_id
         if assistant_id is None:
@@ -197,4 +238,8 @@ class PickerScreen(Screen[None]):
                           self.action_focus_filter),
             SystemCommand("Copy the assistant's id", "The highlighted assistant's id, to the clipboard (ctrl+t)",
                           self.action_copy_id),
+            SystemCommand("Mark all shown", "Mark every assistant the filter shows, for a change of many (ctrl+a "
+                          "in the list)", self.query_one("#picker-table", AssistantTable).action_mark_all),
+            SystemCommand("Change marked", "One change across the marked assistants, reviewed then sent (ctrl+e)",
+                          self.action_change_marked),
         ]

@@ -124,6 +124,11 @@ class AssistantTable(OwnVirtualSize, can_focus=True):
         Binding("home", "cursor_first", "First", show=False),
         Binding("end", "cursor_last", "Last", show=False),
         Binding("enter", "open", "Open", show=False),
+        # Marks, for a change of many assistants at once (the picker's "Change marked").
+        Binding("space", "toggle_mark", "Mark", id="picker.mark"),
+        Binding("shift+down", "mark_down", "Mark down", show=False),
+        Binding("shift+up", "mark_up", "Mark up", show=False),
+        Binding("ctrl+a", "mark_all", "Mark all shown", id="picker.mark_all"),
     ]
 
     COMPONENT_CLASSES = {
@@ -151,6 +156,17 @@ class AssistantTable(OwnVirtualSize, can_focus=True):
         def control(self) -> AssistantTable:
             return self.table
 
+    class MarksChanged(Message):
+        """The marked assistants changed (`AssistantTable.marked`)."""
+
+        def __init__(self, table: AssistantTable) -> None:
+            super().__init__()
+            self.table = table
+
+        @property
+        def control(self) -> AssistantTable:
+            return self.table
+
     def __init__(
         self, *, name: str | None = None, id: str | None = None, classes: str | None = None,
         disabled: bool = False,
@@ -170,6 +186,7 @@ class AssistantTable(OwnVirtualSize, can_focus=True):
         self._layout: tuple[tuple[int, tuple[int, ...]], tuple[int, ...]] | None = None
         self._current_frame: _Frame | None = None
         self._lines: LRUCache[tuple[object, ...], tuple[str, ...]] = LRUCache(1024)
+        self.marked: set[int] = set()  # ids, kept across filters and reloads
 
     # --- the data ------------------------------------------------------------------------
 
@@ -371,6 +388,47 @@ class AssistantTable(OwnVirtualSize, can_focus=True):
         if assistant_id is not None:
             self.post_message(self.Opened(self, assistant_id))
 
+    # --- marks ----------------------------------------------------------------------------
+
+    def _set_marks(self, ids: set[int], mark: bool) -> None:
+        before = len(self.marked)
+        if mark:
+            self.marked |= ids
+        else:
+            self.marked -= ids
+        if len(self.marked) != before:
+            self.refresh()  # a line or all: the marks are drawn in the margin
+            self.post_message(self.MarksChanged(self))
+
+    def action_toggle_mark(self) -> None:
+        """Mark or unmark the row under the cursor, and go on to the next."""
+        assistant_id = self.cursor_id
+        if assistant_id is not None:
+            self._set_marks({assistant_id}, assistant_id not in self.marked)
+            self._move_cursor(self._cursor + 1)
+
+    def action_mark_down(self) -> None:
+        self._mark_and_move(+1)
+
+    def action_mark_up(self) -> None:
+        self._mark_and_move(-1)
+
+    def _mark_and_move(self, step: int) -> None:
+        """A range: shift+arrows mark the row left and the row reached."""
+        assistant_id = self.cursor_id
+        if assistant_id is None:
+            return
+        self._move_cursor(self._cursor + step)
+        self._set_marks({assistant_id, self.cursor_id or assistant_id}, True)
+
+    def action_mark_all(self) -> None:
+        """Mark every row the filter shows; when all of them are marked, unmark them."""
+        shown = set(self.shown_ids)
+        self._set_marks(shown, not shown <= self.marked)
+
+    def clear_marks(self) -> None:
+        self._set_marks(set(self.marked), False)
+
     def on_click(self, event: events.Click) -> None:
         offset = event.get_content_offset(self)
         if offset is None or offset.y < 1:  # outside, or the header
@@ -512,6 +570,8 @@ class AssistantTable(OwnVirtualSize, can_focus=True):
         if not cells:
             return Strip([Segment(" " * frame.width, styles[0]), edge], frame.width + 1)
         texts = self._cell_texts(cells, frame.widths, frame.width)
+        if y and cells[0] in self.marked:  # a mark in the margin: a shape, not a colour
+            texts = ("•" + texts[0][1:], *texts[1:])
         strip = Strip([Segment(text, style) for text, style in zip(texts, styles, strict=False)])
         if strip.cell_length > frame.width:
             strip = strip.crop(0, frame.width)
