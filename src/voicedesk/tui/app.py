@@ -83,6 +83,8 @@ KEYMAP_IDS = frozenset({
     "rows.add", "rows.delete", "rows.move_up", "rows.move_down", "slider.type_value", "search_select.open",
     "toggle_choice.toggle", "picker.mark", "picker.mark_all", "picker.change_marked",
     "bulk.review", "bulk.add_field", "bulk.remove_field", "bulk.leave", "bulk.send", "bulk.back",
+    "picker.compare", "compare.copy_right", "compare.copy_left", "compare.take_back", "compare.all",
+    "compare.review", "compare.leave",
 })
 
 # More specific than the stylesheet's rule for the titles, which is read after this.
@@ -311,6 +313,12 @@ class VoicedeskApp(App[int]):
         from voicedesk.tui.screens.bulk import BulkScreen
 
         self.push_screen(BulkScreen(account, ids), done)
+
+    def compare(self, account: Account, ids: list[int], done: Callable[[bool | None], None]) -> None:
+        """Two marked assistants side by side; `done(True)` once copies were sent."""
+        from voicedesk.tui.screens.bulk import CompareScreen
+
+        self.push_screen(CompareScreen(account, ids), done)
 
     def show_assistants(self) -> None:
         """From an editor back to the list: the picker under it, or a new one."""

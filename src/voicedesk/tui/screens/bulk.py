@@ -1,5 +1,7 @@
-"""One change across the assistants marked in the picker: the editor's controls for the
-fields chosen, one combined review of every assistant's before and after, one send.
+"""Many assistants from the picker's marks. `BulkScreen`: one change across them, the
+editor's controls for the fields chosen, one combined review of every assistant's before
+and after (`BulkReviewScreen`), one send. `CompareScreen`: two of them side by side,
+values copied either way, reviewed and sent the same way.
 
 The controls are the editor's rows (`FieldRow`), bound to a scratch session of the
 first marked assistant: they start at its values, and every field added is wanted as
@@ -20,12 +22,13 @@ from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, ProgressBar, Static
+from textual.widgets import Button, OptionList, ProgressBar, Static
+from textual.widgets.option_list import Option
 
 from voicedesk.batch import Account, Outcome, Planned, Status, Wanted, carry_out, plan
 from voicedesk.display import format_value, plural, safe_text, shorten
 from voicedesk.history import History
-from voicedesk.session import EditSession
+from voicedesk.session import EditSession, same_value
 from voicedesk.tui.form import FieldRow, RowHead
 from voicedesk.tui.screens.modals import Ask
 from voicedesk.tui.textual_private import being_removed
@@ -289,3 +292,128 @@ class BulkReviewScreen(Screen[bool]):
                                                                o.status not in (Status.SAVED, Status.UNCHANGED)
                                                                for o in outcomes) else f"Done: {summary}.")
         self.query_one("#bulk-review-plan", Static).update(text)
+
+
+class CompareScreen(Screen[bool]):
+    """Two assistants side by side, the settings in which they differ listed (all of
+    them with `a`); a value is copied to the other side with `>` or `<`, taken back
+    with backspace; ctrl+s reviews and sends the copies like any change."""
+
+    HELP_NAME = "the comparison of two assistants"
+    app: VoicedeskApp
+    AUTO_FOCUS = "#compare-list"
+    BINDINGS = [
+        Binding("greater_than_sign", "copy('right')", "Copy →", id="compare.copy_right"),
+        Binding("less_than_sign", "copy('left')", "Copy ←", id="compare.copy_left"),
+        Binding("backspace", "take_back", "Take back", id="compare.take_back"),
+        Binding("a", "toggle_all", "All / differing", id="compare.all"),
+        Binding("ctrl+s", "review", "Review", priority=True, id="compare.review"),
+        Binding("escape", "leave", "Back", id="compare.leave"),
+    ]
+
+    def __init__(self, account: Account, ids: list[int]) -> None:
+        super().__init__()
+        self.account = account
+        self.sides = (account.session(ids[0]), account.session(ids[1]))
+        self.show_all = False
+        self.names: list[str] = []  # the listed settings, in order
+
+    def compose(self) -> ComposeResult:
+        left, right = self.sides
+        yield Static(f"Compare #{left.assistant_id} {safe_text(shorten(left.name, 40))}  ·  "
+                     f"#{right.assistant_id} {safe_text(shorten(right.name, 40))}", id="compare-title", markup=False)
+        yield OptionList(id="compare-list")
+        yield KeyBar()
+
+    def on_mount(self) -> None:
+        self._fill()
+
+    def on_resize(self) -> None:
+        self._fill()
+
+    def _differ(self, name: str) -> bool:
+        left, right = self.sides
+        if name not in right.fields or name in left.unreported or name in right.unreported:
+            return False
+        return not same_value(name, left.value(name), right.value(name))
+
+    def _fill(self) -> None:
+        left, right = self.sides
+        self.names = [field.name for field in left.fields if field.name in right.fields
+                      and (self.show_all or self._differ(field.name) or left.is_dirty(field.name)
+                           or right.is_dirty(field.name))]
+        options = self.query_one("#compare-list", OptionList)
+        keep = options.highlighted
+        width = max(40, self.size.width - 6)
+        label_width = min(26, width // 4)
+        value_width = (width - label_width - 7) // 2
+        options.clear_options()
+        for name in self.names:
+            text = Text()
+            text.append(shorten(left.fields[name].label, label_width).ljust(label_width), style="bold")
+            for side, session in enumerate(self.sides):
+                value = format_value(name, session.value(name), session.lookups, width=value_width)
+                text.append(" │ " if side else "  ")
+                text.append(shorten(value, value_width).ljust(value_width),
+                            style="reverse" if session.is_dirty(name) else "")  # a copy, waiting
+            options.add_option(Option(text))
+        title = "every setting" if self.show_all else f"{plural(len(self.names), 'setting')} differ"
+        self.query_one("#compare-list", OptionList).border_title = (
+            f"{title}  ·  > copies left → right, < right → left; marked: copied, not yet sent")
+        if self.names:
+            options.highlighted = min(keep or 0, len(self.names) - 1)
+
+    def _highlighted(self) -> str | None:
+        index = self.query_one("#compare-list", OptionList).highlighted
+        return self.names[index] if index is not None and index < len(self.names) else None
+
+    def action_copy(self, direction: str) -> None:
+        name = self._highlighted()
+        if name is None:
+            return
+        if name in NOT_SHARED:
+            self.notify("A name or a phone number tells an assistant apart: it is not copied.", timeout=4)
+            return
+        source, target = self.sides if direction == "right" else reversed(self.sides)
+        target.set(name, source.value(name))
+        target.journal.seal()
+        self._fill()
+
+    def action_take_back(self) -> None:
+        name = self._highlighted()
+        if name is not None:
+            for session in self.sides:
+                session.revert(name)
+            self._fill()
+
+    def action_toggle_all(self) -> None:
+        self.show_all = not self.show_all
+        self._fill()
+
+    def action_review(self) -> None:
+        planned = []
+        for session in self.sides:
+            if not session.dirty:
+                continue
+            problems = session.validate()
+            problem = "; ".join(f"{session.fields[k].update_name}: {v}" for k, v in problems.items()) or None
+            planned.append(Planned(session.assistant_id, "the comparison", session.name,
+                                   None if problem else session, problem))
+        if not planned:
+            self.notify("Nothing copied yet: > or < copies the highlighted value.", timeout=3)
+            return
+        self.app.push_screen(BulkReviewScreen(self.account, planned), self._reviewed)
+
+    def _reviewed(self, sent: bool | None) -> None:
+        if sent:
+            self.dismiss(True)
+
+    @work(exclusive=True, group="ask")
+    async def action_leave(self) -> None:
+        if any(session.dirty for session in self.sides):
+            answer = await self.app.push_screen_wait(Ask(
+                "Leave the comparison?", "The values copied are not sent and will be lost.",
+                [("stay", "Keep editing", "primary"), ("leave", "Leave", "error")]))
+            if answer != "leave":
+                return
+        self.dismiss(False)

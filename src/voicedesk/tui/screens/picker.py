@@ -23,6 +23,7 @@ from voicedesk.tui.widgets.assistant_table import Row
 if TYPE_CHECKING:
     import asyncio
 
+    from voicedesk.batch import Account
     from voicedesk.tui.app import VoicedeskApp
 
 
@@ -59,6 +60,7 @@ class PickerScreen(Screen[None]):
         Binding("ctrl+t", "copy_id", "Copy id"),
         Binding("escape", "clear_filter", "Clear filter", show=False),
         Binding("ctrl+e", "change_marked", "Change marked", priority=True, id="picker.change_marked"),
+        Binding("f2", "compare", "Compare two", id="picker.compare"),
     ]
 
     def __init__(self, first_page: asyncio.Task[Page] | None = None) -> None:
@@ -201,23 +203,37 @@ class PickerScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "change_marked":
             return bool(self.query_one("#picker-table", AssistantTable).marked) or None
+        if action == "compare":
+            return len(self.query_one("#picker-table", AssistantTable).marked) == 2 or None
         return True
 
     @work(exclusive=True, group="bulk")
     async def action_change_marked(self) -> None:
-        """The marked assistants, still in the list, to one change (their lists loaded first)."""
+        """The marked assistants to one change."""
+        found = await self._marked_account()
+        if found is not None:
+            self.app.change_marked(*found, self._changed)
+
+    @work(exclusive=True, group="bulk")
+    async def action_compare(self) -> None:
+        """The two marked assistants side by side."""
+        found = await self._marked_account()
+        if found is not None and len(found[1]) == 2:
+            self.app.compare(*found, self._changed)
+
+    async def _marked_account(self) -> tuple[Account, list[int]] | None:
+        """The list as read, with its lookups (loaded first), and the marked ids still in it."""
         from voicedesk.batch import Account
 
         table = self.query_one("#picker-table", AssistantTable)
         records = {record["id"]: record for record in self.records}
         ids = sorted(number for number in table.marked if number in records and number in self.page_of)
         if not ids:
-            return
+            return None
         result = await self.app.lookups()
         if being_removed(self):
-            return
-        account = Account(self.app.client.host, records, dict(self.page_of), dict(self.read_at), result)
-        self.app.change_marked(account, ids, self._changed)
+            return None
+        return Account(self.app.client.host, records, dict(self.page_of), dict(self.read_at), result), ids
 
     def _changed(self, sent: bool | None) -> None:
         if sent:  # what the list shows is older than what was just saved
@@ -242,4 +258,6 @@ class PickerScreen(Screen[None]):
                           "in the list)", self.query_one("#picker-table", AssistantTable).action_mark_all),
             SystemCommand("Change marked", "One change across the marked assistants, reviewed then sent (ctrl+e)",
                           self.action_change_marked),
+            SystemCommand("Compare the two marked", "Side by side, copying values either way (F2)",
+                          self.action_compare),
         ]
