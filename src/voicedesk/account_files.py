@@ -33,6 +33,7 @@ import yaml
 
 from voicedesk.fields import Dialect
 from voicedesk.parsing import load_json
+from voicedesk.tools import KEPT, SECRET_FIELDS
 
 MAX_BYTES = 20 * 1024 * 1024  # a file past this is refused unread
 SUFFIXES = (".yaml", ".yml", ".json")
@@ -125,6 +126,17 @@ def slug(name: str) -> str:
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
     words = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
     return words[:_SLUG_LENGTH].rstrip("-")
+
+
+def without_secrets(value: Any) -> Any:
+    """The value with every secret (a key of tools.SECRET_FIELDS, at any depth) as tools.KEPT:
+    what the record holds beyond the settings goes to disk too, and no secret may."""
+    if isinstance(value, dict):
+        return {key: KEPT if key in SECRET_FIELDS and inner else without_secrets(inner)
+                for key, inner in value.items()}
+    if isinstance(value, list):
+        return [without_secrets(inner) for inner in value]
+    return value
 
 
 @dataclass(frozen=True)
