@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 from pathlib import Path
 from typing import Any
 
@@ -171,6 +172,19 @@ def test_a_bad_file_is_one_line_naming_it(tmp_path, name, data, fragment):
     assert "\n" not in message
     assert fragment in message, message
     assert caught.value.path == path
+
+
+def test_a_fifo_is_refused_not_waited_on(tmp_path):
+    path = tmp_path / "101-pipe.yaml"
+    os.mkfifo(path)
+    with pytest.raises(FileProblem, match="is not a regular file"):
+        read_file(path)
+
+
+def test_a_dialect_written_without_quotes(tmp_path):
+    path = tmp_path / "x.yaml"
+    path.write_text("voicedesk: {assistant_id: 5, dialect: 2025}\nsettings: {}\n")
+    assert read_file(path).dialect == "2025"
 
 
 def test_a_file_past_the_limit_is_not_read(tmp_path):

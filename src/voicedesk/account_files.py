@@ -289,6 +289,8 @@ def _short(value: Any) -> str:
 def read_file(path: Path) -> AssistantFile:
     """An assistant's file: YAML (.yaml/.yml) or JSON (.json). Raises FileProblem."""
     guess = _id_in_name(path)
+    if path.exists() and not path.is_file():  # a FIFO would block the read, a device never end
+        raise FileProblem(path, "is not a regular file", guess)
     try:
         with path.open("rb") as stream:
             data = stream.read(MAX_BYTES + 1)
@@ -357,6 +359,8 @@ def from_document(document: Any, path: Path) -> AssistantFile:
         if about.get(key) is not None and not isinstance(about[key], str):
             raise FileProblem(path, f"voicedesk.{key} must be text, not {_short(about[key])}", assistant_id)
     dialect = about.get("dialect")
+    if type(dialect) is int:  # `dialect: 2026` without quotes means the same
+        dialect = str(dialect)
     dialects = [d.value for d in Dialect]
     if dialect is not None and dialect not in dialects:
         raise FileProblem(path, f"voicedesk.dialect must be one of {', '.join(dialects)}, "
