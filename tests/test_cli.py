@@ -1238,7 +1238,7 @@ def test_python_dash_m_help_lists_every_command():
     assert process.returncode == 0, process.stderr
     commands = re.findall(r"^  (\w+)\s", process.stdout.split("Commands:", 1)[1], re.M)
     assert commands == ["apply", "configure", "diff", "doctor", "edit", "fields", "history", "list", "profiles",
-                        "sandbox", "set", "show"]
+                        "pull", "sandbox", "set", "show"]
 
 
 def test_python_dash_m_version():

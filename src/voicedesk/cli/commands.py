@@ -455,9 +455,18 @@ def assign_or_fail(session: Any, assignments: tuple[str, ...]) -> None:
 
 
 def _body_from_file(path: str) -> dict[str, Any]:
-    """The JSON object in FILE (or stdin), read before anything is asked of the host."""
+    """The update body in FILE (or stdin), read before anything is asked of the host: a
+    file of `pull` (YAML, or the same in JSON), or a JSON object of fields."""
+    from voicedesk.account_files import FileProblem, from_document, read_file
     from voicedesk.parsing import load_json
 
+    if path != "-" and Path(path).suffix.lower() in (".yaml", ".yml"):
+        try:
+            body = read_file(Path(path)).body
+        except FileProblem as problem:
+            fail(f"{problem}.")
+        _check_names_and_types(body, path)
+        return body
     try:
         if path != "-":
             data = Path(path).read_bytes()
@@ -477,6 +486,10 @@ def _body_from_file(path: str) -> dict[str, Any]:
         fail(f"{path} is not JSON: {error}.")
     if not isinstance(body, dict):
         fail(f"{path} must hold a JSON object of fields (the update body), not {type(body).__name__}.")
+    try:
+        body = from_document(body, Path(path)).body
+    except FileProblem as problem:
+        fail(f"{problem}.")
     _check_names_and_types(body, path)
     return body
 
