@@ -671,8 +671,8 @@ def files_wanted(path: Path, to: tuple[str, ...]) -> Callable[[Account], list[Wa
             if file.host and file.host != account.host:
                 fail(f"{safe_text(str(file.path))} was pulled from {safe_text(file.host)}, not from "
                      f"{safe_text(account.host)}; use that host's profile (--profile), or apply it with --to.")
-            for number in targets or [file.assistant_id]:
-                assert number is not None
+            ids: list[int] = targets or ([file.assistant_id] if file.assistant_id is not None else [])
+            for number in ids:
                 result.append(Wanted(number, str(file.path), _body_filler(file.body, str(file.path))))
         return result
 
