@@ -1237,8 +1237,8 @@ def test_python_dash_m_help_lists_every_command():
 
     assert process.returncode == 0, process.stderr
     commands = re.findall(r"^  (\w+)\s", process.stdout.split("Commands:", 1)[1], re.M)
-    assert commands == ["apply", "configure", "diff", "doctor", "edit", "fields", "history", "list", "profiles",
-                        "pull", "sandbox", "set", "show"]
+    assert commands == sorted(main.commands)  # every command registered, the many-assistant ones too
+    assert {"apply", "compare", "copy", "diff", "pull", "revert", "set", "show"} <= set(commands)
 
 
 def test_python_dash_m_version():

@@ -336,10 +336,10 @@ def set_command(obj: Context, arguments: tuple[str, ...], where: tuple[str, ...]
                 dry_run: bool, yes: bool, force: bool, as_json: bool) -> None:
     """Change fields: voicedesk set 101 speech_speed=0.9 record_call=on; several assistants
     at once: set 101 102 x=1, set --where llm_model=GPT-4o llm_model=GPT-4.1, set --all x=1."""
-    ids = [text for text in arguments if "=" not in text]
+    ids = [text for text in arguments if _is_id(text)]
     if len(ids) == 1 and not where and not every and not as_json and len(arguments) > 1:
         session = open_assistant(obj, assistant_id_arg(ids[0]), settle=not dry_run)
-        assign_or_fail(session, tuple(text for text in arguments if "=" in text))
+        assign_or_fail(session, tuple(text for text in arguments if not _is_id(text)))
         confirm_and_save(obj, session, dry_run, yes, force)
         return
     set_many(obj, arguments, where, every, Options(dry_run, yes, force, as_json))
@@ -423,11 +423,16 @@ def _where(account: Account, conditions: list[str]) -> list[int]:
     return chosen
 
 
+def _is_id(argument: str) -> bool:
+    """An assistant id among `set`'s arguments (the rest are FIELD=VALUE, or typos of it)."""
+    return argument.isascii() and argument.isdigit()
+
+
 def set_many(obj: Context, arguments: tuple[str, ...], where: tuple[str, ...], every: bool,
              options: Options) -> NoReturn:
     """`set ID... FIELD=VALUE...`, `set --where F=V FIELD=VALUE...`, `set --all ...`."""
-    ids = [assistant_id_arg(text) for text in arguments if "=" not in text]
-    assignments = [as_typed(text) for text in arguments if "=" in text]
+    ids = [assistant_id_arg(text) for text in arguments if _is_id(text)]
+    assignments = [as_typed(text) for text in arguments if not _is_id(text)]
     if not assignments:
         fail("nothing to set: give FIELD=VALUE after the ids (e.g. speech_speed=0.9).")
     if every and (ids or where):
