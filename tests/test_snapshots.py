@@ -325,3 +325,64 @@ def test_unreported_switch_2026(snap_compare, sandbox_2026, size) -> None:
         await pilot.pause()
 
     assert snap_compare(make_app(sandbox_2026, 101), terminal_size=size, run_before=show)
+
+
+# --- issue 16: many assistants from the picker's marks (nothing is sent here) ----------------
+
+
+async def marked(pilot, *keys: str) -> None:
+    """The picker loaded, the focus in the list, `keys` pressed there."""
+    table = pilot.app.screen.query_one("#picker-table")
+    await wait_until(pilot, lambda: table.row_count == 14 and (table.get_row(101) or ("",) * 5)[4].startswith("+"))
+    await pilot.press("down", *keys)
+    await pilot.pause()
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_picker_with_marks(snap_compare, sandbox, size) -> None:
+    async def show(pilot) -> None:
+        await marked(pilot, "space", "space", "down", "space")
+
+    assert snap_compare(make_app(sandbox), terminal_size=size, run_before=show)
+
+
+async def change_of_three(pilot) -> None:
+    from voicedesk.tui.screens.bulk import BulkScreen
+
+    await marked(pilot, "space", "space", "space", "ctrl+e")
+    await wait_until(pilot, lambda: type(pilot.app.screen).__name__ == "SearchSelectScreen")
+    await pilot.press(*"speech speed", "enter")
+    await wait_until(pilot, lambda: isinstance(pilot.app.screen, BulkScreen) and pilot.app.screen.chosen)
+    await pilot.press("left", "left")
+    await pilot.pause()
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_change_of_marked_assistants(snap_compare, sandbox, size) -> None:
+    assert snap_compare(make_app(sandbox), terminal_size=size, run_before=change_of_three)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_review_of_a_change_of_marked_assistants(snap_compare, sandbox, size) -> None:
+    from voicedesk.tui.screens.bulk import BulkReviewScreen
+
+    async def show(pilot) -> None:
+        await change_of_three(pilot)
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, BulkReviewScreen))
+        await pilot.pause()
+
+    assert snap_compare(make_app(sandbox), terminal_size=size, run_before=show)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_compare_two_assistants(snap_compare, sandbox, size) -> None:
+    from voicedesk.tui.screens.bulk import CompareScreen
+
+    async def show(pilot) -> None:
+        await marked(pilot, "space", "space", "f2")
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, CompareScreen))
+        await pilot.press("down", "greater_than_sign")  # the second differing setting, copied across
+        await pilot.pause()
+
+    assert snap_compare(make_app(sandbox), terminal_size=size, run_before=show)
