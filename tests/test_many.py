@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
+import yaml
 
 import voicedesk.cli.many
 from test_cli import LIST_PATH, MY_IDS, SECRET_KEY, UPDATE_PREFIX, console_script, invoke, puts
@@ -223,3 +224,96 @@ def test_ctrl_c_stops_between_assistants_with_a_summary(tmp_path: Path) -> None:
     saved = [entry["assistant_id"] for entry in outcomes if entry["status"] == "saved"]
     assert all(float(sb.assistant(n)["speech_speed"]) == 0.8 for n in saved)
     assert len(puts(sb)) == len(saved)  # nothing sent after the stop but what was under way
+
+
+# --- a folder of files, and a file as a template -------------------------------------------
+
+
+def pulled(sb: Sandbox, folder: Path) -> dict[int, Path]:
+    result = invoke(sb.base_url, "pull", str(folder))
+    assert result.exit_code == 0, result.output
+    return {int(path.name.split("-")[0]): path for path in folder.glob("*.yaml")}
+
+
+def edit_setting(path: Path, key: str, value: str) -> None:
+    lines = path.read_text(encoding="utf-8").split("\n")
+    index = next(i for i, line in enumerate(lines) if line.startswith(f"  {key}:"))
+    lines[index] = f"  {key}: {value}"
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+def test_a_folder_is_one_plan_and_apply_sends_only_the_files_that_differ(sb, tmp_path) -> None:
+    files = pulled(sb, tmp_path / "acct")
+    assert len(files) == len(MY_IDS)
+    in_sync = invoke(sb.base_url, "diff", str(tmp_path / "acct"))
+    assert in_sync.exit_code == 0 and f"{len(MY_IDS)} already as wanted" in in_sync.stdout
+    edit_setting(files[101], "speech_speed", "0.75")
+    edit_setting(files[105], "speech_speed", "0.8")
+    sb.clear_requests()
+    planned = invoke(sb.base_url, "diff", str(tmp_path / "acct"), "--json")
+    assert planned.exit_code == 1
+    changing = {entry["assistant_id"]: entry["changes"] for entry in json.loads(planned.stdout)["plan"]
+                if entry["changes"]}
+    assert sorted(changing) == [101, 105]
+    assert [change["field"] for change in changing[101]] == ["speech_speed"]
+    assert list_reads(sb) == 1 and puts(sb) == []  # a diff reads the list once and sends nothing
+    applied = invoke(sb.base_url, "apply", str(tmp_path / "acct"), "--yes")
+    assert applied.exit_code == 0, applied.output
+    assert speeds(sb, [101, 105]) == {101: 0.75, 105: 0.8}
+    assert sorted(put.path for put in puts(sb)) == [f"{UPDATE_PREFIX}101", f"{UPDATE_PREFIX}105"]
+    again = invoke(sb.base_url, "diff", str(tmp_path / "acct"))
+    assert again.exit_code == 0
+
+
+def test_a_bad_file_anywhere_sends_nothing(sb, tmp_path) -> None:
+    files = pulled(sb, tmp_path / "acct")
+    edit_setting(files[101], "speech_speed", "0.75")
+    edit_setting(files[102], "speech_speed", "fast")  # not a number
+    result = invoke(sb.base_url, "apply", str(tmp_path / "acct"), "--yes")
+    assert result.exit_code == 2
+    assert "speech_speed" in result.stderr and puts(sb) == []
+    (tmp_path / "acct" / "junk.yaml").write_text("settings: [unclosed", encoding="utf-8")
+    broken = invoke(sb.base_url, "diff", str(tmp_path / "acct"))
+    assert broken.exit_code == 2 and "junk.yaml" in broken.stderr
+
+
+def test_files_pulled_from_another_host_are_refused(sb, tmp_path) -> None:
+    files = pulled(sb, tmp_path / "acct")
+    text = files[101].read_text(encoding="utf-8")
+    files[101].write_text(text.replace(f"host: {sb.base_url.removeprefix('http://')}", "host: app.famulor.de"),
+                          encoding="utf-8")
+    result = invoke(sb.base_url, "apply", str(tmp_path / "acct"), "--yes")
+    assert result.exit_code == 2 and "was pulled from app.famulor.de" in result.stderr
+    assert puts(sb) == []
+
+
+def test_a_file_as_a_template_leaves_the_identity_of_each_target_alone(sb, tmp_path) -> None:
+    files = pulled(sb, tmp_path / "acct")
+    edit_setting(files[101], "speech_speed", "0.75")
+    if sb.dialect == "2026":
+        # The whole file carries the tools with their secrets masked: on another assistant
+        # there is no stored secret to keep, which is said, and nothing is sent.
+        whole = invoke(sb.base_url, "apply", str(files[101]), "--to", "102", "--yes")
+        assert whole.exit_code == 2 and "type the secret again" in whole.stderr and puts(sb) == []
+    # A part of a pulled file: its block, and some settings, identity ones among them.
+    document = yaml.safe_load(files[101].read_text(encoding="utf-8"))
+    kept = {"speech_speed", "name", "assistant_name", "phone_number_id", "type", "calls_direction", "webhook_url"}
+    document["settings"] = {key: value for key, value in document["settings"].items() if key in kept}
+    part = tmp_path / "part.yaml"
+    part.write_text(yaml.safe_dump(document), encoding="utf-8")
+    targets = {number: sb.assistant(number) for number in (102, 105)}
+    result = invoke(sb.base_url, "apply", str(part), "--to", "102", "--to", "105", "--yes", "--json")
+    assert result.exit_code == 0, result.output
+    assert "left out: they tell an assistant apart" in result.stderr
+    for number, before in targets.items():
+        after = sb.assistant(number)
+        assert float(after["speech_speed"]) == 0.75
+        for key in ("name", "phone_number_id", "type", "webhook_url"):
+            assert after[key] == before[key], (number, key)
+    assert [sorted(put.body) for put in puts(sb)] == [["speech_speed"], ["speech_speed"]]  # type: ignore[call-overload]
+    template = tmp_path / "speed.json"
+    template.write_text('{"speech_speed": 0.9}', encoding="utf-8")
+    nameless = invoke(sb.base_url, "apply", str(template), "--yes")
+    assert nameless.exit_code == 2 and "names no assistant" in nameless.stderr
+    by_id = invoke(sb.base_url, "diff", str(template), "--to", "103")
+    assert by_id.exit_code == 1 and "0.9 x" in by_id.stdout

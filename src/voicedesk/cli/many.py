@@ -49,6 +49,7 @@ from voicedesk.cli.common import (
 from voicedesk.display import format_value, safe_text, shorten
 
 if TYPE_CHECKING:
+    from voicedesk.account_files import AssistantFile
     from voicedesk.api import ApiClient
     from voicedesk.batch import Account, Outcome, Planned, Wanted
     from voicedesk.session import EditSession
@@ -677,11 +678,27 @@ def files_wanted(path: Path, to: tuple[str, ...]) -> Callable[[Account], list[Wa
                 fail(f"{safe_text(str(file.path))} was pulled from {safe_text(file.host)}, not from "
                      f"{safe_text(account.host)}; use that host's profile (--profile), or apply it with --to.")
             ids: list[int] = targets or ([file.assistant_id] if file.assistant_id is not None else [])
+            body = file.body
+            if targets:
+                body = _without_identity(file, targets)
             for number in ids:
-                result.append(Wanted(number, str(file.path), _body_filler(file.body, str(file.path))))
+                result.append(Wanted(number, str(file.path), _body_filler(body, str(file.path))))
         return result
 
     return wanted
+
+
+def _without_identity(file: AssistantFile, targets: list[int]) -> dict[str, Any]:
+    """A file applied to other assistants (--to) as a template: what identifies the
+    assistant it holds (as `copy` leaves out) stays each target's own; said once."""
+    from voicedesk.fields import Dialect, catalogue
+
+    identity = {field.update_name for dialect in Dialect for field in catalogue(dialect) if field.name in IDENTITY}
+    left_out = sorted(key for key in file.body if key in identity)
+    if left_out:
+        echo(f"note: {safe_text(str(file.path))}: {', '.join(left_out)} left out: they tell an assistant apart, "
+             "so a template does not carry them (set them with `voicedesk set`).", err=True)
+    return {key: value for key, value in file.body.items() if key not in identity}
 
 
 def _body_filler(body: dict[str, Any], where: str) -> Callable[[EditSession], None]:

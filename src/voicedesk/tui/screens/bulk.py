@@ -72,7 +72,8 @@ class BulkScreen(Screen[bool]):
 
     def compose(self) -> ComposeResult:
         yield Static(f"Change {plural(len(self.ids), 'marked assistant')}", id="bulk-title", markup=False)
-        yield Static(f"{_names(self.account, self.ids)}.\nctrl+n adds a field. Each field added is set on every marked assistant as its control "
+        yield Static(f"{_names(self.account, self.ids)}.\n"
+                     "ctrl+n adds a field. Each field added is set on every marked assistant as its control "
                      f"shows it (they start at the values of #{self.ids[0]}). ctrl+s reviews; nothing is sent "
                      "before the review's Send.", id="bulk-hint", markup=False)
         yield VerticalScroll(id="bulk-rows", can_focus=False)
