@@ -317,3 +317,25 @@ def test_a_file_as_a_template_leaves_the_identity_of_each_target_alone(sb, tmp_p
     assert nameless.exit_code == 2 and "names no assistant" in nameless.stderr
     by_id = invoke(sb.base_url, "diff", str(template), "--to", "103")
     assert by_id.exit_code == 1 and "0.9 x" in by_id.stdout
+
+
+def test_a_few_assistants_on_remembered_pages_are_read_there_not_the_whole_list(tmp_path) -> None:
+    from voicedesk.sandbox import generated_data
+
+    with Sandbox(generated_data(250, 10), api_key=SECRET_KEY, rate_limit=None) as sb:  # 3 pages
+        first = invoke(sb.base_url, "set", "1001", "1250", "speech_speed=0.8", "--yes")
+        assert first.exit_code == 0, first.output
+        pages_read = [request.query for request in sb.requests if request.path == LIST_PATH]
+        assert len(pages_read) == 3 + 2  # cold: the whole list, then each written page proven
+        sb.clear_requests()
+        again = invoke(sb.base_url, "set", "1001", "1250", "speech_speed=0.85", "--yes")
+        assert again.exit_code == 0, again.output
+        assert list_reads(sb) == 2 + 2  # pages 1 and 3 (remembered from the run before), then their proof
+        assert speeds(sb, [1001, 1250]) == {1001: 0.85, 1250: 0.85}
+        sb.clear_requests()
+        unknown = invoke(sb.base_url, "set", "1001", "1002", "speech_speed=0.85", "--dry-run")
+        assert unknown.exit_code == 0 and list_reads(sb) == 3  # 1002's page not known: the whole list
+        sb.clear_requests()
+        every = invoke(sb.base_url, "set", "--where", "speech_speed=0.85", "speech_speed=0.9", "--yes")
+        assert every.exit_code == 0, every.output
+        assert list_reads(sb) == 3 + 2  # --where needs every assistant: the whole list

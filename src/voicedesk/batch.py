@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
-from voicedesk.api import ApiClient, ApiError, NetworkError, Page, ProtocolError, ValidationError
+from voicedesk.api import ApiClient, ApiError, NetworkError, NotFoundError, Page, ProtocolError, ValidationError
 from voicedesk.assigning import AssignProblem
 from voicedesk.history import History
 from voicedesk.remote import (
@@ -66,8 +66,18 @@ class Account:
             self.page_of[record["id"]] = page.current_page
 
 
-async def read_account(client: ApiClient, on_page: Callable[[int, int], None] | None = None) -> Account:
-    """Every assistant (the list read once) and the lookups, in parallel."""
+# At most this many assistants, each on a page the hints remember, are looked for one
+# by one (a request each while they have not moved) rather than by reading every page.
+FEW = 10
+
+
+async def read_account(client: ApiClient, on_page: Callable[[int, int], None] | None = None,
+                       only: list[int] | None = None) -> Account:
+    """Every assistant (the list read once) and the lookups, in parallel. `only`: the
+    run needs no other assistants; a few whose pages are remembered are found on them."""
+    if only and len({client.remembered_page(number) for number in only}) <= FEW \
+            and all(client.remembered_page(number) for number in only):
+        return await _read_few(client, sorted(set(only)))
     pages: list[tuple[Page, float]] = []
 
     def page_arrived(page: Page) -> None:
@@ -79,6 +89,29 @@ async def read_account(client: ApiClient, on_page: Callable[[int, int], None] | 
     account = Account(client.host, {}, {}, {}, lookup_result)
     for page, read_at in pages:
         account.saw(page, read_at)
+    return account
+
+
+async def _read_few(client: ApiClient, ids: list[int]) -> Account:
+    """The pages the hints remember for `ids` (each read once) and the lookups; an
+    assistant no longer on its page is looked for; an id the account does not have is
+    left out, as the whole list would leave it."""
+    pages = sorted({client.remembered_page(number) or 1 for number in ids})
+    read, lookup_result = await asyncio.gather(asyncio.gather(*(client.list_page(page) for page in pages)),
+                                               load_lookups(client))
+    account = Account(client.host, {}, {}, {}, lookup_result)
+    for page in read:
+        account.saw(page)
+    for number in ids:
+        if number in account.records:
+            continue
+        try:
+            record = await client.find_assistant(number)  # it moved: looked for, nearest pages first
+        except NotFoundError:
+            continue
+        page_number = client.remembered_page(number) or 1
+        account.records[number], account.page_of[number] = record, page_number
+        account.read_at[page_number] = time.monotonic()
     return account
 
 
@@ -297,6 +330,7 @@ async def _verify_page(
         verify(session, result, back, history=history, host=client.host)
         if isinstance(back, dict):
             account.records[session.assistant_id] = back
+            client.remember_page(session.assistant_id, account.page_of[session.assistant_id])
         if result.not_taken:
             names = ", ".join(session.fields[c.field].update_name for c in result.not_taken)
             outcomes.append(Outcome(session.assistant_id, session.name, Status.NOT_TAKEN,

@@ -256,6 +256,15 @@ class ApiClient:
                     return found  # leaving the block cancels the pages still in flight
         raise NotFoundError(f"Assistant {assistant_id} was not found in this account.")
 
+    def remembered_page(self, assistant_id: int) -> int | None:
+        """The page of the list (of PER_PAGE) where the hints last saw the assistant."""
+        return self._hints.page(self.host, assistant_id) if self._hints is not None else None
+
+    def remember_page(self, assistant_id: int, page: int) -> None:
+        """The hints keep where an assistant was found (for the next run, too)."""
+        if self._hints is not None:
+            self._hints.found(self.host, assistant_id, page)
+
     async def update(self, assistant_id: int, body: dict[str, Any]) -> dict[str, Any]:
         """PUT only the given fields; returns the answer's "data" ({} if absent). Never retried."""
         # Compact and exact: a one-field save sends exactly {"field":value}.

@@ -117,8 +117,11 @@ def _duration(seconds: float) -> str:
     return f"{whole // 60} min {whole % 60} s" if whole >= 60 else f"{whole} s"
 
 
-def run_plan(obj: Context, wanted_from: Callable[[Account], list[Wanted]], options: Options) -> NoReturn:
-    """Read the account, plan, show the plan, ask once, carry it out, sum it up, exit."""
+def run_plan(obj: Context, wanted_from: Callable[[Account], list[Wanted]], ids: list[int] | None = None, *,
+             options: Options) -> NoReturn:
+    """Read the account, plan, show the plan, ask once, carry it out, sum it up, exit.
+    `ids`: the only assistants the run needs, when known before reading (a few are then
+    found on their remembered pages instead of reading the whole list)."""
     from voicedesk.api import ApiClient, ApiError
     from voicedesk.batch import carry_out, plan, read_account
     from voicedesk.history import History
@@ -145,7 +148,7 @@ def run_plan(obj: Context, wanted_from: Callable[[Account], list[Wanted]], optio
         try:
             # One client for the reads and the writes: one rate gate paces them all.
             async with ApiClient.for_settings(settings, obj.hints) as client:
-                account = await read_account(client, on_page=bar.reading)
+                account = await read_account(client, on_page=bar.reading, only=ids)
                 bar.clear()
                 _warn_lookups(account)
                 planned = plan(account, wanted_from(account))
@@ -362,7 +365,7 @@ def diff(obj: Context, arguments: tuple[str, ...], to: tuple[str, ...], as_json:
         echo_plan(session)
         refuse_problems(obj, session)
         sys.exit(EXIT_CHANGES if session.dirty else EXIT_OK)
-    run_plan(obj, files_wanted(_one_path(arguments), to), Options(as_json=as_json, diff_only=True))
+    run_plan(obj, *files_wanted(_one_path(arguments), to), options=Options(as_json=as_json, diff_only=True))
 
 
 @main.command()
@@ -384,7 +387,7 @@ def apply(obj: Context, arguments: tuple[str, ...], to: tuple[str, ...], dry_run
         apply_body_or_fail(session, body, file)
         confirm_and_save(obj, session, dry_run, yes, force)
         return
-    run_plan(obj, files_wanted(_one_path(arguments), to), Options(dry_run, yes, force, as_json))
+    run_plan(obj, *files_wanted(_one_path(arguments), to), options=Options(dry_run, yes, force, as_json))
 
 
 def _one_path(arguments: tuple[str, ...]) -> Path:
@@ -452,7 +455,7 @@ def set_many(obj: Context, arguments: tuple[str, ...], where: tuple[str, ...], e
             echo("No assistant matches." if where else "No assistants.", err=True)
         return _assignments_wanted(chosen, assignments, "the command line")
 
-    run_plan(obj, wanted, options)
+    run_plan(obj, wanted, ids if not where and not every else None, options=options)
 
 
 @main.command()
@@ -491,7 +494,7 @@ def copy(obj: Context, source: str, destinations: tuple[str, ...], only: tuple[s
 
         return [Wanted(number, f"assistant {source_id}", fill) for number in targets]
 
-    run_plan(obj, wanted, Options(dry_run, yes, force, as_json))
+    run_plan(obj, wanted, [source_id, *targets], options=Options(dry_run, yes, force, as_json))
 
 
 def _chosen_fields(session: EditSession, only: tuple[str, ...], leave_out: tuple[str, ...]) -> list[str]:
@@ -533,7 +536,7 @@ def compare(obj: Context, first: str, second: str, as_json: bool) -> None:
     ids = [assistant_id_arg(first), assistant_id_arg(second)]
 
     async def work(client: ApiClient, progress: Any) -> Account:
-        return await read_account(client)
+        return await read_account(client, only=ids)
 
     from voicedesk.cli.common import run
 
@@ -624,7 +627,7 @@ def revert(obj: Context, assistant_id: str, last: bool, entry_number: int | None
                                 "would overwrite that. Pass --force to do it anyway.")
 
     run_plan(obj, lambda account: [Wanted(number, f"the history ({chosen.time.isoformat(timespec='seconds')})",
-                                          fill)], Options(dry_run, yes, force, as_json))
+                                          fill)], [number], options=Options(dry_run, yes, force, as_json))
 
 
 def _moment(text: str) -> datetime:
@@ -639,7 +642,7 @@ def _moment(text: str) -> datetime:
 # --- files ---------------------------------------------------------------------------
 
 
-def files_wanted(path: Path, to: tuple[str, ...]) -> Callable[[Account], list[Wanted]]:
+def files_wanted(path: Path, to: tuple[str, ...]) -> tuple[Callable[[Account], list[Wanted]], list[int]]:
     """DIR (every pulled file in it), or FILE applied to its own assistant or, as a
     template, to the --to ids. Files are read before the host is asked."""
     from voicedesk.account_files import FileProblem, read_file, read_folder
@@ -685,7 +688,7 @@ def files_wanted(path: Path, to: tuple[str, ...]) -> Callable[[Account], list[Wa
                 result.append(Wanted(number, str(file.path), _body_filler(body, str(file.path))))
         return result
 
-    return wanted
+    return wanted, targets or [file.assistant_id for file in files if file.assistant_id is not None]
 
 
 def _without_identity(file: AssistantFile, targets: list[int]) -> dict[str, Any]:
