@@ -94,6 +94,18 @@ async def prompt_find(pilot: Pilot, sandbox: Sandbox) -> None:
     await pilot.press("ctrl+r", *"appointment", "enter", "tab", *"visit")
 
 
+async def many_review(pilot: Pilot, sandbox: Sandbox) -> None:
+    """Three assistants marked in the picker, one change, its combined review."""
+    table = pilot.app.screen.query_one("#picker-table", AssistantTable)
+    await until(pilot, lambda: table.row_count > 0)
+    await pilot.press("down", "space", "space", "space", "ctrl+e")
+    await until(pilot, lambda: type(pilot.app.screen).__name__ == "SearchSelectScreen")
+    await pilot.press(*"speech speed", "enter")
+    await until(pilot, lambda: type(pilot.app.screen).__name__ == "BulkScreen" and pilot.app.screen.chosen)
+    await pilot.press("left", "left", "ctrl+s")
+    await until(pilot, lambda: type(pilot.app.screen).__name__ == "BulkReviewScreen")
+
+
 Scene = Callable[[Pilot, Sandbox], Awaitable[None]]
 # (file, assistant, scene, the sandbox's dialect)
 SCENES: list[tuple[str, int | None, Scene, str]] = [
@@ -106,6 +118,7 @@ SCENES: list[tuple[str, int | None, Scene, str]] = [
     ("review", 101, review, "2026"),
     ("prompt-find", 101, prompt_find, "2026"),
     ("error", 101, error, "2026"),
+    ("many-review", None, many_review, "2026"),
 ]
 
 

@@ -339,3 +339,16 @@ def test_a_few_assistants_on_remembered_pages_are_read_there_not_the_whole_list(
         every = invoke(sb.base_url, "set", "--where", "speech_speed=0.85", "speech_speed=0.9", "--yes")
         assert every.exit_code == 0, every.output
         assert list_reads(sb) == 3 + 2  # --where needs every assistant: the whole list
+
+
+def test_one_assistant_and_a_file_as_json_for_scripts(sb, tmp_path) -> None:
+    body = tmp_path / "speed.json"
+    body.write_text('{"speech_speed": 0.9}', encoding="utf-8")
+    planned = invoke(sb.base_url, "diff", "101", str(body), "--json")
+    assert planned.exit_code == 1
+    [entry] = json.loads(planned.stdout)["plan"]
+    assert entry["assistant_id"] == 101 and [c["field"] for c in entry["changes"]] == ["speech_speed"]
+    from_stdin = invoke(sb.base_url, "apply", "101", "-", "--json", "--yes", input='{"speech_speed": 0.9}')
+    assert from_stdin.exit_code == 0, from_stdin.output
+    assert [o["status"] for o in json.loads(from_stdin.stdout)["outcomes"]] == ["saved"]
+    assert speeds(sb, [101]) == {101: 0.9}

@@ -454,7 +454,7 @@ def assign_or_fail(session: Any, assignments: tuple[str, ...]) -> None:
         fail(f"{problem} Nothing was sent.")
 
 
-def _body_from_file(path: str) -> dict[str, Any]:
+def body_from_file(path: str) -> dict[str, Any]:
     """The update body in FILE (or stdin), read before anything is asked of the host: a
     file of `pull` (YAML, or the same in JSON), or a JSON object of fields."""
     from voicedesk.account_files import FileProblem, from_document, read_file

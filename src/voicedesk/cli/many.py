@@ -14,7 +14,7 @@ import signal
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -22,9 +22,9 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import click
 
 from voicedesk.cli.commands import (
-    _body_from_file,
     apply_body_or_fail,
     assign_or_fail,
+    body_from_file,
     confirm_and_save,
     main,
     open_assistant,
@@ -359,13 +359,13 @@ def diff(obj: Context, arguments: tuple[str, ...], to: tuple[str, ...], as_json:
     DIR (from `voicedesk pull`) with its assistant. Exit 1 on changes."""
     if len(arguments) == 2 and not to and not as_json:
         assistant_id, file = arguments
-        body = _body_from_file(file)
+        body = body_from_file(file)
         session = open_assistant(obj, assistant_id_arg(assistant_id))
         apply_body_or_fail(session, body, file)
         echo_plan(session)
         refuse_problems(obj, session)
         sys.exit(EXIT_CHANGES if session.dirty else EXIT_OK)
-    run_plan(obj, *files_wanted(_one_path(arguments), to), options=Options(as_json=as_json, diff_only=True))
+    run_plan(obj, *_files_of(arguments, to), options=Options(as_json=as_json, diff_only=True))
 
 
 @main.command()
@@ -382,18 +382,33 @@ def apply(obj: Context, arguments: tuple[str, ...], to: tuple[str, ...], dry_run
     (from `voicedesk pull`) to its assistant; or of FILE to each --to assistant."""
     if len(arguments) == 2 and not to and not as_json:
         assistant_id, file = arguments
-        body = _body_from_file(file)
+        body = body_from_file(file)
         session = open_assistant(obj, assistant_id_arg(assistant_id), settle=not dry_run)
         apply_body_or_fail(session, body, file)
         confirm_and_save(obj, session, dry_run, yes, force)
         return
-    run_plan(obj, *files_wanted(_one_path(arguments), to), options=Options(dry_run, yes, force, as_json))
+    run_plan(obj, *_files_of(arguments, to), options=Options(dry_run, yes, force, as_json))
 
 
-def _one_path(arguments: tuple[str, ...]) -> Path:
+def _files_of(arguments: tuple[str, ...], to: tuple[str, ...]) -> tuple[Callable[[Account], list[Wanted]], list[int]]:
+    """DIR, FILE --to ID..., or ASSISTANT_ID FILE (here: with --json)."""
+    from voicedesk.account_files import AssistantFile
+
+    if len(arguments) == 2 and not to:
+        own_id = assistant_id_arg(arguments[0])
+        if arguments[1] == "-":  # a JSON body on stdin, as `apply ID -` takes it
+            return files_wanted([AssistantFile(Path("-"), own_id, None, None, body_from_file("-"))], to)
+        return files_wanted(load_files(_existing(arguments[1])), to, own_id=own_id)
     if len(arguments) != 1:
         fail("give ASSISTANT_ID FILE, or one DIR, or FILE --to ID...")
-    path = Path(as_typed(arguments[0]))
+    path = _existing(arguments[0])
+    if to and path.is_dir():
+        fail("--to takes a FILE (a template), not a folder.")
+    return files_wanted(load_files(path), to)
+
+
+def _existing(argument: str) -> Path:
+    path = Path(as_typed(argument))
     if not path.exists():
         fail(f"{safe_text(str(path))} does not exist.")
     return path
@@ -642,16 +657,12 @@ def _moment(text: str) -> datetime:
 # --- files ---------------------------------------------------------------------------
 
 
-def files_wanted(path: Path, to: tuple[str, ...]) -> tuple[Callable[[Account], list[Wanted]], list[int]]:
-    """DIR (every pulled file in it), or FILE applied to its own assistant or, as a
-    template, to the --to ids. Files are read before the host is asked."""
+def load_files(path: Path) -> list[AssistantFile]:
+    """Every assistant file of DIR, or FILE: read and checked before the host is asked."""
     from voicedesk.account_files import FileProblem, read_file, read_folder
     from voicedesk.assigning import AssignProblem, check_names_and_types
-    from voicedesk.batch import Wanted
 
     if path.is_dir():
-        if to:
-            fail("--to takes a FILE (a template), not a folder.")
         files, problems = read_folder(path)
         for problem in problems:
             echo(f"error: {problem}", err=True)
@@ -669,6 +680,17 @@ def files_wanted(path: Path, to: tuple[str, ...]) -> tuple[Callable[[Account], l
             check_names_and_types(file.body, str(file.path))
         except AssignProblem as problem:
             fail(str(problem))
+    return files
+
+
+def files_wanted(files: list[AssistantFile], to: tuple[str, ...], own_id: int | None = None,
+                 ) -> tuple[Callable[[Account], list[Wanted]], list[int]]:
+    """The files' values for their own assistants (`own_id`: the one named on the
+    command line instead) or, as a template, for the --to ids."""
+    from voicedesk.batch import Wanted
+
+    if own_id is not None:
+        files = [replace(file, assistant_id=own_id) for file in files]
     targets = [assistant_id_arg(text) for text in to]
     untargeted = [file for file in files if file.assistant_id is None]
     if untargeted and not targets:
