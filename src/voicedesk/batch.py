@@ -180,9 +180,6 @@ class Status(Enum):
     STOPPED = "not done"  # stopped (ctrl+c) before its turn
 
 
-SENT = {Status.SAVED, Status.NOT_TAKEN, Status.MAYBE_SAVED}
-
-
 @dataclass
 class Outcome:
     assistant_id: int
@@ -229,7 +226,8 @@ async def carry_out(
                 reached(Outcome(session.assistant_id, session.name, Status.STOPPED, "stopped before its turn."))
             continue
         fresh: PageRead
-        if time.monotonic() - account.read_at.get(page_number, 0.0) > FRESH_FOR:
+        read_at = account.read_at.get(page_number)
+        if read_at is None or time.monotonic() - read_at > FRESH_FOR:
             try:
                 page = await client.list_page(page_number)
                 account.saw(page)
