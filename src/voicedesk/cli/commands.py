@@ -50,6 +50,7 @@ from voicedesk.cli.common import (
     EXIT_ERROR,
     EXIT_OK,
     Context,
+    GlobalOptionsGroup,
     ProgressLine,
     ask,
     assistant_id_arg,
@@ -60,11 +61,13 @@ from voicedesk.cli.common import (
     is_terminal,
     prompt_line,
     run,
+    start_log_file,
     stdin_is_terminal,
 )
 
 
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=GlobalOptionsGroup, invoke_without_command=True,
+             context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--base-url", envvar="VOICEDESK_BASE_URL", metavar="URL",
               help="The API host, e.g. https://app.famulor.de (or VOICEDESK_BASE_URL).")
 @click.option("--api-key", envvar="VOICEDESK_API_KEY", metavar="KEY", show_envvar=True,
@@ -84,22 +87,28 @@ from voicedesk.cli.common import (
               help="The host's update contract (or VOICEDESK_DIALECT, or the profile's dialect; "
                    "default auto: detected).")
 @click.option("--debug", is_flag=True, help="Log every request to stderr (the key shows as ***).")
+@click.option("--log-file", envvar="VOICEDESK_LOG_FILE", metavar="PATH",
+              help="Append every request, its status and time to this file (created 600; the key "
+                   "shows as ***), also from the editor (or VOICEDESK_LOG_FILE).")
 @click.version_option(__version__, prog_name="voicedesk")
 @click.pass_context
 def main(
     ctx: click.Context, base_url: str | None, api_key: str | None, api_key_file: str | None,
     demo: bool, insecure: bool, timeout: str | None, profile: str | None, dialect: str | None, debug: bool,
+    log_file: str | None,
 ) -> None:
     """voicedesk: edit the AI phone assistants of your voice-agent account.
 
-    Without a command, opens the assistant picker.
+    Without a command, opens the assistant picker. The options above may also follow
+    the command (voicedesk list --demo).
     """
     if debug:
         logging.basicConfig(level=logging.DEBUG, format="%(name)s: %(message)s", stream=sys.stderr)
         for noisy in ("httpx", "httpcore"):
             logging.getLogger(noisy).setLevel(logging.WARNING)
     given = Given(base_url, api_key, api_key_file, timeout, dialect, profile, insecure)
-    ctx.obj = Context(given, demo)
+    ctx.obj = Context(given, demo, start_log_file(log_file) if log_file else None)
+    ctx.call_on_close(ctx.obj.remember_listed)
     if ctx.invoked_subcommand is None:
         ctx.invoke(edit, assistant_id=None)
 
