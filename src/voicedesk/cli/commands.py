@@ -270,8 +270,9 @@ def _capped(text: str, width: int) -> str:
 
 
 @main.command("fields")
+@click.option("--json", "as_json", is_flag=True, help="Print the catalogue as JSON.")
 @click.pass_obj
-def fields_command(obj: Context) -> None:
+def fields_command(obj: Context, as_json: bool) -> None:
     """List every field that set/apply accept on the host (its dialect), with its rules."""
     from voicedesk.fields import Write
     from voicedesk.model import expected_type
@@ -284,6 +285,10 @@ def fields_command(obj: Context) -> None:
         Write.WAIT_FOR_CUSTOMER: "true or false",
     }
     fields, how = _listing_dialect(obj)
+    if as_json:
+        echo_json({"dialect": fields.dialect.value, "dialect_source": how,
+                   "fields": [_field_json(field) for field in fields]})
+        return
     echo(f"Dialect {fields.dialect.value} ({how}).")
     for group in fields.groups:
         echo(group.value)
@@ -307,6 +312,26 @@ def fields_command(obj: Context) -> None:
             echo(f"      {field.help}")
 
 
+def _field_json(field: Any) -> dict[str, Any]:
+    """A field of the catalogue as `fields --json` lists it."""
+    return {
+        "name": field.name,
+        "update_name": field.update_name,
+        "group": field.group.value,
+        "kind": field.kind.value,
+        "label": field.label,
+        "choices": [choice.value for choice in field.choices],
+        "minimum": field.minimum,
+        "maximum": field.maximum,
+        "unit": field.unit or None,
+        "max_length": field.max_length,
+        "nullable": field.nullable,
+        "reported": field.reported,
+        "lookup": field.lookup.value if field.lookup else None,
+        "help": field.help,
+    }
+
+
 def _listing_dialect(obj: Context) -> tuple[Any, str]:
     """The catalogue `fields` lists: the dialect set, else the host's (asked), else,
     with no host configured, the platform's current one."""
@@ -316,6 +341,12 @@ def _listing_dialect(obj: Context) -> tuple[Any, str]:
     try:
         settings = obj.resolve()
     except SettingsError:
+        try:  # the dialect set needs no host
+            pinned = parse_dialect_choice(obj.given.dialect or "auto")
+        except ValueError as error:
+            fail(str(error))
+        if pinned is not None:
+            return catalogue(pinned), "as set"
         return catalogue(Dialect.D2026), ("no host is configured: the platform's current one; "
                                           "--dialect 2025 lists the seed's")
     try:
