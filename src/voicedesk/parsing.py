@@ -3,12 +3,14 @@ whose lookup list could not be loaded. The catalogue says how each field is read
 
 from __future__ import annotations
 
+import difflib
 import json
 import math
 import re
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
 
-from voicedesk.fields import Catalogue, Field, Kind, Lookup, Write, catalogue
+from voicedesk.fields import Catalogue, Dialect, Field, Kind, Lookup, Read, Write, catalogue
 from voicedesk.records import Lookups
 
 _TRUE = {"true", "yes", "on", "1"}
@@ -36,10 +38,12 @@ def _reject_constant(name: str) -> Any:
     raise _NotAllowed(f"it holds {name}, which JSON does not allow")
 
 
-def load_json(text: str) -> Any:
-    """JSON typed or read from a file; a ValueError says in a phrase what is wrong."""
+def load_json(text: str, *, numbers_as_text: bool = False) -> Any:
+    """JSON typed or read from a file; a ValueError says in a phrase what is wrong.
+    `numbers_as_text`: every number as the text it was written as (`123` -> "123")."""
+    number = str if numbers_as_text else None
     try:
-        return json.loads(text, parse_constant=_reject_constant)
+        return json.loads(text, parse_constant=_reject_constant, parse_int=number, parse_float=number)
     except json.JSONDecodeError as error:
         raise ValueError(f"{error.msg} at line {error.lineno}, column {error.colno}") from None
     except _NotAllowed:
@@ -131,8 +135,22 @@ def split_assignment(text: str, fields: Catalogue | None = None) -> tuple[Field,
     found = fields.resolve(name)
     if found is None:
         raise ParseError(f"{quoted(name)} is not a field of the assistant on this host "
-                         f"(dialect {fields.dialect.value}). See 'voicedesk fields'.")
+                         f"(dialect {fields.dialect.value}){did_you_mean(name, fields) or '.'} See 'voicedesk fields'.")
     return found[0], found[1], raw
+
+
+def did_you_mean(name: str, fields: Catalogue) -> str:
+    """"; did you mean X" for the names closest to a mistyped field name (this dialect's
+    update names and the seed's names), or ""."""
+    names = list(dict.fromkeys([*fields.by_update_name, *(f.name for f in catalogue(Dialect.D2025))]))
+    folded = {candidate.casefold(): candidate for candidate in names}
+    close = difflib.get_close_matches(name.casefold(), list(folded), n=3, cutoff=0.6)
+    if not close:
+        return ""
+    # A seed's name the host reads differently is shown as the host's.
+    shown = list(dict.fromkeys(found[0].update_name if (found := fields.resolve(folded[c])) else folded[c]
+                               for c in close))
+    return f"; did you mean {' or '.join(shown)}?"
 
 
 def parse_assignment(text: str, fields: Catalogue | None = None, lookups: Lookups | None = None) -> tuple[str, Any]:
@@ -151,6 +169,8 @@ def parse_assignment(text: str, fields: Catalogue | None = None, lookups: Lookup
         given = whole_number(stripped)
         if given is None:  # a name: as the field takes it under its other name
             return field.name, parse_value(field, raw, lookups)
+    elif shape is Write.DIRECTION and _direction(stripped) is not None:
+        return field.name, _direction(stripped)
     elif shape is Write.WAIT_FOR_CUSTOMER:
         if stripped.lower() not in _TRUE | _FALSE:
             raise ParseError(f"wait_for_customer: expected true or false, got {quoted(raw)}.")
@@ -203,14 +223,19 @@ def _parse(field: Field, text: str, stripped: str, lookups: Lookups) -> Any:
         return parse_number(stripped, integer=kind is Kind.INTEGER, or_else=or_else)
     if kind in (Kind.KEY_VALUE, Kind.SCHEMA, Kind.ID_LIST, Kind.TOOLS, Kind.PHRASES):
         try:
-            return load_json(text)
+            # A variable's value is text: `{"code": 123}` means "123", as written.
+            return load_json(text, numbers_as_text=kind is Kind.KEY_VALUE)
         except ValueError as error:
             raise ValueError(f"expected JSON ({error}).") from None
     if kind is Kind.CHOICE:
         for choice in field.choices:
             if stripped.lower() in (choice.value.lower(), choice.label.lower()):
                 return choice.value
+        if field.read is Read.DIRECTION and (direction := _direction(stripped)) is not None:
+            return direction
         return stripped  # validation names the allowed values
+    if field.lookup in (Lookup.LANGUAGES, Lookup.MODELS) and not field.holds_id:
+        return _listed_name(field.lookup, stripped, lookups)
     if field.lookup is Lookup.VOICES:
         return _voice(stripped, lookups)
     if field.lookup is Lookup.PHONE_NUMBERS:
@@ -233,32 +258,91 @@ def _entry_named(field: Field, text: str, lookups: Lookups) -> int:
         listed = lookup.value if lookup else "list"
         raise ValueError(f"expected an id (a whole number), got {quoted(text)}; the account's "
                          f"{listed} did not load, so names cannot be looked up.")
-    ids: list[int] = sorted({entry.id for entry in entries if entry.name == text})
+    named = _named(text, entries, lambda entry: entry.name)
+    ids: list[int] = sorted({entry.id for entry in named})
     if len(ids) == 1:
         return ids[0]
     if not ids:
         raise ValueError(f"no entry of the account's {lookup.value} is named {quoted(text)}; "
-                         "give its id or its exact name.")
+                         "give its id or its name.")
     raise ValueError(f"several of the account's {lookup.value} are named {quoted(text)} "
-                     f"(ids {', '.join(map(str, ids))}); give the id.")
+                     f"({_listing(named, lambda entry: entry.name)}); give the id.")
 
 
 def _voice(text: str, lookups: Lookups) -> int:
     if (voice_id := whole_number(text)) is not None:
         return voice_id
     # A 2026 voice is listed once per mode it fits (multimodal and dualplex): one voice.
-    ids = sorted({voice.id for voice in lookups.voices or () if voice.name == text})
+    named = _named(text, lookups.voices or [], lambda voice: voice.name)
+    ids = sorted({voice.id for voice in named})
     if len(ids) == 1:
         return ids[0]
     if not ids:
-        raise ValueError(f"no voice is named {quoted(text)}; give its id or its exact name.")
-    raise ValueError(f"several voices are named {quoted(text)} (ids {', '.join(map(str, ids))}); give the id.")
+        raise ValueError(f"no voice is named {quoted(text)}; give its id or its name.")
+    raise ValueError(f"several voices are named {quoted(text)} ({_listing(named, lambda voice: voice.name)}); "
+                     "give the id.")
 
 
 def _phone_number(text: str, lookups: Lookups) -> int:
     if (number_id := whole_number(text)) is not None:
         return number_id
-    for number in lookups.all_numbers:
-        if number.phone_number == text:
-            return number.id
+    typed = _dialled(text)
+    ids = sorted({number.id for number in lookups.all_numbers if _dialled(number.phone_number) == typed})
+    if len(ids) == 1:
+        return ids[0]
+    if ids:
+        raise ValueError(f"several of the account's numbers are {quoted(text)} "
+                         f"(ids {', '.join(map(str, ids))}); give the id.")
     raise ValueError(f"expected a phone number id, or a number of the account, got {quoted(text)}.")
+
+
+def _dialled(number: str) -> str:
+    """A phone number as dialled: without spaces, dashes, dots and brackets; 00 as +."""
+    digits = re.sub(r"[\s\-./()]", "", number)
+    return "+" + digits[2:] if digits.startswith("00") else digits
+
+
+def _direction(text: str) -> str | None:
+    """A call direction in either vocabulary (inbound/outbound, receive/make) -> the
+    edit value (receive/make); None when it is neither."""
+    word = text.strip().lower()
+    return {"inbound": "receive", "outbound": "make", "receive": "receive", "make": "make"}.get(word)
+
+
+Entry = TypeVar("Entry")
+
+
+def _named(text: str, entries: Iterable[Entry], name_of: Callable[[Entry], str]) -> list[Entry]:
+    """The entries named exactly `text`, else those named so ignoring case."""
+    entries = list(entries)
+    exact = [entry for entry in entries if name_of(entry) == text]
+    if exact:
+        return exact
+    folded = text.casefold()
+    return [entry for entry in entries if name_of(entry).casefold() == folded]
+
+
+def _listing(entries: list[Any], name_of: Callable[[Any], str]) -> str:
+    """Entries as a message names them: their names and ids."""
+    return ", ".join(f"{quoted(name_of(entry))} (id {entry.id})"
+                     for entry in sorted({entry.id: entry for entry in entries}.values(), key=lambda e: e.id))
+
+
+def _listed_name(lookup: Lookup, text: str, lookups: Lookups) -> str:
+    """A language or model as the account's list names it: its name in any case, or a
+    language's ISO code (`de`). Text the list does not know stays as typed (validation
+    says so); a name two entries share in different cases is an error naming both."""
+    records = lookups.languages if lookup is Lookup.LANGUAGES else lookups.models
+    if records is None:
+        return text  # not loaded: nothing to read it by
+    named: list[Any] = _named(text, records, lambda record: record.name)
+    if not named and lookup is Lookup.LANGUAGES:
+        named = [language for language in lookups.languages or () if (language.iso_2 or "").casefold() == text.casefold()]
+    names: list[str] = sorted({record.name for record in named})
+    if len(names) == 1:
+        return names[0]
+    if not names:
+        return text
+    what = "languages" if lookup is Lookup.LANGUAGES else "models"
+    raise ValueError(f"several of the account's {what} match {quoted(text)} "
+                     f"({_listing(named, lambda record: record.name)}); give the exact name.")
