@@ -62,7 +62,7 @@ from voicedesk.cli.common import (
     prompt_line,
     run,
     start_log_file,
-    stdin_is_terminal,
+    unaskable,
 )
 
 
@@ -107,7 +107,7 @@ def main(
         for noisy in ("httpx", "httpcore"):
             logging.getLogger(noisy).setLevel(logging.WARNING)
     given = Given(base_url, api_key, api_key_file, timeout, dialect, profile, insecure)
-    ctx.obj = Context(given, demo, start_log_file(log_file) if log_file else None)
+    ctx.obj = Context(given, demo, start_log_file(ctx, log_file) if log_file else None)
     ctx.call_on_close(ctx.obj.remember_listed)
     if ctx.invoked_subcommand is None:
         ctx.invoke(edit, assistant_id=None)
@@ -428,11 +428,8 @@ def _confirm_and_save(obj: Context, session: Any, dry_run: bool, yes: bool, forc
         return
     if obj.settings.write_refusal:  # said before asking; remote.save refuses it too
         fail(obj.settings.write_refusal)
-    if not yes:
-        if not stdin_is_terminal():
-            fail("not sending without confirmation: pass --yes (stdin is not a terminal).")
-        if not ask("Send these changes?"):
-            fail("cancelled; nothing was sent.")
+    if not yes and not ask("Send these changes?", otherwise="not sending without confirmation: pass --yes"):
+        fail("cancelled; nothing was sent.")
     try:
         result = run(obj, lambda client, progress: save(
             client, session, force=force, history=History(), progress=progress))
@@ -763,17 +760,15 @@ def configure(obj: Context, profile_name: str | None, yes: bool) -> None:
             existing = read_config(path).profiles.get(name)
             host = host or (existing.base_url if existing else None)
         if not host:
-            if sys.stdin is None:
-                fail("give the host with --base-url or VOICEDESK_BASE_URL (there is no standard input to ask on).")
-            host = prompt_line("API host (e.g. https://app.famulor.de)")
+            host = prompt_line("API host (e.g. https://app.famulor.de)",
+                               otherwise="give the host with --base-url or VOICEDESK_BASE_URL; nothing was saved")
         key, key_file = given.api_key, None
         if not key and given.api_key_file:
             key, _ = read_key_file(given.api_key_file)
             key_file = str(Path(given.api_key_file).expanduser().absolute())
         if not key:
-            if not stdin_is_terminal():
-                fail("give the key with VOICEDESK_API_KEY or --api-key-file (stdin is not a terminal).")
-            key = prompt_line("API key (not shown)", hidden=True)
+            key = prompt_line("API key (not shown)", hidden=True,
+                              otherwise="give the key with VOICEDESK_API_KEY or --api-key-file; nothing was saved")
         settings = make_settings(host, key, insecure=given.insecure)
         if name is None:
             saved = write_config(StoredConfig(settings.base_url, key.strip()), path)
@@ -802,7 +797,7 @@ def _check_key(settings: Settings, yes: bool) -> None:
         account = asyncio.run(ask_host())
     except ApiError as error:
         problem = f"the key check (GET /user/me) failed: {error.message}"
-        if yes or not stdin_is_terminal():
+        if yes or unaskable():
             fail(f"{problem} Nothing was saved.")
         echo(f"warning: {problem}", err=True)
         if not ask("Save the profile anyway?"):

@@ -285,16 +285,36 @@ def stdin_is_terminal() -> bool:
     return sys.stdin is not None and sys.stdin.isatty()  # None: started with stdin closed
 
 
-def prompt_line(question: str, *, hidden: bool = False) -> str:
-    """A line typed in answer; no answer (end of input, ctrl+c) saves nothing."""
+def unaskable() -> str | None:
+    """Why nothing can be asked (a script, a pipe, a redirect, where a question would hang
+    or be lost), or None when it can. Standard error too: with a terminal on both other
+    ends, Python's input() writes the question there."""
+    for name, stream in (("standard input", sys.stdin), ("standard output", sys.stdout),
+                         ("standard error", sys.stderr)):
+        if not is_terminal(stream):
+            return f"{name} is not a terminal"
+    return None
+
+
+def _can_ask(otherwise: str) -> None:
+    if (reason := unaskable()) is not None:
+        fail(f"{otherwise} ({reason}, so nothing can be asked).")
+
+
+def prompt_line(question: str, *, otherwise: str, hidden: bool = False) -> str:
+    """A line typed in answer; no answer (end of input, ctrl+c) saves nothing. Without a
+    terminal to ask on, fails with `otherwise`: what to pass instead."""
+    _can_ask(otherwise)
     try:
         return click.prompt(question, hide_input=hidden)
     except click.Abort:
         fail("cancelled; nothing was saved.")
 
 
-def ask(question: str) -> bool:
-    """A yes/no question on the terminal; no answer (end of input, ctrl+c) is a no."""
+def ask(question: str, *, otherwise: str = "pass --yes to go ahead without asking") -> bool:
+    """A yes/no question on the terminal; no answer (end of input, ctrl+c) is a no.
+    Without a terminal to ask on, fails with `otherwise`: what to pass instead."""
+    _can_ask(otherwise)
     try:
         return click.confirm(question, default=False)
     except click.Abort:
@@ -377,10 +397,10 @@ def _taken(args: list[str], at: int, names: dict[str, int]) -> int:
     return 0
 
 
-def start_log_file(path: str) -> Path:
+def start_log_file(ctx: click.Context, path: str) -> Path:
     """Append every request (method, URL, status, time taken; the key as ***) to the file
-    at `path`, created 0600 if missing: `--debug`'s lines, kept where the TUI cannot
-    hide them. A file that cannot be opened fails the run."""
+    at `path`, created 0600 if missing, until `ctx` closes: `--debug`'s lines, kept where
+    the TUI cannot hide them. A file that cannot be opened fails the run."""
     import logging
     import stat
     import time
@@ -399,6 +419,14 @@ def start_log_file(path: str) -> Path:
     formatter.converter = time.gmtime
     handler.setFormatter(formatter)
     logger = logging.getLogger("voicedesk.api")
+    level = logger.level
     logger.addHandler(handler)
     logger.setLevel(logging.DEBUG)
+
+    def stop() -> None:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+        handler.close()
+
+    ctx.call_on_close(stop)
     return where.absolute()
