@@ -337,7 +337,8 @@ def _listed_name(lookup: Lookup, text: str, lookups: Lookups) -> str:
         return text  # not loaded: nothing to read it by
     named: list[Any] = _named(text, records, lambda record: record.name)
     if not named and lookup is Lookup.LANGUAGES:
-        named = [language for language in lookups.languages or () if (language.iso_2 or "").casefold() == text.casefold()]
+        code = text.casefold()
+        named = [language for language in lookups.languages or () if (language.iso_2 or "").casefold() == code]
     names: list[str] = sorted({record.name for record in named})
     if len(names) == 1:
         return names[0]
