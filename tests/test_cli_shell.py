@@ -115,7 +115,7 @@ def test_a_commands_own_option_of_the_same_name_stays_the_commands() -> None:
         params, rest = parsed(args)
         assert params["profile"] is None and params["dialect"] is None, args
         assert rest == args, rest
-        command = main.get_command(None, args[0])  # type: ignore[arg-type]
+        command = main.commands[args[0]]
         sub = command.make_context(args[0], args[1:], resilient_parsing=True)
         assert sub.params[own_name] == own_value
         cases += 1

@@ -223,8 +223,12 @@ def _parse(field: Field, text: str, stripped: str, lookups: Lookups) -> Any:
         return parse_number(stripped, integer=kind is Kind.INTEGER, or_else=or_else)
     if kind in (Kind.KEY_VALUE, Kind.SCHEMA, Kind.ID_LIST, Kind.TOOLS, Kind.PHRASES):
         try:
-            # A variable's value is text: `{"code": 123}` means "123", as written.
-            return load_json(text, numbers_as_text=kind is Kind.KEY_VALUE)
+            value = load_json(text)
+            if kind is Kind.KEY_VALUE and isinstance(value, dict) and any(map(_is_number, value.values())):
+                # A variable's value is text: `{"code": 123}` means "123", as written.
+                written = load_json(text, numbers_as_text=True)
+                value = {key: written[key] if _is_number(item) else item for key, item in value.items()}
+            return value
         except ValueError as error:
             raise ValueError(f"expected JSON ({error}).") from None
     if kind is Kind.CHOICE:
@@ -245,6 +249,10 @@ def _parse(field: Field, text: str, stripped: str, lookups: Lookups) -> Any:
             return entry_id
         return _entry_named(field, stripped, lookups)
     return text  # free text keeps its spaces
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 def _entry_named(field: Field, text: str, lookups: Lookups) -> int:
