@@ -153,14 +153,18 @@ def did_you_mean(name: str, fields: Catalogue) -> str:
     return f"; did you mean {' or '.join(shown)}?"
 
 
-def parse_assignment(text: str, fields: Catalogue | None = None, lookups: Lookups | None = None) -> tuple[str, Any]:
-    """FIELD=VALUE -> (the setting's name, its edit value)."""
+def parse_assignment(
+    text: str, fields: Catalogue | None = None, lookups: Lookups | None = None,
+    current: Callable[[str], Any] | None = None,
+) -> tuple[str, Any]:
+    """FIELD=VALUE -> (the setting's name, its edit value). `current`: a setting's value
+    now, by name, where the reading depends on it (see `parse_value`)."""
     from voicedesk.wire import WriteError, unwritten
 
     fields = fields or catalogue()
     field, shape, raw = split_assignment(text, fields)
     if shape is Write.SAME:
-        return field.name, parse_value(field, raw, lookups)
+        return field.name, parse_value(field, raw, lookups, current(field.name) if current else None)
     stripped = raw.strip()
     given: Any
     if stripped == "null":
@@ -168,7 +172,7 @@ def parse_assignment(text: str, fields: Catalogue | None = None, lookups: Lookup
     elif shape in (Write.LANGUAGE_ID, Write.MODEL_ID):
         given = whole_number(stripped)
         if given is None:  # a name: as the field takes it under its other name
-            return field.name, parse_value(field, raw, lookups)
+            return field.name, parse_value(field, raw, lookups, current(field.name) if current else None)
     elif shape is Write.DIRECTION and _direction(stripped) is not None:
         return field.name, _direction(stripped)
     elif shape is Write.WAIT_FOR_CUSTOMER:
@@ -186,7 +190,9 @@ def parse_assignment(text: str, fields: Catalogue | None = None, lookups: Lookup
     return field.name, value
 
 
-def parse_value(field: Field, text: str, lookups: Lookups | None = None) -> Any:
+def parse_value(field: Field, text: str, lookups: Lookups | None = None, now: Any = None) -> Any:
+    """The edit value `text` means. `now`, the field's value now: variables that are all
+    text take a number typed as text too (`{"code": 123}` is "123")."""
     lookups = lookups or Lookups()
     stripped = text.strip()
     if stripped == "null":
@@ -194,7 +200,7 @@ def parse_value(field: Field, text: str, lookups: Lookups | None = None) -> Any:
             raise ParseError(f"{field.update_name}: {field.label} cannot be null.")
         return None
     try:
-        value = _parse(field, text, stripped, lookups)
+        value = _parse(field, text, stripped, lookups, now)
     except ValueError as error:
         raise ParseError(f"{field.update_name}: {error}") from None
     # Imported here: pydantic, which the editor's first screen (its sliders parse typed
@@ -207,7 +213,7 @@ def parse_value(field: Field, text: str, lookups: Lookups | None = None) -> Any:
         raise ParseError(f"{field.update_name}: {problem.problems[field.name]}, got {quoted(text)}.") from None
 
 
-def _parse(field: Field, text: str, stripped: str, lookups: Lookups) -> Any:
+def _parse(field: Field, text: str, stripped: str, lookups: Lookups, now: Any) -> Any:
     kind = field.kind
     if kind is Kind.BOOLEAN:
         lowered = stripped.lower()
@@ -224,8 +230,9 @@ def _parse(field: Field, text: str, stripped: str, lookups: Lookups) -> Any:
     if kind in (Kind.KEY_VALUE, Kind.SCHEMA, Kind.ID_LIST, Kind.TOOLS, Kind.PHRASES):
         try:
             value = load_json(text)
-            if kind is Kind.KEY_VALUE and isinstance(value, dict) and any(map(_is_number, value.values())):
-                # A variable's value is text: `{"code": 123}` means "123", as written.
+            if kind is Kind.KEY_VALUE and isinstance(value, dict) and _all_text(now) \
+                    and any(map(_is_number, value.values())):
+                # The variables are text: `{"code": 123}` means "123", as written.
                 written = load_json(text, numbers_as_text=True)
                 value = {key: written[key] if _is_number(item) else item for key, item in value.items()}
             return value
@@ -249,6 +256,11 @@ def _parse(field: Field, text: str, stripped: str, lookups: Lookups) -> Any:
             return entry_id
         return _entry_named(field, stripped, lookups)
     return text  # free text keeps its spaces
+
+
+def _all_text(variables: Any) -> bool:
+    """Variables whose every value is text (none at all: text, as the API documents them)."""
+    return isinstance(variables, dict) and all(isinstance(value, str) for value in variables.values())
 
 
 def _is_number(value: Any) -> bool:
@@ -331,9 +343,11 @@ def _named(text: str, entries: Iterable[Entry], name_of: Callable[[Entry], str])
 
 
 def _listing(entries: list[Any], name_of: Callable[[Any], str]) -> str:
-    """Entries as a message names them: their names and ids."""
-    return ", ".join(f"{quoted(name_of(entry))} (id {entry.id})"
-                     for entry in sorted({entry.id: entry for entry in entries}.values(), key=lambda e: e.id))
+    """Entries as a message names them: their ids, with their names where these differ."""
+    unique = sorted({entry.id: entry for entry in entries}.values(), key=lambda entry: entry.id)
+    if len({name_of(entry) for entry in unique}) == 1:
+        return "ids " + ", ".join(str(entry.id) for entry in unique)
+    return ", ".join(f"{quoted(name_of(entry))} (id {entry.id})" for entry in unique)
 
 
 def _listed_name(lookup: Lookup, text: str, lookups: Lookups) -> str:

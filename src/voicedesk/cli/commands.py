@@ -534,7 +534,7 @@ def _assign(session: Any, assignments: tuple[str, ...]) -> None:
             if text.partition("=")[0].strip() == "end_call_tool.description" and "tools" in session.fields:
                 _set_end_call_description(session, text.partition("=")[2])
                 continue
-            name, value = parse_assignment(text, session.fields, session.lookups)
+            name, value = parse_assignment(text, session.fields, session.lookups, session.value)
             session.set(name, value)
     except ParseError as error:
         fail(f"{error} Nothing was sent.")
