@@ -138,6 +138,13 @@ def test_nothing_after_a_double_dash_and_no_option_value_is_moved() -> None:
         assert params["base_url"] == base_url
         assert params["demo"] is False, args
         cases += 1
+    # An option that lacks its value is left where it is, never given the command's name.
+    for args in (["list", "-P"], ["list", "--profile"], ["show", "101", "--base-url"]):
+        params, rest = parsed(args)
+        assert rest == args and params["profile"] is None and params["base_url"] is None, (args, params)
+        result = invoke(*args)
+        assert result.exit_code == 2 and "Error" in result.stderr, result.output
+        cases += 1
     print(f"double dash and option values: {cases} cases")
 
 

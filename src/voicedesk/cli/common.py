@@ -364,8 +364,8 @@ class GlobalOptionsGroup(click.Group):
             taken = _taken(args, rest, theirs)
             if taken:
                 kept += args[rest: rest + taken]
-            elif taken := _taken(args, rest, mine):
-                moved += args[rest: rest + taken]
+            elif (taken := _taken(args, rest, mine)) and rest + taken <= len(args):
+                moved += args[rest: rest + taken]  # (without its value it stays, for click to refuse)
             else:
                 taken = 1
                 kept.append(args[rest])
