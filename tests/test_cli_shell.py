@@ -345,3 +345,37 @@ def test_completion_never_fails_on_a_broken_cache_or_config() -> None:
             assert err == "" and all("Error" not in item for item in got), (words, got, err)
             cases += 1
     print(f"broken caches and configs: {cases} cases")
+
+
+def test_set_of_many_completes_ids_until_the_first_assignment() -> None:
+    """`set [ID...] FIELD=VALUE...` as one argument (the commands for many assistants)."""
+    import click
+    from click.shell_completion import BashComplete
+
+    from voicedesk import known_ids
+    from voicedesk.cli import shell
+
+    @click.group()
+    @click.option("--demo", is_flag=True)
+    @click.option("--dialect")
+    def group(demo: bool, dialect: str | None) -> None:
+        """A group as voicedesk's, with a set of many."""
+
+    @group.command("set")
+    @click.argument("arguments", nargs=-1)
+    def set_many(arguments: tuple[str, ...]) -> None:
+        """set [ID...] FIELD=VALUE..."""
+
+    shell._attach(group)
+    known_ids.remember({"demo": {101, 102, 203}})
+    cases = 0
+    for args, incomplete, expected, absent in (
+        (["--demo", "set"], "1", ["101", "102"], ["203", "speech_speed="]),
+        (["--demo", "set", "101"], "", ["102", "speech_speed="], []),
+        (["--demo", "--dialect", "2026", "set", "101", "record=on"], "", ["speech_speed="], ["102"]),
+        (["--demo", "--dialect", "2026", "set", "101", "mode", "="], "d", ["dualplex"], ["102"]),
+    ):
+        got = [item.value for item in BashComplete(group, {}, "voicedesk", "_X").get_completions(args, incomplete)]
+        assert all(item in got for item in expected) and not any(item in got for item in absent), (args, got)
+        cases += 1
+    print(f"set of many: {cases} cases")

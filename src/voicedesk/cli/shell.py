@@ -76,42 +76,63 @@ def locate(obj: Context, as_json: bool) -> None:
 
 # -- completion -------------------------------------------------------------------------
 
-# The arguments that take assistant ids, and those that take FIELD=VALUE, by name.
-ID_ARGUMENTS = frozenset({"assistant_id", "assistant_ids"})
-ASSIGNMENT_ARGUMENTS = frozenset({"assignments"})
-
-
 class _AssistantIds(click.types.StringParamType):
     """Text, as before; completed from the ids a recent run saw in the list."""
 
     def shell_complete(self, ctx: click.Context, param: click.Parameter, incomplete: str) -> list[CompletionItem]:
-        return [CompletionItem(str(i)) for i in _cached_ids(ctx) if str(i).startswith(incomplete)]
+        return _id_items(ctx, incomplete)
 
 
 class _Assignments(click.types.StringParamType):
-    """FIELD=VALUE, as before; completed from the catalogue of the host's dialect."""
+    """FIELD=VALUE, as before; completed from the catalogue of the host's dialect. With
+    `ids_first` (`set [ID...] FIELD=VALUE...`), assistant ids until the first FIELD=."""
+
+    def __init__(self, *, ids_first: bool = False) -> None:
+        self.ids_first = ids_first
 
     def shell_complete(self, ctx: click.Context, param: click.Parameter, incomplete: str) -> list[CompletionItem]:
         if "=" in incomplete:  # zsh, fish: the whole word, FIELD=VAL
             name, _, value = incomplete.partition("=")
             return [CompletionItem(f"{name}={choice}") for choice in _values(ctx, name, value)]
+        words = [str(word) for word in (ctx.params.get(param.name or "") or ())]
         # bash splits FIELD=VAL at "=": the field is an earlier word, the value this one.
-        before = [word for word in (ctx.params.get(param.name or "") or ()) if word != "="]
+        before = [word for word in words if word != "="]
         if before and "=" not in before[-1] and _field(ctx, before[-1]) is not None:
             return [CompletionItem(choice) for choice in _values(ctx, before[-1], incomplete)]
-        return [CompletionItem(f"{name}=", type="plain") for name in _field_names(ctx) if name.startswith(incomplete)]
+        fields = [CompletionItem(f"{name}=") for name in _field_names(ctx) if name.startswith(incomplete)]
+        if self.ids_first and all(word.isdigit() for word in words):
+            return _id_items(ctx, incomplete) + fields
+        return fields
+
+
+# Which arguments complete what: by (command, argument), "*" for any command. Covers
+# the single-assistant commands and those for many (set ID..., copy, compare, pull).
+COMPLETERS: dict[tuple[str, str], type[click.types.StringParamType] | click.types.StringParamType] = {
+    ("*", "assistant_id"): _AssistantIds,
+    ("*", "assistant_ids"): _AssistantIds,
+    ("pull", "ids"): _AssistantIds,
+    ("copy", "source"): _AssistantIds,
+    ("copy", "destinations"): _AssistantIds,
+    ("compare", "first"): _AssistantIds,
+    ("compare", "second"): _AssistantIds,
+    ("set", "assignments"): _Assignments,
+    ("set", "arguments"): _Assignments(ids_first=True),
+}
 
 
 def _attach(group: click.Group) -> None:
-    """Give today's commands' arguments their completions (by their names)."""
-    for command in group.commands.values():
+    """Give the commands' text arguments their completions (see COMPLETERS)."""
+    for name, command in group.commands.items():
         for param in command.params:
             if not isinstance(param, click.Argument) or type(param.type) is not click.types.StringParamType:
                 continue
-            if param.name in ID_ARGUMENTS:
-                param.type = _AssistantIds()
-            elif param.name in ASSIGNMENT_ARGUMENTS:
-                param.type = _Assignments()
+            found = COMPLETERS.get((name, param.name or "")) or COMPLETERS.get(("*", param.name or ""))
+            if found is not None:
+                param.type = found() if isinstance(found, type) else found
+
+
+def _id_items(ctx: click.Context, incomplete: str) -> list[CompletionItem]:
+    return [CompletionItem(str(i)) for i in _cached_ids(ctx) if str(i).startswith(incomplete)]
 
 
 def _completing(base: type[ShellComplete]) -> type[ShellComplete]:
