@@ -323,6 +323,8 @@ def test_assistant_ids_come_from_the_cache_a_list_left(sb) -> None:
         cases += 1
     got, _ = complete(f"voicedesk --base-url {sb.base_url} show 11", env=env)
     assert got == ["110", "111", "112", "113", "114"]
+    keyless, _ = complete(f"voicedesk --base-url {sb.base_url} show 10")  # no key anywhere: the host is enough
+    assert keyless == ["101", "102", "103", "104", "105", "106", "107", "108", "109"]
     other, _ = complete("voicedesk --base-url https://elsewhere.example show ", env=env)
     assert other == []  # another host's ids are not offered
     assert sb.requests == []  # completion never asks the host

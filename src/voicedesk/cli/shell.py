@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import click
 from click.shell_completion import (
@@ -186,7 +187,8 @@ def _host(ctx: click.Context) -> str | None:
     try:
         return resolve(given)[0].host
     except (SettingsError, OSError, ValueError):
-        return None
+        # No key, say: the host the command line names is enough to complete its ids.
+        return urlsplit(given.base_url).netloc or None if given.base_url else None
 
 
 def _cached_ids(ctx: click.Context) -> list[int]:
