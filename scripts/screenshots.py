@@ -101,7 +101,7 @@ async def many_review(pilot: Pilot, sandbox: Sandbox) -> None:
     await pilot.press("down", "space", "space", "space", "ctrl+e")
     await until(pilot, lambda: type(pilot.app.screen).__name__ == "SearchSelectScreen")
     await pilot.press(*"speech speed", "enter")
-    await until(pilot, lambda: type(pilot.app.screen).__name__ == "BulkScreen" and pilot.app.screen.chosen)
+    await until(pilot, lambda: bool(getattr(pilot.app.screen, "chosen", None)))
     await pilot.press("left", "left", "ctrl+s")
     await until(pilot, lambda: type(pilot.app.screen).__name__ == "BulkReviewScreen")
 

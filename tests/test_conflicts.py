@@ -76,7 +76,7 @@ def run_cli_with_a_colleague(sandbox: Sandbox, *args: str, colleague) -> tuple[i
     primary, secondary = os.openpty()
     process = subprocess.Popen(
         [str(script), "--base-url", sandbox.base_url, "--api-key", DEMO_API_KEY, *args],
-        stdin=secondary, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        stdin=secondary, stdout=secondary, stderr=secondary,  # asked only on a terminal
     )
     os.close(secondary)
     try:
@@ -84,14 +84,22 @@ def run_cli_with_a_colleague(sandbox: Sandbox, *args: str, colleague) -> tuple[i
         seen = b""
         while b"Send these changes?" not in seen:
             assert time.monotonic() < deadline, seen
-            assert process.stdout is not None
-            seen += os.read(process.stdout.fileno(), 4096)
+            seen += os.read(primary, 4096)
         colleague()
         os.write(primary, b"y\n")
-        out, err = process.communicate(timeout=30)
+        process.wait(timeout=30)
+        out = b""
+        while True:  # the rest of what it wrote to the terminal
+            try:
+                chunk = os.read(primary, 4096)
+            except OSError:  # EIO: it has exited
+                break
+            if not chunk:
+                break
+            out += chunk
     finally:
         os.close(primary)
-    return process.returncode, (seen + out).decode(), err.decode()
+    return process.returncode, (seen + out).decode(), (seen + out).decode()  # one terminal
 
 
 def test_cli_refuses_on_a_conflict_naming_the_field(sandbox) -> None:

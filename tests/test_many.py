@@ -114,8 +114,7 @@ def test_a_change_made_while_the_plan_was_asked_is_a_named_conflict(sb, monkeypa
         return True
 
     monkeypatch.setattr(voicedesk.cli.many, "ask", answered_later)
-    monkeypatch.setattr(voicedesk.cli.many, "stdin_is_terminal", lambda: True)
-    monkeypatch.setattr(voicedesk.cli.many, "is_terminal", lambda stream: True)
+    monkeypatch.setattr(voicedesk.cli.many, "unaskable", lambda: None)
     result = invoke(sb.base_url, "set", "101", "102", "speech_speed=0.8")
     assert result.exit_code == 2, result.output
     assert "conflict: Trattoria" in result.stderr and "speech_speed changed on the server" in result.stderr
@@ -129,8 +128,7 @@ def test_force_keeps_the_values_given_over_a_change_made_meanwhile(sb, monkeypat
         return True
 
     monkeypatch.setattr(voicedesk.cli.many, "ask", answered_later)
-    monkeypatch.setattr(voicedesk.cli.many, "stdin_is_terminal", lambda: True)
-    monkeypatch.setattr(voicedesk.cli.many, "is_terminal", lambda stream: True)
+    monkeypatch.setattr(voicedesk.cli.many, "unaskable", lambda: None)
     result = invoke(sb.base_url, "set", "101", "102", "speech_speed=0.8", "--force")
     assert result.exit_code == 0, result.output
     assert speeds(sb, [101, 102]) == {101: 0.8, 102: 0.8}

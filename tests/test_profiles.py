@@ -476,8 +476,10 @@ def test_configure_profile_saves_nothing_when_the_key_check_fails(account_server
 
 def test_configure_profile_asks_on_a_terminal_when_the_key_check_fails(account_server, monkeypatch) -> None:
     import voicedesk.cli.commands
+    import voicedesk.cli.common
 
-    monkeypatch.setattr(voicedesk.cli.commands, "stdin_is_terminal", lambda: True)
+    for module in (voicedesk.cli.commands, voicedesk.cli.common):  # as on a terminal
+        monkeypatch.setattr(module, "unaskable", lambda: None)
     path = write_config(EXISTING)
     env = {"VOICEDESK_API_KEY": OTHER_KEY}
     refused = cli("--base-url", account_server.base_url, "configure", "-P", "new", env=env, input="n\n")

@@ -108,7 +108,8 @@ async def test_the_editor_offers_the_languages_providers_and_follows_a_change(sa
     ("folder_id=Customers A-M", {"folder_id": 91}, None),
     ("knowledgebase_id=Insurance terms", {"knowledgebase_id": 82}, None),
     ("knowledgebase_id=82", {"knowledgebase_id": 82}, None),
-    ("knowledgebase_id=insurance terms", None, "no entry of the account's knowledge bases is named"),
+    ("knowledgebase_id=insurance terms", {"knowledgebase_id": 82}, None),  # a name in any case
+    ("knowledgebase_id=Insurance", None, "no entry of the account's knowledge bases is named"),
     ("language_id=German", {"language_id": 2}, None),
     ("language_id=2", {"language_id": 2}, None),
     ("language_id=Klingon", None, "Language 'Klingon' is not one of the account's names"),

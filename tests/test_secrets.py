@@ -57,7 +57,7 @@ def test_the_key_comes_from_the_environment_a_file_or_the_config(sandbox, tmp_pa
 
 def test_configure_refuses_to_read_a_key_from_a_pipe(sandbox) -> None:
     result = cli("--base-url", sandbox.base_url, "configure", input="typed-key\n")
-    assert result.exit_code == 2 and "stdin is not a terminal" in result.stderr
+    assert result.exit_code == 2 and "standard input is not a terminal" in result.stderr
 
 
 @pytest.mark.parametrize("url, allowed", [

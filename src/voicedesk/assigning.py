@@ -25,7 +25,7 @@ def assign(session: EditSession, assignments: list[str]) -> None:
             if text.partition("=")[0].strip() == "end_call_tool.description" and "tools" in session.fields:
                 set_end_call_description(session, text.partition("=")[2])
                 continue
-            name, value = parse_assignment(text, session.fields, session.lookups)
+            name, value = parse_assignment(text, session.fields, session.lookups, session.value)
             session.set(name, value)
     except ParseError as error:
         raise AssignProblem(str(error)) from None

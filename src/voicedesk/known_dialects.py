@@ -20,7 +20,7 @@ MAX_FILE_BYTES = 64 * 1024
 HOSTS = 100  # the most recent hosts
 
 
-def _path() -> Path:
+def file_path() -> Path:
     return state_dir() / FILE_NAME
 
 
@@ -38,13 +38,13 @@ def _read(path: Path) -> dict[str, str]:
 
 def recalled(host: str, path: Path | None = None) -> Dialect | None:
     """The dialect this host's voices told last time, if any."""
-    value = _read(path or _path()).get(host)
+    value = _read(path or file_path()).get(host)
     return Dialect(value) if value else None
 
 
 def remember(host: str, dialect: Dialect, path: Path | None = None) -> None:
     """Keep what this host's voices told (written only when it changed)."""
-    path = path or _path()
+    path = path or file_path()
     known = _read(path)
     if known.get(host) == dialect.value:
         return

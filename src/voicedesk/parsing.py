@@ -3,12 +3,14 @@ whose lookup list could not be loaded. The catalogue says how each field is read
 
 from __future__ import annotations
 
+import difflib
 import json
 import math
 import re
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
 
-from voicedesk.fields import Catalogue, Field, Kind, Lookup, Write, catalogue
+from voicedesk.fields import Catalogue, Dialect, Field, Kind, Lookup, Read, Write, catalogue
 from voicedesk.records import Lookups
 
 _TRUE = {"true", "yes", "on", "1"}
@@ -36,10 +38,12 @@ def _reject_constant(name: str) -> Any:
     raise _NotAllowed(f"it holds {name}, which JSON does not allow")
 
 
-def load_json(text: str) -> Any:
-    """JSON typed or read from a file; a ValueError says in a phrase what is wrong."""
+def load_json(text: str, *, numbers_as_text: bool = False) -> Any:
+    """JSON typed or read from a file; a ValueError says in a phrase what is wrong.
+    `numbers_as_text`: every number as the text it was written as (`123` -> "123")."""
+    number = str if numbers_as_text else None
     try:
-        return json.loads(text, parse_constant=_reject_constant)
+        return json.loads(text, parse_constant=_reject_constant, parse_int=number, parse_float=number)
     except json.JSONDecodeError as error:
         raise ValueError(f"{error.msg} at line {error.lineno}, column {error.colno}") from None
     except _NotAllowed:
@@ -131,18 +135,36 @@ def split_assignment(text: str, fields: Catalogue | None = None) -> tuple[Field,
     found = fields.resolve(name)
     if found is None:
         raise ParseError(f"{quoted(name)} is not a field of the assistant on this host "
-                         f"(dialect {fields.dialect.value}). See 'voicedesk fields'.")
+                         f"(dialect {fields.dialect.value}){did_you_mean(name, fields) or '.'} See 'voicedesk fields'.")
     return found[0], found[1], raw
 
 
-def parse_assignment(text: str, fields: Catalogue | None = None, lookups: Lookups | None = None) -> tuple[str, Any]:
-    """FIELD=VALUE -> (the setting's name, its edit value)."""
+def did_you_mean(name: str, fields: Catalogue) -> str:
+    """"; did you mean X" for the names closest to a mistyped field name (this dialect's
+    update names and the seed's names), or ""."""
+    names = list(dict.fromkeys([*fields.by_update_name, *(f.name for f in catalogue(Dialect.D2025))]))
+    folded = {candidate.casefold(): candidate for candidate in names}
+    close = difflib.get_close_matches(name.casefold(), list(folded), n=3, cutoff=0.6)
+    if not close:
+        return ""
+    # A seed's name the host reads differently is shown as the host's.
+    shown = list(dict.fromkeys(found[0].update_name if (found := fields.resolve(folded[c])) else folded[c]
+                               for c in close))
+    return f"; did you mean {' or '.join(shown)}?"
+
+
+def parse_assignment(
+    text: str, fields: Catalogue | None = None, lookups: Lookups | None = None,
+    current: Callable[[str], Any] | None = None,
+) -> tuple[str, Any]:
+    """FIELD=VALUE -> (the setting's name, its edit value). `current`: a setting's value
+    now, by name, where the reading depends on it (see `parse_value`)."""
     from voicedesk.wire import WriteError, unwritten
 
     fields = fields or catalogue()
     field, shape, raw = split_assignment(text, fields)
     if shape is Write.SAME:
-        return field.name, parse_value(field, raw, lookups)
+        return field.name, parse_value(field, raw, lookups, current(field.name) if current else None)
     stripped = raw.strip()
     given: Any
     if stripped == "null":
@@ -150,7 +172,9 @@ def parse_assignment(text: str, fields: Catalogue | None = None, lookups: Lookup
     elif shape in (Write.LANGUAGE_ID, Write.MODEL_ID):
         given = whole_number(stripped)
         if given is None:  # a name: as the field takes it under its other name
-            return field.name, parse_value(field, raw, lookups)
+            return field.name, parse_value(field, raw, lookups, current(field.name) if current else None)
+    elif shape is Write.DIRECTION and _direction(stripped) is not None:
+        return field.name, _direction(stripped)
     elif shape is Write.WAIT_FOR_CUSTOMER:
         if stripped.lower() not in _TRUE | _FALSE:
             raise ParseError(f"wait_for_customer: expected true or false, got {quoted(raw)}.")
@@ -166,7 +190,9 @@ def parse_assignment(text: str, fields: Catalogue | None = None, lookups: Lookup
     return field.name, value
 
 
-def parse_value(field: Field, text: str, lookups: Lookups | None = None) -> Any:
+def parse_value(field: Field, text: str, lookups: Lookups | None = None, now: Any = None) -> Any:
+    """The edit value `text` means. `now`, the field's value now: variables that are all
+    text take a number typed as text too (`{"code": 123}` is "123")."""
     lookups = lookups or Lookups()
     stripped = text.strip()
     if stripped == "null":
@@ -174,7 +200,7 @@ def parse_value(field: Field, text: str, lookups: Lookups | None = None) -> Any:
             raise ParseError(f"{field.update_name}: {field.label} cannot be null.")
         return None
     try:
-        value = _parse(field, text, stripped, lookups)
+        value = _parse(field, text, stripped, lookups, now)
     except ValueError as error:
         raise ParseError(f"{field.update_name}: {error}") from None
     # Imported here: pydantic, which the editor's first screen (its sliders parse typed
@@ -187,7 +213,7 @@ def parse_value(field: Field, text: str, lookups: Lookups | None = None) -> Any:
         raise ParseError(f"{field.update_name}: {problem.problems[field.name]}, got {quoted(text)}.") from None
 
 
-def _parse(field: Field, text: str, stripped: str, lookups: Lookups) -> Any:
+def _parse(field: Field, text: str, stripped: str, lookups: Lookups, now: Any) -> Any:
     kind = field.kind
     if kind is Kind.BOOLEAN:
         lowered = stripped.lower()
@@ -203,14 +229,24 @@ def _parse(field: Field, text: str, stripped: str, lookups: Lookups) -> Any:
         return parse_number(stripped, integer=kind is Kind.INTEGER, or_else=or_else)
     if kind in (Kind.KEY_VALUE, Kind.SCHEMA, Kind.ID_LIST, Kind.TOOLS, Kind.PHRASES):
         try:
-            return load_json(text)
+            value = load_json(text)
+            if kind is Kind.KEY_VALUE and isinstance(value, dict) and _all_text(now) \
+                    and any(map(_is_number, value.values())):
+                # The variables are text: `{"code": 123}` means "123", as written.
+                written = load_json(text, numbers_as_text=True)
+                value = {key: written[key] if _is_number(item) else item for key, item in value.items()}
+            return value
         except ValueError as error:
             raise ValueError(f"expected JSON ({error}).") from None
     if kind is Kind.CHOICE:
         for choice in field.choices:
             if stripped.lower() in (choice.value.lower(), choice.label.lower()):
                 return choice.value
+        if field.read is Read.DIRECTION and (direction := _direction(stripped)) is not None:
+            return direction
         return stripped  # validation names the allowed values
+    if field.lookup in (Lookup.LANGUAGES, Lookup.MODELS) and not field.holds_id:
+        return _listed_name(field.lookup, stripped, lookups)
     if field.lookup is Lookup.VOICES:
         return _voice(stripped, lookups)
     if field.lookup is Lookup.PHONE_NUMBERS:
@@ -220,6 +256,15 @@ def _parse(field: Field, text: str, stripped: str, lookups: Lookups) -> Any:
             return entry_id
         return _entry_named(field, stripped, lookups)
     return text  # free text keeps its spaces
+
+
+def _all_text(variables: Any) -> bool:
+    """Variables whose every value is text (none at all: text, as the API documents them)."""
+    return isinstance(variables, dict) and all(isinstance(value, str) for value in variables.values())
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 def _entry_named(field: Field, text: str, lookups: Lookups) -> int:
@@ -233,32 +278,94 @@ def _entry_named(field: Field, text: str, lookups: Lookups) -> int:
         listed = lookup.value if lookup else "list"
         raise ValueError(f"expected an id (a whole number), got {quoted(text)}; the account's "
                          f"{listed} did not load, so names cannot be looked up.")
-    ids: list[int] = sorted({entry.id for entry in entries if entry.name == text})
+    named = _named(text, entries, lambda entry: entry.name)
+    ids: list[int] = sorted({entry.id for entry in named})
     if len(ids) == 1:
         return ids[0]
     if not ids:
         raise ValueError(f"no entry of the account's {lookup.value} is named {quoted(text)}; "
-                         "give its id or its exact name.")
+                         "give its id or its name.")
     raise ValueError(f"several of the account's {lookup.value} are named {quoted(text)} "
-                     f"(ids {', '.join(map(str, ids))}); give the id.")
+                     f"({_listing(named, lambda entry: entry.name)}); give the id.")
 
 
 def _voice(text: str, lookups: Lookups) -> int:
     if (voice_id := whole_number(text)) is not None:
         return voice_id
     # A 2026 voice is listed once per mode it fits (multimodal and dualplex): one voice.
-    ids = sorted({voice.id for voice in lookups.voices or () if voice.name == text})
+    named = _named(text, lookups.voices or [], lambda voice: voice.name)
+    ids = sorted({voice.id for voice in named})
     if len(ids) == 1:
         return ids[0]
     if not ids:
-        raise ValueError(f"no voice is named {quoted(text)}; give its id or its exact name.")
-    raise ValueError(f"several voices are named {quoted(text)} (ids {', '.join(map(str, ids))}); give the id.")
+        raise ValueError(f"no voice is named {quoted(text)}; give its id or its name.")
+    raise ValueError(f"several voices are named {quoted(text)} ({_listing(named, lambda voice: voice.name)}); "
+                     "give the id.")
 
 
 def _phone_number(text: str, lookups: Lookups) -> int:
     if (number_id := whole_number(text)) is not None:
         return number_id
-    for number in lookups.all_numbers:
-        if number.phone_number == text:
-            return number.id
+    typed = _dialled(text)
+    ids = sorted({number.id for number in lookups.all_numbers if _dialled(number.phone_number) == typed})
+    if len(ids) == 1:
+        return ids[0]
+    if ids:
+        raise ValueError(f"several of the account's numbers are {quoted(text)} "
+                         f"(ids {', '.join(map(str, ids))}); give the id.")
     raise ValueError(f"expected a phone number id, or a number of the account, got {quoted(text)}.")
+
+
+def _dialled(number: str) -> str:
+    """A phone number as dialled: without spaces, dashes, dots and brackets; 00 as +."""
+    digits = re.sub(r"[\s\-./()]", "", number)
+    return "+" + digits[2:] if digits.startswith("00") else digits
+
+
+def _direction(text: str) -> str | None:
+    """A call direction in either vocabulary (inbound/outbound, receive/make) -> the
+    edit value (receive/make); None when it is neither."""
+    word = text.strip().lower()
+    return {"inbound": "receive", "outbound": "make", "receive": "receive", "make": "make"}.get(word)
+
+
+Entry = TypeVar("Entry")
+
+
+def _named(text: str, entries: Iterable[Entry], name_of: Callable[[Entry], str]) -> list[Entry]:
+    """The entries named exactly `text`, else those named so ignoring case."""
+    entries = list(entries)
+    exact = [entry for entry in entries if name_of(entry) == text]
+    if exact:
+        return exact
+    folded = text.casefold()
+    return [entry for entry in entries if name_of(entry).casefold() == folded]
+
+
+def _listing(entries: list[Any], name_of: Callable[[Any], str]) -> str:
+    """Entries as a message names them: their ids, with their names where these differ."""
+    unique = sorted({entry.id: entry for entry in entries}.values(), key=lambda entry: entry.id)
+    if len({name_of(entry) for entry in unique}) == 1:
+        return "ids " + ", ".join(str(entry.id) for entry in unique)
+    return ", ".join(f"{quoted(name_of(entry))} (id {entry.id})" for entry in unique)
+
+
+def _listed_name(lookup: Lookup, text: str, lookups: Lookups) -> str:
+    """A language or model as the account's list names it: its name in any case, or a
+    language's ISO code (`de`). Text the list does not know stays as typed (validation
+    says so); a name two entries share in different cases is an error naming both."""
+    records = lookups.languages if lookup is Lookup.LANGUAGES else lookups.models
+    if records is None:
+        return text  # not loaded: nothing to read it by
+    named: list[Any] = _named(text, records, lambda record: record.name)
+    if not named and lookup is Lookup.LANGUAGES:
+        code = text.casefold()
+        named = [language for language in lookups.languages or () if (language.iso_2 or "").casefold() == code]
+    names: list[str] = sorted({record.name for record in named})
+    if len(names) == 1:
+        return names[0]
+    if not names:
+        return text
+    what = "languages" if lookup is Lookup.LANGUAGES else "models"
+    raise ValueError(f"several of the account's {what} match {quoted(text)} "
+                     f"({_listing(named, lambda record: record.name)}); give the exact name.")

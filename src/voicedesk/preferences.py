@@ -12,13 +12,13 @@ from typing import Any
 from voicedesk.paths import ensure_private_dir, state_dir, write_private
 
 
-def _path() -> Path:
+def file_path() -> Path:
     return state_dir() / "preferences.json"
 
 
 def _read() -> dict[str, Any]:
     try:
-        data = json.loads(_path().read_text(encoding="utf-8"))
+        data = json.loads(file_path().read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
     return data if isinstance(data, dict) else {}
@@ -37,4 +37,4 @@ def remember_theme(name: str) -> None:
         return
     data["theme"] = name
     ensure_private_dir(state_dir())
-    write_private(_path(), json.dumps(data, indent=2).encode("utf-8"))
+    write_private(file_path(), json.dumps(data, indent=2).encode("utf-8"))

@@ -46,6 +46,7 @@ from voicedesk.cli.common import (
     EXIT_ERROR,
     EXIT_OK,
     Context,
+    GlobalOptionsGroup,
     ProgressLine,
     as_typed,
     ask,
@@ -58,12 +59,14 @@ from voicedesk.cli.common import (
     is_terminal,
     prompt_line,
     run,
-    stdin_is_terminal,
+    start_log_file,
+    unaskable,
     value_sizes,
 )
 
 
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=GlobalOptionsGroup, invoke_without_command=True,
+             context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--base-url", envvar="VOICEDESK_BASE_URL", metavar="URL",
               help="The API host, e.g. https://app.famulor.de (or VOICEDESK_BASE_URL).")
 @click.option("--api-key", envvar="VOICEDESK_API_KEY", metavar="KEY", show_envvar=True,
@@ -83,22 +86,28 @@ from voicedesk.cli.common import (
               help="The host's update contract (or VOICEDESK_DIALECT, or the profile's dialect; "
                    "default auto: detected).")
 @click.option("--debug", is_flag=True, help="Log every request to stderr (the key shows as ***).")
+@click.option("--log-file", envvar="VOICEDESK_LOG_FILE", metavar="PATH",
+              help="Append every request, its status and time to this file (created 600; the key "
+                   "shows as ***), also from the editor (or VOICEDESK_LOG_FILE).")
 @click.version_option(__version__, prog_name="voicedesk")
 @click.pass_context
 def main(
     ctx: click.Context, base_url: str | None, api_key: str | None, api_key_file: str | None,
     demo: bool, insecure: bool, timeout: str | None, profile: str | None, dialect: str | None, debug: bool,
+    log_file: str | None,
 ) -> None:
     """voicedesk: edit the AI phone assistants of your voice-agent account.
 
-    Without a command, opens the assistant picker.
+    Without a command, opens the assistant picker. The options above may also follow
+    the command (voicedesk list --demo).
     """
     if debug:
         logging.basicConfig(level=logging.DEBUG, format="%(name)s: %(message)s", stream=sys.stderr)
         for noisy in ("httpx", "httpcore"):
             logging.getLogger(noisy).setLevel(logging.WARNING)
     given = Given(base_url, api_key, api_key_file, timeout, dialect, profile, insecure)
-    ctx.obj = Context(given, demo)
+    ctx.obj = Context(given, demo, start_log_file(ctx, log_file) if log_file else None)
+    ctx.call_on_close(ctx.obj.remember_listed)
     if ctx.invoked_subcommand is None:
         ctx.invoke(edit, assistant_id=None)
 
@@ -260,8 +269,9 @@ def _capped(text: str, width: int) -> str:
 
 
 @main.command("fields")
+@click.option("--json", "as_json", is_flag=True, help="Print the catalogue as JSON.")
 @click.pass_obj
-def fields_command(obj: Context) -> None:
+def fields_command(obj: Context, as_json: bool) -> None:
     """List every field that set/apply accept on the host (its dialect), with its rules."""
     from voicedesk.fields import Write
     from voicedesk.model import expected_type
@@ -274,6 +284,10 @@ def fields_command(obj: Context) -> None:
         Write.WAIT_FOR_CUSTOMER: "true or false",
     }
     fields, how = _listing_dialect(obj)
+    if as_json:
+        echo_json({"dialect": fields.dialect.value, "dialect_source": how,
+                   "fields": [_field_json(field) for field in fields]})
+        return
     echo(f"Dialect {fields.dialect.value} ({how}).")
     for group in fields.groups:
         echo(group.value)
@@ -297,6 +311,26 @@ def fields_command(obj: Context) -> None:
             echo(f"      {field.help}")
 
 
+def _field_json(field: Any) -> dict[str, Any]:
+    """A field of the catalogue as `fields --json` lists it."""
+    return {
+        "name": field.name,
+        "update_name": field.update_name,
+        "group": field.group.value,
+        "kind": field.kind.value,
+        "label": field.label,
+        "choices": [choice.value for choice in field.choices],
+        "minimum": field.minimum,
+        "maximum": field.maximum,
+        "unit": field.unit or None,
+        "max_length": field.max_length,
+        "nullable": field.nullable,
+        "reported": field.reported,
+        "lookup": field.lookup.value if field.lookup else None,
+        "help": field.help,
+    }
+
+
 def _listing_dialect(obj: Context) -> tuple[Any, str]:
     """The catalogue `fields` lists: the dialect set, else the host's (asked), else,
     with no host configured, the platform's current one."""
@@ -306,6 +340,12 @@ def _listing_dialect(obj: Context) -> tuple[Any, str]:
     try:
         settings = obj.resolve()
     except SettingsError:
+        try:  # the dialect set needs no host
+            pinned = parse_dialect_choice(obj.given.dialect or "auto")
+        except ValueError as error:
+            fail(str(error))
+        if pinned is not None:
+            return catalogue(pinned), "as set"
         return catalogue(Dialect.D2026), ("no host is configured: the platform's current one; "
                                           "--dialect 2025 lists the seed's")
     try:
@@ -358,11 +398,8 @@ def confirm_and_save(obj: Context, session: Any, dry_run: bool, yes: bool, force
         return
     if obj.settings.write_refusal:  # said before asking; remote.save refuses it too
         fail(obj.settings.write_refusal)
-    if not yes:
-        if not stdin_is_terminal():
-            fail("not sending without confirmation: pass --yes (stdin is not a terminal).")
-        if not ask("Send these changes?"):
-            fail("cancelled; nothing was sent.")
+    if not yes and not ask("Send these changes?", otherwise="not sending without confirmation: pass --yes"):
+        fail("cancelled; nothing was sent.")
     try:
         result = run(obj, lambda client, progress: save(
             client, session, force=force, history=History(), progress=progress))
@@ -581,17 +618,15 @@ def configure(obj: Context, profile_name: str | None, yes: bool) -> None:
             existing = read_config(path).profiles.get(name)
             host = host or (existing.base_url if existing else None)
         if not host:
-            if sys.stdin is None:
-                fail("give the host with --base-url or VOICEDESK_BASE_URL (there is no standard input to ask on).")
-            host = prompt_line("API host (e.g. https://app.famulor.de)")
+            host = prompt_line("API host (e.g. https://app.famulor.de)",
+                               otherwise="give the host with --base-url or VOICEDESK_BASE_URL; nothing was saved")
         key, key_file = given.api_key, None
         if not key and given.api_key_file:
             key, _ = read_key_file(given.api_key_file)
             key_file = str(Path(given.api_key_file).expanduser().absolute())
         if not key:
-            if not stdin_is_terminal():
-                fail("give the key with VOICEDESK_API_KEY or --api-key-file (stdin is not a terminal).")
-            key = prompt_line("API key (not shown)", hidden=True)
+            key = prompt_line("API key (not shown)", hidden=True,
+                              otherwise="give the key with VOICEDESK_API_KEY or --api-key-file; nothing was saved")
         settings = make_settings(host, key, insecure=given.insecure)
         if name is None:
             saved = write_config(StoredConfig(settings.base_url, key.strip()), path)
@@ -620,7 +655,7 @@ def _check_key(settings: Settings, yes: bool) -> None:
         account = asyncio.run(ask_host())
     except ApiError as error:
         problem = f"the key check (GET /user/me) failed: {error.message}"
-        if yes or not stdin_is_terminal():
+        if yes or unaskable():
             fail(f"{problem} Nothing was saved.")
         echo(f"warning: {problem}", err=True)
         if not ask("Save the profile anyway?"):

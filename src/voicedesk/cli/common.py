@@ -12,6 +12,7 @@ import os
 import sys
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
@@ -27,6 +28,7 @@ from voicedesk.display import (
     shorten,
     to_json,
 )
+from voicedesk.pagehints import PageHints
 from voicedesk.settings import (
     DEFAULT_TIMEOUT,
     Given,
@@ -40,7 +42,6 @@ from voicedesk.settings import (
 from voicedesk.textdiff import diff_lines
 
 if TYPE_CHECKING:
-    from voicedesk.pagehints import PageHints
     from voicedesk.remote import Stage
 
 EXIT_OK, EXIT_CHANGES, EXIT_ERROR = 0, 1, 2
@@ -51,10 +52,10 @@ class Context:
     """What every command needs: the settings, resolved lazily (some need none), and
     the pages where assistants were found (shared by every client of this process)."""
 
-    def __init__(self, given: Given, demo: bool) -> None:
-        self.given, self.demo = given, demo
+    def __init__(self, given: Given, demo: bool, log_file: Path | None = None) -> None:
+        self.given, self.demo, self.log_file = given, demo, log_file
         self._settings: Settings | None = None
-        self._hints: PageHints | None = None
+        self._hints: ListedHints | None = None
 
     @property
     def settings(self) -> Settings:
@@ -72,10 +73,15 @@ class Context:
     @property
     def hints(self) -> PageHints:
         if self._hints is None:
-            from voicedesk.pagehints import PageHints
-
-            self._hints = PageHints()
+            self._hints = ListedHints()
         return self._hints
+
+    def remember_listed(self) -> None:
+        """The ids this run saw in the list, kept for shell completion (`known_ids`)."""
+        if self._hints is not None and self._hints.listed:
+            from voicedesk import known_ids
+
+            known_ids.remember(self._hints.listed)
 
     def _resolve(self) -> Settings:
         given = self.given
@@ -87,6 +93,18 @@ class Context:
         for warning in warnings:
             echo(f"warning: {warning}", err=True)
         return settings
+
+
+class ListedHints(PageHints):
+    """Page hints that also keep every assistant id this run saw in the list, by host."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.listed: dict[str, set[int]] = {}
+
+    def saw(self, host: str, page: int, assistant_ids: list[int]) -> None:
+        super().saw(host, page, assistant_ids)
+        self.listed.setdefault(host, set()).update(assistant_ids)
 
 
 DEMO_LABEL = "demo"
@@ -272,16 +290,36 @@ def stdin_is_terminal() -> bool:
     return sys.stdin is not None and sys.stdin.isatty()  # None: started with stdin closed
 
 
-def prompt_line(question: str, *, hidden: bool = False) -> str:
-    """A line typed in answer; no answer (end of input, ctrl+c) saves nothing."""
+def unaskable() -> str | None:
+    """Why nothing can be asked (a script, a pipe, a redirect, where a question would hang
+    or be lost), or None when it can. Standard error too: with a terminal on both other
+    ends, Python's input() writes the question there."""
+    for name, stream in (("standard input", sys.stdin), ("standard output", sys.stdout),
+                         ("standard error", sys.stderr)):
+        if not is_terminal(stream):
+            return f"{name} is not a terminal"
+    return None
+
+
+def _can_ask(otherwise: str) -> None:
+    if (reason := unaskable()) is not None:
+        fail(f"{otherwise} ({reason}, so nothing can be asked).")
+
+
+def prompt_line(question: str, *, otherwise: str, hidden: bool = False) -> str:
+    """A line typed in answer; no answer (end of input, ctrl+c) saves nothing. Without a
+    terminal to ask on, fails with `otherwise`: what to pass instead."""
+    _can_ask(otherwise)
     try:
         return click.prompt(question, hide_input=hidden)
     except click.Abort:
         fail("cancelled; nothing was saved.")
 
 
-def ask(question: str) -> bool:
-    """A yes/no question on the terminal; no answer (end of input, ctrl+c) is a no."""
+def ask(question: str, *, otherwise: str = "pass --yes to go ahead without asking") -> bool:
+    """A yes/no question on the terminal; no answer (end of input, ctrl+c) is a no.
+    Without a terminal to ask on, fails with `otherwise`: what to pass instead."""
+    _can_ask(otherwise)
     try:
         return click.confirm(question, default=False)
     except click.Abort:
@@ -337,3 +375,105 @@ def as_typed(argument: str) -> str:
         return os.fsencode(argument).decode("utf-8")
     except UnicodeError:
         fail(f"the argument {ascii(shorten(argument, 60))} is not UTF-8 text.")
+
+class GlobalOptionsGroup(click.Group):
+    """A group whose own options may also follow the command (`voicedesk list --demo`):
+    they are moved before it. An option the command has itself (`sandbox --dialect`,
+    `configure --profile`) stays the command's; nothing after `--` is moved."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, self._global_first(ctx, args))
+
+    def _global_first(self, ctx: click.Context, args: list[str]) -> list[str]:
+        mine = _option_arity(self.params)
+        at = 0
+        while at < len(args) and args[at] != "--":  # past the group's options, to the command
+            taken = _taken(args, at, mine)
+            if taken:
+                at += taken
+                continue
+            if args[at].startswith("-"):
+                return args  # not ours (--help, a typo): click says what it makes of it
+            break
+        if at >= len(args) or args[at] == "--":
+            return args
+        command = self.get_command(ctx, args[at])
+        if command is None:
+            return args  # click names the unknown command
+        theirs = _option_arity(command.params)
+        moved: list[str] = []
+        kept = args[: at + 1]
+        rest = at + 1
+        while rest < len(args):
+            if args[rest] == "--":
+                kept += args[rest:]
+                break
+            taken = _taken(args, rest, theirs)
+            if taken:
+                kept += args[rest: rest + taken]
+            elif (taken := _taken(args, rest, mine)) and rest + taken <= len(args):
+                moved += args[rest: rest + taken]  # (without its value it stays, for click to refuse)
+            else:
+                taken = 1
+                kept.append(args[rest])
+            rest += taken
+        return moved + kept
+
+
+def _option_arity(params: list[click.Parameter]) -> dict[str, int]:
+    """Each option name of `params` -> how many words it takes (1, or 2 with its value)."""
+    names: dict[str, int] = {}
+    for param in params:
+        if isinstance(param, click.Option):
+            words = 1 if param.is_flag or param.count else 1 + param.nargs
+            names.update({name: words for name in param.opts})
+            names.update({name: 1 for name in param.secondary_opts})
+    return names
+
+
+def _taken(args: list[str], at: int, names: dict[str, int]) -> int:
+    """How many words at `at` are one of the options `names` (with its value), or 0."""
+    word = args[at]
+    if word in names:
+        return names[word]
+    name, equals, _ = word.partition("=")
+    if equals and name.startswith("--") and names.get(name, 1) > 1:
+        return 1  # --profile=p
+    if len(word) > 2 and word[0] == "-" and word[1] != "-" and names.get(word[:2], 1) > 1:
+        return 1  # -Pp
+    return 0
+
+
+def start_log_file(ctx: click.Context, path: str) -> Path:
+    """Append every request (method, URL, status, time taken; the key as ***) to the file
+    at `path`, created 0600 if missing, until `ctx` closes: `--debug`'s lines, kept where
+    the TUI cannot hide them. A file that cannot be opened fails the run."""
+    import logging
+    import stat
+    import time
+
+    where = Path(path).expanduser()
+    try:
+        descriptor = os.open(where, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NONBLOCK | os.O_CLOEXEC, 0o600)
+    except OSError as error:
+        fail(f"cannot open the log file {where}: {error.strerror}.")
+    if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+        os.close(descriptor)
+        fail(f"the log file {where} is not a regular file.")
+    os.set_blocking(descriptor, True)
+    handler = logging.StreamHandler(open(descriptor, "a", encoding="utf-8", errors="backslashreplace"))
+    formatter = logging.Formatter("%(asctime)s.%(msecs)03dZ %(name)s: %(message)s", "%Y-%m-%dT%H:%M:%S")
+    formatter.converter = time.gmtime
+    handler.setFormatter(formatter)
+    logger = logging.getLogger("voicedesk.api")
+    level = logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG)
+
+    def stop() -> None:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+        handler.close()
+
+    ctx.call_on_close(stop)
+    return where.absolute()

@@ -44,7 +44,7 @@ from voicedesk.cli.common import (
     fail,
     is_terminal,
     status_line,
-    stdin_is_terminal,
+    unaskable,
 )
 from voicedesk.display import format_value, safe_text, shorten
 
@@ -272,8 +272,9 @@ def _confirmed(planned: list[Planned], options: Options, refusal: str | None) ->
         return False
     if options.yes:
         return True
-    if not (stdin_is_terminal() and is_terminal(sys.stdout)):
-        echo("error: not sending without confirmation: pass --yes (stdin or stdout is not a terminal).", err=True)
+    reason = unaskable()
+    if reason is not None:
+        echo(f"error: not sending without confirmation: pass --yes ({reason}, so nothing can be asked).", err=True)
         return False
     count = sum(1 for entry in planned if entry.changes)
     if ask(f"Send these changes to {count} assistant{'s' if count != 1 else ''}?"):
