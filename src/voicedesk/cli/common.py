@@ -286,10 +286,6 @@ def assistant_id_arg(value: str) -> int:
     return int(value)
 
 
-def stdin_is_terminal() -> bool:
-    return sys.stdin is not None and sys.stdin.isatty()  # None: started with stdin closed
-
-
 def unaskable() -> str | None:
     """Why nothing can be asked (a script, a pipe, a redirect, where a question would hang
     or be lost), or None when it can. Standard error too: with a terminal on both other

@@ -85,11 +85,8 @@ class _AssistantIds(click.types.StringParamType):
 
 
 class _Assignments(click.types.StringParamType):
-    """FIELD=VALUE, as before; completed from the catalogue of the host's dialect. With
-    `ids_first` (`set [ID...] FIELD=VALUE...`), assistant ids until the first FIELD=."""
-
-    def __init__(self, *, ids_first: bool = False) -> None:
-        self.ids_first = ids_first
+    """`set [ID...] FIELD=VALUE...`: assistant ids until the first FIELD=, then fields
+    and their values, completed from the catalogue of the host's dialect."""
 
     def shell_complete(self, ctx: click.Context, param: click.Parameter, incomplete: str) -> list[CompletionItem]:
         if "=" in incomplete:  # zsh, fish: the whole word, FIELD=VAL
@@ -101,7 +98,7 @@ class _Assignments(click.types.StringParamType):
         if before and "=" not in before[-1] and _field(ctx, before[-1]) is not None:
             return [CompletionItem(choice) for choice in _values(ctx, before[-1], incomplete)]
         fields = [CompletionItem(f"{name}=") for name in _field_names(ctx) if name.startswith(incomplete)]
-        if self.ids_first and all(word.isdigit() for word in words):
+        if all(word.isdigit() for word in words):
             return _id_items(ctx, incomplete) + fields
         return fields
 
@@ -110,14 +107,12 @@ class _Assignments(click.types.StringParamType):
 # the single-assistant commands and those for many (set ID..., copy, compare, pull).
 COMPLETERS: dict[tuple[str, str], type[click.types.StringParamType] | click.types.StringParamType] = {
     ("*", "assistant_id"): _AssistantIds,
-    ("*", "assistant_ids"): _AssistantIds,
     ("pull", "ids"): _AssistantIds,
     ("copy", "source"): _AssistantIds,
     ("copy", "destinations"): _AssistantIds,
     ("compare", "first"): _AssistantIds,
     ("compare", "second"): _AssistantIds,
-    ("set", "assignments"): _Assignments,
-    ("set", "arguments"): _Assignments(ids_first=True),
+    ("set", "arguments"): _Assignments,
 }
 
 
