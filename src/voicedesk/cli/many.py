@@ -341,10 +341,10 @@ def set_command(obj: Context, arguments: tuple[str, ...], where: tuple[str, ...]
                 dry_run: bool, yes: bool, force: bool, as_json: bool) -> None:
     """Change fields: voicedesk set 101 speech_speed=0.9 record_call=on; several assistants
     at once: set 101 102 x=1, set --where llm_model=GPT-4o llm_model=GPT-4.1, set --all x=1."""
-    ids = [text for text in arguments if _is_id(text)]
-    if len(ids) == 1 and not where and not every and not as_json and len(arguments) > 1:
+    ids, assignments = split_set_arguments(arguments)
+    if len(ids) == 1 and not where and not every and not as_json and assignments:
         session = open_assistant(obj, assistant_id_arg(ids[0]), settle=not dry_run)
-        assign_or_fail(session, tuple(text for text in arguments if not _is_id(text)))
+        assign_or_fail(session, tuple(assignments))
         confirm_and_save(obj, session, dry_run, yes, force)
         return
     set_many(obj, arguments, where, every, Options(dry_run, yes, force, as_json))
@@ -443,16 +443,23 @@ def _where(account: Account, conditions: list[str]) -> list[int]:
     return chosen
 
 
-def _is_id(argument: str) -> bool:
-    """An assistant id among `set`'s arguments (the rest are FIELD=VALUE, or typos of it)."""
-    return argument.isascii() and argument.isdigit()
+def split_set_arguments(arguments: tuple[str, ...]) -> tuple[list[str], list[str]]:
+    """`set`'s arguments as (ids, assignments): the ids come before the first FIELD=VALUE
+    (`set abc x=1`: "abc" is a wrong id); with no "=" anywhere, the leading digits are
+    the ids and the rest assignments typed wrong (`set 101 speech_speed`)."""
+    first = next((index for index, text in enumerate(arguments) if "=" in text), None)
+    if first is None:
+        first = next((index for index, text in enumerate(arguments) if not (text.isascii() and text.isdigit())),
+                     len(arguments))
+    return list(arguments[:first]), list(arguments[first:])
 
 
 def set_many(obj: Context, arguments: tuple[str, ...], where: tuple[str, ...], every: bool,
              options: Options) -> NoReturn:
     """`set ID... FIELD=VALUE...`, `set --where F=V FIELD=VALUE...`, `set --all ...`."""
-    ids = [assistant_id_arg(text) for text in arguments if _is_id(text)]
-    assignments = [as_typed(text) for text in arguments if not _is_id(text)]
+    id_texts, typed = split_set_arguments(arguments)
+    ids = [assistant_id_arg(text) for text in id_texts]
+    assignments = [as_typed(text) for text in typed]
     if not assignments:
         fail("nothing to set: give FIELD=VALUE after the ids (e.g. speech_speed=0.9).")
     if every and (ids or where):
