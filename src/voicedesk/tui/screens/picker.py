@@ -53,14 +53,16 @@ class PickerScreen(Screen[None]):
     app: VoicedeskApp
 
     BINDINGS = [
+        # First: with marks, what they are for (hidden without; see check_action). Not a
+        # priority: the filter keeps its ctrl+e (end of line); the marks are made in the list.
+        Binding("ctrl+e", "change_marked", "Change marked", id="picker.change_marked"),
+        Binding("f2", "compare", "Compare", id="picker.compare"),
         Binding("ctrl+f", "focus_filter", "Filter", priority=True),
         Binding("slash", "focus_filter", "Filter", show=False),
         Binding("f5", "reload", "Reload"),
         # Not a letter (they go to the filter) nor a key a text box uses; every terminal sends it.
         Binding("ctrl+t", "copy_id", "Copy id"),
         Binding("escape", "clear_filter", "Clear filter", show=False),
-        Binding("ctrl+e", "change_marked", "Change marked", priority=True, id="picker.change_marked"),
-        Binding("f2", "compare", "Compare two", id="picker.compare"),
     ]
 
     def __init__(self, first_page: asyncio.Task[Page] | None = None) -> None:
@@ -201,10 +203,11 @@ class PickerScreen(Screen[None]):
         self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Hidden (not dimmed) until there are marks: the key bar keeps its room for the keys of now.
         if action == "change_marked":
-            return bool(self.query_one("#picker-table", AssistantTable).marked) or None
+            return bool(self.query_one("#picker-table", AssistantTable).marked)
         if action == "compare":
-            return len(self.query_one("#picker-table", AssistantTable).marked) == 2 or None
+            return len(self.query_one("#picker-table", AssistantTable).marked) == 2
         return True
 
     @work(exclusive=True, group="bulk")

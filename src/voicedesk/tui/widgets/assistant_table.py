@@ -128,7 +128,7 @@ class AssistantTable(OwnVirtualSize, can_focus=True):
         Binding("space", "toggle_mark", "Mark", id="picker.mark"),
         Binding("shift+down", "mark_down", "Mark down", show=False),
         Binding("shift+up", "mark_up", "Mark up", show=False),
-        Binding("ctrl+a", "mark_all", "Mark all shown", id="picker.mark_all"),
+        Binding("ctrl+a", "mark_all", "Mark all", id="picker.mark_all"),
     ]
 
     COMPONENT_CLASSES = {
