@@ -1,7 +1,6 @@
 """`voicedesk pull DIR [ID...]`: the account's assistants as a folder of files."""
 from __future__ import annotations
 
-import asyncio
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -81,18 +80,17 @@ async def _read_account(
 ) -> tuple[list[PulledAssistant], set[int], str, list[str]]:
     """The list (read once) and the lookups (once); each wanted record as a body, and
     what keeps the others from being written."""
-    from voicedesk.remote import Stage, load_lookups, session_for
+    from voicedesk.batch import read_account
+    from voicedesk.remote import Stage, session_for
     from voicedesk.wire import WriteError
 
-    read = 0
-
-    def on_page(page: Any) -> None:
-        nonlocal read
-        read += 1
-        progress(Stage.READING, f"Reading the list of assistants: page {read} of {page.last_page}")
+    def on_page(read: int, pages: int) -> None:
+        progress(Stage.READING, f"Reading the list of assistants: page {read} of {pages}")
 
     progress(Stage.READING, "Reading the list of assistants")
-    records, lookup_result = await asyncio.gather(client.list_all(on_page=on_page), load_lookups(client))
+    account = await read_account(client, on_page=on_page)  # the list once, the lookups alongside
+    records = sorted(account.records.values(), key=lambda record: (account.page_of[record["id"]], record["id"]))
+    lookup_result = account.lookup_result
     for name, error in lookup_result.failures.items():
         echo(f"warning: could not load {name}: {error.message}", err=True)
     decision = lookup_result.dialect
