@@ -159,14 +159,17 @@ def plan(account: Account, wanted: list[Wanted]) -> list[Planned]:
         except AssignProblem as problem:
             entry.problem = str(problem)
             continue
-        problems = session.validate()
-        if problems:
-            entry.problem = "; ".join(
-                f"{session.fields[name].update_name if name in session.fields else name}: {message}"
-                for name, message in problems.items())
-            continue
-        entry.session = session
+        entry.problem = problem_text(session)
+        if entry.problem is None:
+            entry.session = session
     return planned
+
+
+def problem_text(session: EditSession) -> str | None:
+    """The session's broken rules as one line (None: none), named as its host names them."""
+    problems = session.validate()
+    return "; ".join(f"{session.fields[name].update_name if name in session.fields else name}: {message}"
+                     for name, message in problems.items()) or None
 
 
 class Status(Enum):

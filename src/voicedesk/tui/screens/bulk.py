@@ -25,7 +25,7 @@ from textual.screen import Screen
 from textual.widgets import Button, OptionList, ProgressBar, Static
 from textual.widgets.option_list import Option
 
-from voicedesk.batch import Account, Outcome, Planned, Status, Wanted, carry_out, plan
+from voicedesk.batch import Account, Outcome, Planned, Status, Wanted, carry_out, plan, problem_text
 from voicedesk.display import format_value, plural, safe_text, shorten
 from voicedesk.history import History
 from voicedesk.session import EditSession, same_value
@@ -47,6 +47,13 @@ NOT_SHARED = ("assistant_name", "phone_number_id")
 def _names(account: Account, ids: list[int]) -> str:
     shown = ", ".join(safe_text(shorten(str(account.records[n].get("name") or f"#{n}"), 24)) for n in ids[:2])
     return shown + (f" and {len(ids) - 2} more" if len(ids) > 2 else "")
+
+
+async def _may_leave(screen: Screen[bool], title: str, message: str) -> bool:
+    """Whether the user leaves values not sent behind (asked; Keep editing is the default)."""
+    answer = await screen.app.push_screen_wait(Ask(
+        title, message, [("stay", "Keep editing", "primary"), ("leave", "Leave", "error")]))
+    return answer == "leave"
 
 
 class BulkScreen(Screen[bool]):
@@ -143,13 +150,10 @@ class BulkScreen(Screen[bool]):
 
     @work(exclusive=True, group="ask")
     async def action_leave(self) -> None:
-        if self.chosen:
-            answer = await self.app.push_screen_wait(Ask(
-                "Leave the change?", f"The values chosen for {plural(len(self.chosen), 'field')} are not sent and "
-                "will be lost.", [("stay", "Keep editing", "primary"), ("leave", "Leave", "error")]))
-            if answer != "leave":
-                return
-        self.dismiss(False)
+        if not self.chosen or await _may_leave(
+                self, "Leave the change?",
+                f"The values chosen for {plural(len(self.chosen), 'field')} are not sent and will be lost."):
+            self.dismiss(False)
 
     def palette_commands(self) -> list[SystemCommand]:
         return [SystemCommand("Add a field", "Choose another field to set on the marked assistants (ctrl+n)",
@@ -395,8 +399,7 @@ class CompareScreen(Screen[bool]):
         for session in self.sides:
             if not session.dirty:
                 continue
-            problems = session.validate()
-            problem = "; ".join(f"{session.fields[k].update_name}: {v}" for k, v in problems.items()) or None
+            problem = problem_text(session)
             planned.append(Planned(session.assistant_id, "the comparison", session.name,
                                    None if problem else session, problem))
         if not planned:
@@ -410,10 +413,6 @@ class CompareScreen(Screen[bool]):
 
     @work(exclusive=True, group="ask")
     async def action_leave(self) -> None:
-        if any(session.dirty for session in self.sides):
-            answer = await self.app.push_screen_wait(Ask(
-                "Leave the comparison?", "The values copied are not sent and will be lost.",
-                [("stay", "Keep editing", "primary"), ("leave", "Leave", "error")]))
-            if answer != "leave":
-                return
-        self.dismiss(False)
+        if not any(session.dirty for session in self.sides) or await _may_leave(
+                self, "Leave the comparison?", "The values copied are not sent and will be lost."):
+            self.dismiss(False)
